@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_accounts';
+import * as m0002 from './0002_forum';
+
+/**
+ * Every migration, by name. Append-only: add a line for a new file, never edit a landed migration.
+ * (A static list works the same under tsx, vitest and a bundler.)
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_accounts': m0001,
+  '0002_forum': m0002,
+};

@@ -1,0 +1,31 @@
+import fp from 'fastify-plugin';
+import { forbidden } from '../http/errors';
+import { createSessionManager } from './session';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Resolves the session cookie into request.user for every route (websocket upgrades included)
+ * and rejects cookie-carrying writes whose Origin is missing or foreign. Leaks its decorators.
+ */
+export default fp(
+  async (app) => {
+    app.decorate('sessions', createSessionManager(app.db, app.config));
+    app.decorateRequest('user', null);
+    app.decorateRequest('sessionId', null);
+
+    app.addHook('onRequest', async (request, reply) => {
+      const token = request.cookies[app.sessions.cookieName];
+      if (!token) return;
+      if (!SAFE_METHODS.has(request.method) && !app.sessions.originAllowed(request.headers.origin)) {
+        throw forbidden('bad_origin', 'This request did not come from the Plein website.');
+      }
+      const session = await app.sessions.validate(token);
+      if (!session) return;
+      request.user = session.user;
+      request.sessionId = session.sessionId;
+      if (session.refreshedCookie) reply.header('set-cookie', session.refreshedCookie);
+    });
+  },
+  { name: 'plein-auth', dependencies: ['plein-db'] },
+);

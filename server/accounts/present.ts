@@ -1,0 +1,44 @@
+import type { Selectable } from 'kysely';
+import type { Author, PublicProfile, User } from '../../shared/schemas/accounts';
+import type { UserTable } from '../db/tables/accounts';
+
+type UserRow = Pick<
+  Selectable<UserTable>,
+  'id' | 'display_name' | 'job_title' | 'organisation' | 'role' | 'avatar_key'
+>;
+
+/** Profile photo URL; the version query makes a changed photo bypass long-lived caches. */
+export function avatarUrl(user: Pick<UserRow, 'id' | 'avatar_key'>): string {
+  return `/api/users/${user.id}/avatar${user.avatar_key ? `?v=${encodeURIComponent(user.avatar_key.slice(0, 12))}` : ''}`;
+}
+
+export function toAuthor(user: UserRow): Author {
+  return {
+    id: user.id,
+    displayName: user.display_name,
+    jobTitle: user.job_title,
+    organisation: user.organisation,
+    avatarUrl: avatarUrl(user),
+    role: user.role,
+  };
+}
+
+export function toPublicProfile(user: UserRow & Pick<Selectable<UserTable>, 'bio' | 'created_at'>): PublicProfile {
+  return { ...toAuthor(user), bio: user.bio, createdAt: user.created_at.toISOString() };
+}
+
+/** The owner's (or an admin's) view of an account, with email and suspension. */
+export function toUser(user: Selectable<UserTable>, options: { withEmail: boolean }): User {
+  const suspended = user.suspended_until !== null && user.suspended_until.getTime() > Date.now();
+  return {
+    ...toAuthor(user),
+    bio: user.bio,
+    ...(options.withEmail ? { email: user.email } : {}),
+    locale: user.locale,
+    suspension: suspended ? { until: user.suspended_until!.toISOString(), reason: user.suspension_reason ?? '' } : null,
+    createdAt: user.created_at.toISOString(),
+  };
+}
+
+/** Columns for toAuthor, aliased for joins: select(authorColumns('u')). */
+export const AUTHOR_COLUMNS = ['id', 'display_name', 'job_title', 'organisation', 'role', 'avatar_key'] as const;

@@ -1,0 +1,155 @@
+// The only module that touches lucia. Cookie holds a random token; PostgreSQL stores its SHA-256
+// as the session id, so a leaked database holds no usable session.
+import { createHash, randomBytes } from 'node:crypto';
+import { type Adapter, type Cookie, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan, verifyRequestOrigin } from 'lucia';
+import type { Config } from '../config';
+import type { Db } from '../db';
+
+export interface SessionUser {
+  id: string;
+  role: 'member' | 'expert' | 'moderator' | 'admin';
+  displayName: string;
+  suspendedUntil: Date | null;
+  suspensionReason: string | null;
+  createdAt: Date;
+}
+
+export interface ValidSession {
+  sessionId: string;
+  user: SessionUser;
+  /** Set when the expiry slid forward: send it so the browser's cookie slides too. */
+  refreshedCookie: string | null;
+}
+
+type UserAttributes = { role: SessionUser['role']; display_name: string; suspended_until: Date | null; suspension_reason: string | null; created_at: Date };
+type SessionAttributes = { created_at: Date };
+
+declare module 'lucia' {
+  interface Register {
+    Lucia: Lucia<{ attributes: SessionAttributes }, { attributes: UserAttributes }>;
+    DatabaseUserAttributes: UserAttributes;
+    DatabaseSessionAttributes: SessionAttributes;
+  }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function kyselyAdapter(db: Db): Adapter {
+  const toSession = (row: { id: string; user_id: string; expires_at: Date; created_at: Date }): DatabaseSession => ({
+    id: row.id,
+    userId: row.user_id,
+    expiresAt: row.expires_at,
+    attributes: { created_at: row.created_at },
+  });
+  return {
+    async getSessionAndUser(sessionId) {
+      const row = await db
+        .selectFrom('user_session as s')
+        .innerJoin('user as u', 'u.id', 's.user_id')
+        .select(['s.id', 's.user_id', 's.expires_at', 's.created_at', 'u.role', 'u.display_name', 'u.suspended_until', 'u.suspension_reason', 'u.created_at as user_created_at'])
+        .where('s.id', '=', sessionId)
+        .executeTakeFirst();
+      if (!row) return [null, null];
+      const user: DatabaseUser = {
+        id: row.user_id,
+        attributes: { role: row.role, display_name: row.display_name, suspended_until: row.suspended_until, suspension_reason: row.suspension_reason, created_at: row.user_created_at },
+      };
+      return [toSession(row), user];
+    },
+    async getUserSessions(userId) {
+      const rows = await db.selectFrom('user_session').selectAll().where('user_id', '=', userId).execute();
+      return rows.map(toSession);
+    },
+    async setSession(session) {
+      await db
+        .insertInto('user_session')
+        .values({ id: session.id, user_id: session.userId, expires_at: session.expiresAt, created_at: session.attributes.created_at })
+        .execute();
+    },
+    async updateSessionExpiration(sessionId, expiresAt) {
+      await db.updateTable('user_session').set({ expires_at: expiresAt }).where('id', '=', sessionId).execute();
+    },
+    async deleteSession(sessionId) {
+      await db.deleteFrom('user_session').where('id', '=', sessionId).execute();
+    },
+    async deleteUserSessions(userId) {
+      await db.deleteFrom('user_session').where('user_id', '=', userId).execute();
+    },
+    async deleteExpiredSessions() {
+      await db.deleteFrom('user_session').where('expires_at', '<=', new Date()).execute();
+    },
+  };
+}
+
+export type SessionManager = ReturnType<typeof createSessionManager>;
+
+export function createSessionManager(db: Db, config: Config) {
+  const secure = config.publicUrl.startsWith('https://');
+  const lucia = new Lucia<{ attributes: SessionAttributes }, { attributes: UserAttributes }>(kyselyAdapter(db), {
+    sessionExpiresIn: new TimeSpan(config.sessionIdleDays, 'd'),
+    sessionCookie: {
+      // __Host- requires Secure, path=/ and no Domain: only possible over https.
+      name: secure ? '__Host-plein_session' : 'plein_session',
+      expires: true,
+      attributes: { secure, sameSite: 'lax', path: '/' },
+    },
+    getSessionAttributes: (attributes) => ({ attributes }),
+    getUserAttributes: (attributes) => ({ attributes }),
+  });
+  const maxAgeMs = config.sessionMaxDays * 24 * 60 * 60 * 1000;
+  const allowedHosts = [new URL(config.publicUrl).host];
+
+  return {
+    cookieName: lucia.sessionCookieName,
+
+    /** Starts a session; returns the Set-Cookie value carrying the token. */
+    async create(userId: string): Promise<{ cookie: string; sessionId: string }> {
+      const token = randomBytes(32).toString('base64url');
+      const sessionId = hashToken(token);
+      await lucia.createSession(userId, { created_at: new Date() }, { sessionId });
+      const cookie: Cookie = lucia.createSessionCookie(token);
+      return { cookie: cookie.serialize(), sessionId };
+    },
+
+    async validate(token: string): Promise<ValidSession | null> {
+      if (!token || token.length > 200) return null;
+      const sessionId = hashToken(token);
+      const { session, user } = await lucia.validateSession(sessionId);
+      if (!session || !user) return null;
+      if (Date.now() - session.attributes.created_at.getTime() > maxAgeMs) {
+        await lucia.invalidateSession(sessionId);
+        return null;
+      }
+      return {
+        sessionId,
+        user: {
+          id: String(user.id),
+          role: user.attributes.role,
+          displayName: user.attributes.display_name,
+          suspendedUntil: user.attributes.suspended_until,
+          suspensionReason: user.attributes.suspension_reason,
+          createdAt: user.attributes.created_at,
+        },
+        refreshedCookie: session.fresh ? lucia.createSessionCookie(token).serialize() : null,
+      };
+    },
+
+    /** Is this session still alive? (open websockets re-check this) */
+    async isAlive(sessionId: string): Promise<boolean> {
+      const row = await db.selectFrom('user_session').select('expires_at').where('id', '=', sessionId).executeTakeFirst();
+      return !!row && row.expires_at.getTime() > Date.now();
+    },
+
+    invalidate: (sessionId: string) => lucia.invalidateSession(sessionId),
+    invalidateAllForUser: (userId: string) => lucia.invalidateUserSessions(userId),
+    blankCookie: () => lucia.createBlankSessionCookie().serialize(),
+    deleteExpired: () => lucia.deleteExpiredSessions(),
+
+    /** CSRF defence for cookie-authenticated writes and websocket handshakes. */
+    originAllowed(origin: string | undefined): boolean {
+      return !!origin && verifyRequestOrigin(origin, allowedHosts);
+    },
+  };
+}

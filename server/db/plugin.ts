@@ -1,0 +1,16 @@
+import fp from 'fastify-plugin';
+import { createDb } from './index';
+
+/** Decorates app.db (one pool per app instance) and closes the pool when the app closes. */
+export default fp(
+  async (app) => {
+    if (!app.config.databaseUrl) throw new Error('databaseUrl must be resolved before buildApp (see scripts/start.ts)');
+    const db = createDb(app.config.databaseUrl, { max: 20 });
+    app.decorate('db', db);
+    // Registered now so it runs after the plugins that close later (hooks run in reverse).
+    app.addHook('onClose', async () => {
+      await db.destroy();
+    });
+  },
+  { name: 'plein-db' },
+);

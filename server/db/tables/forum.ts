@@ -1,0 +1,104 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { NullableTimestamp } from './accounts';
+
+export type PostingPolicy = 'experts_ask' | 'open';
+export type ThreadKind = 'question' | 'discussion';
+
+export interface ChannelTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  posting_policy: PostingPolicy;
+  position: Generated<number>;
+  thread_count: Generated<number>;
+  last_activity_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface ThreadTable {
+  id: Generated<string>;
+  channel_id: string;
+  author_id: string;
+  title: string;
+  kind: ThreadKind;
+  /** The opening post (the Vraag with its Toelichting). Set in the creating transaction. */
+  first_post_id: string | null;
+  pinned: Generated<boolean>;
+  locked: Generated<boolean>;
+  /** Visible (not hidden, not deleted) replies, excluding the opening post. */
+  reply_count: Generated<number>;
+  last_activity_at: Generated<Date>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface PostTable {
+  id: Generated<string>;
+  thread_id: string;
+  author_id: string;
+  is_opening: Generated<boolean>;
+  /** Sanitized HTML. */
+  body_html: string;
+  /** Plain-text copy for previews and search. */
+  body_text: string;
+  quote_post_id: string | null;
+  created_at: Generated<Date>;
+  edited_at: NullableTimestamp;
+  deleted_at: NullableTimestamp;
+  hidden_at: NullableTimestamp;
+  hidden_by: string | null;
+  hidden_reason: string | null;
+}
+
+export interface PostRevisionTable {
+  id: Generated<string>;
+  post_id: string;
+  editor_id: string;
+  /** The title before this edit (opening posts only). */
+  title: string | null;
+  /** The body before this edit. */
+  body_html: string;
+  created_at: Generated<Date>;
+}
+
+export interface ThreadTagTable {
+  thread_id: string;
+  tag: string;
+}
+
+export interface IdempotencyKeyTable {
+  user_id: string;
+  key: string;
+  /** What was created: 'thread' or 'post', and its id. */
+  result_type: string;
+  result_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface EventTable {
+  /** Assigned from event_counter under a row lock held to commit, so ids become visible in order. */
+  id: string;
+  topic: string;
+  type: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+  /** Who may receive it: 'public', 'moderators', or 'user:<id>'. */
+  audience: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface EventCounterTable {
+  id: ColumnType<number, number, never>;
+  last_id: string;
+}
+
+export interface ForumTables {
+  channel: ChannelTable;
+  thread: ThreadTable;
+  post: PostTable;
+  post_revision: PostRevisionTable;
+  thread_tag: ThreadTagTable;
+  idempotency_key: IdempotencyKeyTable;
+  event: EventTable;
+  event_counter: EventCounterTable;
+}

@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createDb } from './db';
+import { migrateToLatest } from './db/migrate';
+import { DatabaseUnavailableError, resolveDatabase } from './db/resolve';
+import { seedDemo } from './seed/demo';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the SPA when dist/client is missing or older than its sources. */
+function ensureClientBuilt(log: (m: string) => void): void {
+  const index = path.join(root, 'dist/client/index.html');
+  const sourcesChanged = Math.max(newestMtime(path.join(root, 'client')), newestMtime(path.join(root, 'shared')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sourcesChanged) return;
+  log('building the web client (dist/client is missing or stale)…');
+  const result = spawnSync('npm', ['run', 'build:client', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('building the web client failed (see above)');
+}
+
+function fail(message: string): never {
+  process.stderr.write(`plein: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`configuration error: ${err.message}`);
+    throw err;
+  }
+  const log = (m: string) => process.stdout.write(`plein: ${m}\n`);
+  const startedAt = Date.now();
+
+  if (config.serveClient && process.env.SKIP_CLIENT_BUILD !== 'true') ensureClientBuilt(log);
+
+  let database;
+  try {
+    database = await resolveDatabase(config, log);
+  } catch (err) {
+    if (err instanceof DatabaseUnavailableError) fail(err.message);
+    throw err;
+  }
+
+  const db = createDb(database.url, { max: 2 });
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+    if (config.seedDemo) {
+      const logins = await seedDemo(db);
+      if (logins?.length) {
+        log('demo community created. Demo logins:');
+        for (const l of logins) log(`  ${l.role.padEnd(9)} ${l.email}  ${l.password}  (${l.displayName})`);
+      }
+    }
+  } finally {
+    await db.destroy();
+  }
+
+  const app = await buildApp({ ...config, databaseUrl: database.url });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      app.log.warn('in-flight requests did not finish in time; closing anyway');
+      void database.stop().finally(() => process.exit(1));
+    }, SHUTDOWN_GRACE_MS);
+    try {
+      await app.close();
+      await database.stop();
+    } finally {
+      clearTimeout(timer);
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await database.stop();
+    fail(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  }
+  log(`Plein is running at ${config.publicUrl} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`plein: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

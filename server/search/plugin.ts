@@ -1,0 +1,6 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+
+/** Routes of the search domain. */
+const plugin: FastifyPluginAsyncTypebox = async () => {};
+
+export default plugin;

@@ -1,0 +1,89 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Id } from './common';
+
+export const ROLES = ['member', 'expert', 'moderator', 'admin'] as const;
+export const Role = Type.Union([Type.Literal('member'), Type.Literal('expert'), Type.Literal('moderator'), Type.Literal('admin')]);
+export type Role = Static<typeof Role>;
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 256;
+
+/** A person as shown next to their posts. */
+export const Author = Type.Object({
+  id: Id,
+  displayName: Type.String(),
+  jobTitle: Type.String(),
+  organisation: Type.String(),
+  avatarUrl: Type.String(),
+  role: Role,
+});
+export type Author = Static<typeof Author>;
+
+export const PublicProfile = Type.Object({
+  id: Id,
+  displayName: Type.String(),
+  jobTitle: Type.String(),
+  organisation: Type.String(),
+  bio: Type.String(),
+  avatarUrl: Type.String(),
+  role: Role,
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type PublicProfile = Static<typeof PublicProfile>;
+
+export const Suspension = Type.Object({ until: Type.String({ format: 'date-time' }), reason: Type.String() });
+
+/** The signed-in user's own view; `email` only for the owner and admins. */
+export const User = Type.Object({
+  id: Id,
+  email: Type.Optional(Type.String()),
+  displayName: Type.String(),
+  jobTitle: Type.String(),
+  organisation: Type.String(),
+  bio: Type.String(),
+  avatarUrl: Type.String(),
+  role: Role,
+  locale: Type.Optional(Type.String()),
+  suspension: Type.Optional(Type.Union([Suspension, Type.Null()])),
+  createdAt: Type.Optional(Type.String({ format: 'date-time' })),
+});
+export type User = Static<typeof User>;
+
+const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+const DisplayName = Type.String({ minLength: 2, maxLength: 60, pattern: '\\S' });
+const Password = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
+
+export const SignupBody = Type.Object(
+  { email: Email, password: Password, displayName: DisplayName },
+  { additionalProperties: false },
+);
+export type SignupBody = Static<typeof SignupBody>;
+
+export const LoginBody = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const UpdateMeBody = Type.Object(
+  {
+    displayName: Type.Optional(DisplayName),
+    jobTitle: Type.Optional(Type.String({ maxLength: 100 })),
+    organisation: Type.Optional(Type.String({ maxLength: 100 })),
+    bio: Type.Optional(Type.String({ maxLength: 2000 })),
+    locale: Type.Optional(Type.Union([Type.Literal('nl'), Type.Literal('en')])),
+  },
+  { additionalProperties: false },
+);
+export type UpdateMeBody = Static<typeof UpdateMeBody>;
+
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }), newPassword: Password },
+  { additionalProperties: false },
+);
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+
+export const SetRoleBody = Type.Object({ role: Role }, { additionalProperties: false });
+export type SetRoleBody = Static<typeof SetRoleBody>;
+
+export const UserResponse = Type.Object({ user: User });

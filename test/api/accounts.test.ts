@@ -1,0 +1,239 @@
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app';
+import { PUBLIC_URL, type TestApp, browser, createTestApp, signUp, uniqueEmail } from '../support/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('signup', () => {
+  it('creates an account, signs in and hides the password hash', async () => {
+    const agent = browser(t.app);
+    const email = uniqueEmail('anna');
+    const res = await agent.post('/api/auth/signup').send({ email, password: 'lang genoeg wachtwoord', displayName: 'Anna de Vries' });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toMatchObject({ email, displayName: 'Anna de Vries', role: 'member' });
+    expect(JSON.stringify(res.body)).not.toMatch(/argon2|password/i);
+    const cookie = res.headers['set-cookie'][0] as string;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const me = await agent.get('/api/me');
+    expect(me.status).toBe(200);
+    expect(me.body.user.email).toBe(email);
+  });
+
+  it('stores only the SHA-256 of the session token', async () => {
+    const agent = browser(t.app);
+    const res = await agent.post('/api/auth/signup').send({ email: uniqueEmail(), password: 'lang genoeg wachtwoord', displayName: 'Bas' });
+    const token = /plein_session=([^;]+)/.exec(res.headers['set-cookie'][0])![1];
+    const rows = await t.db.selectFrom('user_session').select('id').where('user_id', '=', res.body.user.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0].id).not.toBe(token);
+    expect(rows[0].id).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('rejects a duplicate email in any case with 409 email_taken', async () => {
+    const email = uniqueEmail('dup');
+    await browser(t.app).post('/api/auth/signup').send({ email, password: 'lang genoeg wachtwoord', displayName: 'Eerste' }).expect(201);
+    const res = await browser(t.app).post('/api/auth/signup').send({ email: email.toUpperCase(), password: 'lang genoeg wachtwoord', displayName: 'Tweede' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('email_taken');
+    const count = await t.db.selectFrom('user').select((eb) => eb.fn.countAll().as('n')).where('display_name', '=', 'Tweede').executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  });
+
+  it('rejects a password under 10 characters with fields.password', async () => {
+    const res = await browser(t.app).post('/api/auth/signup').send({ email: uniqueEmail(), password: 'kort', displayName: 'Kees' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.fields.password).toBeTruthy();
+  });
+
+  it('answers malformed JSON with 400 in the error shape', async () => {
+    const res = await browser(t.app).post('/api/auth/signup').set('content-type', 'application/json').send('{"email": ');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_json');
+  });
+
+  it('never stores unknown fields such as a role', async () => {
+    const res = await browser(t.app)
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail(), password: 'lang genoeg wachtwoord', displayName: 'Sneaky', role: 'admin' });
+    expect(res.status).toBe(201);
+    expect(res.body.user.role).toBe('member');
+  });
+
+  it('rejects an oversized body with 413', async () => {
+    const res = await browser(t.app)
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail(), password: 'lang genoeg wachtwoord', displayName: 'x'.repeat(2 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+});
+
+describe('login and logout', () => {
+  it('logs in with the right password (email in any case)', async () => {
+    const u = await signUp(t);
+    const res = await browser(t.app).post('/api/auth/login').send({ email: u.email.toUpperCase(), password: u.password });
+    expect(res.status).toBe(200);
+    expect(res.body.user.id).toBe(u.id);
+  });
+
+  it('gives the same 401 for an unknown email and a wrong password', async () => {
+    const u = await signUp(t);
+    const wrong = await browser(t.app).post('/api/auth/login').send({ email: u.email, password: 'niet het wachtwoord' });
+    const unknown = await browser(t.app).post('/api/auth/login').send({ email: uniqueEmail('nobody'), password: 'niet het wachtwoord' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.error.code).toBe('invalid_credentials');
+  });
+
+  it('kills the session server-side on logout: the old cookie gets 401', async () => {
+    const u = await signUp(t);
+    const me = await u.agent.get('/api/me');
+    expect(me.status).toBe(200);
+    const cookieHeader = `plein_session=${/plein_session=([^;]+)/.exec((await u.agent.post('/api/auth/login').send({ email: u.email, password: u.password })).headers['set-cookie'][0])![1]}`;
+    await request(t.app.server).post('/api/auth/logout').set('Cookie', cookieHeader).set('Origin', PUBLIC_URL).expect(204);
+    const reuse = await request(t.app.server).get('/api/me').set('Cookie', cookieHeader);
+    expect(reuse.status).toBe(401);
+    expect(reuse.body.error.code).toBe('unauthorized');
+  });
+
+  it('rejects a write with a session cookie and a foreign or missing Origin with 403', async () => {
+    const u = await signUp(t);
+    const foreign = await u.agent.patch('/api/me').set('Origin', 'https://evil.example').send({ bio: 'gehackt' });
+    expect(foreign.status).toBe(403);
+    const res = await u.agent.get('/api/me');
+    expect(res.body.user.bio).toBe('');
+  });
+
+  it('changing the password ends every other session', async () => {
+    const u = await signUp(t);
+    const other = browser(t.app);
+    await other.post('/api/auth/login').send({ email: u.email, password: u.password }).expect(200);
+    await u.agent.post('/api/me/password').send({ currentPassword: u.password, newPassword: 'een nieuw wachtwoord' }).expect(200);
+    expect((await other.get('/api/me')).status).toBe(401);
+    expect((await u.agent.get('/api/me')).status).toBe(200);
+    await browser(t.app).post('/api/auth/login').send({ email: u.email, password: 'een nieuw wachtwoord' }).expect(200);
+  });
+});
+
+describe('profile', () => {
+  it('updates my profile and shows it publicly without email', async () => {
+    const u = await signUp(t);
+    const res = await u.agent.patch('/api/me').send({ jobTitle: 'Beleidsadviseur Wmo', organisation: 'Gemeente Zwolle', bio: 'Werk aan de Wmo.' });
+    expect(res.status).toBe(200);
+    const pub = await request(t.app.server).get(`/api/users/${u.id}`);
+    expect(pub.status).toBe(200);
+    expect(pub.body.user).toMatchObject({ displayName: u.displayName, jobTitle: 'Beleidsadviseur Wmo', organisation: 'Gemeente Zwolle', role: 'member' });
+    expect(pub.body.user.email).toBeUndefined();
+  });
+
+  it('answers 404 for an unknown user and 400 for a garbage id', async () => {
+    expect((await request(t.app.server).get('/api/users/999999')).status).toBe(404);
+    expect((await request(t.app.server).get('/api/users/abc')).status).toBe(400);
+  });
+
+  it('does not let a member set their role through the profile', async () => {
+    const u = await signUp(t);
+    const res = await u.agent.patch('/api/me').send({ role: 'admin', displayName: 'Nog steeds lid' });
+    expect(res.status).toBe(200);
+    expect(res.body.user.role).toBe('member');
+  });
+
+  it('requires a session for /api/me', async () => {
+    const res = await request(t.app.server).get('/api/me');
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('roles', () => {
+  it('lets an admin appoint an expert, and nobody else', async () => {
+    const admin = await signUp(t, { role: 'admin' });
+    const member = await signUp(t);
+    const target = await signUp(t);
+    expect((await member.agent.put(`/api/admin/users/${target.id}/role`).send({ role: 'expert' })).status).toBe(403);
+    const res = await admin.agent.put(`/api/admin/users/${target.id}/role`).send({ role: 'expert' });
+    expect(res.status).toBe(200);
+    expect(res.body.user.role).toBe('expert');
+    expect((await admin.agent.put(`/api/admin/users/${target.id}/role`).send({ role: 'king' })).status).toBe(400);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers the 11th failed login in a minute from one address with 429 and Retry-After', async () => {
+    const limited = await t.another({ rateLimitsEnabled: true });
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 11; i++) {
+      last = await request(limited.server).post('/api/auth/login').send({ email: 'nobody@example.nl', password: `poging ${i}` });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(last!.status).toBe(429);
+    expect(last!.headers['retry-after']).toBeDefined();
+    expect(last!.body.error.code).toBe('rate_limited');
+  });
+});
+
+describe('health and openapi', () => {
+  it('reports the database up', async () => {
+    const res = await request(t.app.server).get('/api/health');
+    expect(res.body).toEqual({ ok: true, db: 'up' });
+  });
+
+  it('answers 503 when the database is unreachable', async () => {
+    const broken = await buildApp({ ...t.config, databaseUrl: 'postgres://nobody@127.0.0.1:1/none' }, { logger: false });
+    await broken.ready();
+    const res = await request(broken.server).get('/api/health');
+    expect(res.status).toBe(503);
+    expect(res.body.db).toBe('down');
+    await broken.close();
+  });
+
+  it('publishes the OpenAPI document with the account routes', async () => {
+    const res = await request(t.app.server).get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.paths['/api/auth/signup']).toBeDefined();
+    expect(res.body.paths['/api/users/{id}']).toBeDefined();
+  });
+
+  it('answers unknown API routes with the error shape', async () => {
+    const res = await request(t.app.server).get('/api/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});
+
+describe('logging', () => {
+  it('never writes a password or a password hash to the log', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    });
+    const logged = await buildApp(t.config, { logger: { level: 'trace', stream } });
+    await logged.ready();
+    const password = 'geheim-wachtwoord-123';
+    const email = uniqueEmail('log');
+    await request(logged.server).post('/api/auth/signup').send({ email, password, displayName: 'Logger' });
+    await request(logged.server).post('/api/auth/login').send({ email, password: 'fout-wachtwoord-456' });
+    await request(logged.server).post('/api/auth/login').send({ email, password });
+    await logged.close();
+    const all = lines.join('');
+    expect(all.length).toBeGreaterThan(0);
+    expect(all).not.toContain(password);
+    expect(all).not.toContain('fout-wachtwoord-456');
+    expect(all).not.toContain('$argon2');
+  });
+});

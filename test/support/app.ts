@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import request from 'supertest';
+import { inject } from 'vitest';
+import { hashPassword } from '../../server/accounts/password';
+import { buildApp } from '../../server/app';
+import { type Config, loadConfig } from '../../server/config';
+import { type Db, createDb } from '../../server/db';
+import type { Role } from '../../server/db/schema';
+import { databaseUrl } from '../../server/db/embedded';
+
+export const PUBLIC_URL = 'http://plein.test';
+
+/** A fresh database cloned from the migrated template; dropped by the returned function. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const template = inject('templateDatabase');
+  const name = `plein_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}" template "${template}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: databaseUrl(adminUrl, name),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: Config;
+  /** A direct Kysely handle on the same database, for arranging and asserting. */
+  db: Db;
+  dataDir: string;
+  /** Builds another app instance on the same database (multi-instance tests). */
+  another(overrides?: Partial<Config>): Promise<FastifyInstance>;
+  close(): Promise<void>;
+}
+
+/** Test config: quiet, no client, no rate limits unless a test turns them on. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const base = loadConfig({ PUBLIC_URL: PUBLIC_URL, LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+  return { ...base, rateLimitsEnabled: false, serveClient: false, runJobs: false, ...overrides };
+}
+
+/** A fresh database and an in-process app on it. */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'plein-test-data-'));
+  const config = testConfig({ dataDir, databaseUrl: database.url, ...overrides });
+  const app = await buildApp(config, { logger: false });
+  await app.ready();
+  const db = createDb(database.url, { max: 5 });
+  const others: FastifyInstance[] = [];
+  return {
+    app,
+    config,
+    db,
+    dataDir,
+    async another(more = {}) {
+      const other = await buildApp({ ...config, ...more }, { logger: false });
+      await other.ready();
+      others.push(other);
+      return other;
+    },
+    async close() {
+      for (const other of others) await other.close();
+      await app.close();
+      await db.destroy();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A supertest agent that keeps cookies and sends the site's Origin on every request, like a browser. */
+export function browser(app: FastifyInstance) {
+  return request.agent(app.server).set('Origin', PUBLIC_URL);
+}
+
+let counter = 0;
+export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${++counter}@example.nl`;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  displayName: string;
+  agent: ReturnType<typeof browser>;
+}
+
+/** Signs up through the API, then sets the role directly in the database when asked. */
+export async function signUp(
+  t: Pick<TestApp, 'app' | 'db'>,
+  options: { role?: Role; displayName?: string; email?: string; password?: string; jobTitle?: string; organisation?: string } = {},
+): Promise<TestUser> {
+  const agent = browser(t.app);
+  const email = options.email ?? uniqueEmail(options.role ?? 'member');
+  const password = options.password ?? 'correct horse battery';
+  const displayName = options.displayName ?? `Test ${options.role ?? 'member'} ${++counter}`;
+  const res = await agent.post('/api/auth/signup').send({ email, password, displayName });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const id = res.body.user.id as string;
+  const patch: Record<string, string> = {};
+  if (options.role && options.role !== 'member') patch.role = options.role;
+  if (options.jobTitle) patch.job_title = options.jobTitle;
+  if (options.organisation) patch.organisation = options.organisation;
+  if (Object.keys(patch).length) await t.db.updateTable('user').set(patch).where('id', '=', id).execute();
+  return { id, email, password, displayName, agent };
+}
+
+/** Inserts a user straight into the database (no session), for fixtures that need many users. */
+export async function insertUser(db: Db, options: { role?: Role; displayName?: string } = {}): Promise<string> {
+  const row = await db
+    .insertInto('user')
+    .values({
+      email: uniqueEmail('fixture'),
+      display_name: options.displayName ?? `Fixture ${++counter}`,
+      password_hash: await hashPassword('fixture password'),
+      role: options.role ?? 'member',
+      avatar_key: null,
+      suspended_until: null,
+      suspension_reason: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
