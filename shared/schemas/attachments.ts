@@ -1,0 +1,17 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Id } from './common';
+
+export const MAX_ATTACHMENTS_PER_POST = 10;
+
+export const Attachment = Type.Object({
+  id: Id,
+  filename: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  /** Download URL (GET /api/attachments/:id/download). */
+  url: Type.String(),
+});
+export type Attachment = Static<typeof Attachment>;
+
+export const AttachmentIds = Type.Array(Id, { maxItems: MAX_ATTACHMENTS_PER_POST, uniqueItems: true });
