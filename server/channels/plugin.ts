@@ -1,6 +1,65 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
+import { ErrorBody, Page, PageQuery } from '../../shared/schemas/common';
+import { Channel, CreateChannelBody, ThreadSummary } from '../../shared/schemas/forum';
+import { requireRole } from '../accounts/guards';
+import { isUniqueViolation } from '../accounts/users';
+import { conflict } from '../http/errors';
+import { listChannelThreads } from '../threads/queries';
+import { getChannelBySlug, toChannel } from './queries';
 
-/** Routes of the channels domain. */
-const plugin: FastifyPluginAsyncTypebox = async () => {};
+const tags = ['channels'];
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) });
 
-export default plugin;
+/** Channels: the list on the home page, one channel, and its thread list. */
+const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/channels', { schema: { tags, summary: 'All channels', response: { 200: Type.Object({ items: Type.Array(Channel) }) } } }, async () => {
+    const rows = await app.db.selectFrom('channel').selectAll().orderBy('position').orderBy('id').execute();
+    return { items: rows.map(toChannel) };
+  });
+
+  app.post(
+    '/api/channels',
+    { schema: { tags, summary: 'Create a channel (admin)', body: CreateChannelBody, response: { 201: Type.Object({ channel: Channel }), ...errors } } },
+    async (request, reply) => {
+      requireRole(request, 'admin');
+      const b = request.body;
+      try {
+        const row = await app.db
+          .insertInto('channel')
+          .values({
+            slug: b.slug,
+            name: b.name.trim(),
+            description: (b.description ?? '').trim(),
+            posting_policy: b.postingPolicy,
+            position: sql<number>`(select coalesce(max(position), 0) + 1 from channel)`,
+            last_activity_at: null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        reply.status(201);
+        return { channel: toChannel(row) };
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict('slug_taken', 'A channel with this slug already exists.');
+        throw err;
+      }
+    },
+  );
+
+  app.get('/api/channels/:slug', { schema: { tags, summary: 'One channel', params: SlugParams, response: { 200: Type.Object({ channel: Channel }), ...errors } } }, async (request) => {
+    return { channel: toChannel(await getChannelBySlug(app.db, request.params.slug)) };
+  });
+
+  app.get(
+    '/api/channels/:slug/threads',
+    { schema: { tags, summary: 'Threads of a channel: pinned first, then by last activity', params: SlugParams, querystring: PageQuery, response: { 200: Page(ThreadSummary), ...errors } } },
+    async (request) => {
+      const channel = await getChannelBySlug(app.db, request.params.slug);
+      return listChannelThreads(app.db, channel, request.query.limit ?? 50, request.query.cursor);
+    },
+  );
+};
+
+export default channelRoutes;

@@ -1,6 +1,268 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ErrorBody, IdParams, Page, PageQuery } from '../../shared/schemas/common';
+import { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from '../../shared/schemas/forum';
+import { hasRole, isModerator, requireWriter } from '../accounts/guards';
+import { isUniqueViolation } from '../accounts/users';
+import { attachToPost, loadAttachmentsForPosts } from '../attachments/attach';
+import { getChannelBySlug } from '../channels/queries';
+import { excerpt, normaliseTags, plainText, sanitizeBody } from '../content/sanitize';
+import { ApiError, forbidden, invalidField, notFound } from '../http/errors';
+import { postingLimit } from '../moderation/rate-limits';
+import { appendEvent } from '../realtime/outbox';
+import { findIdempotentResult, idempotencyKey, recordIdempotentResult } from './idempotency';
+import { listReplies, loadPostForViewer, loadPostRow, loadThread, loadThreadRow, presentPost, presentSummary } from './queries';
 
-/** Routes of the threads domain. */
-const plugin: FastifyPluginAsyncTypebox = async () => {};
+const tags = ['threads'];
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
+const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) });
+const ThreadResponse = Type.Object({ thread: Thread, replies: Page(Post) });
 
-export default plugin;
+function cleanTitle(title: string): string {
+  const clean = plainText(title);
+  if (!clean) throw invalidField('title', 'must contain text');
+  return clean;
+}
+
+function cleanBody(body: string) {
+  const clean = sanitizeBody(body);
+  if (!clean.text && !/<(li|pre|code)/.test(clean.html)) throw invalidField('body', 'must contain text');
+  return clean;
+}
+
+/** Threads (a Vraag with its Toelichting, or a discussion) and their replies. */
+const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.db;
+
+  app.post(
+    '/api/channels/:slug/threads',
+    {
+      schema: { tags, summary: 'Start a thread (experts_ask channels: experts, moderators and admins only)', params: SlugParams, body: CreateThreadBody, response: { 201: Type.Object({ thread: Thread }), ...errors } },
+      config: { rateLimit: postingLimit(app.config, 'threadsPerHour') },
+    },
+    async (request, reply) => {
+      const user = requireWriter(request);
+      const channel = await getChannelBySlug(db, request.params.slug);
+      if (channel.posting_policy === 'experts_ask' && !hasRole(user, 'expert')) {
+        throw forbidden('experts_only', 'In this channel only experts start new questions; you can reply to them.');
+      }
+      const key = idempotencyKey(request);
+      if (key) {
+        const existing = await findIdempotentResult(db, user.id, key, 'thread');
+        if (existing) return reply.status(201).send({ thread: await loadThread(db, existing, user) });
+      }
+      const b = request.body;
+      const title = cleanTitle(b.title);
+      const body = cleanBody(b.body);
+      const threadTags = normaliseTags(b.tags);
+      const now = new Date();
+
+      let threadId: string;
+      try {
+        threadId = await db.transaction().execute(async (trx) => {
+          const thread = await trx
+            .insertInto('thread')
+            .values({ channel_id: channel.id, author_id: user.id, title, kind: b.kind, first_post_id: null, last_activity_at: now, created_at: now })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          const post = await trx
+            .insertInto('post')
+            .values({ thread_id: thread.id, author_id: user.id, is_opening: true, body_html: body.html, body_text: body.text, quote_post_id: null, created_at: now, edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null, hidden_reason: null })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await trx.updateTable('thread').set({ first_post_id: post.id }).where('id', '=', thread.id).execute();
+          if (threadTags.length) await trx.insertInto('thread_tag').values(threadTags.map((tag) => ({ thread_id: thread.id, tag }))).execute();
+          if (b.attachmentIds?.length) await attachToPost(trx, { uploaderId: user.id, postId: post.id, attachmentIds: b.attachmentIds });
+          await trx
+            .updateTable('channel')
+            .set((eb) => ({ thread_count: eb('thread_count', '+', 1), last_activity_at: now }))
+            .where('id', '=', channel.id)
+            .execute();
+          if (key) await recordIdempotentResult(trx, user.id, key, 'thread', thread.id);
+          const row = await loadThreadRow(trx, thread.id);
+          await appendEvent(trx, { topic: `channel:${channel.slug}`, type: 'thread.created', payload: { thread: presentSummary(row!, excerpt(body.text)) } });
+          return thread.id;
+        });
+      } catch (err) {
+        if (key && isUniqueViolation(err, 'idempotency_key_pkey')) {
+          const existing = await findIdempotentResult(db, user.id, key, 'thread');
+          if (existing) return reply.status(201).send({ thread: await loadThread(db, existing, user) });
+        }
+        throw err;
+      }
+      return reply.status(201).send({ thread: await loadThread(db, threadId, user) });
+    },
+  );
+
+  app.get(
+    '/api/threads/:id',
+    { schema: { tags, summary: 'A thread with the first page of replies', params: IdParams, querystring: Type.Pick(PageQuery, ['limit']), response: { 200: ThreadResponse, ...errors } } },
+    async (request) => {
+      const [thread, replies] = await Promise.all([
+        loadThread(db, request.params.id, request.user),
+        listReplies(db, request.params.id, request.user, request.query.limit ?? 50),
+      ]);
+      return { thread, replies };
+    },
+  );
+
+  app.get(
+    '/api/threads/:id/replies',
+    { schema: { tags, summary: 'Replies, oldest first', params: IdParams, querystring: PageQuery, response: { 200: Page(Post), ...errors } } },
+    async (request) => {
+      const exists = await db.selectFrom('thread').select('id').where('id', '=', request.params.id).executeTakeFirst();
+      if (!exists) throw notFound('thread');
+      return listReplies(db, request.params.id, request.user, request.query.limit ?? 50, request.query.cursor);
+    },
+  );
+
+  app.post(
+    '/api/threads/:id/replies',
+    {
+      schema: { tags, summary: 'Reply to a thread', params: IdParams, body: CreateReplyBody, response: { 201: Type.Object({ post: Post }), ...errors } },
+      config: { rateLimit: postingLimit(app.config, 'repliesPerHour') },
+    },
+    async (request, reply) => {
+      const user = requireWriter(request);
+      const thread = await loadThreadRow(db, request.params.id);
+      if (!thread) throw notFound('thread');
+      if (thread.locked && !isModerator(user)) throw new ApiError(403, 'thread_locked', 'This thread is closed for new replies.');
+      const key = idempotencyKey(request);
+      if (key) {
+        const existing = await findIdempotentResult(db, user.id, key, 'post');
+        if (existing) return reply.status(201).send({ post: (await loadPostForViewer(db, existing, user))! });
+      }
+      const b = request.body;
+      if (b.quotePostId) {
+        const quoted = await db.selectFrom('post').select('id').where('id', '=', b.quotePostId).where('thread_id', '=', thread.id).where('deleted_at', 'is', null).executeTakeFirst();
+        if (!quoted) throw invalidField('quotePostId', 'is not a post in this thread');
+      }
+      const body = cleanBody(b.body);
+      const now = new Date();
+      let postId: string;
+      try {
+        postId = await db.transaction().execute(async (trx) => {
+          const post = await trx
+            .insertInto('post')
+            .values({ thread_id: thread.id, author_id: user.id, body_html: body.html, body_text: body.text, quote_post_id: b.quotePostId ?? null, created_at: now, edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null, hidden_reason: null })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          if (b.attachmentIds?.length) await attachToPost(trx, { uploaderId: user.id, postId: post.id, attachmentIds: b.attachmentIds });
+          const updated = await trx
+            .updateTable('thread')
+            .set((eb) => ({ reply_count: eb('reply_count', '+', 1), last_activity_at: now, updated_at: now }))
+            .where('id', '=', thread.id)
+            .returning(['reply_count'])
+            .executeTakeFirstOrThrow();
+          await trx.updateTable('channel').set({ last_activity_at: now }).where('id', '=', thread.channel_id).execute();
+          if (key) await recordIdempotentResult(trx, user.id, key, 'post', post.id);
+          const row = await loadPostRow(trx, post.id);
+          const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
+          // What every subscriber may see: the reply as a member sees it.
+          await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'reply.created', payload: { post: presentPost(row!, null, attachments) } });
+          await appendEvent(trx, {
+            topic: `channel:${thread.channel_slug}`,
+            type: 'thread.updated',
+            payload: { thread: { id: thread.id, replyCount: updated.reply_count, lastActivityAt: now.toISOString() } },
+          });
+          return post.id;
+        });
+      } catch (err) {
+        if (key && isUniqueViolation(err, 'idempotency_key_pkey')) {
+          const existing = await findIdempotentResult(db, user.id, key, 'post');
+          if (existing) return reply.status(201).send({ post: (await loadPostForViewer(db, existing, user))! });
+        }
+        throw err;
+      }
+      return reply.status(201).send({ post: (await loadPostForViewer(db, postId, user))! });
+    },
+  );
+
+  app.patch(
+    '/api/posts/:id',
+    { schema: { tags, summary: 'Edit a post (author or moderator); the opening post also takes title and tags', params: IdParams, body: UpdatePostBody, response: { 200: Type.Object({ post: Post, thread: Type.Optional(Thread) }), ...errors } } },
+    async (request) => {
+      const user = requireWriter(request);
+      const post = await db
+        .selectFrom('post as p')
+        .innerJoin('thread as t', 't.id', 'p.thread_id')
+        .innerJoin('channel as c', 'c.id', 't.channel_id')
+        .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.title', 'c.slug as channel_slug'])
+        .where('p.id', '=', request.params.id)
+        .where('p.deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (!post) throw notFound('post');
+      if (post.author_id !== user.id && !isModerator(user)) throw forbidden('not_author', 'Only the author or a moderator can edit this post.');
+      const b = request.body;
+      if (!post.is_opening && (b.title !== undefined || b.tags !== undefined)) throw invalidField(b.title !== undefined ? 'title' : 'tags', 'only the opening post has a title and tags');
+      if (b.body === undefined && b.title === undefined && b.tags === undefined) throw invalidField('body', 'nothing to change');
+      const body = b.body !== undefined ? cleanBody(b.body) : null;
+      const title = b.title !== undefined ? cleanTitle(b.title) : null;
+      const newTags = b.tags !== undefined ? normaliseTags(b.tags) : null;
+      const now = new Date();
+
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('post_revision').values({ post_id: post.id, editor_id: user.id, title: post.is_opening ? post.title : null, body_html: post.body_html }).execute();
+        if (body) await trx.updateTable('post').set({ body_html: body.html, body_text: body.text, edited_at: now }).where('id', '=', post.id).execute();
+        else await trx.updateTable('post').set({ edited_at: now }).where('id', '=', post.id).execute();
+        if (title !== null) await trx.updateTable('thread').set({ title, updated_at: now }).where('id', '=', post.thread_id).execute();
+        if (newTags !== null) {
+          await trx.deleteFrom('thread_tag').where('thread_id', '=', post.thread_id).execute();
+          if (newTags.length) await trx.insertInto('thread_tag').values(newTags.map((tag) => ({ thread_id: post.thread_id, tag }))).execute();
+        }
+        const row = await loadPostRow(trx, post.id);
+        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: presentPost(row!, null) } });
+        if (post.is_opening && (title !== null || newTags !== null)) {
+          const threadRow = await loadThreadRow(trx, post.thread_id);
+          const payload = { thread: { id: post.thread_id, title: threadRow!.title, tags: threadRow!.tags } };
+          await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload });
+          await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload });
+        }
+      });
+      const updated = (await loadPostForViewer(db, post.id, user))!;
+      return post.is_opening ? { post: updated, thread: await loadThread(db, post.thread_id, user) } : { post: updated };
+    },
+  );
+
+  app.delete(
+    '/api/posts/:id',
+    { schema: { tags, summary: 'Delete a reply (author or moderator) or, as moderator, a whole thread via its opening post', params: IdParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const user = requireWriter(request);
+      const post = await db
+        .selectFrom('post as p')
+        .innerJoin('thread as t', 't.id', 'p.thread_id')
+        .innerJoin('channel as c', 'c.id', 't.channel_id')
+        .select(['p.id', 'p.author_id', 'p.is_opening', 'p.thread_id', 't.channel_id', 'c.slug as channel_slug'])
+        .where('p.id', '=', request.params.id)
+        .where('p.deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (!post) throw notFound('post');
+      if (post.is_opening) {
+        if (!isModerator(user)) throw forbidden('not_allowed', 'Only a moderator can delete a whole thread.');
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('thread').where('id', '=', post.thread_id).execute();
+          await trx.updateTable('channel').set((eb) => ({ thread_count: eb('thread_count', '-', 1) })).where('id', '=', post.channel_id).execute();
+          await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: { thread: { id: post.thread_id, deleted: true } } });
+          await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: { thread: { id: post.thread_id, deleted: true } } });
+        });
+        return reply.status(204).send(null);
+      }
+      if (post.author_id !== user.id && !isModerator(user)) throw forbidden('not_author', 'Only the author or a moderator can delete this reply.');
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('post').set({ deleted_at: new Date() }).where('id', '=', post.id).execute();
+        const t = await trx
+          .updateTable('thread')
+          .set((eb) => ({ reply_count: eb('reply_count', '-', 1) }))
+          .where('id', '=', post.thread_id)
+          .returning('reply_count')
+          .executeTakeFirstOrThrow();
+        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: { id: post.id, threadId: post.thread_id, deleted: true } } });
+        await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: { thread: { id: post.thread_id, replyCount: t.reply_count } } });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+export default threadRoutes;

@@ -1,0 +1,261 @@
+import { Type } from '@sinclair/typebox';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
+import { isModerator } from '../accounts/guards';
+import { toAuthor } from '../accounts/present';
+import type { SessionUser } from '../accounts/session';
+import { loadAttachmentsForPosts } from '../attachments/attach';
+import { excerpt } from '../content/sanitize';
+import type { Database } from '../db/schema';
+import type { ChannelTable } from '../db/tables/forum';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { notFound } from '../http/errors';
+import { loadVideoSessionForThread } from '../video-sessions/summary';
+
+type Db = Kysely<Database>;
+type Viewer = Pick<SessionUser, 'id' | 'role'> | null;
+
+const authorColumns = (alias: 'u') =>
+  [`${alias}.id as author_id`, `${alias}.display_name`, `${alias}.job_title`, `${alias}.organisation`, `${alias}.role`, `${alias}.avatar_key`] as const;
+
+interface AuthorRow {
+  author_id: string;
+  display_name: string;
+  job_title: string;
+  organisation: string;
+  role: 'member' | 'expert' | 'moderator' | 'admin';
+  avatar_key: string | null;
+}
+
+const authorOf = (r: AuthorRow) => toAuthor({ ...r, id: r.author_id });
+
+export interface PostRow extends AuthorRow {
+  id: string;
+  thread_id: string;
+  body_html: string;
+  created_at: Date;
+  edited_at: Date | null;
+  hidden_at: Date | null;
+  hidden_reason: string | null;
+  quote_post_id: string | null;
+}
+
+/** Moderators and the author see a hidden post whole; everyone else sees that it was hidden. */
+export function canSeeHiddenPost(viewer: Viewer, authorId: string): boolean {
+  return !!viewer && (isModerator(viewer) || viewer.id === authorId);
+}
+
+export function presentPost(row: PostRow, viewer: Viewer, attachments: Post['attachments'] = []): Post {
+  const hidden = row.hidden_at !== null;
+  const visible = !hidden || canSeeHiddenPost(viewer, row.author_id);
+  return {
+    id: row.id,
+    threadId: row.thread_id,
+    body: visible ? row.body_html : '',
+    author: authorOf(row),
+    createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at ? row.edited_at.toISOString() : null,
+    hidden,
+    ...(hidden && visible ? { hiddenReason: row.hidden_reason ?? '' } : {}),
+    attachments: visible ? attachments : [],
+    quotePostId: row.quote_post_id,
+  };
+}
+
+const postColumns = [
+  'p.id',
+  'p.thread_id',
+  'p.body_html',
+  'p.created_at',
+  'p.edited_at',
+  'p.hidden_at',
+  'p.hidden_reason',
+  'p.quote_post_id',
+  ...authorColumns('u'),
+] as const;
+
+export async function loadPostRow(db: Db, postId: string): Promise<PostRow | undefined> {
+  return db
+    .selectFrom('post as p')
+    .innerJoin('user as u', 'u.id', 'p.author_id')
+    .select(postColumns)
+    .where('p.id', '=', postId)
+    .where('p.deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** One post as `viewer` sees it, with its attachments. */
+export async function loadPostForViewer(db: Db, postId: string, viewer: Viewer): Promise<Post | null> {
+  const row = await loadPostRow(db, postId);
+  if (!row) return null;
+  const attachments = await loadAttachmentsForPosts(db, [row.id]);
+  return presentPost(row, viewer, attachments.get(row.id) ?? []);
+}
+
+const ReplyCursor = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
+
+/** Replies oldest first (keyset on id), deleted ones left out. */
+export async function listReplies(db: Db, threadId: string, viewer: Viewer, limit: number, cursor?: string): Promise<{ items: Post[]; nextCursor: string | null }> {
+  const after = decodeCursor(ReplyCursor, cursor);
+  let q = db
+    .selectFrom('post as p')
+    .innerJoin('user as u', 'u.id', 'p.author_id')
+    .select(postColumns)
+    .where('p.thread_id', '=', threadId)
+    .where('p.is_opening', '=', false)
+    .where('p.deleted_at', 'is', null)
+    .orderBy('p.id', 'asc')
+    .limit(limit + 1);
+  if (after) q = q.where('p.id', '>', after.id);
+  const rows = await q.execute();
+  const page = rows.slice(0, limit);
+  const attachments = await loadAttachmentsForPosts(db, page.map((r) => r.id));
+  return {
+    items: page.map((r) => presentPost(r, viewer, attachments.get(r.id) ?? [])),
+    nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
+  };
+}
+
+const tagsOf = (db: Db) =>
+  sql<string[]>`coalesce((select array_agg(tt.tag order by tt.tag) from thread_tag tt where tt.thread_id = t.id), '{}')`;
+
+export interface ThreadRow extends AuthorRow {
+  id: string;
+  channel_id: string;
+  channel_slug: string;
+  title: string;
+  kind: 'question' | 'discussion';
+  first_post_id: string | null;
+  pinned: boolean;
+  locked: boolean;
+  reply_count: number;
+  last_activity_at: Date;
+  created_at: Date;
+  tags: string[];
+}
+
+const threadColumns = (db: Db) =>
+  [
+    't.id',
+    't.channel_id',
+    'c.slug as channel_slug',
+    't.title',
+    't.kind',
+    't.first_post_id',
+    't.pinned',
+    't.locked',
+    't.reply_count',
+    't.last_activity_at',
+    't.created_at',
+    tagsOf(db).as('tags'),
+    ...authorColumns('u'),
+  ] as const;
+
+export async function loadThreadRow(db: Db, threadId: string): Promise<ThreadRow | undefined> {
+  return db
+    .selectFrom('thread as t')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .innerJoin('user as u', 'u.id', 't.author_id')
+    .select(threadColumns(db))
+    .where('t.id', '=', threadId)
+    .executeTakeFirst();
+}
+
+export function presentSummary(row: ThreadRow, excerptText: string): ThreadSummary {
+  return {
+    id: row.id,
+    channelSlug: row.channel_slug,
+    title: row.title,
+    kind: row.kind,
+    excerpt: excerptText,
+    author: authorOf(row),
+    createdAt: row.created_at.toISOString(),
+    replyCount: row.reply_count,
+    lastActivityAt: row.last_activity_at.toISOString(),
+    pinned: row.pinned,
+    locked: row.locked,
+    tags: row.tags,
+  };
+}
+
+/** The thread with its opening post (body, attachments) and video session, as `viewer` sees it. */
+export async function loadThread(db: Db, threadId: string, viewer: Viewer): Promise<Thread> {
+  const row = await loadThreadRow(db, threadId);
+  if (!row || !row.first_post_id) throw notFound('thread');
+  const [opening, attachments, videoSession] = await Promise.all([
+    db.selectFrom('post').select(['body_html', 'edited_at', 'hidden_at', 'author_id']).where('id', '=', row.first_post_id).executeTakeFirstOrThrow(),
+    loadAttachmentsForPosts(db, [row.first_post_id]),
+    loadVideoSessionForThread(db, row.id, viewer as SessionUser | null),
+  ]);
+  const visible = opening.hidden_at === null || canSeeHiddenPost(viewer, opening.author_id);
+  return {
+    id: row.id,
+    channelSlug: row.channel_slug,
+    title: row.title,
+    kind: row.kind,
+    body: visible ? opening.body_html : '',
+    postId: row.first_post_id,
+    author: authorOf(row),
+    createdAt: row.created_at.toISOString(),
+    editedAt: opening.edited_at ? opening.edited_at.toISOString() : null,
+    replyCount: row.reply_count,
+    lastActivityAt: row.last_activity_at.toISOString(),
+    pinned: row.pinned,
+    locked: row.locked,
+    tags: row.tags,
+    attachments: visible ? (attachments.get(row.first_post_id) ?? []) : [],
+    videoSession,
+  };
+}
+
+export async function loadThreadSummary(db: Db, threadId: string): Promise<ThreadSummary> {
+  const row = await loadThreadRow(db, threadId);
+  if (!row) throw notFound('thread');
+  const opening = row.first_post_id
+    ? await db.selectFrom('post').select(['body_text', 'hidden_at']).where('id', '=', row.first_post_id).executeTakeFirst()
+    : undefined;
+  return presentSummary(row, opening && !opening.hidden_at ? excerpt(opening.body_text) : '');
+}
+
+// Keyset over (pinned desc, last_activity_at desc, id desc); the time travels as microseconds since
+// the epoch so no precision is lost between PostgreSQL and JavaScript.
+const ThreadCursor = Type.Object(
+  { p: Type.Boolean(), us: Type.String({ pattern: '^-?[0-9]{1,19}$' }), id: Type.String({ pattern: '^[0-9]{1,19}$' }) },
+  { additionalProperties: false },
+);
+
+export async function listChannelThreads(
+  db: Db,
+  channel: Selectable<ChannelTable>,
+  limit: number,
+  cursor?: string,
+): Promise<{ items: ThreadSummary[]; nextCursor: string | null }> {
+  const after = decodeCursor(ThreadCursor, cursor);
+  let q = db
+    .selectFrom('thread as t')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .innerJoin('user as u', 'u.id', 't.author_id')
+    .leftJoin('post as op', 'op.id', 't.first_post_id')
+    .select(threadColumns(db))
+    .select([
+      sql<string>`(extract(epoch from t.last_activity_at) * 1000000)::bigint::text`.as('lat_us'),
+      sql<string>`case when op.hidden_at is null then left(op.body_text, 400) else '' end`.as('opening_text'),
+    ])
+    .where('t.channel_id', '=', channel.id)
+    .orderBy('t.pinned', 'desc')
+    .orderBy('t.last_activity_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(limit + 1);
+  if (after) {
+    q = q.where(
+      sql<boolean>`(t.pinned, t.last_activity_at, t.id) < (${after.p}, timestamptz 'epoch' + ${after.us}::bigint * interval '1 microsecond', ${after.id}::bigint)`,
+    );
+  }
+  const rows = await q.execute();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => presentSummary(r, excerpt(r.opening_text))),
+    nextCursor: rows.length > limit ? encodeCursor({ p: last.pinned, us: last.lat_us, id: last.id }) : null,
+  };
+}
