@@ -79,7 +79,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         new ApiError(429, 'rate_limited', `Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`),
     });
   }
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 64 * 1024 },
+    // On shutdown every socket hears "going away" (1001), so clients reconnect to another instance.
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
+      this.websocketServer.close(() => done());
+    },
+  });
   await app.register(dbPlugin);
   await app.register(authPlugin);
 

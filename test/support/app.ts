@@ -102,6 +102,8 @@ export interface TestUser {
   password: string;
   displayName: string;
   agent: ReturnType<typeof browser>;
+  /** `name=value` of the session cookie, for websocket clients. */
+  cookie: string;
 }
 
 /** Signs up through the API, then sets the role directly in the database when asked. */
@@ -116,12 +118,13 @@ export async function signUp(
   const res = await agent.post('/api/auth/signup').send({ email, password, displayName });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
   const id = res.body.user.id as string;
+  const cookie = String(res.headers['set-cookie'][0]).split(';')[0];
   const patch: Record<string, string> = {};
   if (options.role && options.role !== 'member') patch.role = options.role;
   if (options.jobTitle) patch.job_title = options.jobTitle;
   if (options.organisation) patch.organisation = options.organisation;
   if (Object.keys(patch).length) await t.db.updateTable('user').set(patch).where('id', '=', id).execute();
-  return { id, email, password, displayName, agent };
+  return { id, email, password, displayName, agent, cookie };
 }
 
 /** Inserts a user straight into the database (no session), for fixtures that need many users. */

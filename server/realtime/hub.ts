@@ -1,0 +1,190 @@
+import type { FastifyBaseLogger } from 'fastify';
+import pg from 'pg';
+import type { WebSocket } from 'ws';
+import type { Db } from '../db';
+import { EVENTS_CHANNEL } from './outbox';
+
+export interface StoredEvent {
+  id: string;
+  topic: string;
+  type: string;
+  payload: unknown;
+  audience: string;
+}
+
+/** What the hub needs to know about one connected socket. */
+export interface Subscriber {
+  socket: WebSocket;
+  userId: string | null;
+  isModerator: boolean;
+  topics: Set<string>;
+  /** While a replay runs, live events wait here (delivered after the replay, without duplicates). */
+  pending: StoredEvent[] | null;
+  /** Highest event id sent to this socket, per topic (replays and live delivery never double up). */
+  lastSent: Map<string, bigint>;
+}
+
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+const POLL_MS = 2000;
+const BATCH = 500;
+
+export function mayReceive(sub: Pick<Subscriber, 'userId' | 'isModerator'>, audience: string): boolean {
+  if (audience === 'public') return true;
+  if (audience === 'moderators') return sub.isModerator;
+  if (audience.startsWith('user:')) return sub.userId !== null && audience === `user:${sub.userId}`;
+  return false;
+}
+
+/**
+ * One per app instance. LISTENs on the outbox channel (a wake-up only: the event table is the
+ * truth), reads new events in id order and fans them out to this instance's subscribers.
+ */
+export class Hub {
+  private readonly byTopic = new Map<string, Set<Subscriber>>();
+  readonly subscribers = new Set<Subscriber>();
+  private lastDelivered = 0n;
+  private listener: pg.Client | null = null;
+  private pumping = false;
+  private again = false;
+  private stopped = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly databaseUrl: string,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async start(): Promise<void> {
+    const row = await this.db.selectFrom('event_counter').select('last_id').where('id', '=', 1).executeTakeFirst();
+    this.lastDelivered = BigInt(row?.last_id ?? 0);
+    await this.listen();
+    // A safety net for a missed wake-up (e.g. while the LISTEN connection reconnects).
+    this.pollTimer = setInterval(() => this.wake(), POLL_MS);
+    this.pollTimer.unref();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on('notification', () => this.wake());
+    client.on('error', (err) => {
+      this.log.warn({ err: err.message }, 'realtime: LISTEN connection lost; reconnecting');
+      this.listener = null;
+      client.end().catch(() => {});
+      this.scheduleReconnect();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      this.listener = client;
+      this.wake();
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'realtime: cannot LISTEN; retrying');
+      client.end().catch(() => {});
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.listen();
+    }, 1000);
+    this.reconnectTimer.unref();
+  }
+
+  /** Coalesces wake-ups: one pump at a time, and one more round if woken meanwhile. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump().finally(() => {
+      this.pumping = false;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      for (;;) {
+        const events = await this.db
+          .selectFrom('event')
+          .select(['id', 'topic', 'type', 'payload', 'audience'])
+          .where('id', '>', this.lastDelivered.toString())
+          .orderBy('id')
+          .limit(BATCH)
+          .execute();
+        for (const event of events) {
+          this.lastDelivered = BigInt(event.id);
+          this.deliver(event);
+        }
+        if (events.length < BATCH) return;
+      }
+    } catch (err) {
+      if (!this.stopped) this.log.warn({ err: (err as Error).message }, 'realtime: reading events failed');
+    }
+  }
+
+  private deliver(event: StoredEvent): void {
+    const subs = this.byTopic.get(event.topic);
+    if (!subs) return;
+    for (const sub of subs) {
+      if (!mayReceive(sub, event.audience)) continue;
+      if (sub.pending) sub.pending.push(event);
+      else send(sub, event);
+    }
+  }
+
+  add(sub: Subscriber): void {
+    this.subscribers.add(sub);
+  }
+
+  subscribe(sub: Subscriber, topic: string): void {
+    sub.topics.add(topic);
+    let set = this.byTopic.get(topic);
+    if (!set) this.byTopic.set(topic, (set = new Set()));
+    set.add(sub);
+  }
+
+  unsubscribe(sub: Subscriber, topic: string): void {
+    sub.topics.delete(topic);
+    const set = this.byTopic.get(topic);
+    set?.delete(sub);
+    if (set && set.size === 0) this.byTopic.delete(topic);
+  }
+
+  remove(sub: Subscriber): void {
+    for (const topic of [...sub.topics]) this.unsubscribe(sub, topic);
+    this.subscribers.delete(sub);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await this.listener?.end().catch(() => {});
+    this.listener = null;
+  }
+}
+
+/** Sends one event frame; a consumer that cannot keep up is cut off instead of buffering without bound. */
+export function send(sub: Subscriber, event: StoredEvent): void {
+  const id = BigInt(event.id);
+  if (id <= (sub.lastSent.get(event.topic) ?? 0n)) return;
+  if (sub.socket.readyState !== sub.socket.OPEN) return;
+  if (sub.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    sub.socket.terminate();
+    return;
+  }
+  sub.lastSent.set(event.topic, id);
+  sub.socket.send(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload }));
+}
