@@ -1,0 +1,81 @@
+import Link from '@tiptap/extension-link';
+import { EditorContent, useEditor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import { useEffect } from 'react';
+import { useI18n } from '../i18n';
+
+export interface EditorProps {
+  id: string;
+  label: string;
+  initialHtml: string;
+  onChange(html: string): void;
+  /** Changes when the parent wants the editor emptied (after a successful post). */
+  resetKey: number;
+  describedBy?: string;
+  invalid?: boolean;
+}
+
+/**
+ * The rich-text editor (TipTap). Only the allowlisted marks and nodes exist in its schema, so a
+ * paste from Word or Outlook keeps paragraphs, bold, italics, lists and links and drops the rest.
+ * The server sanitizes again; this is for a clean editing experience.
+ */
+export default function Editor({ id, label, initialHtml, onChange, resetKey, describedBy, invalid }: EditorProps) {
+  const { t } = useI18n();
+  const editor = useEditor({
+    extensions: [
+      StarterKit.configure({ heading: { levels: [2, 3, 4] }, horizontalRule: false, strike: false, underline: false, link: false } as never),
+      Link.configure({ openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'], HTMLAttributes: { rel: 'nofollow ugc noopener noreferrer', target: null } }),
+    ],
+    content: initialHtml,
+    editorProps: {
+      attributes: {
+        id,
+        role: 'textbox',
+        'aria-multiline': 'true',
+        'aria-label': label,
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+        ...(invalid ? { 'aria-invalid': 'true' } : {}),
+        class: 'editor-content',
+      },
+    },
+    onUpdate: ({ editor }) => onChange(editor.isEmpty ? '' : editor.getHTML()),
+  });
+
+  useEffect(() => {
+    if (editor && resetKey > 0) editor.commands.clearContent(true);
+  }, [editor, resetKey]);
+
+  if (!editor) return <p className="editor-loading">{t('editor.loading')}</p>;
+
+  const button = (name: string, label: string, action: () => void, text: string) => (
+    <button type="button" className={`tool${editor.isActive(name) ? ' active' : ''}`} aria-pressed={editor.isActive(name)} aria-label={label} title={label} onClick={action}>
+      <span aria-hidden="true">{text}</span>
+    </button>
+  );
+
+  return (
+    <div className="editor">
+      <div className="toolbar" role="toolbar" aria-label={t('editor.toolbar')} aria-controls={id}>
+        {button('bold', t('editor.bold'), () => editor.chain().focus().toggleBold().run(), 'B')}
+        {button('italic', t('editor.italic'), () => editor.chain().focus().toggleItalic().run(), 'I')}
+        {button('heading', t('editor.heading'), () => editor.chain().focus().toggleHeading({ level: 3 }).run(), 'H')}
+        {button('bulletList', t('editor.bulletList'), () => editor.chain().focus().toggleBulletList().run(), '•')}
+        {button('orderedList', t('editor.orderedList'), () => editor.chain().focus().toggleOrderedList().run(), '1.')}
+        {button('blockquote', t('editor.quote'), () => editor.chain().focus().toggleBlockquote().run(), '“')}
+        {button(
+          'link',
+          t('editor.link'),
+          () => {
+            const href = window.prompt(t('editor.linkPrompt'), editor.getAttributes('link').href ?? 'https://');
+            if (href === null) return;
+            if (href === '') editor.chain().focus().unsetLink().run();
+            else if (/^(https?:\/\/|mailto:)/i.test(href)) editor.chain().focus().setLink({ href }).run();
+          },
+          '🔗',
+        )}
+      </div>
+      <EditorContent editor={editor} />
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { Suspense, lazy, useEffect, useState } from 'react';
+import { useI18n } from '../i18n';
+
+const Editor = lazy(() => import('./Editor'));
+
+/** A rich-text field whose content is kept as a draft in this browser until it is posted. */
+export function RichTextField(props: {
+  id: string;
+  label: string;
+  draftKey: string;
+  value: string;
+  onChange(html: string): void;
+  resetKey: number;
+  error?: string;
+}) {
+  const { t } = useI18n();
+  const [initial] = useState(() => localStorage.getItem(props.draftKey) ?? '');
+  useEffect(() => {
+    if (initial) props.onChange(initial);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const change = (html: string) => {
+    if (html) localStorage.setItem(props.draftKey, html);
+    else localStorage.removeItem(props.draftKey);
+    props.onChange(html);
+  };
+  return (
+    <div className={`field${props.error ? ' field-invalid' : ''}`}>
+      <label htmlFor={props.id} id={`${props.id}-label`}>
+        {props.label}
+      </label>
+      <Suspense fallback={<p className="editor-loading">{t('editor.loading')}</p>}>
+        <Editor
+          id={props.id}
+          label={props.label}
+          initialHtml={initial}
+          onChange={change}
+          resetKey={props.resetKey}
+          describedBy={props.error ? `${props.id}-error` : undefined}
+          invalid={!!props.error}
+        />
+      </Suspense>
+      {props.value && <p className="hint">{t('thread.draftSaved')}</p>}
+      {props.error && (
+        <p className="field-error" id={`${props.id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}

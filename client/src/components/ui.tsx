@@ -1,0 +1,110 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { Author } from '../../../shared/schemas/accounts';
+import { useI18n } from '../i18n';
+import { ApiError } from '../lib/api';
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <p className="state state-loading" role="status">
+      <span className="spinner" aria-hidden="true" /> {t('app.loading')}
+    </p>
+  );
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  const message = errorMessage(error, t);
+  return (
+    <div className="state state-error" role="alert">
+      <p>{t('app.errorLoading')} {message}</p>
+      {onRetry && (
+        <button type="button" className="button secondary" onClick={onRetry}>
+          {t('app.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="state state-empty">{children}</p>;
+}
+
+/** Dutch (or English) text for an API error code; a 429 says when to try again. */
+export function errorMessage(error: unknown, t: (key: string, vars?: Record<string, string | number>) => string): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return t('errors.network');
+    if (error.code === 'rate_limited') return t('errors.rate_limited', { seconds: error.retryAfter ?? 60 });
+    const key = `errors.${error.code}`;
+    const text = t(key);
+    if (text !== key) return text;
+    if (error.status === 404) return t('errors.not_found');
+    if (error.status === 403) return t('errors.forbidden');
+  }
+  return t('errors.generic');
+}
+
+/** A server field error in the user's language (the server speaks English; map what we know). */
+export function fieldMessage(raw: string | undefined, t: (key: string) => string): string | undefined {
+  if (!raw) return undefined;
+  if (/fewer than 10|password/i.test(raw)) return t('errors.field.password');
+  if (/must NOT have fewer|must contain text/i.test(raw)) return t('errors.field.tooShort');
+  if (/must NOT have more/i.test(raw)) return t('errors.field.tooLong');
+  if (/format "email"/i.test(raw)) return t('errors.field.email');
+  if (/required/i.test(raw)) return t('errors.field.required');
+  return t('errors.field.invalid');
+}
+
+export function Field(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: (aria: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+}) {
+  const describedBy = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${props.error ? ' field-invalid' : ''}`}>
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.hint && (
+        <p className="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.children({ id: props.id, 'aria-describedby': describedBy, 'aria-invalid': props.error ? true : undefined })}
+      {props.error && (
+        <p className="field-error" id={`${props.id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter((p) => /^[\p{L}]/u.test(p));
+  return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
+}
+
+export function Avatar({ author, size = 40 }: { author: Pick<Author, 'displayName' | 'avatarUrl'>; size?: number }) {
+  return (
+    <span className="avatar" style={{ width: size, height: size }} aria-hidden="true">
+      <span className="avatar-initials">{initials(author.displayName)}</span>
+      <img src={author.avatarUrl} alt="" width={size} height={size} loading="lazy" onError={(e) => (e.currentTarget.style.display = 'none')} />
+    </span>
+  );
+}
+
+/** Moves focus to the page's h1 when a page opens, so screen-reader users hear where they are. */
+export function PageTitle({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <h1 ref={ref} tabIndex={-1}>
+      {children}
+    </h1>
+  );
+}

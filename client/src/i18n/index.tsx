@@ -1,0 +1,58 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { en } from './en';
+import { type Messages, nl } from './nl';
+
+export type Locale = 'nl' | 'en';
+const catalogs: Record<Locale, Messages> = { nl, en };
+
+type Vars = Record<string, string | number>;
+
+/** Minimal ICU: `{name}` and `{count, plural, one {…} other {…}}` with `#` for the number. */
+export function format(template: string, vars: Vars = {}, locale: Locale = 'nl'): string {
+  const plural = /\{(\w+), plural, one \{([^}]*)\} other \{([^}]*)\}\}/g;
+  const rules = new Intl.PluralRules(locale);
+  return template
+    .replace(plural, (_m, name: string, one: string, other: string) => {
+      const n = Number(vars[name] ?? 0);
+      return (rules.select(n) === 'one' ? one : other).replace(/#/g, n.toLocaleString(locale === 'nl' ? 'nl-NL' : 'en-GB'));
+    })
+    .replace(/\{(\w+)\}/g, (_m, name: string) => String(vars[name] ?? ''));
+}
+
+function lookup(messages: Messages, key: string): string {
+  const value = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], messages);
+  return typeof value === 'string' ? value : key;
+}
+
+interface I18n {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+  t(key: string, vars?: Vars): string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function initialLocale(): Locale {
+  const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('plein.locale') : null;
+  return stored === 'en' ? 'en' : 'nl';
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const setLocale = useCallback((next: Locale) => {
+    localStorage.setItem('plein.locale', next);
+    document.documentElement.lang = next;
+    setLocaleState(next);
+  }, []);
+  const value = useMemo<I18n>(
+    () => ({ locale, setLocale, t: (key, vars) => format(lookup(catalogs[locale], key), vars, locale) }),
+    [locale, setLocale],
+  );
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const ctx = useContext(I18nContext);
+  if (!ctx) throw new Error('useI18n outside I18nProvider');
+  return ctx;
+}

@@ -1,0 +1,41 @@
+/** A failed API call in the api.md error shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(path: string, options: { method?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: options.method ?? 'GET',
+      credentials: 'same-origin',
+      headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), accept: 'application/json', ...options.headers },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      signal: options.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', 'network error');
+  }
+  if (res.status === 204) return undefined as T;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = data?.error ?? {};
+    const retry = res.headers.get('retry-after');
+    throw new ApiError(res.status, e.code ?? 'generic', e.message ?? res.statusText, e.fields ?? {}, retry ? Number(retry) : null);
+  }
+  return data as T;
+}
+
+/** A random key so a retried post is not stored twice (Idempotency-Key). */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}

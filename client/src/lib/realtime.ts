@@ -1,0 +1,124 @@
+/**
+ * One shared websocket for the whole app. Features subscribe to topics; after a dropped connection
+ * the client reconnects with backoff and asks for what it missed (lastEventId per topic). On
+ * `replay_gap` the topic's handlers get `onGap` so the page reloads its data.
+ */
+export interface LiveEvent {
+  id: string;
+  topic: string;
+  event: string;
+  data: any;
+}
+
+interface Handler {
+  onEvent(e: LiveEvent): void;
+  onGap?(): void;
+}
+
+type Status = 'connecting' | 'online' | 'offline';
+
+const handlers = new Map<string, Set<Handler>>();
+const lastIds = new Map<string, string>();
+const statusListeners = new Set<(s: Status) => void>();
+let socket: WebSocket | null = null;
+let status: Status = 'connecting';
+let attempt = 0;
+let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+
+function setStatus(next: Status) {
+  status = next;
+  for (const l of statusListeners) l(next);
+}
+
+function sendSubscribe(topic: string) {
+  if (socket?.readyState !== WebSocket.OPEN) return;
+  const lastEventId = lastIds.get(topic);
+  socket.send(JSON.stringify({ type: 'subscribe', topics: [topic], ...(lastEventId ? { lastEventId } : {}) }));
+}
+
+function connect() {
+  if (socket && socket.readyState <= WebSocket.OPEN) return;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`;
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.onopen = () => {
+    attempt = 0;
+    setStatus('online');
+    for (const topic of handlers.keys()) sendSubscribe(topic);
+  };
+  ws.onmessage = (msg) => {
+    let frame: any;
+    try {
+      frame = JSON.parse(String(msg.data));
+    } catch {
+      return;
+    }
+    if (frame.type === 'event') {
+      const prev = lastIds.get(frame.topic);
+      if (!prev || BigInt(frame.id) > BigInt(prev)) lastIds.set(frame.topic, frame.id);
+      // user:me arrives as user:<id>; deliver to user:me handlers too.
+      const targets = [frame.topic, ...(frame.topic.startsWith('user:') ? ['user:me'] : [])];
+      for (const topic of targets) for (const h of handlers.get(topic) ?? []) h.onEvent(frame);
+    } else if (frame.type === 'error' && frame.code === 'replay_gap') {
+      for (const [topic, set] of handlers) {
+        lastIds.delete(topic);
+        for (const h of set) h.onGap?.();
+      }
+    }
+  };
+  ws.onclose = () => {
+    if (socket !== ws) return;
+    socket = null;
+    setStatus('offline');
+    scheduleReconnect();
+  };
+  ws.onerror = () => ws.close();
+}
+
+function scheduleReconnect() {
+  if (reconnectTimer || handlers.size === 0) return;
+  const delay = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  attempt += 1;
+  reconnectTimer = setTimeout(() => {
+    reconnectTimer = null;
+    connect();
+  }, delay);
+}
+
+/** Subscribes to a topic; returns the unsubscribe function. */
+export function subscribe(topic: string, handler: Handler): () => void {
+  let set = handlers.get(topic);
+  if (!set) {
+    handlers.set(topic, (set = new Set()));
+    if (socket?.readyState === WebSocket.OPEN) sendSubscribe(topic);
+  }
+  set.add(handler);
+  connect();
+  return () => {
+    set!.delete(handler);
+    if (set!.size === 0) {
+      handlers.delete(topic);
+      lastIds.delete(topic);
+      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'unsubscribe', topics: [topic] }));
+    }
+  };
+}
+
+/** Remembers the newest event id a page already has (e.g. loaded with the page) — not used for replay of older data. */
+export function onStatus(listener: (s: Status) => void): () => void {
+  statusListeners.add(listener);
+  listener(status);
+  return () => statusListeners.delete(listener);
+}
+
+/** Reconnect now (e.g. after login, so the socket carries the new session). */
+export function reconnect() {
+  socket?.close();
+  socket = null;
+  attempt = 0;
+  connect();
+}
+
+window.addEventListener('online', () => {
+  if (!socket) connect();
+});

@@ -1,0 +1,55 @@
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import type { User } from '../../../shared/schemas/accounts';
+import { ApiError, api } from './api';
+import { reconnect } from './realtime';
+
+interface Session {
+  user: User | null;
+  loading: boolean;
+  setUser(user: User | null): void;
+  logout(): Promise<void>;
+  refresh(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUserState] = useState<User | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  const refresh = useCallback(async () => {
+    try {
+      const res = await api<{ user: User }>('/api/me');
+      setUserState(res.user);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setUserState(null);
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const setUser = useCallback((next: User | null) => {
+    setUserState(next);
+    reconnect();
+  }, []);
+
+  const logout = useCallback(async () => {
+    await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+    setUser(null);
+  }, [setUser]);
+
+  return <SessionContext.Provider value={{ user, loading, setUser, logout, refresh }}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error('useSession outside SessionProvider');
+  return ctx;
+}
+
+const RANK = { member: 0, expert: 1, moderator: 2, admin: 3 } as const;
+export const hasRole = (user: User | null, role: keyof typeof RANK) => !!user && RANK[user.role] >= RANK[role];

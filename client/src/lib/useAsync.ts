@@ -1,0 +1,24 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export type AsyncState<T> = { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ready'; data: T };
+
+/** Loads data for a page; `reload` fetches again (e.g. after a replay gap). */
+export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): [AsyncState<T>, () => void, (update: (data: T) => T) => void] {
+  const [state, setState] = useState<AsyncState<T>>({ status: 'loading' });
+  const [version, setVersion] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    const controller = new AbortController();
+    setState((s) => (s.status === 'ready' && version > 0 ? s : { status: 'loading' }));
+    loadRef
+      .current(controller.signal)
+      .then((data) => !controller.signal.aborted && setState({ status: 'ready', data }))
+      .catch((error) => !controller.signal.aborted && setState({ status: 'error', error }));
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, version]);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const update = useCallback((fn: (data: T) => T) => setState((s) => (s.status === 'ready' ? { status: 'ready', data: fn(s.data) } : s)), []);
+  return [state, reload, update];
+}

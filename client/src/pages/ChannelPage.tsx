@@ -1,0 +1,131 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
+import { Avatar, Empty, ErrorState, Loading, PageTitle } from '../components/ui';
+import { useI18n } from '../i18n';
+import { api } from '../lib/api';
+import { formatRelative } from '../lib/dates';
+import { subscribe } from '../lib/realtime';
+import { hasRole, useSession } from '../lib/session';
+import { useAsync } from '../lib/useAsync';
+import { threadPath } from './paths';
+
+interface Page {
+  channel: Channel;
+  threads: ThreadSummary[];
+  nextCursor: string | null;
+}
+
+export function ChannelPage() {
+  const { slug = '' } = useParams();
+  const { t, locale } = useI18n();
+  const { user } = useSession();
+  const [incoming, setIncoming] = useState<ThreadSummary[]>([]);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [state, reload, update] = useAsync<Page>(
+    async (signal) => {
+      const [c, list] = await Promise.all([
+        api<{ channel: Channel }>(`/api/channels/${encodeURIComponent(slug)}`, { signal }),
+        api<{ items: ThreadSummary[]; nextCursor: string | null }>(`/api/channels/${encodeURIComponent(slug)}/threads?limit=30`, { signal }),
+      ]);
+      return { channel: c.channel, threads: list.items, nextCursor: list.nextCursor };
+    },
+    [slug],
+  );
+
+  useEffect(() => {
+    setIncoming([]);
+    return subscribe(`channel:${slug}`, {
+      onEvent: (e) => {
+        if (e.event === 'thread.created') setIncoming((list) => (list.some((x) => x.id === e.data.thread.id) ? list : [e.data.thread, ...list]));
+        if (e.event === 'thread.updated' && e.data.thread)
+          update((page) => ({ ...page, threads: page.threads.map((th) => (th.id === e.data.thread.id ? { ...th, ...e.data.thread } : th)) }));
+      },
+      onGap: reload,
+    });
+  }, [slug, reload, update]);
+
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
+  const { channel, threads, nextCursor } = state.data;
+  const canStart = !!user && (channel.postingPolicy === 'open' || hasRole(user, 'expert'));
+  const fresh = incoming.filter((n) => !threads.some((th) => th.id === n.id));
+
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    setLoadingMore(true);
+    try {
+      const more = await api<{ items: ThreadSummary[]; nextCursor: string | null }>(`/api/channels/${encodeURIComponent(slug)}/threads?limit=30&cursor=${encodeURIComponent(nextCursor)}`);
+      update((page) => ({ ...page, threads: [...page.threads, ...more.items.filter((m) => !page.threads.some((x) => x.id === m.id))], nextCursor: more.nextCursor }));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  return (
+    <>
+      <nav aria-label="Kruimelpad" className="breadcrumbs">
+        <Link to="/">{t('app.home')}</Link> <span aria-hidden="true">›</span> <span>{channel.name}</span>
+      </nav>
+      <div className="page-head">
+        <PageTitle>{channel.name}</PageTitle>
+        {canStart && (
+          <Link className="button" to={`/c/${channel.slug}/nieuw`}>
+            {channel.postingPolicy === 'experts_ask' ? t('channel.newQuestion') : t('channel.newThread')}
+          </Link>
+        )}
+      </div>
+      {channel.description && <p className="lead">{channel.description}</p>}
+      {channel.postingPolicy === 'experts_ask' && <p className="notice">{t('channel.expertsOnly')}</p>}
+      <div aria-live="polite">
+        {fresh.length > 0 && (
+          <button
+            type="button"
+            className="button secondary new-items"
+            onClick={() => {
+              update((page) => ({ ...page, threads: [...fresh, ...page.threads] }));
+              setIncoming([]);
+            }}
+          >
+            {t('channel.newThreadsLive', { count: fresh.length })}
+          </button>
+        )}
+      </div>
+      {threads.length === 0 && fresh.length === 0 ? (
+        <Empty>{t('channel.empty')}</Empty>
+      ) : (
+        <ul className="card-list thread-list">
+          {threads.map((th) => (
+            <li key={th.id} className="card thread-card">
+              <Avatar author={th.author} />
+              <div>
+                <h2>
+                  <Link to={threadPath(th)}>{th.title}</Link>
+                </h2>
+                <p className="meta">
+                  {th.pinned && <span className="badge">{t('channel.pinned')}</span>}
+                  {th.locked && <span className="badge muted">{t('channel.locked')}</span>}
+                  <span className="badge kind">{th.kind === 'question' ? t('channel.question') : t('channel.discussion')}</span>{' '}
+                  {t('channel.by', { name: th.author.displayName })} · {t('channel.replies', { count: th.replyCount })} · {formatRelative(th.lastActivityAt, locale)}
+                </p>
+                {th.excerpt && <p className="excerpt">{th.excerpt}</p>}
+                {th.tags.length > 0 && (
+                  <ul className="tags" aria-label="Trefwoorden">
+                    {th.tags.map((tag) => (
+                      <li key={tag}>{tag}</li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {nextCursor && (
+        <button type="button" className="button secondary" onClick={loadMore} disabled={loadingMore}>
+          {loadingMore ? t('app.loading') : t('channel.loadMore')}
+        </button>
+      )}
+    </>
+  );
+}

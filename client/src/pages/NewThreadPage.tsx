@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import type { Channel, Thread } from '../../../shared/schemas/forum';
+import { RichTextField } from '../components/RichTextField';
+import { ErrorState, Field, Loading, PageTitle, errorMessage, fieldMessage } from '../components/ui';
+import { useI18n } from '../i18n';
+import { ApiError, api, newIdempotencyKey } from '../lib/api';
+import { hasRole, useSession } from '../lib/session';
+import { useAsync } from '../lib/useAsync';
+import { threadPath } from './paths';
+
+export function NewThreadPage() {
+  const { slug = '' } = useParams();
+  const { t } = useI18n();
+  const { user, loading } = useSession();
+  const navigate = useNavigate();
+  const draftKey = `plein.draft.thread.${slug}`;
+  const [title, setTitle] = useState(() => localStorage.getItem(`${draftKey}.title`) ?? '');
+  const [body, setBody] = useState('');
+  const [kind, setKind] = useState<'question' | 'discussion'>('question');
+  const [tags, setTags] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [key] = useState(newIdempotencyKey);
+  const [state, reload] = useAsync((signal) => api<{ channel: Channel }>(`/api/channels/${encodeURIComponent(slug)}`, { signal }), [slug]);
+
+  if (state.status === 'loading' || loading) return <Loading />;
+  if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
+  const channel = state.data.channel;
+  if (!user) {
+    return (
+      <p className="notice">
+        <Link to={`/inloggen?terug=${encodeURIComponent(location.pathname)}`}>{t('thread.loginToReply')}</Link>
+      </p>
+    );
+  }
+  if (channel.postingPolicy === 'experts_ask' && !hasRole(user, 'expert')) return <p className="notice">{t('newThread.notAllowed')}</p>;
+
+  return (
+    <>
+      <PageTitle>{t('newThread.title')}</PageTitle>
+      <p className="lead">{channel.name}</p>
+      <form
+        className="card form"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const local: Record<string, string> = {};
+          if (!title.trim()) local.title = t('errors.field.required');
+          if (!body) local.body = t('errors.field.required');
+          setErrors(local);
+          if (Object.keys(local).length) return;
+          setSending(true);
+          setFormError(null);
+          try {
+            const res = await api<{ thread: Thread }>(`/api/channels/${encodeURIComponent(slug)}/threads`, {
+              method: 'POST',
+              headers: { 'Idempotency-Key': key },
+              body: { title, body, kind, tags: tags.split(',').map((s) => s.trim()).filter(Boolean) },
+            });
+            localStorage.removeItem(draftKey);
+            localStorage.removeItem(`${draftKey}.title`);
+            navigate(threadPath(res.thread));
+          } catch (err) {
+            if (err instanceof ApiError && Object.keys(err.fields).length) {
+              setErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k.split('.')[0], fieldMessage(v, t) ?? v])));
+            } else setFormError(errorMessage(err, t));
+          } finally {
+            setSending(false);
+          }
+        }}
+      >
+        {formError && (
+          <p className="form-error" role="alert">
+            {formError}
+          </p>
+        )}
+        <Field id="title" label={t('newThread.titleLabel')} hint={t('newThread.titleHint')} error={errors.title}>
+          {(aria) => (
+            <input
+              {...aria}
+              type="text"
+              maxLength={200}
+              value={title}
+              onChange={(e) => {
+                setTitle(e.target.value);
+                localStorage.setItem(`${draftKey}.title`, e.target.value);
+              }}
+            />
+          )}
+        </Field>
+        <RichTextField id="body" label={t('newThread.bodyLabel')} draftKey={draftKey} value={body} onChange={setBody} resetKey={0} error={errors.body} />
+        <fieldset className="field">
+          <legend>{t('newThread.kindLabel')}</legend>
+          <label className="inline">
+            <input type="radio" name="kind" value="question" checked={kind === 'question'} onChange={() => setKind('question')} /> {t('newThread.kindQuestion')}
+          </label>
+          <label className="inline">
+            <input type="radio" name="kind" value="discussion" checked={kind === 'discussion'} onChange={() => setKind('discussion')} /> {t('newThread.kindDiscussion')}
+          </label>
+        </fieldset>
+        <Field id="tags" label={t('newThread.tagsLabel')} hint={t('newThread.tagsHint')} error={errors.tags}>
+          {(aria) => <input {...aria} type="text" value={tags} onChange={(e) => setTags(e.target.value)} />}
+        </Field>
+        <button type="submit" className="button" disabled={sending}>
+          {sending ? t('thread.sending') : t('newThread.submit')}
+        </button>
+      </form>
+    </>
+  );
+}

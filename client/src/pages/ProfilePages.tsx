@@ -1,0 +1,130 @@
+import { useState } from 'react';
+import { Link, Navigate, useParams } from 'react-router-dom';
+import type { PublicProfile, User } from '../../../shared/schemas/accounts';
+import { Avatar, ErrorState, Field, Loading, PageTitle, errorMessage, fieldMessage } from '../components/ui';
+import { useI18n } from '../i18n';
+import { ApiError, api } from '../lib/api';
+import { formatDate, formatDateTime } from '../lib/dates';
+import { useSession } from '../lib/session';
+import { useAsync } from '../lib/useAsync';
+
+export function ProfilePage() {
+  const { id = '' } = useParams();
+  const { t, locale } = useI18n();
+  const [state, reload] = useAsync((signal) => api<{ user: PublicProfile }>(`/api/users/${encodeURIComponent(id)}`, { signal }), [id]);
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
+  const u = state.data.user;
+  return (
+    <div className="profile card">
+      <Avatar author={u} size={96} />
+      <PageTitle>{u.displayName}</PageTitle>
+      <p className="lead">{[u.jobTitle, u.organisation].filter(Boolean).join(' · ')}</p>
+      <p>
+        <span className={`badge role-${u.role}`}>{t(`profile.role.${u.role}`)}</span> {t('profile.memberSince', { date: formatDate(u.createdAt, locale) })}
+      </p>
+      <p>{u.bio || t('profile.noBio')}</p>
+    </div>
+  );
+}
+
+export function SettingsPage() {
+  const { t, locale } = useI18n();
+  const { user, loading, setUser } = useSession();
+  const [form, setForm] = useState<Record<string, string> | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [pw, setPw] = useState({ currentPassword: '', newPassword: '' });
+  const [pwErrors, setPwErrors] = useState<Record<string, string>>({});
+  const [pwMessage, setPwMessage] = useState<string | null>(null);
+  if (loading) return <Loading />;
+  if (!user) return <Navigate to="/inloggen?terug=/instellingen" replace />;
+  const values = form ?? { displayName: user.displayName, jobTitle: user.jobTitle, organisation: user.organisation, bio: user.bio };
+  const set = (k: string) => (e: { target: { value: string } }) => setForm({ ...values, [k]: e.target.value });
+
+  return (
+    <div className="narrow">
+      <PageTitle>{t('settings.title')}</PageTitle>
+      {user.suspension && <p className="notice">{t('settings.suspended', { until: formatDateTime(user.suspension.until, locale), reason: user.suspension.reason })}</p>}
+      <p>
+        <Link to={`/u/${user.id}`}>{t('settings.viewProfile')}</Link>
+      </p>
+      <form
+        className="card form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setErrors({});
+          setMessage(null);
+          try {
+            const res = await api<{ user: User }>('/api/me', { method: 'PATCH', body: values });
+            setUser(res.user);
+            setForm(null);
+            setMessage(t('settings.saved'));
+          } catch (err) {
+            if (err instanceof ApiError && Object.keys(err.fields).length) setErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, fieldMessage(v, t) ?? v])));
+            else setMessage(errorMessage(err, t));
+          }
+        }}
+      >
+        <p role="status">{message}</p>
+        <Field id="displayName" label={t('settings.displayName')} error={errors.displayName}>
+          {(aria) => <input {...aria} type="text" value={values.displayName} onChange={set('displayName')} />}
+        </Field>
+        <Field id="jobTitle" label={t('settings.jobTitle')} error={errors.jobTitle}>
+          {(aria) => <input {...aria} type="text" value={values.jobTitle} onChange={set('jobTitle')} />}
+        </Field>
+        <Field id="organisation" label={t('settings.organisation')} error={errors.organisation}>
+          {(aria) => <input {...aria} type="text" value={values.organisation} onChange={set('organisation')} />}
+        </Field>
+        <Field id="bio" label={t('settings.bio')} error={errors.bio}>
+          {(aria) => <textarea {...aria} rows={4} value={values.bio} onChange={set('bio')} />}
+        </Field>
+        <button type="submit" className="button">
+          {t('settings.save')}
+        </button>
+      </form>
+      <form
+        className="card form"
+        aria-labelledby="pw-title"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setPwErrors({});
+          setPwMessage(null);
+          try {
+            await api('/api/me/password', { method: 'POST', body: pw });
+            setPw({ currentPassword: '', newPassword: '' });
+            setPwMessage(t('settings.passwordChanged'));
+          } catch (err) {
+            if (err instanceof ApiError && Object.keys(err.fields).length) setPwErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, fieldMessage(v, t) ?? v])));
+            else setPwMessage(errorMessage(err, t));
+          }
+        }}
+      >
+        <h2 id="pw-title">{t('settings.passwordTitle')}</h2>
+        <p role="status">{pwMessage}</p>
+        <Field id="currentPassword" label={t('settings.currentPassword')} error={pwErrors.currentPassword}>
+          {(aria) => <input {...aria} type="password" autoComplete="current-password" value={pw.currentPassword} onChange={(e) => setPw({ ...pw, currentPassword: e.target.value })} />}
+        </Field>
+        <Field id="newPassword" label={t('settings.newPassword')} hint={t('auth.passwordHint')} error={pwErrors.newPassword}>
+          {(aria) => <input {...aria} type="password" autoComplete="new-password" value={pw.newPassword} onChange={(e) => setPw({ ...pw, newPassword: e.target.value })} />}
+        </Field>
+        <button type="submit" className="button secondary">
+          {t('settings.changePassword')}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+export function NotFoundPage() {
+  const { t } = useI18n();
+  return (
+    <div className="narrow">
+      <PageTitle>{t('app.notFoundTitle')}</PageTitle>
+      <p>{t('app.notFoundText')}</p>
+      <Link to="/" className="button">
+        {t('app.backHome')}
+      </Link>
+    </div>
+  );
+}

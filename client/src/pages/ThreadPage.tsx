@@ -1,0 +1,313 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import type { Post, Thread } from '../../../shared/schemas/forum';
+import { Avatar, ErrorState, Loading, errorMessage } from '../components/ui';
+import { RichTextField } from '../components/RichTextField';
+import { useI18n } from '../i18n';
+import { ApiError, api, newIdempotencyKey } from '../lib/api';
+import { formatDate, formatRelative } from '../lib/dates';
+import { subscribe } from '../lib/realtime';
+import { useSession } from '../lib/session';
+import { useAsync } from '../lib/useAsync';
+
+interface Data {
+  thread: Thread;
+  replies: Post[];
+  nextCursor: string | null;
+}
+
+function AuthorCard({ author, large = false }: { author: Post['author']; large?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <div className={`author-card${large ? ' large' : ''}`}>
+      <Avatar author={author} size={large ? 56 : 40} />
+      <div>
+        <Link to={`/u/${author.id}`} className="author-name">
+          {author.displayName}
+        </Link>
+        {author.role !== 'member' && <span className={`badge role-${author.role}`}>{t(`profile.role.${author.role}`)}</span>}
+        {(author.jobTitle || author.organisation) && <p className="author-job">{[author.jobTitle, author.organisation].filter(Boolean).join(' · ')}</p>}
+      </div>
+    </div>
+  );
+}
+
+function PostView({ post, quoted, onQuote }: { post: Post; quoted?: Post; onQuote?: () => void }) {
+  const { t, locale } = useI18n();
+  return (
+    <article className={`post${post.hidden ? ' post-hidden' : ''}`} id={`post-${post.id}`} tabIndex={-1} aria-labelledby={`post-${post.id}-author`}>
+      <header className="post-head" id={`post-${post.id}-author`}>
+        <AuthorCard author={post.author} />
+        <p className="meta">
+          <time dateTime={post.createdAt} title={formatDate(post.createdAt, locale)}>
+            {formatRelative(post.createdAt, locale)}
+          </time>
+          {post.editedAt && <span> · {t('thread.edited')}</span>}
+        </p>
+      </header>
+      {post.hidden && (
+        <p className="notice hidden-notice">
+          {t('thread.hidden')}
+          {post.hiddenReason ? ` — ${t('thread.hiddenReason', { reason: post.hiddenReason })}` : ''}
+        </p>
+      )}
+      {quoted && (
+        <blockquote className="quoted">
+          <p className="meta">{t('thread.inReplyTo', { name: quoted.author.displayName })}</p>
+          <div dangerouslySetInnerHTML={{ __html: quoted.body }} />
+        </blockquote>
+      )}
+      {post.body && <div className="post-body" dangerouslySetInnerHTML={{ __html: post.body }} />}
+      {onQuote && !post.hidden && (
+        <div className="post-actions">
+          <button type="button" className="link-button" onClick={onQuote}>
+            {t('thread.quote')}
+          </button>
+        </div>
+      )}
+    </article>
+  );
+}
+
+export function ThreadPage() {
+  const { id = '' } = useParams();
+  const { t, locale } = useI18n();
+  const { user } = useSession();
+  const [state, reload, update] = useAsync<Data>(
+    async (signal) => {
+      const res = await api<{ thread: Thread; replies: { items: Post[]; nextCursor: string | null } }>(`/api/threads/${encodeURIComponent(id)}`, { signal });
+      return { thread: res.thread, replies: res.replies.items, nextCursor: res.replies.nextCursor };
+    },
+    [id],
+  );
+  const [unseen, setUnseen] = useState<string[]>([]);
+  const [announcement, setAnnouncement] = useState('');
+  const [copied, setCopied] = useState(false);
+  const endRef = useRef<HTMLDivElement>(null);
+  const endVisible = useRef(true);
+
+  useEffect(() => {
+    const el = endRef.current;
+    if (!el) return;
+    const observer = new IntersectionObserver(([entry]) => {
+      endVisible.current = entry.isIntersecting;
+      if (entry.isIntersecting) setUnseen([]);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [state.status]);
+
+  useEffect(() => {
+    setUnseen([]);
+    return subscribe(`thread:${id}`, {
+      onEvent: (e) => {
+        if (e.event === 'reply.created') {
+          const post = e.data.post as Post;
+          update((d) => (d.replies.some((p) => p.id === post.id) ? d : { ...d, replies: [...d.replies, post], thread: { ...d.thread, replyCount: d.thread.replyCount + 1 } }));
+          setAnnouncement(t('thread.announceReply', { name: post.author.displayName }));
+          if (!endVisible.current) setUnseen((u) => (u.includes(post.id) ? u : [...u, post.id]));
+        } else if (e.event === 'post.updated' || e.event === 'post.hidden') {
+          const changed = e.data.post ?? { id: e.data.postId, hidden: true, body: '' };
+          update((d) => {
+            if (changed.deleted) return { ...d, replies: d.replies.filter((p) => p.id !== changed.id) };
+            if (d.thread.postId === changed.id) return { ...d, thread: { ...d.thread, body: changed.body ?? d.thread.body } };
+            return {
+              ...d,
+              replies: d.replies.map((p) => {
+                if (p.id !== changed.id) return p;
+                // The live payload is what members see; the author and moderators reload to see a hidden body.
+                const merged = { ...p, ...changed };
+                return changed.hidden && p.author.id === user?.id ? { ...merged, body: p.body } : merged;
+              }),
+            };
+          });
+        } else if (e.event === 'thread.updated' && e.data.thread) {
+          if (e.data.thread.deleted) reload();
+          else update((d) => ({ ...d, thread: { ...d.thread, ...e.data.thread } }));
+        } else if (e.event === 'video_session.updated') {
+          update((d) => ({ ...d, thread: { ...d.thread, videoSession: { ...(d.thread.videoSession ?? {}), ...e.data.videoSession } } }));
+        }
+      },
+      onGap: () => {
+        reload();
+        setAnnouncement(t('thread.reloaded'));
+      },
+    });
+  }, [id, reload, update, t, user?.id]);
+
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
+  const { thread, replies, nextCursor } = state.data;
+  const byId = new Map(replies.map((p) => [p.id, p]));
+
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    const more = await api<{ items: Post[]; nextCursor: string | null }>(`/api/threads/${id}/replies?cursor=${encodeURIComponent(nextCursor)}`);
+    update((d) => ({ ...d, replies: [...d.replies, ...more.items.filter((m) => !d.replies.some((p) => p.id === m.id))], nextCursor: more.nextCursor }));
+  };
+
+  return (
+    <>
+      <nav aria-label="Kruimelpad" className="breadcrumbs">
+        <Link to="/">{t('app.home')}</Link> <span aria-hidden="true">›</span> <Link to={`/c/${thread.channelSlug}`}>{thread.channelSlug}</Link>
+      </nav>
+      <article className="thread" aria-labelledby="thread-title">
+        <header className="thread-head">
+          <p className="meta">
+            <span className="badge kind">{thread.kind === 'question' ? t('channel.question') : t('channel.discussion')}</span>
+            {thread.pinned && <span className="badge">{t('channel.pinned')}</span>}
+            {thread.locked && <span className="badge muted">{t('channel.locked')}</span>}
+          </p>
+          <h1 id="thread-title" tabIndex={-1}>
+            {thread.title}
+          </h1>
+          <AuthorCard author={thread.author} large />
+          <p className="meta">
+            <time dateTime={thread.createdAt}>{formatDate(thread.createdAt, locale)}</time>
+            {thread.editedAt && <span> · {t('thread.edited')}</span>}
+          </p>
+        </header>
+        <section aria-labelledby="toelichting" className="toelichting">
+          <h2 id="toelichting" className="visually-hidden">
+            {t('thread.toelichting')}
+          </h2>
+          <div className="post-body" dangerouslySetInnerHTML={{ __html: thread.body }} />
+        </section>
+        {thread.tags.length > 0 && (
+          <ul className="tags" aria-label="Trefwoorden">
+            {thread.tags.map((tag) => (
+              <li key={tag}>{tag}</li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <button
+            type="button"
+            className="button secondary small"
+            onClick={async () => {
+              await navigator.clipboard?.writeText(location.href).catch(() => {});
+              setCopied(true);
+              setTimeout(() => setCopied(false), 3000);
+            }}
+          >
+            {copied ? t('thread.copied') : t('thread.copyLink')}
+          </button>
+        </p>
+      </article>
+
+      <section aria-labelledby="replies-title" className="replies">
+        <h2 id="replies-title">
+          {t('thread.replies')} ({thread.replyCount})
+        </h2>
+        {replies.length === 0 && <p className="state state-empty">{t('thread.noReplies')}</p>}
+        <ol className="post-list">
+          {replies.map((p) => (
+            <li key={p.id}>
+              <PostView post={p} quoted={p.quotePostId ? byId.get(p.quotePostId) : undefined} onQuote={user && !thread.locked ? () => quoteRef.current?.(p.id) : undefined} />
+            </li>
+          ))}
+        </ol>
+        {nextCursor && (
+          <button type="button" className="button secondary" onClick={loadMore}>
+            {t('channel.loadMore')}
+          </button>
+        )}
+        <div ref={endRef} className="end-of-replies" />
+      </section>
+
+      <div className="visually-hidden" aria-live="polite" role="status">
+        {announcement}
+      </div>
+      {unseen.length > 0 && (
+        <button
+          type="button"
+          className="button new-replies"
+          onClick={() => {
+            document.getElementById(`post-${unseen[0]}`)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+            document.getElementById(`post-${unseen[0]}`)?.focus();
+            setUnseen([]);
+          }}
+        >
+          {t('thread.newReplies', { count: unseen.length })}
+        </button>
+      )}
+
+      {thread.locked ? (
+        <p className="notice">{t('thread.locked')}</p>
+      ) : user ? (
+        <ReplyForm threadId={thread.id} quoteRef={quoteRef} replies={replies} onPosted={(post) => update((d) => (d.replies.some((p) => p.id === post.id) ? d : { ...d, replies: [...d.replies, post], thread: { ...d.thread, replyCount: d.thread.replyCount + 1 } }))} />
+      ) : (
+        <section className="login-to-reply card" aria-labelledby="login-to-reply">
+          <h2 id="login-to-reply">{t('thread.loginToReply')}</h2>
+          <p>{t('thread.loginToReplyText')}</p>
+          <Link className="button" to={`/inloggen?terug=${encodeURIComponent(location.pathname)}`}>
+            {t('thread.loginToReply')}
+          </Link>
+        </section>
+      )}
+    </>
+  );
+}
+
+const quoteRef: { current: ((postId: string) => void) | null } = { current: null };
+
+function ReplyForm({ threadId, replies, onPosted, quoteRef: ref }: { threadId: string; replies: Post[]; onPosted(post: Post): void; quoteRef: typeof quoteRef }) {
+  const { t } = useI18n();
+  const draftKey = `plein.draft.reply.${threadId}`;
+  const [body, setBody] = useState('');
+  const [quotePostId, setQuotePostId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [resetKey, setResetKey] = useState(0);
+  // One key per reply being written: a retry after a timeout cannot post it twice.
+  const attemptKey = useRef(newIdempotencyKey());
+  ref.current = (postId) => {
+    setQuotePostId(postId);
+    document.getElementById('reply-editor')?.focus();
+  };
+  const quoted = quotePostId ? replies.find((p) => p.id === quotePostId) : undefined;
+
+  return (
+    <form
+      className="reply-form card"
+      aria-labelledby="reply-title"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!body) {
+          setError(t('errors.field.required'));
+          return;
+        }
+        setSending(true);
+        setError(null);
+        try {
+          const res = await api<{ post: Post }>(`/api/threads/${threadId}/replies`, {
+            method: 'POST',
+            body: { body, ...(quotePostId ? { quotePostId } : {}) },
+            headers: { 'Idempotency-Key': attemptKey.current },
+          });
+          onPosted(res.post);
+          localStorage.removeItem(draftKey);
+          setBody('');
+          setQuotePostId(null);
+          setResetKey((k) => k + 1);
+          attemptKey.current = newIdempotencyKey();
+        } catch (err) {
+          setError(err instanceof ApiError && err.status !== 0 && err.code !== 'rate_limited' && !err.fields.body ? errorMessage(err, t) : `${t('thread.postFailed')} ${errorMessage(err, t)}`);
+        } finally {
+          setSending(false);
+        }
+      }}
+    >
+      <h2 id="reply-title">{t('thread.yourReply')}</h2>
+      {quoted && (
+        <p className="notice">
+          {t('thread.quoting')} <button type="button" className="link-button" onClick={() => setQuotePostId(null)}>{t('thread.cancelQuote')}</button>
+        </p>
+      )}
+      <RichTextField id="reply-editor" label={t('thread.yourReply')} draftKey={draftKey} value={body} onChange={setBody} resetKey={resetKey} error={error ?? undefined} />
+      <button type="submit" className="button" disabled={sending}>
+        {sending ? t('thread.sending') : t('thread.send')}
+      </button>
+    </form>
+  );
+}
