@@ -1,36 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createDb } from './db';
 import { migrateToLatest } from './db/migrate';
 import { DatabaseUnavailableError, resolveDatabase } from './db/resolve';
 import { seedDemo } from './seed/demo';
+import { ensureClientBuilt } from './web/build';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHUTDOWN_GRACE_MS = 10_000;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the SPA when dist/client is missing or older than its sources. */
-function ensureClientBuilt(log: (m: string) => void): void {
-  const index = path.join(root, 'dist/client/index.html');
-  const sourcesChanged = Math.max(newestMtime(path.join(root, 'client')), newestMtime(path.join(root, 'shared')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sourcesChanged) return;
-  log('building the web client (dist/client is missing or stale)…');
-  const result = spawnSync('npm', ['run', 'build:client', '--silent'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('building the web client failed (see above)');
-}
 
 function fail(message: string): never {
   process.stderr.write(`plein: ${message}\n`);

@@ -99,7 +99,7 @@ export function createSessionManager(db: Db, config: Config) {
     getUserAttributes: (attributes) => ({ attributes }),
   });
   const maxAgeMs = config.sessionMaxDays * 24 * 60 * 60 * 1000;
-  const allowedHosts = [new URL(config.publicUrl).host];
+  let allowedHosts = [new URL(config.publicUrl).host];
 
   return {
     cookieName: lucia.sessionCookieName,
@@ -146,6 +146,11 @@ export function createSessionManager(db: Db, config: Config) {
     invalidateAllForUser: (userId: string) => lucia.invalidateUserSessions(userId),
     blankCookie: () => lucia.createBlankSessionCookie().serialize(),
     deleteExpired: () => lucia.deleteExpiredSessions(),
+
+    /** For tests that learn their address only after listening. */
+    setAllowedOrigin(origin: string): void {
+      allowedHosts = [new URL(origin).host];
+    },
 
     /** CSRF defence for cookie-authenticated writes and websocket handshakes. */
     originAllowed(origin: string | undefined): boolean {

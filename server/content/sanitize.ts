@@ -1,5 +1,6 @@
 import { decode } from 'html-entities';
 import sanitizeHtml from 'sanitize-html';
+import { stripWordArtifacts, wordListsToHtmlLists } from '../../shared/content/word-paste';
 
 /** The body allowlist of DESIGN.md; nothing else survives (no style, script, iframe, svg, math, form…). */
 const ALLOWED_TAGS = ['p', 'br', 'strong', 'em', 'ul', 'ol', 'li', 'a', 'blockquote', 'h2', 'h3', 'h4', 'code', 'pre'];
@@ -33,46 +34,6 @@ const BODY_OPTIONS: sanitizeHtml.IOptions = {
 };
 // rel is added by the transform; allow it on output.
 (BODY_OPTIONS.allowedAttributes as Record<string, string[]>).a.push('rel');
-
-const LIST_PARAGRAPH = /<p\b[^>]*(?:class=["']?MsoListParagraph|mso-list:)[^>]*>[\s\S]*?<\/p>/gi;
-
-/**
- * Word and Outlook write list items as paragraphs with `mso-list` styles and a bullet glyph inside
- * `<![if !supportLists]>` markers. Turn runs of such paragraphs into real lists before sanitizing.
- */
-function wordListsToHtmlLists(html: string): string {
-  const runs = /(?:<p\b[^>]*(?:class=["']?MsoListParagraph|mso-list:)[^>]*>[\s\S]*?<\/p>\s*)+/gi;
-  return html.replace(runs, (run) => {
-    // Split the run into lists: a new list starts at a *CxSpFirst paragraph or when the list id (lfoN) changes.
-    const lists: { ordered: boolean; items: string[] }[] = [];
-    let lastId: string | undefined;
-    for (const p of run.match(LIST_PARAGRAPH) ?? []) {
-      const id = /mso-list:\s*l\d+\s+level\d+\s+(lfo\d+)/i.exec(p)?.[1];
-      if (!lists.length || /CxSpFirst/i.test(p) || (id && lastId && id !== lastId)) lists.push({ ordered: false, items: [] });
-      lastId = id ?? lastId;
-      const marker = /<!\[if !supportLists\]>([\s\S]*?)<!\[endif\]>/i.exec(p)?.[1] ?? '';
-      const markerText = decode(marker.replace(/<[^>]+>/g, '')).replace(/\s+/g, '');
-      const list = lists[lists.length - 1];
-      if (list.items.length === 0 && /^[0-9a-zA-Z]{1,3}[.)]$/.test(markerText)) list.ordered = true;
-      const inner = p
-        .replace(/^<p\b[^>]*>/i, '')
-        .replace(/<\/p>$/i, '')
-        .replace(/<!\[if !supportLists\]>[\s\S]*?<!\[endif\]>/gi, '');
-      list.items.push(`<li>${inner}</li>`);
-    }
-    return lists.map((l) => `<${l.ordered ? 'ol' : 'ul'}>${l.items.join('')}</${l.ordered ? 'ol' : 'ul'}>`).join('');
-  });
-}
-
-function stripWordArtifacts(html: string): string {
-  return (
-    html
-      // conditional comments, both hidden (<!--[if …]>…<![endif]-->) and downlevel-revealed (<![if …]>…<![endif]>)
-      .replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, '')
-      .replace(/<!\[if[^\]]*\]>|<!\[endif\]>/gi, '')
-      .replace(/<\/?o:p>/gi, '')
-  );
-}
 
 export interface CleanBody {
   html: string;

@@ -4,12 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import { excerpt } from '../content/sanitize';
 
 export const clientDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
 /**
  * Serves the built SPA from dist/client with history-API fallback: any GET that is not /api/*
- * and not a file gets index.html, so deep links work.
+ * and not a file gets index.html, so deep links work. Thread URLs (/t/:id/...) get OpenGraph and
+ * Twitter tags with the thread's title and first lines, so a link pasted in Teams or LinkedIn previews.
  */
 const webPlugin: FastifyPluginAsync = async (app) => {
   const indexFile = path.join(clientDistDir, 'index.html');
@@ -23,15 +27,49 @@ const webPlugin: FastifyPluginAsync = async (app) => {
     index: false,
     setHeaders(res, filePath) {
       // Vite's hashed assets never change; index.html always revalidates.
-      if (filePath.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
+      if (filePath.includes(`${path.sep}assets${path.sep}`)) res.header("cache-control", "public, max-age=31536000, immutable");
     },
   });
   const indexHtml = await readFile(indexFile, 'utf8');
+
+  async function threadMeta(id: string): Promise<string> {
+    const row = await app.db
+      .selectFrom('thread as t')
+      .innerJoin('post as p', 'p.id', 't.first_post_id')
+      .select(['t.title', 'p.body_text', 'p.hidden_at'])
+      .where('t.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return '';
+    const title = escapeHtml(row.title);
+    const description = escapeHtml(row.hidden_at ? '' : excerpt(row.body_text, 200));
+    const url = escapeHtml(`${app.config.publicUrl}/t/${id}`);
+    return [
+      `<title>${title} · Plein</title>`,
+      `<meta name="description" content="${description}">`,
+      `<meta property="og:type" content="article">`,
+      `<meta property="og:site_name" content="Plein">`,
+      `<meta property="og:title" content="${title}">`,
+      `<meta property="og:description" content="${description}">`,
+      `<meta property="og:url" content="${url}">`,
+      `<meta name="twitter:card" content="summary">`,
+      `<meta name="twitter:title" content="${title}">`,
+      `<meta name="twitter:description" content="${description}">`,
+      `<link rel="canonical" href="${url}">`,
+    ].join('\n    ');
+  }
+
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    if (request.url.startsWith('/api/') || request.url === '/api') {
-      return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
+    const pathname = request.url.split('?')[0];
+    if (pathname.startsWith('/api/') || pathname === '/api') {
+      return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${pathname}` } });
     }
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    let html = indexHtml;
+    const thread = /^\/t\/([1-9][0-9]{0,18})(?:\/|$)/.exec(pathname);
+    if (thread) {
+      const meta = await threadMeta(thread[1]).catch(() => '');
+      if (meta) html = html.replace(/<title>[^<]*<\/title>/, meta);
+    }
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   });
 };
 

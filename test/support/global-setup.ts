@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from '../../server/db';
 import { databaseUrl, startEmbeddedPostgres } from '../../server/db/embedded';
 import { migrateToLatest, migrationsDir } from '../../server/db/migrate';
+import { ensureClientBuilt } from '../../server/web/build';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,6 +30,8 @@ async function templateName(): Promise<string> {
  * database; each test file clones the template (see test/support/app.ts).
  */
 export default async function setup(project: TestProject) {
+  // The e2e tests serve the real built client.
+  ensureClientBuilt((m) => console.log(m));
   let adminUrl = process.env.DATABASE_URL;
   let stop = async () => {};
   let dir: string | undefined;

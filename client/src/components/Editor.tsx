@@ -2,6 +2,7 @@ import Link from '@tiptap/extension-link';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect } from 'react';
+import { stripWordArtifacts, wordListsToHtmlLists } from '../../../shared/content/word-paste';
 import { useI18n } from '../i18n';
 
 export interface EditorProps {
@@ -29,6 +30,8 @@ export default function Editor({ id, label, initialHtml, onChange, resetKey, des
     ],
     content: initialHtml,
     editorProps: {
+      // Word and Outlook lists are paragraphs with mso-list styles: make them real lists before parsing.
+      transformPastedHTML: (html) => stripWordArtifacts(wordListsToHtmlLists(html.replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, ''))),
       attributes: {
         id,
         role: 'textbox',
@@ -72,7 +75,7 @@ export default function Editor({ id, label, initialHtml, onChange, resetKey, des
             if (href === '') editor.chain().focus().unsetLink().run();
             else if (/^(https?:\/\/|mailto:)/i.test(href)) editor.chain().focus().setLink({ href }).run();
           },
-          '🔗',
+          'Link',
         )}
       </div>
       <EditorContent editor={editor} />

@@ -12,6 +12,8 @@ export function RichTextField(props: {
   onChange(html: string): void;
   resetKey: number;
   error?: string;
+  /** Hide the label visually when a heading right above already names the field. */
+  hideLabel?: boolean;
 }) {
   const { t } = useI18n();
   const [initial] = useState(() => localStorage.getItem(props.draftKey) ?? '');
@@ -26,7 +28,7 @@ export function RichTextField(props: {
   };
   return (
     <div className={`field${props.error ? ' field-invalid' : ''}`}>
-      <label htmlFor={props.id} id={`${props.id}-label`}>
+      <label htmlFor={props.id} id={`${props.id}-label`} className={props.hideLabel ? 'visually-hidden' : undefined}>
         {props.label}
       </label>
       <Suspense fallback={<p className="editor-loading">{t('editor.loading')}</p>}>

@@ -96,10 +96,19 @@ export function Avatar({ author, size = 40 }: { author: Pick<Author, 'displayNam
   );
 }
 
-/** Moves focus to the page's h1 when a page opens, so screen-reader users hear where they are. */
+let firstPage = true;
+
+/**
+ * Moves focus to the page's h1 when the user navigates to another page, so screen-reader users hear
+ * where they are. Not on the first page: there the skip link must stay the first stop of Tab.
+ */
 export function PageTitle({ children }: { children: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
+    if (firstPage) {
+      firstPage = false;
+      return;
+    }
     ref.current?.focus({ preventScroll: true });
   }, []);
   return (

@@ -304,7 +304,7 @@ function ReplyForm({ threadId, replies, onPosted, quoteRef: ref }: { threadId: s
           {t('thread.quoting')} <button type="button" className="link-button" onClick={() => setQuotePostId(null)}>{t('thread.cancelQuote')}</button>
         </p>
       )}
-      <RichTextField id="reply-editor" label={t('thread.yourReply')} draftKey={draftKey} value={body} onChange={setBody} resetKey={resetKey} error={error ?? undefined} />
+      <RichTextField id="reply-editor" label={t('thread.yourReply')} draftKey={draftKey} value={body} onChange={setBody} resetKey={resetKey} error={error ?? undefined} hideLabel />
       <button type="submit" className="button" disabled={sending}>
         {sending ? t('thread.sending') : t('thread.send')}
       </button>

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/seed/demo';
+import { type E2E, login, pasteHtml, screenshot, startE2E } from './support/harness';
+
+let e: E2E;
+beforeAll(async () => {
+  e = await startE2E();
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+const wordHtml = readFileSync(path.resolve(__dirname, '../fixtures/word-handreiking.html'), 'utf8');
+
+describe('an expert question answered live', () => {
+  it('expert asks, a professional sees it live and replies from Word, the expert sees the reply live, a visitor is asked to log in', async () => {
+    const expertCtx = await e.context();
+    const proCtx = await e.context();
+    const expert = await expertCtx.newPage();
+    const pro = await proCtx.newPage();
+    await login(expert, 'marieke@plein.example', DEMO_PASSWORD);
+    await login(pro, 'anne@plein.example', DEMO_PASSWORD);
+
+    // The professional watches the Landelijk channel.
+    await pro.goto('/c/landelijk');
+    await pro.getByRole('heading', { level: 1, name: 'Landelijk' }).waitFor();
+
+    // The expert asks a question.
+    await expert.goto('/c/landelijk');
+    await expert.getByRole('link', { name: 'Nieuwe vraag' }).click();
+    await expert.getByLabel('Titel').fill('Hoe werken jullie samen met huisartsen in de wijk?');
+    await expert.locator('#body').click();
+    await expert.keyboard.type('Wij zoeken voorbeelden van afspraken tussen wijkteam en huisarts.');
+    await expert.getByRole('button', { name: 'Plaats vraag' }).click();
+    await expert.getByRole('heading', { level: 1, name: 'Hoe werken jullie samen met huisartsen in de wijk?' }).waitFor();
+    await expect.poll(() => expert.getByText('Plaats als eerste een reactie', { exact: false }).count()).toBe(1);
+
+    // It appears live on the professional's channel page.
+    const live = pro.getByRole('button', { name: /1 nieuw onderwerp/ });
+    await live.waitFor();
+    await live.click();
+    await pro.getByRole('link', { name: 'Hoe werken jullie samen met huisartsen in de wijk?' }).click();
+    await pro.getByRole('heading', { level: 1, name: 'Hoe werken jullie samen met huisartsen in de wijk?' }).waitFor();
+
+    // The professional replies with text pasted from Word.
+    await pasteHtml(pro, '#reply-editor', wordHtml, 'Handreiking integrale toegang');
+    await expect.poll(() => pro.locator('#reply-editor li').count()).toBeGreaterThanOrEqual(3);
+    await pro.getByRole('button', { name: 'Plaats reactie' }).click();
+    await pro.locator('.post-list .post').first().waitFor();
+
+    // The expert sees it arrive without a reload, clean.
+    const reply = expert.locator('.post-list .post').first();
+    await reply.waitFor();
+    await expect.poll(() => reply.locator('.post-body li').count()).toBeGreaterThanOrEqual(3);
+    const html = await reply.locator('.post-body').innerHTML();
+    expect(html).toContain('<strong>');
+    expect(html).not.toMatch(/mso-|MsoNormal|o:p|style=/);
+    await expect.poll(() => expert.locator('[role="status"]').filter({ hasText: 'Nieuwe reactie van Anne Hoekstra' }).count()).toBe(1);
+    await screenshot(expert, 'thread-desktop');
+
+    // A visitor is asked to log in.
+    const visitorCtx = await e.context();
+    const visitor = await visitorCtx.newPage();
+    await visitor.goto(expert.url());
+    await visitor.getByRole('heading', { name: 'Log in om te reageren' }).waitFor();
+    expect(await visitor.locator('#reply-editor').count()).toBe(0);
+  });
+
+  it('keeps an unsent reply as a draft across a reload', async () => {
+    const ctx = await e.context();
+    const page = await ctx.newPage();
+    await login(page, 'anne@plein.example', DEMO_PASSWORD);
+    await page.goto('/c/wmo');
+    await page.locator('.thread-card h2 a').first().click();
+    await page.locator('#reply-editor').click();
+    await page.keyboard.type('Dit is nog niet af, maar ik wil het niet kwijt.');
+    await page.reload();
+    await expect.poll(() => page.locator('#reply-editor').innerText()).toContain('Dit is nog niet af');
+  });
+
+  it('shows Dutch field errors from the server next to the field and keeps what was typed', async () => {
+    const ctx = await e.context();
+    const page = await ctx.newPage();
+    await page.goto('/aanmelden');
+    await page.getByLabel('Naam').fill('Kees');
+    await page.getByLabel('E-mailadres').fill('kees@example.nl');
+    await page.getByLabel('Wachtwoord').fill('kort');
+    await page.getByRole('button', { name: 'Account maken' }).click();
+    await page.getByText('Gebruik minimaal 10 tekens.').waitFor();
+    expect(await page.getByLabel('E-mailadres').inputValue()).toBe('kees@example.nl');
+    expect(await page.getByLabel('Wachtwoord').getAttribute('aria-invalid')).toBe('true');
+  });
+});
+
+describe('keyboard only', () => {
+  it('signs up, opens a thread and posts a reply without a mouse', async () => {
+    const ctx = await e.context();
+    const page = await ctx.newPage();
+    await page.goto('/');
+    // Skip link first.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Naar de inhoud');
+    await page.goto('/aanmelden');
+    const focusAndType = async (label: string, text: string) => {
+      for (let i = 0; i < 30; i++) {
+        await page.keyboard.press('Tab');
+        const id = await page.evaluate(() => document.activeElement?.id);
+        const target = await page.getByLabel(label).getAttribute('id');
+        if (id === target) {
+          await page.keyboard.type(text);
+          return;
+        }
+      }
+      throw new Error(`could not reach ${label} with Tab`);
+    };
+    await focusAndType('Naam', 'Toetsenbord Gebruiker');
+    await focusAndType('E-mailadres', `toetsenbord-${Date.now()}@example.nl`);
+    await focusAndType('Wachtwoord', 'een lang wachtwoord');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === '/');
+    // Open the Wmo channel and its first thread with Tab + Enter.
+    const tabTo = async (name: RegExp) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const text = await page.evaluate(() => document.activeElement?.textContent ?? '');
+        if (name.test(text)) return;
+      }
+      throw new Error(`could not reach ${name} with Tab`);
+    };
+    await tabTo(/^Wmo$/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Wmo' }).waitFor();
+    await tabTo(/beeldbellen/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: /beeldbellen/ }).waitFor();
+    for (let i = 0; i < 80; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.id === 'reply-editor')) break;
+    }
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('reply-editor');
+    await page.keyboard.type('Met alleen het toetsenbord geplaatst.');
+    await tabTo(/^Plaats reactie$/);
+    await page.keyboard.press('Enter');
+    await page.locator('.post-body', { hasText: 'Met alleen het toetsenbord geplaatst.' }).waitFor();
+  });
+});
+
+describe('phone', () => {
+  it('works on a 375-pixel-wide screen without sideways scrolling', async () => {
+    const ctx = await e.context({ viewport: { width: 375, height: 812 }, isMobile: true });
+    const page = await ctx.newPage();
+    await login(page, 'anne@plein.example', DEMO_PASSWORD);
+    await page.goto('/c/landelijk');
+    await page.locator('.thread-card h2 a').first().click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.locator('#reply-editor').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'thread-phone');
+  });
+});
