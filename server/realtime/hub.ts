@@ -42,7 +42,8 @@ export function mayReceive(sub: Pick<Subscriber, 'userId' | 'isModerator'>, audi
 export class Hub {
   private readonly byTopic = new Map<string, Set<Subscriber>>();
   readonly subscribers = new Set<Subscriber>();
-  private lastDelivered = 0n;
+  /** null until the starting point is known (the database may be down at start). */
+  private lastDelivered: bigint | null = null;
   private listener: pg.Client | null = null;
   private pumping = false;
   private again = false;
@@ -57,8 +58,7 @@ export class Hub {
   ) {}
 
   async start(): Promise<void> {
-    const row = await this.db.selectFrom('event_counter').select('last_id').where('id', '=', 1).executeTakeFirst();
-    this.lastDelivered = BigInt(row?.last_id ?? 0);
+    await this.initialise().catch((err) => this.log.warn({ err: (err as Error).message }, 'realtime: database unavailable at start'));
     await this.listen();
     // A safety net for a missed wake-up (e.g. while the LISTEN connection reconnects).
     this.pollTimer = setInterval(() => this.wake(), POLL_MS);
@@ -113,13 +113,20 @@ export class Hub {
     });
   }
 
+  /** Live delivery starts at the newest event that exists now; older ones are for replays. */
+  private async initialise(): Promise<void> {
+    const row = await this.db.selectFrom('event_counter').select('last_id').where('id', '=', 1).executeTakeFirst();
+    this.lastDelivered = BigInt(row?.last_id ?? 0);
+  }
+
   private async pump(): Promise<void> {
     try {
+      if (this.lastDelivered === null) await this.initialise();
       for (;;) {
         const events = await this.db
           .selectFrom('event')
           .select(['id', 'topic', 'type', 'payload', 'audience'])
-          .where('id', '>', this.lastDelivered.toString())
+          .where('id', '>', this.lastDelivered!.toString())
           .orderBy('id')
           .limit(BATCH)
           .execute();

@@ -1,0 +1,9 @@
+import type { BenchContext } from '../index';
+
+/** Extra bench sections (search, uploads, …): each runs against the started server. */
+export interface Section {
+  name: string;
+  run(ctx: BenchContext): Promise<void>;
+}
+
+export const sections: Section[] = [];
