@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_accounts';
 import * as m0002 from './0002_forum';
 import * as m0003 from './0003_notifications';
+import * as m0004 from './0004_moderation';
 
 /**
  * Every migration, by name. Append-only: add a line for a new file, never edit a landed migration.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
   '0002_forum': m0002,
   '0003_notifications': m0003,
+  '0004_moderation': m0004,
 };

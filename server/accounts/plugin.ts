@@ -11,6 +11,7 @@ import {
 } from '../../shared/schemas/accounts';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
 import { ApiError, conflict, notFound } from '../http/errors';
+import { recordAction } from '../moderation/audit';
 import { requireRole, requireUser, requireWriter } from './guards';
 import { hashPassword, verifyPassword } from './password';
 import { toPublicProfile, toUser } from './present';
@@ -131,14 +132,19 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/admin/users/:id/role',
     { schema: { tags, summary: 'Appoint experts, moderators and admins (admin only)', params: IdParams, body: SetRoleBody, response: { 200: UserResponse, ...errors } } },
     async (request) => {
-      requireRole(request, 'admin');
-      const user = await app.db
-        .updateTable('user')
-        .set({ role: request.body.role, updated_at: new Date() })
-        .where('id', '=', request.params.id)
-        .returningAll()
-        .executeTakeFirst();
-      if (!user) throw notFound('user');
+      const admin = requireRole(request, 'admin');
+      const user = await app.db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('user').select('role').where('id', '=', request.params.id).forUpdate().executeTakeFirst();
+        if (!before) throw notFound('user');
+        const updated = await trx
+          .updateTable('user')
+          .set({ role: request.body.role, updated_at: new Date() })
+          .where('id', '=', request.params.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await recordAction(trx, { actorId: admin.id, action: 'set_role', targetType: 'user', targetId: updated.id, data: { from: before.role, to: updated.role } });
+        return updated;
+      });
       return { user: toUser(user, { withEmail: true }) };
     },
   );

@@ -1,0 +1,53 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Author } from './accounts';
+import { Id } from './common';
+
+const Reason = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
+
+export const HideBody = Type.Object({ reason: Reason }, { additionalProperties: false });
+export const MoveBody = Type.Object({ channelSlug: Type.String({ minLength: 1, maxLength: 60 }), reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+export const ThreadActionBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+export const ReportBody = Type.Object({ postId: Id, reason: Reason }, { additionalProperties: false });
+export const SuspendBody = Type.Object({ until: Type.String({ format: 'date-time' }), reason: Reason }, { additionalProperties: false });
+export const ResolveBody = Type.Object(
+  {
+    resolution: Type.Union([Type.Literal('hide'), Type.Literal('dismiss'), Type.Literal('suspend')]),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    until: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Report = Type.Object({ id: Id, postId: Id, reason: Type.String(), status: Type.String(), createdAt: Type.String() });
+
+export const ReportGroup = Type.Object({
+  /** Resolve the whole group with any of its report ids. */
+  reportId: Id,
+  count: Type.Integer(),
+  post: Type.Object({ id: Id, threadId: Id, threadTitle: Type.String(), excerpt: Type.String(), author: Author, hidden: Type.Boolean() }),
+  reports: Type.Array(Type.Object({ id: Id, reason: Type.String(), reporter: Author, createdAt: Type.String() })),
+});
+export type ReportGroup = Static<typeof ReportGroup>;
+
+export const AuditEntry = Type.Object({
+  id: Id,
+  actor: Author,
+  action: Type.String(),
+  targetType: Type.String(),
+  targetId: Id,
+  reason: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Type.String(),
+});
+export type AuditEntry = Static<typeof AuditEntry>;
+
+export const AuditQuery = Type.Object({
+  actor: Type.Optional(Id),
+  targetType: Type.Optional(Type.String({ maxLength: 40 })),
+  targetId: Type.Optional(Id),
+  action: Type.Optional(Type.String({ maxLength: 40 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+});
+
+export const Revision = Type.Object({ id: Id, editor: Author, title: Type.Union([Type.String(), Type.Null()]), body: Type.String(), createdAt: Type.String() });
