@@ -3,6 +3,7 @@ import * as m0001 from './0001_accounts';
 import * as m0002 from './0002_forum';
 import * as m0003 from './0003_notifications';
 import * as m0004 from './0004_moderation';
+import * as m0005 from './0005_video_sessions';
 
 /**
  * Every migration, by name. Append-only: add a line for a new file, never edit a landed migration.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002_forum': m0002,
   '0003_notifications': m0003,
   '0004_moderation': m0004,
+  '0005_video_sessions': m0005,
 };

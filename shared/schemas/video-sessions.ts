@@ -34,3 +34,21 @@ export const VideoSession = Type.Object({
   meetingUrl: Type.Optional(Type.String()),
 });
 export type VideoSession = Static<typeof VideoSession>;
+
+export const RequestSessionBody = Type.Object(
+  { title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), description: Type.Optional(Type.String({ maxLength: 5000 })) },
+  { additionalProperties: false },
+);
+
+export const UpdateSessionBody = Type.Object(
+  {
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    startsAt: Type.Optional(Type.String({ format: 'date-time' })),
+    durationMinutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 480 })),
+    capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    meetingUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: '^https?://' })),
+    status: Type.Optional(Type.Literal('cancelled')),
+  },
+  { additionalProperties: false },
+);

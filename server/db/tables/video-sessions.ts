@@ -1,3 +1,42 @@
-// Tables owned by server/video-sessions. Add each table to VideoSessionsTables.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface VideoSessionsTables {}
+import type { Generated } from 'kysely';
+import type { NullableTimestamp } from './accounts';
+
+export type VideoSessionStatus = 'requested' | 'proposed' | 'scheduled' | 'cancelled' | 'ended';
+
+export interface VideoSessionTable {
+  id: Generated<string>;
+  thread_id: string;
+  status: VideoSessionStatus;
+  title: string;
+  description: Generated<string>;
+  organiser_id: string | null;
+  requested_by: string;
+  starts_at: NullableTimestamp;
+  duration_minutes: number | null;
+  capacity: number | null;
+  meeting_url: string | null;
+  sequence: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface VideoSessionInterestTable {
+  session_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface VideoSessionRegistrationTable {
+  id: Generated<string>;
+  session_id: string;
+  user_id: string;
+  status: 'registered' | 'waitlisted';
+  waitlist_seq: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface VideoSessionsTables {
+  video_session: VideoSessionTable;
+  video_session_interest: VideoSessionInterestTable;
+  video_session_registration: VideoSessionRegistrationTable;
+}
