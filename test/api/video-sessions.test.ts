@@ -141,7 +141,8 @@ describe('scheduling', () => {
     const ics2 = await anne.agent.get(`/api/video-sessions/${id}/calendar.ics`);
     expect(/UID:(.*)/.exec(ics2.text)![1].trim()).toBe(uid);
     expect(Number(/SEQUENCE:(\d+)/.exec(ics2.text)![1])).toBeGreaterThan(seq1);
-    expect(await t.db.selectFrom('notification').select('id').where('user_id', '=', anne.id).where('kind', '=', 'video_session_changed').execute()).toHaveLength(1);
+    const changed = await t.db.selectFrom('notification').select('data').where('user_id', '=', anne.id).where('kind', '=', 'video_session_changed').execute();
+    expect(changed.filter((n) => n.data.sessionId === id)).toHaveLength(1);
   });
 
   it('gives the organiser a CSV for Excel with a BOM and neutralised formulas; members get 403', async () => {
