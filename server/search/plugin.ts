@@ -1,6 +1,151 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
+import { ErrorBody } from '../../shared/schemas/common';
+import { ThreadSummary } from '../../shared/schemas/forum';
+import { SearchHit, SearchQuery, SimilarQuery } from '../../shared/schemas/search';
+import { isModerator } from '../accounts/guards';
+import { excerpt } from '../content/sanitize';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { loadThreadRow, presentSummary } from '../threads/queries';
 
-/** Routes of the search domain. */
-const plugin: FastifyPluginAsyncTypebox = async () => {};
+const tags = ['search'];
+// Sentinels that cannot occur in user text (control characters are stripped from titles and bodies).
+const START = '\u0001';
+const STOP = '\u0002';
+/** At most this many matching posts are ranked per query: a bound on work for very common words. */
+const CANDIDATES = 2000;
 
-export default plugin;
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * The headline is made from HTML-escaped text (so PostgreSQL's parser keeps `<script>` as visible text
+ * instead of dropping it as a tag); only the sentinels become markup: <mark>.
+ */
+export function markSnippet(escapedHeadline: string): string {
+  // Defence in depth: nothing but entities may look like markup here.
+  return escapedHeadline.replace(/[<>"']/g, (c) => escapeHtml(c)).split(START).join('<mark>').split(STOP).join('</mark>');
+}
+
+const Cursor = Type.Object({ s: Type.Number(), us: Type.String({ pattern: '^-?[0-9]{1,19}$' }), id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
+
+/** Dutch full-text search over titles, tags, opening posts and replies; results grouped per thread. */
+const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.db;
+  const rateLimit = { max: app.config.rateLimits.searchPerMinute, timeWindow: '1 minute' };
+
+  app.get(
+    '/api/search',
+    {
+      schema: { tags, summary: 'Search (websearch syntax: "exacte woorden", -uitsluiten, OR)', querystring: SearchQuery, response: { 200: Type.Object({ items: Type.Array(SearchHit), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 400: ErrorBody, 429: ErrorBody } },
+      config: { rateLimit },
+    },
+    async (request) => {
+      const q = request.query;
+      const limit = q.limit ?? 20;
+      const after = decodeCursor(Cursor, q.cursor);
+      const mod = isModerator(request.user);
+      const query = sql`websearch_to_tsquery('plein_dutch', ${q.q})`;
+      const filters = [
+        q.channel ? sql`and c.slug = ${q.channel}` : sql``,
+        q.tag ? sql`and exists (select 1 from thread_tag tt where tt.thread_id = t.id and tt.tag = ${q.tag.trim().toLowerCase()})` : sql``,
+        q.kind ? sql`and t.kind = ${q.kind}` : sql``,
+        q.unanswered ? sql`and t.kind = 'question' and t.reply_count = 0` : sql``,
+        q.from ? sql`and t.created_at >= ${q.from}::date` : sql``,
+        q.to ? sql`and t.created_at < ${q.to}::date + 1` : sql``,
+      ];
+      const postFilters = [q.author ? sql`and p.author_id = ${q.author}` : sql``];
+      const threadAuthor = q.author ? sql`and t.author_id = ${q.author}` : sql``;
+      const visible = mod ? sql`` : sql`and p.hidden_at is null`;
+      const keyset = after
+        ? sql`where (score, lat_us, id) < (${after.s}::float8, ${after.us}::bigint, ${after.id}::bigint)`
+        : sql``;
+
+      const { rows } = await sql<{ id: string; score: number; lat_us: string; best_post_id: string | null; best_is_opening: boolean | null }>`
+        with q as (select ${query} as query),
+        post_hits as (
+          select p.id, p.thread_id, p.is_opening, ts_rank_cd(p.search_vector, q.query) as rank
+          from (
+            select p.* from post p, q
+            where p.search_vector @@ q.query and p.deleted_at is null ${visible} ${sql.join(postFilters, sql` `)}
+            order by p.id desc
+            limit ${CANDIDATES}
+          ) p, q
+        ),
+        best_post as (
+          select distinct on (thread_id) thread_id, id, is_opening, rank from post_hits order by thread_id, rank desc, id
+        ),
+        -- title and tags, judged together with the opening post so that -exclusions apply to the whole question
+        thread_hits as (
+          select t.id, ts_rank_cd(t.search_vector, q.query) as rank
+          from thread t join post op on op.id = t.first_post_id, q
+          where (t.search_vector @@ q.query or op.search_vector @@ q.query)
+            and (t.search_vector || case when op.hidden_at is null ${mod ? sql`or true` : sql``} then op.search_vector else ''::tsvector end) @@ q.query
+            and t.search_vector @@ q.query ${threadAuthor}
+        ),
+        scored as (
+          select t.id,
+                 (coalesce(th.rank, 0) * 2 + coalesce(bp.rank, 0))::float8 as score,
+                 (extract(epoch from t.last_activity_at) * 1000000)::bigint as lat_us,
+                 bp.id as best_post_id, bp.is_opening as best_is_opening
+          from thread t
+          join channel c on c.id = t.channel_id
+          left join thread_hits th on th.id = t.id
+          left join best_post bp on bp.thread_id = t.id
+          where (th.id is not null or bp.thread_id is not null) ${sql.join(filters, sql` `)}
+        )
+        select * from scored ${keyset}
+        order by score desc, lat_us desc, id desc
+        limit ${limit + 1}
+      `.execute(db);
+
+      const page = rows.slice(0, limit);
+      const items = [];
+      for (const r of page) {
+        const thread = await loadThreadRow(db, r.id);
+        if (!thread) continue;
+        const postId = r.best_post_id ?? thread.first_post_id;
+        const post = postId
+          ? await db
+              .selectFrom('post as p')
+              .innerJoin('user as u', 'u.id', 'p.author_id')
+              .select(['p.id', 'p.is_opening', 'p.created_at', 'p.hidden_at', 'u.display_name', sql<string>`ts_headline('plein_dutch', replace(replace(replace(replace(replace(p.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), ${query}, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`.as('headline')])
+              .where('p.id', '=', postId)
+              .executeTakeFirst()
+          : undefined;
+        const showBody = post && (post.hidden_at === null || mod);
+        items.push({
+          thread: presentSummary(thread, ''),
+          ...(post && !post.is_opening && showBody ? { post: { id: post.id, authorName: post.display_name, createdAt: post.created_at.toISOString() } } : {}),
+          snippet: showBody ? markSnippet(post!.headline) : '',
+        });
+      }
+      const last = page[page.length - 1];
+      return { items, nextCursor: rows.length > limit ? encodeCursor({ s: last.score, us: String(last.lat_us), id: last.id }) : null };
+    },
+  );
+
+  app.get(
+    '/api/search/similar',
+    { schema: { tags, summary: 'Up to five threads similar to a title being typed ("Vergelijkbare vragen")', querystring: SimilarQuery, response: { 200: Type.Object({ items: Type.Array(ThreadSummary) }), 400: ErrorBody, 429: ErrorBody } }, config: { rateLimit } },
+    async (request) => {
+      // Any of the title's words may match (websearch "or" never raises a syntax error); best titles first.
+      const words = request.query.title.replace(/["()\-]/g, ' ').split(/\s+/).filter((w) => w && w.toLowerCase() !== 'or');
+      const { rows } = await sql<{ id: string }>`
+        with q as (select websearch_to_tsquery('plein_dutch', ${words.join(' or ')}) as query)
+        select t.id from thread t, q
+        where t.search_vector @@ q.query
+        order by ts_rank_cd(t.search_vector, q.query) desc, t.last_activity_at desc
+        limit 5
+      `.execute(db);
+      const items = [];
+      for (const r of rows) {
+        const row = await loadThreadRow(db, r.id);
+        if (row) items.push(presentSummary(row, ''));
+      }
+      return { items };
+    },
+  );
+};
+
+export default searchRoutes;

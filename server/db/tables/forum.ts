@@ -31,6 +31,9 @@ export interface ThreadTable {
   last_activity_at: Generated<Date>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Copy of the tags for search, kept by a trigger on thread_tag. */
+  tags_text: ColumnType<string, never, never>;
+  search_vector: ColumnType<string, never, never>;
 }
 
 export interface PostTable {
@@ -49,6 +52,7 @@ export interface PostTable {
   hidden_at: NullableTimestamp;
   hidden_by: string | null;
   hidden_reason: string | null;
+  search_vector: ColumnType<string, never, never>;
 }
 
 export interface PostRevisionTable {
