@@ -1,4 +1,5 @@
 import type { BenchContext } from '../index';
+import { searchSection } from './search';
 
 /** Extra bench sections (search, uploads, …): each runs against the started server. */
 export interface Section {
@@ -6,4 +7,4 @@ export interface Section {
   run(ctx: BenchContext): Promise<void>;
 }
 
-export const sections: Section[] = [];
+export const sections: Section[] = [searchSection];

@@ -1,0 +1,28 @@
+import type { Section } from './index';
+
+const ONE_WORD = ['wijkteam', 'schuldhulpverlening', 'mantelzorg', 'ambtenaren', 'samenwerkingsverbanden', 'vroegsignalering', 'huisarts', 'eenzaamheid'];
+const TWO_WORDS = ['wijkteam huisarts', 'jeugdhulp wachtlijst', 'armoede preventie', 'beschermd wonen', 'privacy gegevensdeling', 'dagbesteding ouderen'];
+
+/** Search at 16 connections: one- and two-word Dutch queries, and the "similar questions" query. */
+export const searchSection: Section = {
+  name: 'search',
+  async run(ctx) {
+    const pick = (list: string[]) => list[Math.floor(Math.random() * list.length)];
+    for (const [label, list] of [['one word', ONE_WORD], ['two words', TWO_WORDS]] as const) {
+      const r = await ctx.cannon({
+        url: ctx.baseUrl,
+        connections: 16,
+        duration: ctx.duration,
+        requests: [{ setupRequest: (req: any) => ({ ...req, path: `/api/search?q=${encodeURIComponent(pick(list as unknown as string[]))}` }) }],
+      });
+      ctx.record({ section: `GET /api/search (${label})`, metric: 'req/s · p97.5 · p99 (ms)', value: `${r.requests.average.toFixed(0)} · ${r.latency.p97_5} · ${r.latency.p99}`, target: 'p95 < 100, p99 < 200' });
+    }
+    const s = await ctx.cannon({
+      url: ctx.baseUrl,
+      connections: 16,
+      duration: ctx.duration,
+      requests: [{ setupRequest: (req: any) => ({ ...req, path: `/api/search/similar?title=${encodeURIComponent(`Hoe werkt ${pick(ONE_WORD)} bij jullie?`)}` }) }],
+    });
+    ctx.record({ section: 'GET /api/search/similar', metric: 'req/s · p97.5 · p99 (ms)', value: `${s.requests.average.toFixed(0)} · ${s.latency.p97_5} · ${s.latency.p99}`, target: 'p95 < 50' });
+  },
+};
