@@ -5,6 +5,7 @@ import * as m0003 from './0003_notifications';
 import * as m0004 from './0004_moderation';
 import * as m0005 from './0005_video_sessions';
 import * as m0006 from './0006_search';
+import * as m0007 from './0007_attachments';
 
 /**
  * Every migration, by name. Append-only: add a line for a new file, never edit a landed migration.
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_moderation': m0004,
   '0005_video_sessions': m0005,
   '0006_search': m0006,
+  '0007_attachments': m0007,
 };

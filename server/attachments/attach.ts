@@ -1,22 +1,54 @@
-// Contract used by server/threads when a thread or reply is created with attachmentIds, and when
-// posts are read. Owned by server/attachments (this file is the seam between the two domains).
+// The seam between server/threads and server/attachments: threads call these while creating and
+// reading posts.
 import type { Kysely, Transaction } from 'kysely';
-import type { Attachment } from '../../shared/schemas/attachments';
+import { MAX_ATTACHMENTS_PER_POST, type Attachment } from '../../shared/schemas/attachments';
 import type { Database } from '../db/schema';
 import { badRequest } from '../http/errors';
+
+export const toAttachment = (r: { id: string; filename: string; content_type: string; size: string; sha256: string }): Attachment => ({
+  id: r.id,
+  filename: r.filename,
+  contentType: r.content_type,
+  size: Number(r.size),
+  sha256: r.sha256,
+  url: `/api/attachments/${r.id}/download`,
+});
 
 /**
  * Links the uploader's own, not yet attached uploads to a post, in the caller's transaction.
  * Anything else (someone else's upload, already attached, unknown, more than 10) → 400.
  */
-export async function attachToPost(
-  _trx: Transaction<Database>,
-  options: { uploaderId: string; postId: string; attachmentIds: string[] },
-): Promise<void> {
-  if (options.attachmentIds.length > 0) throw badRequest('invalid_attachments', 'Attachments are not available yet.', { attachmentIds: 'unknown upload' });
+export async function attachToPost(trx: Transaction<Database>, options: { uploaderId: string; postId: string; attachmentIds: string[] }): Promise<void> {
+  const ids = [...new Set(options.attachmentIds)];
+  if (ids.length === 0) return;
+  if (ids.length > MAX_ATTACHMENTS_PER_POST) throw badRequest('invalid_attachments', `At most ${MAX_ATTACHMENTS_PER_POST} attachments per post.`, { attachmentIds: 'too many' });
+  const updated = await trx
+    .updateTable('attachment')
+    .set({ post_id: options.postId })
+    .where('id', 'in', ids)
+    .where('uploader_id', '=', options.uploaderId)
+    .where('post_id', 'is', null)
+    .returning('id')
+    .execute();
+  if (updated.length !== ids.length) throw badRequest('invalid_attachments', 'Only your own uploads that are not attached yet can be attached.', { attachmentIds: 'unknown or not yours' });
+  for (const [position, id] of ids.entries()) await trx.updateTable('attachment').set({ position }).where('id', '=', id).execute();
 }
 
-/** The attachments of each post, in upload order. Posts without attachments are absent from the map. */
-export async function loadAttachmentsForPosts(_db: Kysely<Database>, _postIds: string[]): Promise<Map<string, Attachment[]>> {
-  return new Map();
+/** The attachments of each post, in the order given. Posts without attachments are absent from the map. */
+export async function loadAttachmentsForPosts(db: Kysely<Database>, postIds: string[]): Promise<Map<string, Attachment[]>> {
+  const map = new Map<string, Attachment[]>();
+  if (postIds.length === 0) return map;
+  const rows = await db
+    .selectFrom('attachment')
+    .select(['id', 'post_id', 'filename', 'content_type', 'size', 'sha256'])
+    .where('post_id', 'in', postIds)
+    .orderBy('post_id')
+    .orderBy('position')
+    .execute();
+  for (const r of rows) {
+    const list = map.get(r.post_id!) ?? [];
+    list.push(toAttachment(r));
+    map.set(r.post_id!, list);
+  }
+  return map;
 }

@@ -1,6 +1,174 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import sharp from 'sharp';
+import { Attachment } from '../../shared/schemas/attachments';
+import { ErrorBody, IdParams } from '../../shared/schemas/common';
+import { isModerator, requireWriter } from '../accounts/guards';
+import { findUserById } from '../accounts/users';
+import { ApiError, notFound, tooLarge, unsupportedType } from '../http/errors';
+import { postingLimit } from '../moderation/rate-limits';
+import { toAttachment } from './attach';
+import { contentDisposition, safeFilename, sniffContentType } from './files';
+import { cleanupUnattachedUploads } from './cleanup';
+import { createStorage } from './storage';
+import { receiveFile } from './upload';
 
-/** Routes of the attachments domain. */
-const plugin: FastifyPluginAsyncTypebox = async () => {};
+const tags = ['attachments'];
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody };
+const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
+const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
-export default plugin;
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'invalid' | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return 'invalid';
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  return start > end || start >= size ? 'invalid' : { start, end };
+}
+
+function initialsSvg(name: string, seed: string): string {
+  const parts = name.trim().split(/\s+/).filter((p) => /^\p{L}/u.test(p));
+  const initials = ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
+  const hue = createHash('sha256').update(seed).digest()[0] * 1.4;
+  const esc = initials.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256"><rect width="256" height="256" fill="hsl(${hue.toFixed(0)} 45% 35%)"/><text x="50%" y="50%" dy=".35em" text-anchor="middle" font-family="sans-serif" font-size="104" fill="#fff">${esc}</text></svg>`;
+}
+
+/** Uploads (handouts), downloads with safe headers, profile photos. */
+const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.db;
+  const storage = createStorage(app.config);
+  await app.register(fastifyMultipart, { limits: { fileSize: app.config.uploadMaxBytes, files: 1 } });
+
+  const cleanupUnattached = () => cleanupUnattachedUploads(db, storage);
+  const timer = setInterval(() => void cleanupUnattached().catch((err) => app.log.warn({ err: err.message }, 'upload cleanup failed')), 60 * 60 * 1000);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+
+  app.post(
+    '/api/attachments',
+    {
+      schema: { tags, summary: 'Upload a handout (multipart, one part named "file")', consumes: ['multipart/form-data'], response: { 201: Type.Object({ attachment: Attachment }), ...errors } },
+      config: { rateLimit: postingLimit(app.config, 'uploadsPerHour') },
+    },
+    async (request, reply) => {
+      const user = requireWriter(request);
+      const file = await receiveFile(request, storage.tempDir, app.config.uploadMaxBytes);
+      try {
+        const filename = safeFilename(file.filename);
+        const contentType = await sniffContentType(file.tempFile, filename);
+        if (!contentType) throw unsupportedType('Only PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, WebP) and plain text or CSV are allowed.');
+        await storage.put(file.tempFile, file.sha256, contentType);
+        const row = await db
+          .insertInto('attachment')
+          .values({ uploader_id: user.id, post_id: null, sha256: file.sha256, size: String(file.size), content_type: contentType, filename, storage_key: file.sha256 })
+          .returning(['id', 'filename', 'content_type', 'size', 'sha256'])
+          .executeTakeFirstOrThrow();
+        reply.status(201);
+        return { attachment: toAttachment(row) };
+      } finally {
+        await fs.rm(file.tempFile, { force: true });
+      }
+    },
+  );
+
+  app.get(
+    '/api/attachments/:id/download',
+    { schema: { tags, summary: 'Download (as attachment, sniffed type, nosniff, sandboxed; ETag and ranges)', params: IdParams } },
+    async (request, reply) => {
+      const row = await db
+        .selectFrom('attachment as a')
+        .leftJoin('post as p', 'p.id', 'a.post_id')
+        .select(['a.id', 'a.uploader_id', 'a.post_id', 'a.sha256', 'a.size', 'a.content_type', 'a.filename', 'a.storage_key', 'p.hidden_at', 'p.deleted_at', 'p.author_id'])
+        .where('a.id', '=', request.params.id)
+        .executeTakeFirst();
+      if (!row) throw notFound('attachment');
+      const viewer = request.user;
+      const own = !!viewer && viewer.id === row.uploader_id;
+      const visible = row.post_id === null ? own : row.deleted_at === null && (row.hidden_at === null || own || isModerator(viewer));
+      if (!visible) throw notFound('attachment');
+      const size = Number(row.size);
+      const etag = `"${row.sha256}"`;
+      reply
+        .header('content-type', row.content_type)
+        .header('content-disposition', contentDisposition(row.filename))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', 'sandbox')
+        .header('etag', etag)
+        .header('accept-ranges', 'bytes')
+        .header('cache-control', 'private, max-age=3600');
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      const range = parseRange(request.headers.range, size);
+      if (range === 'invalid') {
+        reply.header('content-range', `bytes */${size}`);
+        throw new ApiError(416, 'range_not_satisfiable', 'The requested range is not available.');
+      }
+      if (range) {
+        reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
+        return reply.send(await storage.get(row.storage_key, range));
+      }
+      reply.header('content-length', size);
+      return reply.send(await storage.get(row.storage_key));
+    },
+  );
+
+  app.put(
+    '/api/me/avatar',
+    { schema: { tags: ['accounts'], summary: 'Set my profile photo (PNG, JPEG or WebP, at most 5 MB)', consumes: ['multipart/form-data'], response: { 200: Type.Object({ avatarUrl: Type.String() }), ...errors } }, config: { rateLimit: postingLimit(app.config, 'uploadsPerHour') } },
+    async (request) => {
+      const user = requireWriter(request);
+      const file = await receiveFile(request, storage.tempDir, AVATAR_MAX_BYTES).catch((err) => {
+        if (err instanceof ApiError && err.statusCode === 413) throw tooLarge('A profile photo can be at most 5 MB.');
+        throw err;
+      });
+      const resized = path.join(storage.tempDir, `${randomBytes(8).toString('hex')}.webp`);
+      try {
+        const type = await sniffContentType(file.tempFile, 'photo');
+        if (!type || !AVATAR_TYPES.has(type)) throw unsupportedType('A profile photo must be PNG, JPEG or WebP.');
+        const output = await sharp(file.tempFile, { limitInputPixels: 50_000_000 }).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
+        const key = `${createHash('sha256').update(output).digest('hex')}.webp`;
+        await fs.writeFile(resized, output);
+        await storage.put(resized, key, 'image/webp');
+        await db.updateTable('user').set({ avatar_key: key, updated_at: new Date() }).where('id', '=', user.id).execute();
+        return { avatarUrl: `/api/users/${user.id}/avatar?v=${key.slice(0, 12)}` };
+      } finally {
+        await fs.rm(file.tempFile, { force: true });
+        await fs.rm(resized, { force: true });
+      }
+    },
+  );
+
+  app.delete('/api/me/avatar', { schema: { tags: ['accounts'], summary: 'Remove my profile photo', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const user = requireWriter(request);
+    await db.updateTable('user').set({ avatar_key: null, updated_at: new Date() }).where('id', '=', user.id).execute();
+    return reply.status(204).send(null);
+  });
+
+  app.get(
+    '/api/users/:id/avatar',
+    { schema: { tags: ['accounts'], summary: 'Profile photo, or a generated initials avatar', params: IdParams, querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }) } },
+    async (request, reply) => {
+      const user = await findUserById(db, request.params.id);
+      if (!user) throw notFound('user');
+      const cache = request.query.v ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
+      reply.header('cache-control', cache).header('x-content-type-options', 'nosniff').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+      if (!user.avatar_key) return reply.type('image/svg+xml').send(initialsSvg(user.display_name, user.id));
+      return reply.type('image/webp').send(await storage.get(user.avatar_key));
+    },
+  );
+};
+
+export default attachmentRoutes;
+

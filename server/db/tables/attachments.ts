@@ -1,3 +1,19 @@
-// Tables owned by server/attachments. Add each table to AttachmentsTables.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface AttachmentsTables {}
+import type { Generated } from 'kysely';
+
+export interface AttachmentTable {
+  id: Generated<string>;
+  uploader_id: string;
+  post_id: string | null;
+  position: Generated<number>;
+  sha256: string;
+  size: string;
+  /** Sniffed from the bytes, never taken from the name or the client. */
+  content_type: string;
+  filename: string;
+  storage_key: string;
+  created_at: Generated<Date>;
+}
+
+export interface AttachmentsTables {
+  attachment: AttachmentTable;
+}

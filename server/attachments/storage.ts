@@ -1,0 +1,82 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Config } from '../config';
+
+/** Where upload bytes live. Keys are content addresses (the SHA-256), so equal files are stored once. */
+export interface Storage {
+  /** Moves a finished temp file into storage under `key` (a no-op when the key already exists). */
+  put(tempFile: string, key: string, contentType: string): Promise<void>;
+  /** A stream of the bytes, or of [start, end] inclusive. */
+  get(key: string, range?: { start: number; end: number }): Promise<Readable>;
+  delete(key: string): Promise<void>;
+  /** A directory on this machine for in-flight uploads. */
+  tempDir: string;
+}
+
+export class LocalStorage implements Storage {
+  constructor(
+    private readonly root: string,
+    readonly tempDir: string,
+  ) {}
+
+  private file(key: string): string {
+    if (!/^[0-9a-f]{64}(\.[a-z0-9]+)?$/.test(key)) throw new Error('bad storage key');
+    return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);
+  }
+
+  async put(tempFile: string, key: string): Promise<void> {
+    const target = this.file(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fs.access(target);
+      await fs.rm(tempFile, { force: true }); // already stored: deduplicated
+    } catch {
+      await fs.rename(tempFile, target);
+    }
+  }
+
+  async get(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    return createReadStream(this.file(key), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async delete(key: string): Promise<void> {
+    await fs.rm(this.file(key), { force: true });
+  }
+}
+
+/** S3-compatible object storage (AWS, MinIO, Ceph…), loaded only when configured. */
+export class S3Storage implements Storage {
+  private client: Promise<import('@aws-sdk/client-s3').S3Client>;
+  constructor(
+    private readonly bucket: string,
+    options: { region: string; endpoint?: string },
+    readonly tempDir: string,
+  ) {
+    this.client = import('@aws-sdk/client-s3').then(({ S3Client }) => new S3Client({ region: options.region, endpoint: options.endpoint, forcePathStyle: !!options.endpoint }));
+  }
+
+  async put(tempFile: string, key: string, contentType: string): Promise<void> {
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const stat = await fs.stat(tempFile);
+    await (await this.client).send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: createReadStream(tempFile), ContentLength: stat.size, ContentType: contentType }));
+    await fs.rm(tempFile, { force: true });
+  }
+
+  async get(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const res = await (await this.client).send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
+    return res.Body as Readable;
+  }
+
+  async delete(key: string): Promise<void> {
+    const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+    await (await this.client).send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+}
+
+export function createStorage(config: Config): Storage {
+  const tempDir = path.join(config.dataDir, 'uploads', 'tmp');
+  if (config.storage.kind === 's3') return new S3Storage(config.storage.bucket, config.storage, tempDir);
+  return new LocalStorage(path.join(config.dataDir, 'uploads'), tempDir);
+}

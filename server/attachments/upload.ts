@@ -1,0 +1,53 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyRequest } from 'fastify';
+import { badRequest, tooLarge } from '../http/errors';
+
+export interface ReceivedFile {
+  tempFile: string;
+  filename: string;
+  sha256: string;
+  size: number;
+}
+
+/**
+ * Streams the multipart part `file` to a temp file while hashing it: never the whole file in memory.
+ * Over the limit → 413; an aborted or failed upload leaves no temp file behind.
+ */
+export async function receiveFile(request: FastifyRequest, tempDir: string, maxBytes: number): Promise<ReceivedFile> {
+  let part;
+  try {
+    part = await request.file({ limits: { fileSize: maxBytes, files: 1, fields: 5 } });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw badRequest('not_multipart', 'Send the file as multipart/form-data in a part named "file".');
+    throw err;
+  }
+  if (!part || part.fieldname !== 'file') {
+    part?.file.resume();
+    throw badRequest('validation_failed', 'Send one part named "file".', { file: 'is required' });
+  }
+  await fs.mkdir(tempDir, { recursive: true });
+  const tempFile = path.join(tempDir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(part.file, counter, createWriteStream(tempFile));
+    if (part.file.truncated) throw tooLarge(`The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+    if (size === 0) throw badRequest('empty_file', 'The file is empty.', { file: 'is empty' });
+  } catch (err) {
+    await fs.rm(tempFile, { force: true });
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(`The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+    throw err;
+  }
+  return { tempFile, filename: part.filename, sha256: hash.digest('hex'), size };
+}

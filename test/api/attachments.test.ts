@@ -1,0 +1,219 @@
+import { existsSync, readdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import request from 'supertest';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupUnattachedUploads } from '../../server/attachments/cleanup';
+import { createStorage } from '../../server/attachments/storage';
+import { type TestApp, type TestUser, PUBLIC_URL, createTestApp, signUp } from '../support/app';
+import { docx, exe, fakeXlsx, pdf, png } from '../support/files';
+import { createChannel, replyTo, startThread } from '../support/forum';
+
+let t: TestApp;
+let expert: TestUser;
+let member: TestUser;
+let other: TestUser;
+let mod: TestUser;
+
+beforeAll(async () => {
+  t = await createTestApp({ uploadMaxBytes: 200_000 });
+  await createChannel(t, 'landelijk', 'experts_ask');
+  expert = await signUp(t, { role: 'expert' });
+  member = await signUp(t);
+  other = await signUp(t);
+  mod = await signUp(t, { role: 'moderator' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const upload = (user: TestUser, content: Buffer, filename: string) => user.agent.post('/api/attachments').attach('file', content, filename);
+const rowCount = async () => Number((await t.db.selectFrom('attachment').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+function filesOnDisk(): string[] {
+  const root = path.join(t.dataDir, 'uploads');
+  if (!existsSync(root)) return [];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else out.push(path.relative(root, full));
+    }
+  };
+  walk(root);
+  return out;
+}
+const binary = (r: request.Test) =>
+  r.buffer(true).parse((res, cb) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => cb(null, Buffer.concat(chunks)));
+  });
+
+describe('uploading and downloading handouts', () => {
+  it('uploads a PDF, attaches it to a reply and serves it as a safe download with ETag and ranges', async () => {
+    const bytes = pdf('Handreiking integrale toegang');
+    const up = await upload(member, bytes, 'Handreiking één loket.pdf');
+    expect(up.status).toBe(201);
+    expect(up.body.attachment).toMatchObject({ filename: 'Handreiking één loket.pdf', contentType: 'application/pdf', size: bytes.length });
+    const thread = await startThread(expert, 'landelijk');
+    const reply = await replyTo(member, thread.id, '<p>Bijlage: onze handreiking</p>', { attachmentIds: [up.body.attachment.id] });
+    const page = await request(t.app.server).get(`/api/threads/${thread.id}`);
+    expect(page.body.replies.items[0].attachments[0]).toMatchObject({ id: up.body.attachment.id, url: `/api/attachments/${up.body.attachment.id}/download` });
+    expect(reply.id).toBeTruthy();
+
+    const dl = await binary(request(t.app.server).get(`/api/attachments/${up.body.attachment.id}/download`));
+    expect(dl.status).toBe(200);
+    expect(Buffer.compare(dl.body, bytes)).toBe(0);
+    expect(dl.headers['content-type']).toBe('application/pdf');
+    expect(dl.headers['content-disposition']).toBe(`attachment; filename="Handreiking een loket.pdf"; filename*=UTF-8''Handreiking%20%C3%A9%C3%A9n%20loket.pdf`);
+    expect(dl.headers['x-content-type-options']).toBe('nosniff');
+    expect(dl.headers['content-security-policy']).toBe('sandbox');
+    const etag = dl.headers.etag;
+    expect(etag).toBe(`"${up.body.attachment.sha256}"`);
+    expect((await request(t.app.server).get(`/api/attachments/${up.body.attachment.id}/download`).set('If-None-Match', etag)).status).toBe(304);
+    const part = await binary(request(t.app.server).get(`/api/attachments/${up.body.attachment.id}/download`).set('Range', 'bytes=0-7'));
+    expect(part.status).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 0-7/${bytes.length}`);
+    expect(part.body.toString()).toBe('%PDF-1.4');
+    expect((await request(t.app.server).get(`/api/attachments/${up.body.attachment.id}/download`).set('Range', 'bytes=99999-')).status).toBe(416);
+  });
+
+  it('accepts DOCX, PNG, text and CSV by their content, and stores equal bytes once', async () => {
+    expect((await upload(member, docx(), 'verslag.docx')).body.attachment?.contentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    const image = await png();
+    const a = await upload(member, image, 'foto.png');
+    const b = await upload(other, image, 'zelfde.png');
+    expect(a.body.attachment.contentType).toBe('image/png');
+    expect(b.body.attachment.sha256).toBe(a.body.attachment.sha256);
+    expect(filesOnDisk().filter((f) => f.endsWith(a.body.attachment.sha256))).toHaveLength(1);
+    expect((await upload(member, Buffer.from('naam;gemeente\nAnne;Zwolle\n'), 'deelnemers.csv')).body.attachment.contentType).toBe('text/csv; charset=utf-8');
+    expect((await upload(member, Buffer.from('Gewone tekst met accenten: één, cliënt.'), 'notities.txt')).status).toBe(201);
+  });
+
+  it('keeps attachments of a hidden post from members (404) but serves them to moderators and the uploader', async () => {
+    const up = await upload(member, pdf(), 'intern.pdf');
+    const thread = await startThread(expert, 'landelijk');
+    const post = await replyTo(member, thread.id, '<p>Zie bijlage</p>', { attachmentIds: [up.body.attachment.id] });
+    await mod.agent.post(`/api/posts/${post.id}/hide`).send({ reason: 'Vertrouwelijk' }).expect(200);
+    const url = `/api/attachments/${up.body.attachment.id}/download`;
+    expect((await other.agent.get(url)).status).toBe(404);
+    expect((await request(t.app.server).get(url)).status).toBe(404);
+    expect((await mod.agent.get(url)).status).toBe(200);
+    expect((await member.agent.get(url)).status).toBe(200);
+  });
+
+  it('serves an unattached upload only to its uploader', async () => {
+    const up = await upload(member, pdf(), 'concept.pdf');
+    expect((await member.agent.get(`/api/attachments/${up.body.attachment.id}/download`)).status).toBe(200);
+    expect((await other.agent.get(`/api/attachments/${up.body.attachment.id}/download`)).status).toBe(404);
+  });
+
+  it('removes uploads that were never attached after 24 hours', async () => {
+    const up = await upload(other, pdf('vergeten'), 'vergeten.pdf');
+    const removed = await cleanupUnattachedUploads(t.db, createStorage(t.config), new Date(Date.now() + 25 * 3600_000));
+    expect(removed).toBeGreaterThanOrEqual(1);
+    expect(await t.db.selectFrom('attachment').select('id').where('id', '=', up.body.attachment.id).executeTakeFirst()).toBeUndefined();
+    expect(filesOnDisk().some((f) => f.endsWith(up.body.attachment.sha256))).toBe(false);
+  });
+});
+
+describe('bad uploads leave nothing behind', () => {
+  const rejects: [string, () => Buffer | Promise<Buffer>, string, number][] = [
+    ['a Windows executable renamed to .pdf', exe, 'rapport.pdf', 415],
+    ['an HTML file named .docx', () => Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>'), 'verslag.docx', 415],
+    ['an SVG with a script', () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'logo.svg', 415],
+    ['an SVG with a script named .txt', () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'logo.txt', 415],
+    ['a zip-bomb-shaped ZIP named .xlsx that is not OOXML', fakeXlsx, 'begroting.xlsx', 415],
+    ['a 0-byte file', () => Buffer.alloc(0), 'leeg.pdf', 400],
+    ['a file one byte over the limit', () => Buffer.concat([pdf(), Buffer.alloc(200_001 - pdf().length, 0x20)]), 'groot.pdf', 413],
+  ];
+  for (const [name, make, filename, status] of rejects) {
+    it(`refuses ${name} with ${status}`, async () => {
+      const [rows, files] = [await rowCount(), filesOnDisk().length];
+      const res = await upload(member, await make(), filename);
+      expect(res.status).toBe(status);
+      expect(res.body.error.code).toBeTruthy();
+      expect(await rowCount()).toBe(rows);
+      expect(filesOnDisk()).toHaveLength(files);
+    });
+  }
+
+  it('strips paths from ../../etc/passwd and bidi overrides from names, keeping Dutch accents', async () => {
+    const a = await upload(member, pdf(), '../../etc/passwd');
+    expect(a.status).toBe(201);
+    expect(a.body.attachment.filename).toBe('passwd');
+    const b = await upload(member, pdf(), 'rapport\u202Efdp.exe');
+    expect(b.body.attachment.filename).toBe('rapportfdp.exe');
+    const c = await upload(member, pdf(), 'Verslag café-overleg ë.pdf');
+    expect(c.body.attachment.filename).toBe('Verslag café-overleg ë.pdf');
+    expect(filesOnDisk().every((f) => !f.includes('passwd'))).toBe(true);
+  });
+
+  it('refuses attaching someone else\'s upload or 11 files with 400, and posts nothing', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const theirs = await upload(other, pdf(), 'van-een-ander.pdf');
+    const before = (await request(t.app.server).get(`/api/threads/${thread.id}`)).body.thread.replyCount;
+    const res = await member.agent.post(`/api/threads/${thread.id}/replies`).send({ body: '<p>Kijk</p>', attachmentIds: [theirs.body.attachment.id] });
+    expect(res.status).toBe(400);
+    const ids = [];
+    for (let i = 0; i < 11; i++) ids.push((await upload(member, pdf(`nr ${i}`), `deel-${i}.pdf`)).body.attachment.id);
+    const eleven = await member.agent.post(`/api/threads/${thread.id}/replies`).send({ body: '<p>Alles</p>', attachmentIds: ids });
+    expect(eleven.status).toBe(400);
+    expect((await request(t.app.server).get(`/api/threads/${thread.id}`)).body.thread.replyCount).toBe(before);
+    const attached = await t.db.selectFrom('attachment').select('id').where('id', 'in', ids).where('post_id', 'is not', null).execute();
+    expect(attached).toHaveLength(0);
+  });
+
+  it('leaves no partial file and no row when the client disconnects half-way', async () => {
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.app.server.address() as { port: number }).port;
+    const [rows, files] = [await rowCount(), filesOnDisk().filter((f) => !f.startsWith('tmp')).length];
+    const boundary = 'plein-boundary';
+    await new Promise<void>((resolve) => {
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/attachments',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(150_000), cookie: member.cookie, origin: PUBLIC_URL },
+      });
+      req.on('error', () => resolve());
+      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+      req.write(pdf());
+      req.write(Buffer.alloc(60_000, 0x20));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 200);
+    });
+    // The server notices the abort and cleans up.
+    await expect.poll(() => filesOnDisk().filter((f) => f.startsWith('tmp')).length, { timeout: 5000 }).toBe(0);
+    expect(await rowCount()).toBe(rows);
+    expect(filesOnDisk().filter((f) => !f.startsWith('tmp'))).toHaveLength(files);
+  });
+});
+
+describe('profile photos', () => {
+  it('stores a square photo, serves it with long cache headers, and an initials avatar otherwise', async () => {
+    const none = await request(t.app.server).get(`/api/users/${other.id}/avatar`);
+    expect(none.status).toBe(200);
+    expect(none.headers['content-type']).toContain('image/svg+xml');
+    const res = await member.agent.put('/api/me/avatar').attach('file', await png(600, 300), 'ik.png');
+    expect(res.status).toBe(200);
+    const img = await binary(request(t.app.server).get(res.body.avatarUrl));
+    expect(img.status).toBe(200);
+    expect(img.headers['content-type']).toBe('image/webp');
+    expect(img.headers['cache-control']).toContain('immutable');
+    const meta = await sharp(img.body).metadata();
+    expect([meta.width, meta.height]).toEqual([256, 256]);
+    const me = await member.agent.get('/api/me');
+    expect(me.body.user.avatarUrl).toBe(res.body.avatarUrl);
+  });
+
+  it('refuses a PDF or an SVG as a profile photo (415)', async () => {
+    expect((await member.agent.put('/api/me/avatar').attach('file', pdf(), 'foto.pdf')).status).toBe(415);
+    expect((await member.agent.put('/api/me/avatar').attach('file', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'foto.svg')).status).toBe(415);
+  });
+});
