@@ -9,6 +9,7 @@ import { getChannelBySlug } from '../channels/queries';
 import { excerpt, normaliseTags, plainText, sanitizeBody } from '../content/sanitize';
 import { ApiError, forbidden, invalidField, notFound } from '../http/errors';
 import { postingLimit } from '../moderation/rate-limits';
+import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { appendEvent } from '../realtime/outbox';
 import { findIdempotentResult, idempotencyKey, recordIdempotentResult } from './idempotency';
 import { listReplies, loadPostForViewer, loadPostRow, loadThread, loadThreadRow, presentPost, presentSummary } from './queries';
@@ -79,6 +80,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .where('id', '=', channel.id)
             .execute();
           if (key) await recordIdempotentResult(trx, user.id, key, 'thread', thread.id);
+          await onThreadCreated(trx, { threadId: thread.id, channelId: channel.id, channelSlug: channel.slug, authorId: user.id, title, bodyText: body.text });
           const row = await loadThreadRow(trx, thread.id);
           await appendEvent(trx, { topic: `channel:${channel.slug}`, type: 'thread.created', payload: { thread: presentSummary(row!, excerpt(body.text)) } });
           return thread.id;
@@ -156,6 +158,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .executeTakeFirstOrThrow();
           await trx.updateTable('channel').set({ last_activity_at: now }).where('id', '=', thread.channel_id).execute();
           if (key) await recordIdempotentResult(trx, user.id, key, 'post', post.id);
+          await onReplyCreated(trx, { threadId: thread.id, channelId: thread.channel_id, threadTitle: thread.title, postId: post.id, authorId: user.id, authorName: user.displayName, quotePostId: b.quotePostId ?? null, bodyText: body.text });
           const row = await loadPostRow(trx, post.id);
           const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
           // What every subscriber may see: the reply as a member sees it.

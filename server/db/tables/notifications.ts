@@ -16,9 +16,41 @@ export interface NotificationTable {
   read_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  email_status: Generated<'pending' | 'sent' | 'skipped'>;
 }
 
-// Tables owned by server/notifications. Add each table to NotificationsTables.
+export interface SubscriptionTable {
+  user_id: string;
+  target_type: 'channel' | 'thread';
+  target_id: string;
+  level: 'watching' | 'normal' | 'muted';
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationSettingTable {
+  user_id: string;
+  email_frequency: Generated<'immediately' | 'daily' | 'never'>;
+  last_digest_at: Date | null;
+}
+
+export interface MailLogTable {
+  id: Generated<string>;
+  user_id: string;
+  thread_id: string | null;
+  kind: string;
+  message_id: string | null;
+  sent_at: Generated<Date>;
+}
+
+export interface AppSettingTable {
+  key: string;
+  value: string;
+}
+
 export interface NotificationsTables {
   notification: NotificationTable;
+  subscription: SubscriptionTable;
+  notification_setting: NotificationSettingTable;
+  mail_log: MailLogTable;
+  app_setting: AppSettingTable;
 }

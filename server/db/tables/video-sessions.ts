@@ -16,6 +16,8 @@ export interface VideoSessionTable {
   capacity: number | null;
   meeting_url: string | null;
   sequence: Generated<number>;
+  /** Start time the 24-hour reminder was sent for (migration 0008). */
+  reminded_for: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

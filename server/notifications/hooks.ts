@@ -1,0 +1,77 @@
+// Called by server/threads inside the transaction that creates a thread or reply, so notifications
+// and automatic subscriptions stand or fall with the post itself.
+import { type Transaction, sql } from 'kysely';
+import type { Database } from '../db/schema';
+import { notify } from './notify';
+
+type Trx = Transaction<Database>;
+
+/** Starting or replying in a thread makes you watch it, unless you muted it. */
+async function autoWatch(trx: Trx, userId: string, threadId: string): Promise<void> {
+  await trx
+    .insertInto('subscription')
+    .values({ user_id: userId, target_type: 'thread', target_id: threadId, level: 'watching' })
+    .onConflict((oc) => oc.columns(['user_id', 'target_type', 'target_id']).doNothing())
+    .execute();
+}
+
+/** People mentioned as `@Display Name` (case-insensitive, the whole display name after the @). */
+async function mentionedUsers(trx: Trx, text: string): Promise<string[]> {
+  if (!text.includes('@')) return [];
+  const rows = await trx
+    .selectFrom('user')
+    .select('id')
+    .where(sql<boolean>`strpos(lower(${text}), '@' || lower(display_name)) > 0`)
+    .limit(20)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId: string; channelSlug: string; authorId: string; title: string; bodyText: string }): Promise<void> {
+  await autoWatch(trx, t.authorId, t.threadId);
+  const watchers = await trx
+    .selectFrom('subscription')
+    .select('user_id')
+    .where('target_type', '=', 'channel')
+    .where('target_id', '=', t.channelId)
+    .where('level', '=', 'watching')
+    .execute();
+  for (const w of watchers) {
+    await notify(trx, { userId: w.user_id, kind: 'new_thread', threadId: t.threadId, actorId: t.authorId, data: { threadTitle: t.title, channelSlug: t.channelSlug } });
+  }
+  for (const userId of await mentionedUsers(trx, t.bodyText)) {
+    await notify(trx, { userId, kind: 'mention', threadId: t.threadId, actorId: t.authorId, data: { threadTitle: t.title } });
+  }
+}
+
+export async function onReplyCreated(
+  trx: Trx,
+  r: { threadId: string; channelId: string; threadTitle: string; postId: string; authorId: string; authorName: string; quotePostId: string | null; bodyText: string },
+): Promise<void> {
+  const told = new Set<string>([r.authorId]);
+  if (r.quotePostId) {
+    const quoted = await trx.selectFrom('post').select('author_id').where('id', '=', r.quotePostId).executeTakeFirst();
+    if (quoted && !told.has(quoted.author_id)) {
+      told.add(quoted.author_id);
+      await notify(trx, { userId: quoted.author_id, kind: 'quote', threadId: r.threadId, postId: r.postId, actorId: r.authorId, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
+    }
+  }
+  for (const userId of await mentionedUsers(trx, r.bodyText)) {
+    if (told.has(userId)) continue;
+    told.add(userId);
+    await notify(trx, { userId, kind: 'mention', threadId: r.threadId, postId: r.postId, actorId: r.authorId, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
+  }
+  // Thread watchers, and channel watchers who did not set this thread to normal or muted.
+  const watchers = await sql<{ user_id: string }>`
+    select user_id from subscription where target_type = 'thread' and target_id = ${r.threadId} and level = 'watching'
+    union
+    select s.user_id from subscription s
+    where s.target_type = 'channel' and s.target_id = ${r.channelId} and s.level = 'watching'
+      and not exists (select 1 from subscription x where x.user_id = s.user_id and x.target_type = 'thread' and x.target_id = ${r.threadId} and x.level in ('normal', 'muted'))
+  `.execute(trx);
+  for (const w of watchers.rows) {
+    if (told.has(w.user_id)) continue;
+    await notify(trx, { userId: w.user_id, kind: 'reply', threadId: r.threadId, postId: r.postId, actorId: r.authorId, groupKey: `replies:${r.threadId}`, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
+  }
+  await autoWatch(trx, r.authorId, r.threadId);
+}

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import PgBoss from 'pg-boss';
+import type { Mailer } from './mail';
+import { sendDigests, sendPendingMails } from './mail';
+import { sendDueReminders } from './reminders';
+
+/**
+ * Background work on pg-boss (PostgreSQL-backed): survives restarts, runs each scheduled tick once
+ * across instances, retries with backoff (SMTP down). The work itself is idempotent claims on rows.
+ */
+export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString: app.config.databaseUrl!, schema: 'pgboss', max: 4 });
+  boss.on('error', (err) => app.log.warn({ err: err.message }, 'jobs: pg-boss error'));
+  await boss.start();
+  const retry = { retryLimit: 20, retryDelay: 10, retryBackoff: true };
+  const jobs: Record<string, () => Promise<number>> = {
+    'mail-sweep': () => sendPendingMails(app.db, app.config, mailer),
+    'reminder-sweep': () => sendDueReminders(app.db),
+    'daily-digest': () => sendDigests(app.db, app.config, mailer),
+  };
+  for (const [name, run] of Object.entries(jobs)) {
+    await boss.createQueue(name, { name, ...retry });
+    await boss.work(name, async () => {
+      await run();
+    });
+  }
+  await boss.schedule('mail-sweep', '* * * * *', {}, retry);
+  await boss.schedule('reminder-sweep', '*/5 * * * *', {}, retry);
+  await boss.schedule('daily-digest', '0 7 * * *', {}, { ...retry, tz: 'Europe/Amsterdam' });
+  // Whatever was left pending before a restart goes out now, not at the next tick.
+  await boss.send('mail-sweep', {}, { ...retry, singletonKey: 'startup' });
+  return boss;
+}

@@ -1,0 +1,212 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { sql } from 'kysely';
+import type { Config } from '../config';
+import type { Db } from '../db';
+
+export interface Mailer {
+  send(message: { to: string; subject: string; text: string; html: string; headers: Record<string, string> }): Promise<string>;
+}
+
+/** SMTP when SMTP_URL is set; otherwise .eml files in DATA_DIR/mail-outbox (the development outbox). */
+export function createMailer(config: Config): Mailer {
+  if (config.smtpUrl) {
+    const url = new URL(config.smtpUrl);
+    const transport = nodemailer.createTransport({
+      host: url.hostname,
+      port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)),
+      secure: url.protocol === 'smtps:',
+      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      ignoreTLS: url.searchParams.get('ignoreTLS') === 'true',
+      connectionTimeout: 10_000,
+    });
+    return {
+      async send(m) {
+        const info = await transport.sendMail({ from: config.mailFrom, ...m });
+        return info.messageId;
+      },
+    };
+  }
+  const outbox = path.join(config.dataDir, 'mail-outbox');
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(m) {
+      const info = await transport.sendMail({ from: config.mailFrom, ...m });
+      await mkdir(outbox, { recursive: true });
+      await writeFile(path.join(outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.eml`), info.message as Buffer);
+      return info.messageId;
+    },
+  };
+}
+
+/** APP_SECRET, or a random secret generated once and kept in the database so every instance agrees. */
+export async function appSecret(db: Db, config: Config): Promise<string> {
+  if (config.appSecret) return config.appSecret;
+  await db.insertInto('app_setting').values({ key: 'secret', value: randomBytes(32).toString('hex') }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return (await db.selectFrom('app_setting').select('value').where('key', '=', 'secret').executeTakeFirstOrThrow()).value;
+}
+
+const sign = (secret: string, userId: string) => createHmac('sha256', secret).update(`unsubscribe:${userId}`).digest('base64url');
+
+export const unsubscribeToken = (secret: string, userId: string) => `${userId}.${sign(secret, userId)}`;
+
+/** The user id of a genuine token, or null. */
+export function verifyUnsubscribeToken(secret: string, token: string): string | null {
+  const m = /^([1-9][0-9]{0,18})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return null;
+  const expected = Buffer.from(sign(secret, m[1]));
+  const given = Buffer.from(m[2]);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? m[1] : null;
+}
+
+const THROTTLE_MS = 15 * 60 * 1000;
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function describe(kind: string, count: number, data: Record<string, unknown>): string {
+  const title = String(data.threadTitle ?? data.title ?? '');
+  switch (kind) {
+    case 'reply':
+      return count > 1 ? `${count} nieuwe reacties op "${title}"` : `Nieuwe reactie van ${data.actorName ?? 'iemand'} op "${title}"`;
+    case 'quote':
+      return `${data.actorName ?? 'Iemand'} citeerde je in "${title}"`;
+    case 'mention':
+      return `${data.actorName ?? 'Iemand'} noemde je in "${title}"`;
+    case 'new_thread':
+      return `Nieuw onderwerp: "${title}"`;
+    case 'post_hidden':
+      return `Een moderator heeft je bericht in "${title}" verborgen`;
+    case 'video_session_requested':
+      return `Er is een videosessie aangevraagd bij "${title}"`;
+    case 'video_session_scheduled':
+      return `De videosessie "${title}" is ingepland`;
+    case 'video_session_changed':
+      return `De videosessie "${title}" is gewijzigd`;
+    case 'video_session_cancelled':
+      return `De videosessie "${title}" gaat niet door`;
+    case 'video_session_promoted':
+      return `Je hebt een plek in de videosessie "${title}"`;
+    case 'video_session_reminder':
+      return `Herinnering: de videosessie "${title}" begint binnen 24 uur`;
+    default:
+      return `Nieuwe melding op Plein`;
+  }
+}
+
+function compose(config: Config, secret: string, userId: string, lines: { text: string; threadId: string | null }[], subject: string) {
+  const unsubscribe = `${config.publicUrl}/api/unsubscribe?token=${unsubscribeToken(secret, userId)}`;
+  const link = (threadId: string | null) => (threadId ? `${config.publicUrl}/t/${threadId}` : config.publicUrl);
+  const text = `Hallo,\n\n${lines.map((l) => `- ${l.text}\n  ${link(l.threadId)}`).join('\n')}\n\nJe ontvangt deze e-mail omdat je meldingen van Plein volgt.\nAfmelden voor alle e-mail: ${unsubscribe}\n`;
+  const html = `<!doctype html><html lang="nl"><body style="font-family:sans-serif"><p>Hallo,</p><ul>${lines
+    .map((l) => `<li><a href="${esc(link(l.threadId))}">${esc(l.text)}</a></li>`)
+    .join('')}</ul><p style="color:#555;font-size:13px">Je ontvangt deze e-mail omdat je meldingen van Plein volgt. <a href="${esc(unsubscribe)}">Afmelden voor alle e-mail</a>.</p></body></html>`;
+  return { subject, text, html, headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
+}
+
+/**
+ * Sends the pending notification mails: one mail per user and thread, at most one per thread per 15
+ * minutes (later notifications wait and go together). Each group is sent and marked in one
+ * transaction that holds its rows, so a crash or an SMTP failure leaves them pending for the next run.
+ */
+export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, now = new Date()): Promise<number> {
+  const secret = await appSecret(db, config);
+  const groups = await db
+    .selectFrom('notification')
+    .select(['user_id', 'thread_id'])
+    .where('email_status', '=', 'pending')
+    .groupBy(['user_id', 'thread_id'])
+    .limit(500)
+    .execute();
+  let sent = 0;
+  let failure: unknown = null;
+  for (const g of groups) {
+    try {
+      const didSend = await db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('notification as n')
+          .leftJoin('post as p', 'p.id', 'n.post_id')
+          .select(['n.id', 'n.kind', 'n.count', 'n.data', 'n.thread_id', 'p.hidden_at'])
+          .where('n.user_id', '=', g.user_id)
+          .where(g.thread_id === null ? sql<boolean>`n.thread_id is null` : sql<boolean>`n.thread_id = ${g.thread_id}`)
+          .where('n.email_status', '=', 'pending')
+          .forUpdate('n')
+          .skipLocked()
+          .execute();
+        if (!rows.length) return false;
+        const user = await trx
+          .selectFrom('user as u')
+          .leftJoin('notification_setting as s', 's.user_id', 'u.id')
+          .select(['u.email', 's.email_frequency'])
+          .where('u.id', '=', g.user_id)
+          .executeTakeFirstOrThrow();
+        const frequency = user.email_frequency ?? 'immediately';
+        // Content the user may no longer see is not mailed.
+        const visible = rows.filter((r) => r.hidden_at === null || r.kind === 'post_hidden');
+        if (frequency !== 'immediately' || visible.length === 0) {
+          await trx.updateTable('notification').set({ email_status: 'skipped' }).where('id', 'in', rows.map((r) => r.id)).execute();
+          return false;
+        }
+        const recent = await trx
+          .selectFrom('mail_log')
+          .select('id')
+          .where('user_id', '=', g.user_id)
+          .where(g.thread_id === null ? sql<boolean>`thread_id is null` : sql<boolean>`thread_id = ${g.thread_id}`)
+          .where('sent_at', '>', new Date(now.getTime() - THROTTLE_MS))
+          .executeTakeFirst();
+        if (recent && g.thread_id !== null) return false; // batched into the next mail for this thread
+        const lines = visible.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
+        const subject = lines.length === 1 ? lines[0].text : `${lines.length} nieuwe meldingen op Plein`;
+        const messageId = await mailer.send({ to: user.email, ...compose(config, secret, g.user_id, lines, subject) });
+        await trx.updateTable('notification').set({ email_status: 'sent' }).where('id', 'in', rows.map((r) => r.id)).execute();
+        await trx.insertInto('mail_log').values({ user_id: g.user_id, thread_id: g.thread_id, kind: 'notification', message_id: messageId, sent_at: now }).execute();
+        return true;
+      });
+      if (didSend) sent++;
+    } catch (err) {
+      failure = err;
+    }
+  }
+  if (failure) throw failure;
+  return sent;
+}
+
+/** Daily digest for users who chose it: their unread notifications since the last digest, in one mail. */
+export async function sendDigests(db: Db, config: Config, mailer: Mailer, now = new Date()): Promise<number> {
+  const secret = await appSecret(db, config);
+  const users = await db
+    .selectFrom('notification_setting as s')
+    .innerJoin('user as u', 'u.id', 's.user_id')
+    .select(['u.id', 'u.email', 's.last_digest_at'])
+    .where('s.email_frequency', '=', 'daily')
+    .where((eb) => eb.or([eb('s.last_digest_at', 'is', null), eb('s.last_digest_at', '<', new Date(now.getTime() - 20 * 3600_000))]))
+    .execute();
+  let sent = 0;
+  for (const u of users) {
+    await db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable('notification_setting')
+        .set({ last_digest_at: now })
+        .where('user_id', '=', u.id)
+        .where((eb) => (u.last_digest_at ? eb('last_digest_at', '=', u.last_digest_at) : eb('last_digest_at', 'is', null)))
+        .executeTakeFirst();
+      if (!claimed.numUpdatedRows) return; // another instance did it
+      const rows = await trx
+        .selectFrom('notification')
+        .select(['kind', 'count', 'data', 'thread_id'])
+        .where('user_id', '=', u.id)
+        .where('read_at', 'is', null)
+        .where('updated_at', '>', u.last_digest_at ?? new Date(0))
+        .orderBy('updated_at', 'desc')
+        .limit(50)
+        .execute();
+      if (!rows.length) return;
+      const lines = rows.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
+      await mailer.send({ to: u.email, ...compose(config, secret, u.id, lines, `Je dagelijkse overzicht van Plein (${lines.length})`) });
+      sent++;
+    });
+  }
+  return sent;
+}
+
+export { describe as describeNotification };
