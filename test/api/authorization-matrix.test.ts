@@ -1,0 +1,179 @@
+// One table of who may call what. It is the documentation: docs/authorization.md is generated from
+// it (UPDATE_AUTH_DOC=1 npx vitest run test/api/authorization-matrix.test.ts) and checked here.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appSecret, unsubscribeToken } from '../../server/notifications/mail';
+import { PUBLIC_URL, type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
+import { pdf, png } from '../support/files';
+import { createChannel, replyTo, startThread } from '../support/forum';
+
+const ROLES = ['anonymous', 'member', 'expert', 'moderator', 'admin', 'suspended'] as const;
+type RoleName = (typeof ROLES)[number];
+type Expect = [number, number, number, number, number, number];
+
+interface Call {
+  url: string;
+  body?: unknown;
+  file?: { content: Buffer; name: string };
+  /** Use a throwaway account of the role (for calls that end sessions or change passwords). */
+  fresh?: boolean;
+}
+interface Row {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  route: string;
+  note: string;
+  expect: Expect;
+  call(role: RoleName, actor: TestUser | null): Promise<Call>;
+}
+
+let t: TestApp;
+const users = {} as Record<Exclude<RoleName, 'anonymous'>, TestUser>;
+let author: TestUser;
+let expertAuthor: TestUser;
+let counter = 0;
+
+async function suspend(u: TestUser) {
+  await t.db.updateTable('user').set({ suspended_until: new Date(Date.now() + 7 * 86400_000), suspension_reason: 'matrix' }).where('id', '=', u.id).execute();
+}
+async function freshUser(role: RoleName): Promise<TestUser | null> {
+  if (role === 'anonymous') return null;
+  const u = await signUp(t, { role: role === 'suspended' ? 'member' : role });
+  if (role === 'suspended') await suspend(u);
+  return u;
+}
+const thread = () => startThread(expertAuthor, 'landelijk', { title: `Matrix ${++counter}` });
+const reply = async () => replyTo(author, (await thread()).id, '<p>Een reactie</p>');
+async function session(opts: { organiser?: boolean; scheduled?: boolean } = {}) {
+  const th = await thread();
+  const res = opts.organiser === false ? await author.agent.post(`/api/threads/${th.id}/video-session`).send({}) : await expertAuthor.agent.post(`/api/threads/${th.id}/video-session`).send({});
+  const id = res.body.videoSession.id as string;
+  if (opts.scheduled) await expertAuthor.agent.patch(`/api/video-sessions/${id}`).send({ startsAt: new Date(Date.now() + 86400_000).toISOString(), durationMinutes: 60, capacity: 50, meetingUrl: 'https://meet.example/m' }).expect(200);
+  return id;
+}
+async function register(sessionId: string, actor: TestUser | null) {
+  if (actor) await t.db.insertInto('video_session_registration').values({ session_id: sessionId, user_id: actor.id, status: 'registered', waitlist_seq: null }).execute();
+}
+const upload = async () => (await author.agent.post('/api/attachments').attach('file', pdf(), 'matrix.pdf')).body.attachment.id as string;
+
+const ALL_OK = (s: number): Expect => [s, s, s, s, s, s];
+const SIGNED_IN = (s: number): Expect => [401, s, s, s, s, s];
+const WRITERS = (s: number): Expect => [401, s, s, s, s, 403];
+const MODERATORS = (s: number): Expect => [401, 403, 403, s, s, 403];
+
+const rows: Row[] = [
+  { method: 'GET', route: '/api/health', note: 'liveness', expect: ALL_OK(200), call: async () => ({ url: '/api/health' }) },
+  { method: 'POST', route: '/api/auth/signup', note: 'anyone can create an account', expect: ALL_OK(201), call: async () => ({ url: '/api/auth/signup', body: { email: `m${++counter}@matrix.example`, password: 'matrix wachtwoord', displayName: 'Matrix' } }) },
+  { method: 'POST', route: '/api/auth/login', note: 'anyone can log in', expect: ALL_OK(200), call: async () => ({ url: '/api/auth/login', body: { email: author.email, password: author.password }, fresh: true }) },
+  { method: 'POST', route: '/api/auth/logout', note: 'ends the own session', expect: ALL_OK(204), call: async () => ({ url: '/api/auth/logout', fresh: true }) },
+  { method: 'GET', route: '/api/me', note: 'own account (suspended users too)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me' }) },
+  { method: 'PATCH', route: '/api/me', note: 'own profile; never the role', expect: WRITERS(200), call: async () => ({ url: '/api/me', body: { bio: 'Matrix' } }) },
+  { method: 'POST', route: '/api/me/password', note: 'own password', expect: SIGNED_IN(200), call: async (_r, a) => ({ url: '/api/me/password', body: { currentPassword: a?.password ?? 'x', newPassword: 'nieuw wachtwoord 123' }, fresh: true }) },
+  { method: 'GET', route: '/api/users/{id}', note: 'public profile', expect: ALL_OK(200), call: async () => ({ url: `/api/users/${author.id}` }) },
+  { method: 'PUT', route: '/api/admin/users/{id}/role', note: 'appoint experts and moderators', expect: [401, 403, 403, 403, 200, 403], call: async () => ({ url: `/api/admin/users/${(await signUp(t)).id}/role`, body: { role: 'expert' } }) },
+  { method: 'GET', route: '/api/channels', note: 'reading is public', expect: ALL_OK(200), call: async () => ({ url: '/api/channels' }) },
+  { method: 'POST', route: '/api/channels', note: 'admins create channels', expect: [401, 403, 403, 403, 201, 403], call: async () => ({ url: '/api/channels', body: { slug: `kanaal-${++counter}`, name: 'Kanaal', postingPolicy: 'open' } }) },
+  { method: 'GET', route: '/api/channels/{slug}', note: '', expect: ALL_OK(200), call: async () => ({ url: '/api/channels/landelijk' }) },
+  { method: 'GET', route: '/api/channels/{slug}/threads', note: '', expect: ALL_OK(200), call: async () => ({ url: '/api/channels/landelijk/threads' }) },
+  { method: 'POST', route: '/api/channels/{slug}/threads', note: 'in an experts_ask channel (open channels: every writer)', expect: [401, 403, 201, 201, 201, 403], call: async () => ({ url: '/api/channels/landelijk/threads', body: { title: 'Vraag', body: '<p>Toelichting</p>', kind: 'question' } }) },
+  { method: 'GET', route: '/api/threads/{id}', note: '', expect: ALL_OK(200), call: async () => ({ url: `/api/threads/${(await thread()).id}` }) },
+  { method: 'GET', route: '/api/threads/{id}/replies', note: '', expect: ALL_OK(200), call: async () => ({ url: `/api/threads/${(await thread()).id}/replies` }) },
+  { method: 'POST', route: '/api/threads/{id}/replies', note: 'everyone signed in replies', expect: WRITERS(201), call: async () => ({ url: `/api/threads/${(await thread()).id}/replies`, body: { body: '<p>Reactie</p>' } }) },
+  { method: 'PATCH', route: '/api/posts/{id}', note: "someone else's post (the author may edit their own)", expect: MODERATORS(200), call: async () => ({ url: `/api/posts/${(await reply()).id}`, body: { body: '<p>Bewerkt</p>' } }) },
+  { method: 'DELETE', route: '/api/posts/{id}', note: "someone else's reply (the author may delete their own)", expect: MODERATORS(204), call: async () => ({ url: `/api/posts/${(await reply()).id}` }) },
+  { method: 'POST', route: '/api/attachments', note: 'upload a handout', expect: WRITERS(201), call: async () => ({ url: '/api/attachments', file: { content: pdf(), name: 'handreiking.pdf' } }) },
+  { method: 'GET', route: '/api/attachments/{id}/download', note: 'attachment of a visible post (hidden post: moderators and uploader only)', expect: ALL_OK(200), call: async () => { const id = await upload(); const th = await thread(); await replyTo(author, th.id, '<p>Bijlage</p>', { attachmentIds: [id] }); return { url: `/api/attachments/${id}/download` }; } },
+  { method: 'PUT', route: '/api/me/avatar', note: 'own profile photo', expect: WRITERS(200), call: async () => ({ url: '/api/me/avatar', file: { content: await png(), name: 'ik.png' } }) },
+  { method: 'DELETE', route: '/api/me/avatar', note: '', expect: WRITERS(204), call: async () => ({ url: '/api/me/avatar' }) },
+  { method: 'GET', route: '/api/users/{id}/avatar', note: '', expect: ALL_OK(200), call: async () => ({ url: `/api/users/${author.id}/avatar` }) },
+  { method: 'POST', route: '/api/threads/{id}/video-session', note: 'members request, experts and moderators propose', expect: WRITERS(201), call: async () => ({ url: `/api/threads/${(await thread()).id}/video-session`, body: {} }) },
+  { method: 'GET', route: '/api/video-sessions/{id}', note: 'meeting link only for registrants, organiser, moderators', expect: ALL_OK(200), call: async () => ({ url: `/api/video-sessions/${await session()}` }) },
+  { method: 'PATCH', route: '/api/video-sessions/{id}', note: 'organiser (here: someone else) or moderator', expect: MODERATORS(200), call: async () => ({ url: `/api/video-sessions/${await session()}`, body: { startsAt: new Date(Date.now() + 86400_000).toISOString(), durationMinutes: 60, capacity: 10, meetingUrl: 'https://meet.example/x' } }) },
+  { method: 'POST', route: '/api/video-sessions/{id}/take-on', note: 'thread author, experts, moderators', expect: [401, 403, 200, 200, 200, 403], call: async () => ({ url: `/api/video-sessions/${await session({ organiser: false })}/take-on` }) },
+  { method: 'POST', route: '/api/video-sessions/{id}/interest', note: '', expect: WRITERS(200), call: async () => ({ url: `/api/video-sessions/${await session()}/interest` }) },
+  { method: 'DELETE', route: '/api/video-sessions/{id}/interest', note: '', expect: WRITERS(200), call: async () => ({ url: `/api/video-sessions/${await session()}/interest` }) },
+  { method: 'POST', route: '/api/video-sessions/{id}/registrations', note: '', expect: WRITERS(201), call: async () => ({ url: `/api/video-sessions/${await session({ scheduled: true })}/registrations` }) },
+  { method: 'DELETE', route: '/api/video-sessions/{id}/registrations/me', note: 'own registration', expect: WRITERS(204), call: async (_r, a) => { const id = await session({ scheduled: true }); await register(id, a); return { url: `/api/video-sessions/${id}/registrations/me` }; } },
+  { method: 'GET', route: '/api/video-sessions/{id}/calendar.ics', note: 'registered users (organiser and moderators too)', expect: SIGNED_IN(200), call: async (_r, a) => { const id = await session({ scheduled: true }); await register(id, a); return { url: `/api/video-sessions/${id}/calendar.ics` }; } },
+  { method: 'GET', route: '/api/video-sessions/{id}/attendees.csv', note: 'organiser (here: someone else) or moderator', expect: MODERATORS(200), call: async () => ({ url: `/api/video-sessions/${await session({ scheduled: true })}/attendees.csv` }) },
+  { method: 'GET', route: '/api/me/video-sessions', note: '', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/video-sessions' }) },
+  ...(['pin', 'unpin', 'lock', 'unlock'] as const).map((a): Row => ({ method: 'POST', route: `/api/threads/{id}/${a}`, note: '', expect: MODERATORS(200), call: async () => ({ url: `/api/threads/${(await thread()).id}/${a}`, body: {} }) })),
+  { method: 'POST', route: '/api/threads/{id}/move', note: '', expect: MODERATORS(200), call: async () => ({ url: `/api/threads/${(await thread()).id}/move`, body: { channelSlug: 'open' } }) },
+  { method: 'POST', route: '/api/posts/{id}/hide', note: 'with a reason', expect: MODERATORS(200), call: async () => ({ url: `/api/posts/${(await reply()).id}/hide`, body: { reason: 'Matrix' } }) },
+  { method: 'POST', route: '/api/posts/{id}/unhide', note: '', expect: MODERATORS(200), call: async () => ({ url: `/api/posts/${(await reply()).id}/unhide`, body: {} }) },
+  { method: 'GET', route: '/api/posts/{id}/revisions', note: '', expect: MODERATORS(200), call: async () => ({ url: `/api/posts/${(await reply()).id}/revisions` }) },
+  { method: 'POST', route: '/api/reports', note: "someone else's post, once", expect: WRITERS(201), call: async () => ({ url: '/api/reports', body: { postId: (await reply()).id, reason: 'Matrix' } }) },
+  { method: 'GET', route: '/api/mod/reports', note: '', expect: MODERATORS(200), call: async () => ({ url: '/api/mod/reports?status=open' }) },
+  { method: 'POST', route: '/api/mod/reports/{id}/resolve', note: '', expect: MODERATORS(200), call: async () => { const r = await reply(); const rep = await t.db.insertInto('report').values({ post_id: r.id, reporter_id: expertAuthor.id, reason: 'x', resolution: null, resolved_by: null, resolved_at: null }).returning('id').executeTakeFirstOrThrow(); return { url: `/api/mod/reports/${rep.id}/resolve`, body: { resolution: 'dismiss' } }; } },
+  { method: 'POST', route: '/api/mod/users/{id}/suspend', note: 'members only (admins: moderators too)', expect: MODERATORS(200), call: async () => ({ url: `/api/mod/users/${(await signUp(t)).id}/suspend`, body: { until: new Date(Date.now() + 86400_000).toISOString(), reason: 'Matrix' } }) },
+  { method: 'POST', route: '/api/mod/users/{id}/unsuspend', note: '', expect: MODERATORS(200), call: async () => { const u = await signUp(t); await suspend(u); return { url: `/api/mod/users/${u.id}/unsuspend`, body: {} }; } },
+  { method: 'GET', route: '/api/mod/audit-log', note: 'read-only: no route changes it', expect: MODERATORS(200), call: async () => ({ url: '/api/mod/audit-log' }) },
+  { method: 'PUT', route: '/api/subscriptions', note: '', expect: WRITERS(200), call: async () => ({ url: '/api/subscriptions', body: { targetType: 'channel', targetId: 'landelijk', level: 'watching' } }) },
+  { method: 'GET', route: '/api/subscriptions', note: '', expect: SIGNED_IN(200), call: async () => ({ url: '/api/subscriptions?targetType=channel&targetId=landelijk' }) },
+  { method: 'GET', route: '/api/notifications', note: 'own notifications', expect: SIGNED_IN(200), call: async () => ({ url: '/api/notifications' }) },
+  { method: 'POST', route: '/api/notifications/read', note: '', expect: SIGNED_IN(200), call: async () => ({ url: '/api/notifications/read', body: { all: true } }) },
+  { method: 'GET', route: '/api/me/notification-settings', note: '', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/notification-settings' }) },
+  { method: 'PUT', route: '/api/me/notification-settings', note: '', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/notification-settings', body: { emailFrequency: 'daily' } }) },
+  { method: 'GET', route: '/api/users/mention', note: '@mention autocomplete', expect: SIGNED_IN(200), call: async () => ({ url: '/api/users/mention?prefix=ma' }) },
+  { method: 'POST', route: '/api/unsubscribe', note: 'signed token instead of a login', expect: ALL_OK(200), call: async () => ({ url: `/api/unsubscribe?token=${unsubscribeToken(await appSecret(t.db, t.config), author.id)}` }) },
+  { method: 'GET', route: '/api/unsubscribe', note: 'signed token instead of a login', expect: ALL_OK(200), call: async () => ({ url: `/api/unsubscribe?token=${unsubscribeToken(await appSecret(t.db, t.config), author.id)}` }) },
+  { method: 'GET', route: '/api/search', note: 'hidden posts only for moderators', expect: ALL_OK(200), call: async () => ({ url: '/api/search?q=vraag' }) },
+  { method: 'GET', route: '/api/search/similar', note: '', expect: ALL_OK(200), call: async () => ({ url: '/api/search/similar?title=hoe%20werkt%20dat' }) },
+];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await createChannel(t, 'landelijk', 'experts_ask');
+  await createChannel(t, 'open', 'open');
+  author = await signUp(t, { displayName: 'Auteur' });
+  expertAuthor = await signUp(t, { role: 'expert', displayName: 'Expert Auteur' });
+  users.member = await signUp(t);
+  users.expert = await signUp(t, { role: 'expert' });
+  users.moderator = await signUp(t, { role: 'moderator' });
+  users.admin = await signUp(t, { role: 'admin' });
+  users.suspended = await signUp(t);
+  await suspend(users.suspended);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+function renderDoc(): string {
+  const head = `| method | route | ${ROLES.join(' | ')} | note |\n| --- | --- | ${ROLES.map(() => '---').join(' | ')} | --- |`;
+  const lines = rows.map((r) => `| ${r.method} | \`${r.route}\` | ${r.expect.join(' | ')} | ${r.note} |`);
+  return `# Who may do what\n\nGenerated from \`test/api/authorization-matrix.test.ts\`, which calls every route as each role and checks these statuses. "suspended" is a member whose account is suspended: they can read and log in, not write.\n\n${head}\n${lines.join('\n')}\n`;
+}
+
+describe('authorization matrix', () => {
+  it('covers every route of the API', async () => {
+    const doc = (await request(t.app.server).get('/api/openapi.json')).body;
+    const routes = Object.entries(doc.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const covered = new Set(rows.map((r) => `${r.method} ${r.route}`));
+    expect(routes.filter((r) => !covered.has(r) && r !== 'GET /api/openapi.json')).toEqual([]);
+  });
+
+  for (const row of rows) {
+    it(`${row.method} ${row.route}`, async () => {
+      const got: number[] = [];
+      for (const role of ROLES) {
+        const base = role === 'anonymous' ? null : users[role];
+        const call = await row.call(role, base);
+        const actor = call.fresh ? await freshUser(role) : base;
+        if (call.fresh && row.route === '/api/me/password' && actor) call.body = { currentPassword: actor.password, newPassword: 'nieuw wachtwoord 123' };
+        let req = request(t.app.server)[row.method.toLowerCase() as 'get'](call.url).set('Origin', PUBLIC_URL);
+        if (actor) req = req.set('Cookie', actor.cookie);
+        if (call.file) req = req.attach('file', call.file.content, call.file.name);
+        else if (call.body !== undefined) req = req.send(call.body as object);
+        got.push((await req).status);
+      }
+      expect(got, ROLES.join(', ')).toEqual(row.expect);
+    });
+  }
+
+  it('is written down in docs/authorization.md', () => {
+    const file = path.resolve(__dirname, '../../docs/authorization.md');
+    if (process.env.UPDATE_AUTH_DOC === '1') writeFileSync(file, renderDoc());
+    expect(readFileSync(file, 'utf8')).toBe(renderDoc());
+  });
+});
