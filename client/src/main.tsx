@@ -10,6 +10,10 @@ import { HomePage } from './pages/HomePage';
 import { NewThreadPage } from './pages/NewThreadPage';
 import { NotFoundPage, ProfilePage, SettingsPage } from './pages/ProfilePages';
 import { ThreadPage } from './pages/ThreadPage';
+import { ModerationPage } from './features/moderation';
+import { NotificationsPage } from './features/notifications';
+import { SearchPage } from './features/search';
+import { MyVideoSessionsPage } from './features/MyVideoSessions';
 import './styles.css';
 
 function App() {
@@ -28,6 +32,10 @@ function App() {
               <Route path="/aanmelden" element={<SignupPage />} />
               <Route path="/instellingen" element={<SettingsPage />} />
               <Route path="/u/:id" element={<ProfilePage />} />
+              <Route path="/zoeken" element={<SearchPage />} />
+              <Route path="/meldingen" element={<NotificationsPage />} />
+              <Route path="/moderatie" element={<ModerationPage />} />
+              <Route path="/videosessies" element={<MyVideoSessionsPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Layout>

@@ -99,6 +99,7 @@ describe('keyboard only', () => {
     const ctx = await e.context();
     const page = await ctx.newPage();
     await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Kanalen' }).waitFor();
     // Skip link first.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Naar de inhoud');

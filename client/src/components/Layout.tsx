@@ -2,7 +2,9 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { onStatus } from '../lib/realtime';
-import { useSession } from '../lib/session';
+import { hasRole, useSession } from '../lib/session';
+import { NotificationBell } from '../features/notifications';
+import { SearchBox } from '../features/search';
 
 function OfflineBanner() {
   const { t } = useI18n();
@@ -36,10 +38,22 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="brand-tagline">{t('app.tagline')}</span>
             </span>
           </Link>
+          <SearchBox />
           <nav aria-label={t('app.mainNav')} className="main-nav">
             <ul>
               {user ? (
                 <>
+                  <li>
+                    <NotificationBell />
+                  </li>
+                  {hasRole(user, 'moderator') && (
+                    <li>
+                      <Link to="/moderatie">{t('moderation.page')}</Link>
+                    </li>
+                  )}
+                  <li>
+                    <Link to="/videosessies">{t('video.mine')}</Link>
+                  </li>
                   <li>
                     <Link to="/instellingen">{user.displayName}</Link>
                   </li>

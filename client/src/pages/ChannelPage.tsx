@@ -9,6 +9,7 @@ import { subscribe } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
+import { FollowButton } from '../features/notifications';
 
 interface Page {
   channel: Channel;
@@ -69,6 +70,7 @@ export function ChannelPage() {
       </nav>
       <div className="page-head">
         <PageTitle>{channel.name}</PageTitle>
+        <FollowButton targetType="channel" targetId={channel.slug} />
         {canStart && (
           <Link className="button" to={`/c/${channel.slug}/nieuw`}>
             {channel.postingPolicy === 'experts_ask' ? t('channel.newQuestion') : t('channel.newThread')}

@@ -8,6 +8,8 @@ import { ApiError, api, newIdempotencyKey } from '../lib/api';
 import { hasRole, useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
+import { AttachmentPicker } from '../features/attachments';
+import { SimilarQuestions } from '../features/search';
 
 export function NewThreadPage() {
   const { slug = '' } = useParams();
@@ -23,6 +25,7 @@ export function NewThreadPage() {
   const [formError, setFormError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [key] = useState(newIdempotencyKey);
+  const [attachmentIds, setAttachmentIds] = useState<string[]>([]);
   const [state, reload] = useAsync((signal) => api<{ channel: Channel }>(`/api/channels/${encodeURIComponent(slug)}`, { signal }), [slug]);
 
   if (state.status === 'loading' || loading) return <Loading />;
@@ -57,7 +60,7 @@ export function NewThreadPage() {
             const res = await api<{ thread: Thread }>(`/api/channels/${encodeURIComponent(slug)}/threads`, {
               method: 'POST',
               headers: { 'Idempotency-Key': key },
-              body: { title, body, kind, tags: tags.split(',').map((s) => s.trim()).filter(Boolean) },
+              body: { title, body, kind, tags: tags.split(',').map((s) => s.trim()).filter(Boolean), ...(attachmentIds.length ? { attachmentIds } : {}) },
             });
             localStorage.removeItem(draftKey);
             localStorage.removeItem(`${draftKey}.title`);
@@ -90,7 +93,9 @@ export function NewThreadPage() {
             />
           )}
         </Field>
+        <SimilarQuestions title={title} />
         <RichTextField id="body" label={t('newThread.bodyLabel')} draftKey={draftKey} value={body} onChange={setBody} resetKey={0} error={errors.body} />
+        <AttachmentPicker onChange={setAttachmentIds} />
         <fieldset className="field">
           <legend>{t('newThread.kindLabel')}</legend>
           <label className="inline">

@@ -7,6 +7,8 @@ import { ApiError, api } from '../lib/api';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
+import { AvatarUpload } from '../features/attachments';
+import { EmailSettings } from '../features/notifications';
 
 export function ProfilePage() {
   const { id = '' } = useParams();
@@ -30,7 +32,7 @@ export function ProfilePage() {
 
 export function SettingsPage() {
   const { t, locale } = useI18n();
-  const { user, loading, setUser } = useSession();
+  const { user, loading, setUser, refresh } = useSession();
   const [form, setForm] = useState<Record<string, string> | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
@@ -83,6 +85,9 @@ export function SettingsPage() {
           {t('settings.save')}
         </button>
       </form>
+      <h2>{t('attachments.photo')}</h2>
+      <AvatarUpload onSaved={() => void refresh()} />
+      <EmailSettings />
       <form
         className="card form"
         aria-labelledby="pw-title"

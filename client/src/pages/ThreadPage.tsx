@@ -9,6 +9,10 @@ import { formatDate, formatRelative } from '../lib/dates';
 import { subscribe } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
+import { AttachmentList, AttachmentPicker } from '../features/attachments';
+import { PostActions, ThreadModTools } from '../features/moderation';
+import { FollowButton } from '../features/notifications';
+import { VideoSessionCard } from '../features/VideoSessionCard';
 
 interface Data {
   thread: Thread;
@@ -32,7 +36,7 @@ function AuthorCard({ author, large = false }: { author: Post['author']; large?:
   );
 }
 
-function PostView({ post, quoted, onQuote }: { post: Post; quoted?: Post; onQuote?: () => void }) {
+function PostView({ post, quoted, onQuote, onChanged }: { post: Post; quoted?: Post; onQuote?: () => void; onChanged(): void }) {
   const { t, locale } = useI18n();
   return (
     <article className={`post${post.hidden ? ' post-hidden' : ''}`} id={`post-${post.id}`} tabIndex={-1} aria-labelledby={`post-${post.id}-author`}>
@@ -58,13 +62,15 @@ function PostView({ post, quoted, onQuote }: { post: Post; quoted?: Post; onQuot
         </blockquote>
       )}
       {post.body && <div className="post-body" dangerouslySetInnerHTML={{ __html: post.body }} />}
-      {onQuote && !post.hidden && (
-        <div className="post-actions">
+      <AttachmentList attachments={post.attachments} />
+      <div className="post-actions">
+        {onQuote && !post.hidden && (
           <button type="button" className="link-button" onClick={onQuote}>
             {t('thread.quote')}
           </button>
-        </div>
-      )}
+        )}{' '}
+        <PostActions post={post} onChanged={onChanged} />
+      </div>
     </article>
   );
 }
@@ -172,6 +178,7 @@ export function ThreadPage() {
             {t('thread.toelichting')}
           </h2>
           <div className="post-body" dangerouslySetInnerHTML={{ __html: thread.body }} />
+          <AttachmentList attachments={thread.attachments} />
         </section>
         {thread.tags.length > 0 && (
           <ul className="tags" aria-label="Trefwoorden">
@@ -191,9 +198,12 @@ export function ThreadPage() {
             }}
           >
             {copied ? t('thread.copied') : t('thread.copyLink')}
-          </button>
+          </button>{' '}
+          <FollowButton targetType="thread" targetId={thread.id} />
         </p>
+        <ThreadModTools thread={thread} onChanged={reload} />
       </article>
+      <VideoSessionCard threadId={thread.id} threadAuthorId={thread.author.id} initial={thread.videoSession} />
 
       <section aria-labelledby="replies-title" className="replies">
         <h2 id="replies-title">
@@ -203,7 +213,7 @@ export function ThreadPage() {
         <ol className="post-list">
           {replies.map((p) => (
             <li key={p.id}>
-              <PostView post={p} quoted={p.quotePostId ? byId.get(p.quotePostId) : undefined} onQuote={user && !thread.locked ? () => quoteRef.current?.(p.id) : undefined} />
+              <PostView post={p} quoted={p.quotePostId ? byId.get(p.quotePostId) : undefined} onQuote={user && !thread.locked ? () => quoteRef.current?.(p.id) : undefined} onChanged={reload} />
             </li>
           ))}
         </ol>
@@ -259,6 +269,7 @@ function ReplyForm({ threadId, replies, onPosted, quoteRef: ref }: { threadId: s
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [resetKey, setResetKey] = useState(0);
+  const [attachmentIds, setAttachmentIds] = useState<string[]>([]);
   // One key per reply being written: a retry after a timeout cannot post it twice.
   const attemptKey = useRef(newIdempotencyKey());
   ref.current = (postId) => {
@@ -282,7 +293,7 @@ function ReplyForm({ threadId, replies, onPosted, quoteRef: ref }: { threadId: s
         try {
           const res = await api<{ post: Post }>(`/api/threads/${threadId}/replies`, {
             method: 'POST',
-            body: { body, ...(quotePostId ? { quotePostId } : {}) },
+            body: { body, ...(quotePostId ? { quotePostId } : {}), ...(attachmentIds.length ? { attachmentIds } : {}) },
             headers: { 'Idempotency-Key': attemptKey.current },
           });
           onPosted(res.post);
@@ -305,6 +316,7 @@ function ReplyForm({ threadId, replies, onPosted, quoteRef: ref }: { threadId: s
         </p>
       )}
       <RichTextField id="reply-editor" label={t('thread.yourReply')} draftKey={draftKey} value={body} onChange={setBody} resetKey={resetKey} error={error ?? undefined} hideLabel />
+      <AttachmentPicker key={resetKey} onChange={setAttachmentIds} />
       <button type="submit" className="button" disabled={sending}>
         {sending ? t('thread.sending') : t('thread.send')}
       </button>

@@ -1,0 +1,118 @@
+import { useRef, useState } from 'react';
+import type { Attachment } from '../../../shared/schemas/attachments';
+import { useI18n } from '../i18n';
+
+interface Item {
+  key: string;
+  name: string;
+  progress: number;
+  attachment?: Attachment;
+  error?: string;
+}
+
+function uploadFile(file: File, onProgress: (p: number) => void): Promise<Attachment> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/attachments');
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      const body = JSON.parse(xhr.responseText || '{}');
+      if (xhr.status === 201) resolve(body.attachment);
+      else reject(Object.assign(new Error(body.error?.message ?? 'upload failed'), { status: xhr.status }));
+    };
+    xhr.onerror = () => reject(Object.assign(new Error('network'), { status: 0 }));
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
+}
+
+const formatSize = (n: number) => (n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} kB`);
+
+/** Attach by button or drag-and-drop, a progress bar per file, remove before posting. */
+export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }) {
+  const { t } = useI18n();
+  const [items, setItems] = useState<Item[]>([]);
+  const input = useRef<HTMLInputElement>(null);
+  const update = (next: Item[]) => {
+    setItems(next);
+    onChange(next.filter((i) => i.attachment).map((i) => i.attachment!.id));
+  };
+  const add = (files: FileList | null) => {
+    if (!files) return;
+    for (const file of Array.from(files)) {
+      const key = `${file.name}-${Math.random()}`;
+      setItems((list) => [...list, { key, name: file.name, progress: 0 }]);
+      uploadFile(file, (p) => setItems((list) => list.map((i) => (i.key === key ? { ...i, progress: p } : i))))
+        .then((attachment) => setItems((list) => { const next = list.map((i) => (i.key === key ? { ...i, attachment, progress: 1 } : i)); onChange(next.filter((i) => i.attachment).map((i) => i.attachment!.id)); return next; }))
+        .catch((err: { status?: number }) => {
+          const reason = err.status === 413 ? t('attachments.tooLarge') : err.status === 415 ? t('attachments.unsupported') : t('errors.generic');
+          setItems((list) => list.map((i) => (i.key === key ? { ...i, error: t('attachments.failed', { reason }) } : i)));
+        });
+    }
+  };
+  return (
+    <div className="attachment-picker" onDragOver={(e) => e.preventDefault()} onDrop={(e) => { e.preventDefault(); add(e.dataTransfer.files); }}>
+      <button type="button" className="button secondary small" onClick={() => input.current?.click()}>{t('attachments.add')}</button> <span className="hint">{t('attachments.drop')}</span>
+      <input ref={input} type="file" multiple hidden onChange={(e) => { add(e.target.files); e.target.value = ''; }} />
+      {items.length > 0 && (
+        <ul className="upload-list">
+          {items.map((i) => (
+            <li key={i.key}>
+              <span>{i.name}</span>{' '}
+              {!i.attachment && !i.error && <progress max={1} value={i.progress} aria-label={t('attachments.uploading')} />}
+              {i.error && <span className="field-error" role="alert">{i.error}</span>}
+              <button type="button" className="link-button" aria-label={t('attachments.remove', { name: i.name })} onClick={() => update(items.filter((x) => x.key !== i.key))}>✕</button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Attachments under a post: thumbnails for images, type, name and size for the rest. */
+export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
+  const { t } = useI18n();
+  if (!attachments.length) return null;
+  return (
+    <ul className="attachments" aria-label={t('attachments.list')}>
+      {attachments.map((a) => (
+        <li key={a.id}>
+          <a href={a.url}>
+            {a.contentType.startsWith('image/') ? <img src={a.url} alt="" width={48} height={48} loading="lazy" /> : <span className="file-type" aria-hidden="true">{a.filename.split('.').pop()?.toUpperCase().slice(0, 4)}</span>}
+            <span>{a.filename}</span> <span className="meta">({formatSize(a.size)})</span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Profile photo upload in the settings page. */
+export function AvatarUpload({ onSaved }: { onSaved(): void }) {
+  const { t } = useI18n();
+  const [message, setMessage] = useState<string | null>(null);
+  return (
+    <div className="card form">
+      <label htmlFor="avatar-file">{t('attachments.photoUpload')}</label>
+      <input
+        id="avatar-file"
+        type="file"
+        accept="image/png,image/jpeg,image/webp"
+        onChange={async (e) => {
+          const file = e.target.files?.[0];
+          if (!file) return;
+          const form = new FormData();
+          form.append('file', file);
+          const res = await fetch('/api/me/avatar', { method: 'PUT', body: form, credentials: 'same-origin' });
+          if (res.ok) {
+            setMessage(t('attachments.photoSaved'));
+            onSaved();
+          } else setMessage(t('attachments.failed', { reason: res.status === 413 ? t('attachments.tooLarge') : t('attachments.unsupported') }));
+        }}
+      />
+      <p role="status">{message}</p>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { Notification } from '../../../shared/schemas/notifications';
+import { Empty, ErrorState, Loading, PageTitle } from '../components/ui';
+import { useI18n } from '../i18n';
+import { api } from '../lib/api';
+import { formatRelative } from '../lib/dates';
+import { subscribe } from '../lib/realtime';
+import { useSession } from '../lib/session';
+import { useAsync } from '../lib/useAsync';
+
+/** The bell in the header with the live unread count. */
+export function NotificationBell() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const [unread, setUnread] = useState(0);
+  useEffect(() => {
+    if (!user) return;
+    api<{ unreadCount: number }>('/api/notifications?limit=1').then((r) => setUnread(r.unreadCount), () => {});
+    return subscribe('user:me', {
+      onEvent: (e) => {
+        if (e.event === 'notification.created') setUnread(e.data.unreadCount);
+      },
+    });
+  }, [user]);
+  if (!user) return null;
+  return (
+    <Link to="/meldingen" className="bell" aria-label={unread ? t('notifications.bellUnread', { count: unread }) : t('notifications.bell')}>
+      <span aria-hidden="true">🔔</span>
+      {unread > 0 && (
+        <span className="bell-count" data-testid="bell-count" aria-hidden="true">
+          {unread}
+        </span>
+      )}
+    </Link>
+  );
+}
+
+export function NotificationsPage() {
+  const { t, locale } = useI18n();
+  const [state, reload] = useAsync((signal) => api<{ items: Notification[]; unreadCount: number }>('/api/notifications', { signal }), []);
+  return (
+    <>
+      <PageTitle>{t('notifications.title')}</PageTitle>
+      {state.status === 'loading' && <Loading />}
+      {state.status === 'error' && <ErrorState error={state.error} onRetry={reload} />}
+      {state.status === 'ready' && (
+        <>
+          {state.data.unreadCount > 0 && (
+            <button type="button" className="button secondary small" onClick={async () => { await api('/api/notifications/read', { method: 'POST', body: { all: true } }); reload(); }}>
+              {t('notifications.markAllRead')}
+            </button>
+          )}
+          {state.data.items.length === 0 ? (
+            <Empty>{t('notifications.empty')}</Empty>
+          ) : (
+            <ul className="card-list notification-list">
+              {state.data.items.map((n) => (
+                <li key={n.id} className={`card${n.read ? '' : ' unread'}`}>
+                  {n.threadId ? <Link to={`/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`} onClick={() => void api('/api/notifications/read', { method: 'POST', body: { ids: [n.id] } })}>{n.text}</Link> : n.text}
+                  <p className="meta">{formatRelative(n.updatedAt, locale)}</p>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+/** "Abonneren" / "Volgend" for a channel or thread. */
+export function FollowButton({ targetType, targetId }: { targetType: 'channel' | 'thread'; targetId: string }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const [level, setLevel] = useState<'watching' | 'normal' | 'muted' | null>(null);
+  useEffect(() => {
+    if (!user) return;
+    api<{ level: 'watching' | 'normal' | 'muted' }>(`/api/subscriptions?targetType=${targetType}&targetId=${encodeURIComponent(targetId)}`).then((r) => setLevel(r.level), () => {});
+  }, [user, targetType, targetId]);
+  if (!user || level === null) return null;
+  const watching = level === 'watching';
+  return (
+    <button
+      type="button"
+      className={`button small ${watching ? '' : 'secondary'}`}
+      aria-pressed={watching}
+      onClick={async () => {
+        const next = watching ? 'normal' : 'watching';
+        await api('/api/subscriptions', { method: 'PUT', body: { targetType, targetId, level: next } });
+        setLevel(next);
+      }}
+    >
+      {watching ? t('notifications.following') : t('notifications.follow')}
+    </button>
+  );
+}
+
+export function EmailSettings() {
+  const { t } = useI18n();
+  const [state] = useAsync((signal) => api<{ emailFrequency: string }>('/api/me/notification-settings', { signal }), []);
+  const [saved, setSaved] = useState(false);
+  if (state.status !== 'ready') return null;
+  return (
+    <fieldset className="card form" onChange={async (e) => {
+      const value = (e.target as unknown as HTMLInputElement).value;
+      await api('/api/me/notification-settings', { method: 'PUT', body: { emailFrequency: value } });
+      setSaved(true);
+    }}>
+      <legend>{t('notifications.emailTitle')}</legend>
+      {(['immediately', 'daily', 'never'] as const).map((f) => (
+        <label key={f} className="inline block">
+          <input type="radio" name="emailFrequency" value={f} defaultChecked={state.data.emailFrequency === f} /> {t(`notifications.email${f[0].toUpperCase()}${f.slice(1)}`)}
+        </label>
+      ))}
+      <p role="status">{saved ? t('notifications.saved') : ''}</p>
+    </fieldset>
+  );
+}
