@@ -128,6 +128,9 @@ async function insertThread(trx: Transaction<Database>, ids: Record<string, stri
     replyIds.push(row.id);
   }
   await trx.updateTable('thread').set({ last_activity_at: last }).where('id', '=', thread.id).execute();
+  // Like the app does: you watch the threads you start and reply in.
+  const watchers = new Set([t.author, ...t.replies.map((r) => r.author)].map((k) => ids[k]));
+  await trx.insertInto('subscription').values([...watchers].map((user_id) => ({ user_id, target_type: 'thread' as const, target_id: thread.id, level: 'watching' as const }))).execute();
   await trx
     .updateTable('channel')
     .set({ last_activity_at: last })

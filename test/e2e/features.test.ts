@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/seed/demo';
+import { pdf } from '../support/files';
+import { type E2E, login, screenshot, startE2E } from './support/harness';
+
+let e: E2E;
+beforeAll(async () => {
+  e = await startE2E();
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+async function person(email: string) {
+  const ctx = await e.context();
+  const page = await ctx.newPage();
+  await login(page, email, DEMO_PASSWORD);
+  return page;
+}
+
+async function openFirstThread(page: import('playwright-core').Page, channel: string) {
+  await page.goto(`/c/${channel}`);
+  await page.locator('.thread-card h2 a').first().click();
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  return page.url();
+}
+
+describe('handouts', () => {
+  it('a professional attaches a PDF to a reply; a colleague downloads it in another browser', async () => {
+    const anne = await person('anne@plein.example');
+    const url = await openFirstThread(anne, 'wmo');
+    await anne.locator('#reply-editor').click();
+    await anne.keyboard.type('Zie de handreiking in de bijlage.');
+    await anne.locator('.attachment-picker input[type=file]').setInputFiles({ name: 'handreiking-wmo.pdf', mimeType: 'application/pdf', buffer: pdf('Handreiking Wmo') });
+    await anne.locator('.upload-list li', { hasText: 'handreiking-wmo.pdf' }).waitFor();
+    await expect.poll(() => anne.locator('.upload-list progress').count()).toBe(0);
+    await anne.getByRole('button', { name: 'Plaats reactie' }).click();
+    await anne.locator('.attachments a', { hasText: 'handreiking-wmo.pdf' }).waitFor();
+
+    const sander = await person('sander@plein.example');
+    await sander.goto(url);
+    const link = sander.locator('.attachments a', { hasText: 'handreiking-wmo.pdf' });
+    await link.waitFor();
+    const [download] = await Promise.all([sander.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('handreiking-wmo.pdf');
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).subarray(0, 8).toString()).toBe('%PDF-1.4');
+  });
+});
+
+describe('moderation', () => {
+  it("a member's report is resolved by a moderator hiding the post, and the member sees it disappear live", async () => {
+    const fatima = await person('fatima@plein.example');
+    const url = await openFirstThread(fatima, 'jeugd');
+    await fatima.locator('#reply-editor').click();
+    await fatima.keyboard.type('Bel mij op 06-12345678 voor de dossiers van de kinderen.');
+    await fatima.getByRole('button', { name: 'Plaats reactie' }).click();
+    const post = fatima.locator('.post', { hasText: '06-12345678' });
+    await post.waitFor();
+
+    const anne = await person('anne@plein.example');
+    await anne.goto(url);
+    const postId = await anne.locator('.post', { hasText: '06-12345678' }).getAttribute('id');
+    const target = anne.locator(`#${postId}`);
+    await target.getByRole('button', { name: 'Meld dit bericht' }).click();
+    await target.getByLabel('Waarom meld je dit bericht?').fill('Bevat persoonsgegevens');
+    await target.getByRole('button', { name: 'Bevestigen' }).click();
+    await target.getByText('Bedankt, de moderatoren kijken ernaar.').waitFor();
+
+    const mod = await person('youssef@plein.example');
+    await mod.goto('/moderatie');
+    const group = mod.locator('.report-group', { hasText: 'Bevat persoonsgegevens' });
+    await group.waitFor();
+    await screenshot(mod, 'moderation');
+    await group.getByRole('button', { name: 'Verbergen' }).click();
+    await expect.poll(() => mod.locator('.report-group', { hasText: 'Bevat persoonsgegevens' }).count()).toBe(0);
+
+    // Anne's open page updates without a reload: the content is gone, the notice shows.
+    await target.getByText('Verborgen door een moderator').waitFor();
+    expect(await target.innerText()).not.toContain('06-12345678');
+  });
+});
+
+describe('notifications', () => {
+  it("the expert's bell count rises live when someone replies to their question", async () => {
+    const expert = await person('marieke@plein.example');
+    await expert.goto('/');
+    await expert.getByRole('heading', { level: 1, name: 'Kanalen' }).waitFor();
+    const bell = expert.getByTestId('bell-count');
+    const count = async () => ((await bell.count()) ? Number(await bell.textContent()) : 0);
+    const before = await count();
+    const sander = await person('sander@plein.example');
+    await openFirstThread(sander, 'landelijk');
+    await sander.locator('#reply-editor').click();
+    await sander.keyboard.type('Bij ons werkt een vast aanspreekpunt goed.');
+    await sander.getByRole('button', { name: 'Plaats reactie' }).click();
+    await sander.locator('.post', { hasText: 'vast aanspreekpunt' }).waitFor();
+    await expect.poll(count, { timeout: 15_000 }).toBeGreaterThan(before);
+  });
+});
+
+describe('search', () => {
+  it('finds a reply by a Dutch inflection and jumps to it', async () => {
+    const page = await (await e.context()).newPage();
+    await page.goto('/');
+    await page.getByLabel('Zoeken', { exact: true }).fill('ervaringsdeskundigen');
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    await page.getByRole('heading', { level: 1, name: /Resultaten voor/ }).waitFor();
+    const hit = page.locator('.search-results li').first();
+    await hit.locator('mark').first().waitFor();
+    await hit.locator('h2 a').click();
+    await page.waitForURL(/#post-\d+$/);
+    const id = new URL(page.url()).hash.slice(1);
+    await page.locator(`#${id}`).waitFor();
+    expect(await page.locator(`#${id}`).innerText()).toMatch(/ervaringsdeskundige/i);
+  });
+});
+
+describe('video sessions', () => {
+  it('request → interest live → taken on → scheduled for 1 → one registered, one waitlisted → cancellation promotes, who then sees the link', async () => {
+    const expert = await person('marieke@plein.example');
+    await expert.goto('/c/landelijk/nieuw');
+    await expert.getByLabel('Titel').fill('Wie wil meedenken over wachtlijsten?');
+    await expert.locator('#body').click();
+    await expert.keyboard.type('Graag jullie ervaringen.');
+    await expert.getByRole('button', { name: 'Plaats vraag' }).click();
+    await expert.getByRole('heading', { level: 1, name: 'Wie wil meedenken over wachtlijsten?' }).waitFor();
+    const url = expert.url();
+
+    const anne = await person('anne@plein.example');
+    await anne.goto(url);
+    await anne.getByRole('button', { name: 'Ik wil hier een videosessie over' }).click();
+    await anne.getByText('1 persoon heeft interesse').waitFor();
+
+    const sander = await person('sander@plein.example');
+    await sander.goto(url);
+    await sander.getByRole('button', { name: 'Ik heb interesse' }).click();
+    // The expert sees the count rise without reloading.
+    await expert.getByText('2 mensen hebben interesse').waitFor();
+
+    await expert.getByRole('button', { name: 'Ik organiseer deze sessie' }).click();
+    await expert.getByRole('button', { name: 'Inplannen' }).click();
+    const start = new Date(Date.now() + 3 * 86400_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    await expert.getByLabel('Datum en tijd').fill(`${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}T14:00`);
+    await expert.getByLabel('Duur (minuten)').fill('60');
+    await expert.getByLabel('Aantal plaatsen').fill('1');
+    await expert.getByLabel(/Link naar de videosessie/).fill('https://meet.example/wachtlijsten');
+    await expert.getByRole('button', { name: 'Opslaan' }).click();
+    await expert.getByText(/nog 1 plek vrij/).waitFor();
+
+    await anne.getByRole('button', { name: 'Aanmelden' }).click();
+    await anne.getByText('Je bent aangemeld.').waitFor();
+    await sander.getByRole('button', { name: 'Aanmelden' }).waitFor();
+    await sander.getByRole('button', { name: 'Aanmelden' }).click();
+    await sander.getByText('Je staat op de wachtlijst (plaats 1).').waitFor();
+    expect(await sander.getByRole('link', { name: 'Deelnemen aan de sessie' }).count()).toBe(0);
+
+    await anne.getByRole('button', { name: 'Afmelden' }).click();
+    // Sander moves up live and now sees the meeting link.
+    await sander.getByText('Je bent aangemeld.').waitFor({ timeout: 15_000 });
+    await sander.getByRole('link', { name: 'Deelnemen aan de sessie' }).waitFor();
+    expect(await sander.getByRole('link', { name: 'Deelnemen aan de sessie' }).getAttribute('href')).toBe('https://meet.example/wachtlijsten');
+    await screenshot(sander, 'video-session');
+  });
+});
