@@ -16,7 +16,7 @@ afterAll(async () => {
 /** Starts `server/main.ts` the way `npm start` does, on the embedded PostgreSQL in dataDir. */
 async function start(port: number): Promise<{ proc: ChildProcess; output: () => string; ms: number }> {
   const t0 = Date.now();
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, SKIP_CLIENT_BUILD: 'true', LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, SKIP_CLIENT_BUILD: 'true', LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}` };
   delete env.DATABASE_URL;
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

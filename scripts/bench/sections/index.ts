@@ -1,5 +1,6 @@
 import type { BenchContext } from '../index';
 import { searchSection } from './search';
+import { uploadSection } from './upload';
 
 /** Extra bench sections (search, uploads, …): each runs against the started server. */
 export interface Section {
@@ -7,4 +8,4 @@ export interface Section {
   run(ctx: BenchContext): Promise<void>;
 }
 
-export const sections: Section[] = [searchSection];
+export const sections: Section[] = [searchSection, uploadSection];

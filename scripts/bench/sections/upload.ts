@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import type { Section } from './index';
+
+const SIZE = Number(process.env.BENCH_UPLOAD_MB ?? 25) * 1024 * 1024 - 4096;
+
+async function rssKb(pid: number): Promise<number> {
+  return Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]);
+}
+
+/** Uploads one 25 MB handout and reports the server's peak RSS growth and the throughput. */
+export const uploadSection: Section = {
+  name: 'upload',
+  async run(ctx) {
+    const signup = await fetch(`${ctx.baseUrl}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `upload-${Date.now()}@bench.example`, password: 'bench password 123', displayName: 'Upload Bench' }),
+    });
+    const cookie = signup.headers.get('set-cookie')!.split(';')[0];
+    // A PDF header followed by 25 MB of filler: sniffed as PDF, streamed to disk.
+    const body = Buffer.alloc(SIZE, 0x20);
+    body.write('%PDF-1.4\n');
+    const form = new FormData();
+    form.append('file', new Blob([body], { type: 'application/pdf' }), 'groot-rapport.pdf');
+    const before = await rssKb(ctx.serverPid);
+    let peak = before;
+    const sampler = setInterval(() => void rssKb(ctx.serverPid).then((kb) => (peak = Math.max(peak, kb)), () => {}), 10);
+    const t0 = performance.now();
+    const res = await fetch(`${ctx.baseUrl}/api/attachments`, { method: 'POST', headers: { cookie, origin: ctx.baseUrl }, body: form });
+    const ms = performance.now() - t0;
+    clearInterval(sampler);
+    peak = Math.max(peak, await rssKb(ctx.serverPid));
+    if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+    ctx.record({ section: `POST /api/attachments (${Math.round(SIZE / 1048576)} MB)`, metric: 'peak server RSS growth (MB)', value: ((peak - before) / 1024).toFixed(1), target: '< 20' });
+    ctx.record({ section: `POST /api/attachments (${Math.round(SIZE / 1048576)} MB)`, metric: 'throughput (MB/s)', value: (SIZE / 1024 / 1024 / (ms / 1000)).toFixed(0) });
+  },
+};
