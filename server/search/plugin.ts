@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { ErrorBody } from '../../shared/schemas/common';
 import { ThreadSummary } from '../../shared/schemas/forum';
 import { SearchHit, SearchQuery, SimilarQuery } from '../../shared/schemas/search';
 import { isModerator } from '../accounts/guards';
 import { excerpt } from '../content/sanitize';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { loadThreadRow, presentSummary } from '../threads/queries';
+import { loadThreadRow, loadThreadRows, presentSummary } from '../threads/queries';
 
 const tags = ['search'];
 // Sentinels that cannot occur in user text (control characters are stripped from titles and bodies).
@@ -26,6 +26,10 @@ export function markSnippet(escapedHeadline: string): string {
   // Defence in depth: nothing but entities may look like markup here.
   return escapedHeadline.replace(/[<>"']/g, (c) => escapeHtml(c)).split(START).join('<mark>').split(STOP).join('</mark>');
 }
+
+/** ts_headline over the HTML-escaped plain text, with sentinel markers around the matches. */
+const headline = (query: RawBuilder<unknown>) =>
+  sql<string>`ts_headline('plein_dutch', replace(replace(replace(replace(replace(p.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), ${query}, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`;
 
 const Cursor = Type.Object({ s: Type.Number(), us: Type.String({ pattern: '^-?[0-9]{1,19}$' }), id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
 
@@ -100,19 +104,22 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       `.execute(db);
 
       const page = rows.slice(0, limit);
+      const threads = await loadThreadRows(db, page.map((r) => r.id));
+      const postIds = page.map((r) => r.best_post_id ?? threads.get(r.id)?.first_post_id).filter((id): id is string => !!id);
+      const posts = postIds.length
+        ? await db
+            .selectFrom('post as p')
+            .innerJoin('user as u', 'u.id', 'p.author_id')
+            .select(['p.id', 'p.is_opening', 'p.created_at', 'p.hidden_at', 'u.display_name', headline(query).as('headline')])
+            .where('p.id', 'in', postIds)
+            .execute()
+        : [];
+      const postById = new Map(posts.map((p) => [p.id, p]));
       const items = [];
       for (const r of page) {
-        const thread = await loadThreadRow(db, r.id);
+        const thread = threads.get(r.id);
         if (!thread) continue;
-        const postId = r.best_post_id ?? thread.first_post_id;
-        const post = postId
-          ? await db
-              .selectFrom('post as p')
-              .innerJoin('user as u', 'u.id', 'p.author_id')
-              .select(['p.id', 'p.is_opening', 'p.created_at', 'p.hidden_at', 'u.display_name', sql<string>`ts_headline('plein_dutch', replace(replace(replace(replace(replace(p.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), ${query}, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`.as('headline')])
-              .where('p.id', '=', postId)
-              .executeTakeFirst()
-          : undefined;
+        const post = postById.get(r.best_post_id ?? thread.first_post_id ?? '');
         const showBody = post && (post.hidden_at === null || mod);
         items.push({
           thread: presentSummary(thread, ''),

@@ -161,6 +161,19 @@ export async function loadThreadRow(db: Db, threadId: string): Promise<ThreadRow
     .executeTakeFirst();
 }
 
+/** Several threads at once (search results, lists), by id. */
+export async function loadThreadRows(db: Db, ids: string[]): Promise<Map<string, ThreadRow>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .selectFrom('thread as t')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .innerJoin('user as u', 'u.id', 't.author_id')
+    .select(threadColumns(db))
+    .where('t.id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 export function presentSummary(row: ThreadRow, excerptText: string): ThreadSummary {
   return {
     id: row.id,
