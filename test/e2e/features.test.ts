@@ -101,6 +101,24 @@ describe('notifications', () => {
   });
 });
 
+describe('mentions', () => {
+  it('offers colleagues while typing @ and notifies the one mentioned', async () => {
+    const anne = await person('anne@plein.example');
+    await openFirstThread(anne, 'participatie');
+    await anne.locator('#reply-editor').click();
+    await anne.keyboard.type('Vraag het aan @Yous');
+    const option = anne.getByRole('option', { name: /Youssef El Amrani/ });
+    await option.waitFor();
+    await anne.keyboard.press('Enter');
+    await expect.poll(() => anne.locator('#reply-editor').innerText()).toContain('@Youssef El Amrani');
+    await anne.getByRole('button', { name: 'Plaats reactie' }).click();
+    await anne.locator('.post', { hasText: '@Youssef El Amrani' }).waitFor();
+    const youssef = await e.t.db.selectFrom('user').select('id').where('email', '=', 'youssef@plein.example').executeTakeFirstOrThrow();
+    const mentions = await e.t.db.selectFrom('notification').select('id').where('user_id', '=', youssef.id).where('kind', '=', 'mention').execute();
+    expect(mentions).toHaveLength(1);
+  });
+});
+
 describe('search', () => {
   it('finds a reply by a Dutch inflection and jumps to it', async () => {
     const page = await (await e.context()).newPage();

@@ -4,6 +4,7 @@ import StarterKit from '@tiptap/starter-kit';
 import { useEffect } from 'react';
 import { stripWordArtifacts, wordListsToHtmlLists } from '../../../shared/content/word-paste';
 import { useI18n } from '../i18n';
+import { MentionSuggestions } from './MentionSuggestions';
 
 export interface EditorProps {
   id: string;
@@ -79,6 +80,7 @@ export default function Editor({ id, label, initialHtml, onChange, resetKey, des
         )}
       </div>
       <EditorContent editor={editor} />
+      <MentionSuggestions editor={editor} />
     </div>
   );
 }
