@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { Attachment } from '../../shared/schemas/attachments';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
 import { isModerator, requireWriter } from '../accounts/guards';
+import { escapeHtml } from '../content/escape';
 import { findUserById } from '../accounts/users';
 import { ApiError, notFound, tooLarge, unsupportedType } from '../http/errors';
 import { postingLimit } from '../moderation/rate-limits';
@@ -42,7 +43,7 @@ function initialsSvg(name: string, seed: string): string {
   const parts = name.trim().split(/\s+/).filter((p) => /^\p{L}/u.test(p));
   const initials = ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
   const hue = createHash('sha256').update(seed).digest()[0] * 1.4;
-  const esc = initials.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const esc = escapeHtml(initials);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256"><rect width="256" height="256" fill="hsl(${hue.toFixed(0)} 45% 35%)"/><text x="50%" y="50%" dy=".35em" text-anchor="middle" font-family="sans-serif" font-size="104" fill="#fff">${esc}</text></svg>`;
 }
 

@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import { sql } from 'kysely';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import { escapeHtml as esc } from '../content/escape';
 
 export interface Mailer {
   send(message: { to: string; subject: string; text: string; html: string; headers: Record<string, string> }): Promise<string>;
@@ -62,7 +63,6 @@ export function verifyUnsubscribeToken(secret: string, token: string): string | 
 }
 
 const THROTTLE_MS = 15 * 60 * 1000;
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function describe(kind: string, count: number, data: Record<string, unknown>): string {
   const title = String(data.threadTitle ?? data.title ?? '');

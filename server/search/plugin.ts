@@ -8,6 +8,7 @@ import { isModerator } from '../accounts/guards';
 import { excerpt } from '../content/sanitize';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { loadThreadRow, loadThreadRows, presentSummary } from '../threads/queries';
+import { escapeHtml } from '../content/escape';
 
 const tags = ['search'];
 // Sentinels that cannot occur in user text (control characters are stripped from titles and bodies).
@@ -16,7 +17,6 @@ const STOP = '\u0002';
 /** At most this many matching posts are ranked per query: a bound on work for very common words. */
 const CANDIDATES = 2000;
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * The headline is made from HTML-escaped text (so PostgreSQL's parser keeps `<script>` as visible text
