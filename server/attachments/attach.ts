@@ -1,11 +1,11 @@
 // The seam between server/threads and server/attachments: threads call these while creating and
 // reading posts.
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import { MAX_ATTACHMENTS_PER_POST, type Attachment } from '../../shared/schemas/attachments';
 import type { Database } from '../db/schema';
 import { badRequest } from '../http/errors';
 
-export const toAttachment = (r: { id: string; filename: string; content_type: string; size: string; sha256: string }): Attachment => ({
+export const toAttachment = (r: { id: string; filename: string; content_type: string; size: string | number; sha256: string }): Attachment => ({
   id: r.id,
   filename: r.filename,
   contentType: r.content_type,
@@ -52,3 +52,15 @@ export async function loadAttachmentsForPosts(db: Kysely<Database>, postIds: str
   }
   return map;
 }
+
+export interface AttachmentJson {
+  id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+}
+
+/** A post's attachments as a JSON array inside the caller's query (no extra round trip). */
+export const attachmentsOf = (postIdColumn: string) =>
+  sql<AttachmentJson[]>`coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json)`;

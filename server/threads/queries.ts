@@ -4,7 +4,7 @@ import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
 import { isModerator } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
 import type { SessionUser } from '../accounts/session';
-import { loadAttachmentsForPosts } from '../attachments/attach';
+import { attachmentsOf, loadAttachmentsForPosts, toAttachment } from '../attachments/attach';
 import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
 import type { ChannelTable } from '../db/tables/forum';
@@ -109,6 +109,7 @@ export async function listReplies(db: Db, threadId: string, viewer: Viewer, limi
   if (after) q = q.where('p.id', '>', after.id);
   const rows = await q.execute();
   const page = rows.slice(0, limit);
+  // One query for all the page's attachments (cheaper than a subquery per reply).
   const attachments = await loadAttachmentsForPosts(db, page.map((r) => r.id));
   return {
     items: page.map((r) => presentPost(r, viewer, attachments.get(r.id) ?? [])),
@@ -193,30 +194,41 @@ export function presentSummary(row: ThreadRow, excerptText: string): ThreadSumma
 
 /** The thread with its opening post (body, attachments) and video session, as `viewer` sees it. */
 export async function loadThread(db: Db, threadId: string, viewer: Viewer): Promise<Thread> {
-  const row = await loadThreadRow(db, threadId);
+  // One round trip for the thread, its opening post and the opening post's attachments.
+  const row = await db
+    .selectFrom('thread as t')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .innerJoin('user as u', 'u.id', 't.author_id')
+    .innerJoin('post as op', 'op.id', 't.first_post_id')
+    .select(threadColumns(db))
+    .select([
+      'op.body_html',
+      'op.edited_at',
+      'op.hidden_at',
+      attachmentsOf('op.id').as('attachments'),
+      sql<boolean>`exists (select 1 from video_session v where v.thread_id = t.id and v.status != 'cancelled')`.as('has_video_session'),
+    ])
+    .where('t.id', '=', threadId)
+    .executeTakeFirst();
   if (!row || !row.first_post_id) throw notFound('thread');
-  const [opening, attachments, videoSession] = await Promise.all([
-    db.selectFrom('post').select(['body_html', 'edited_at', 'hidden_at', 'author_id']).where('id', '=', row.first_post_id).executeTakeFirstOrThrow(),
-    loadAttachmentsForPosts(db, [row.first_post_id]),
-    loadVideoSessionForThread(db, row.id, viewer as SessionUser | null),
-  ]);
-  const visible = opening.hidden_at === null || canSeeHiddenPost(viewer, opening.author_id);
+  const videoSession = row.has_video_session ? await loadVideoSessionForThread(db, row.id, viewer as SessionUser | null) : null;
+  const visible = row.hidden_at === null || canSeeHiddenPost(viewer, row.author_id);
   return {
     id: row.id,
     channelSlug: row.channel_slug,
     title: row.title,
     kind: row.kind,
-    body: visible ? opening.body_html : '',
+    body: visible ? row.body_html : '',
     postId: row.first_post_id,
     author: authorOf(row),
     createdAt: row.created_at.toISOString(),
-    editedAt: opening.edited_at ? opening.edited_at.toISOString() : null,
+    editedAt: row.edited_at ? row.edited_at.toISOString() : null,
     replyCount: row.reply_count,
     lastActivityAt: row.last_activity_at.toISOString(),
     pinned: row.pinned,
     locked: row.locked,
     tags: row.tags,
-    attachments: visible ? (attachments.get(row.first_post_id) ?? []) : [],
+    attachments: visible ? row.attachments.map(toAttachment) : [],
     videoSession,
   };
 }
