@@ -9,6 +9,7 @@ import type { Config } from './config';
 import dbPlugin from './db/plugin';
 import authPlugin from './accounts/auth';
 import accounts from './accounts/plugin';
+import privacy from './accounts/privacy';
 import attachments from './attachments/plugin';
 import channels from './channels/plugin';
 import { ApiError } from './http/errors';
@@ -92,6 +93,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(system);
   await app.register(accounts);
+  await app.register(privacy);
   await app.register(channels);
   await app.register(threads);
   await app.register(attachments);

@@ -70,6 +70,8 @@ const rows: Row[] = [
   { method: 'GET', route: '/api/me', note: 'own account (suspended users too)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me' }) },
   { method: 'PATCH', route: '/api/me', note: 'own profile; never the role', expect: WRITERS(200), call: async () => ({ url: '/api/me', body: { bio: 'Matrix' } }) },
   { method: 'POST', route: '/api/me/password', note: 'own password', expect: SIGNED_IN(200), call: async (_r, a) => ({ url: '/api/me/password', body: { currentPassword: a?.password ?? 'x', newPassword: 'nieuw wachtwoord 123' }, fresh: true }) },
+  { method: 'GET', route: '/api/me/export', note: 'download all my data (AVG)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/export' }) },
+  { method: 'DELETE', route: '/api/me', note: 'delete my account (with password)', expect: SIGNED_IN(204), call: async () => ({ url: '/api/me', fresh: true }) },
   { method: 'GET', route: '/api/users/{id}', note: 'public profile', expect: ALL_OK(200), call: async () => ({ url: `/api/users/${author.id}` }) },
   { method: 'PUT', route: '/api/admin/users/{id}/role', note: 'appoint experts and moderators', expect: [401, 403, 403, 403, 200, 403], call: async () => ({ url: `/api/admin/users/${(await signUp(t)).id}/role`, body: { role: 'expert' } }) },
   { method: 'GET', route: '/api/channels', note: 'reading is public', expect: ALL_OK(200), call: async () => ({ url: '/api/channels' }) },
@@ -161,6 +163,7 @@ describe('authorization matrix', () => {
         const call = await row.call(role, base);
         const actor = call.fresh ? await freshUser(role) : base;
         if (call.fresh && row.route === '/api/me/password' && actor) call.body = { currentPassword: actor.password, newPassword: 'nieuw wachtwoord 123' };
+        if (row.route === '/api/me' && row.method === 'DELETE') call.body = { password: actor?.password ?? 'x' };
         let req = request(t.app.server)[row.method.toLowerCase() as 'get'](call.url).set('Origin', PUBLIC_URL);
         if (actor) req = req.set('Cookie', actor.cookie);
         if (call.file) req = req.attach('file', call.file.content, call.file.name);

@@ -123,6 +123,15 @@ export const en: Messages = {
     viewProfile: 'View your public profile',
     suspended: 'Your account is suspended until {until}. Reason: {reason}',
   },
+  privacy: {
+    title: 'My data',
+    export: 'Download all my data',
+    exportHint: 'A file with your profile, posts, notifications and registrations (GDPR).',
+    delete: 'Delete account',
+    deleteHint: 'Your personal data is erased. Your posts remain as “Deleted account”.',
+    confirmPassword: 'Your password to confirm',
+    deleteButton: 'Delete my account',
+  },
   profile: {
     role: { member: 'Member', expert: 'Expert', moderator: 'Moderator', admin: 'Administrator' },
     memberSince: 'Member since {date}',

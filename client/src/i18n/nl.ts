@@ -122,6 +122,15 @@ export const nl = {
     viewProfile: 'Bekijk je openbare profiel',
     suspended: 'Je account is geschorst tot {until}. Reden: {reason}',
   },
+  privacy: {
+    title: 'Mijn gegevens',
+    export: 'Download al mijn gegevens',
+    exportHint: 'Een bestand met je profiel, berichten, meldingen en aanmeldingen (AVG).',
+    delete: 'Account verwijderen',
+    deleteHint: 'Je persoonsgegevens worden gewist. Je berichten blijven staan als “Verwijderd account”.',
+    confirmPassword: 'Je wachtwoord ter bevestiging',
+    deleteButton: 'Verwijder mijn account',
+  },
   profile: {
     role: { member: 'Lid', expert: 'Expert', moderator: 'Moderator', admin: 'Beheerder' },
     memberSince: 'Lid sinds {date}',

@@ -117,7 +117,48 @@ export function SettingsPage() {
           {t('settings.changePassword')}
         </button>
       </form>
+      <PrivacySection />
     </div>
+  );
+}
+
+function PrivacySection() {
+  const { t } = useI18n();
+  const { setUser } = useSession();
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="card form" aria-labelledby="privacy-title">
+      <h2 id="privacy-title">{t('privacy.title')}</h2>
+      <p>
+        <a href="/api/me/export" download>
+          {t('privacy.export')}
+        </a>
+      </p>
+      <p className="hint">{t('privacy.exportHint')}</p>
+      <h3>{t('privacy.delete')}</h3>
+      <p className="hint">{t('privacy.deleteHint')}</p>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setError(null);
+          try {
+            await api('/api/me', { method: 'DELETE', body: { password } });
+            setUser(null);
+            location.assign('/');
+          } catch (err) {
+            setError(err instanceof ApiError && err.fields.password ? t('errors.invalid_credentials') : errorMessage(err, t));
+          }
+        }}
+      >
+        <Field id="delete-password" label={t('privacy.confirmPassword')} error={error ?? undefined}>
+          {(aria) => <input {...aria} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+        </Field>
+        <button type="submit" className="button secondary">
+          {t('privacy.deleteButton')}
+        </button>
+      </form>
+    </section>
   );
 }
 
