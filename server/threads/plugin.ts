@@ -17,7 +17,12 @@ import { listReplies, loadPostForViewer, loadPostRow, loadThread, loadThreadRow,
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
 const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) });
-const ThreadResponse = Type.Object({ thread: Thread, replies: Page(Post) });
+const ThreadResponse = Type.Object({
+  thread: Thread,
+  replies: Page(Post),
+  /** Subscribe to thread:<id> with this lastEventId to get every change after this snapshot. */
+  lastEventId: Type.String(),
+});
 
 function cleanTitle(title: string): string {
   const clean = plainText(title);
@@ -100,11 +105,12 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/threads/:id',
     { schema: { tags, summary: 'A thread with the first page of replies', params: IdParams, querystring: Type.Pick(PageQuery, ['limit']), response: { 200: ThreadResponse, ...errors } } },
     async (request) => {
-      const [thread, replies] = await Promise.all([
+      // The watermark is read with the thread; replies read in parallel are at least as new.
+      const [{ lastEventId, ...thread }, replies] = await Promise.all([
         loadThread(db, request.params.id, request.user),
         listReplies(db, request.params.id, request.user, request.query.limit ?? 50),
       ]);
-      return { thread, replies };
+      return { thread, replies, lastEventId };
     },
   );
 

@@ -193,7 +193,7 @@ export function presentSummary(row: ThreadRow, excerptText: string): ThreadSumma
 }
 
 /** The thread with its opening post (body, attachments) and video session, as `viewer` sees it. */
-export async function loadThread(db: Db, threadId: string, viewer: Viewer): Promise<Thread> {
+export async function loadThread(db: Db, threadId: string, viewer: Viewer): Promise<Thread & { lastEventId: string }> {
   // One round trip for the thread, its opening post and the opening post's attachments.
   const row = await db
     .selectFrom('thread as t')
@@ -207,6 +207,8 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
       'op.hidden_at',
       attachmentsOf('op.id').as('attachments'),
       sql<boolean>`exists (select 1 from video_session v where v.thread_id = t.id and v.status != 'cancelled')`.as('has_video_session'),
+      // The newest event visible in this snapshot: a client subscribing with it misses nothing.
+      sql<string>`(select last_id::text from event_counter where id = 1)`.as('event_watermark'),
     ])
     .where('t.id', '=', threadId)
     .executeTakeFirst();
@@ -230,6 +232,7 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
     tags: row.tags,
     attachments: visible ? row.attachments.map(toAttachment) : [],
     videoSession,
+    lastEventId: row.event_watermark,
   };
 }
 
@@ -254,8 +257,9 @@ export async function listChannelThreads(
   channel: Selectable<ChannelTable>,
   limit: number,
   cursor?: string,
-): Promise<{ items: ThreadSummary[]; nextCursor: string | null }> {
+): Promise<{ items: ThreadSummary[]; nextCursor: string | null; lastEventId: string }> {
   const after = decodeCursor(ThreadCursor, cursor);
+  const watermark = await db.selectFrom('event_counter').select(sql<string>`last_id::text`.as('id')).where('id', '=', 1).executeTakeFirstOrThrow();
   let q = db
     .selectFrom('thread as t')
     .innerJoin('channel as c', 'c.id', 't.channel_id')
@@ -282,5 +286,6 @@ export async function listChannelThreads(
   return {
     items: page.map((r) => presentSummary(r, excerpt(r.opening_text))),
     nextCursor: rows.length > limit ? encodeCursor({ p: last.pinned, us: last.lat_us, id: last.id }) : null,
+    lastEventId: watermark.id,
   };
 }

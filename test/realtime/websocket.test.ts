@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { sql } from 'kysely';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvent } from '../../server/realtime/outbox';
 import { PUBLIC_URL, type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
@@ -120,6 +121,21 @@ describe('replay', () => {
     const ids = again.frames.filter((f) => f.type === 'event').map((f) => f.id);
     expect(new Set(ids).size).toBe(ids.length);
     again.close();
+  });
+
+  it('loses nothing between loading a page and subscribing: the page carries its lastEventId', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const page = await request(t.app.server).get(`/api/threads/${thread.id}`);
+    expect(page.body.lastEventId).toMatch(/^\d+$/);
+    // A reply lands after the page was loaded but before the socket subscribes.
+    const between = await replyTo(member, thread.id, '<p>Tussendoor</p>');
+    const socket = await connect(t.app);
+    socket.send({ type: 'subscribe', topics: [`thread:${thread.id}`], lastEventId: page.body.lastEventId });
+    const frame = await socket.next(isEvent('reply.created'));
+    expect(frame.data.post.id).toBe(between.id);
+    const list = await request(t.app.server).get('/api/channels/landelijk/threads');
+    expect(list.body.lastEventId).toMatch(/^\d+$/);
+    socket.close();
   });
 
   it('answers replay_gap when the missed events are no longer kept', async () => {

@@ -85,12 +85,20 @@ function scheduleReconnect() {
   }, delay);
 }
 
-/** Subscribes to a topic; returns the unsubscribe function. */
-export function subscribe(topic: string, handler: Handler): () => void {
+/**
+ * Subscribes to a topic; returns the unsubscribe function. `since` is the lastEventId of the data the
+ * page just loaded: the server replays everything after it, so nothing falls between load and live.
+ */
+export function subscribe(topic: string, handler: Handler, since?: string): () => void {
   let set = handlers.get(topic);
+  const needsReplay = !!since && !lastIds.has(topic);
+  if (needsReplay) lastIds.set(topic, since!);
   if (!set) {
     handlers.set(topic, (set = new Set()));
     if (socket?.readyState === WebSocket.OPEN) sendSubscribe(topic);
+  } else if (needsReplay && socket?.readyState === WebSocket.OPEN) {
+    // Someone subscribed live already; ask again from the loaded data's watermark.
+    sendSubscribe(topic);
   }
   set.add(handler);
   connect();

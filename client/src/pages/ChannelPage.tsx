@@ -15,6 +15,7 @@ interface Page {
   channel: Channel;
   threads: ThreadSummary[];
   nextCursor: string | null;
+  lastEventId: string;
 }
 
 export function ChannelPage() {
@@ -27,14 +28,16 @@ export function ChannelPage() {
     async (signal) => {
       const [c, list] = await Promise.all([
         api<{ channel: Channel }>(`/api/channels/${encodeURIComponent(slug)}`, { signal }),
-        api<{ items: ThreadSummary[]; nextCursor: string | null }>(`/api/channels/${encodeURIComponent(slug)}/threads?limit=30`, { signal }),
+        api<{ items: ThreadSummary[]; nextCursor: string | null; lastEventId: string }>(`/api/channels/${encodeURIComponent(slug)}/threads?limit=30`, { signal }),
       ]);
-      return { channel: c.channel, threads: list.items, nextCursor: list.nextCursor };
+      return { channel: c.channel, threads: list.items, nextCursor: list.nextCursor, lastEventId: list.lastEventId };
     },
     [slug],
   );
 
+  const since = state.status === 'ready' ? state.data.lastEventId : null;
   useEffect(() => {
+    if (!since) return;
     setIncoming([]);
     return subscribe(`channel:${slug}`, {
       onEvent: (e) => {
@@ -43,8 +46,9 @@ export function ChannelPage() {
           update((page) => ({ ...page, threads: page.threads.map((th) => (th.id === e.data.thread.id ? { ...th, ...e.data.thread } : th)) }));
       },
       onGap: reload,
-    });
-  }, [slug, reload, update]);
+    }, since);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [slug, since === null, reload, update]);
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;

@@ -18,6 +18,7 @@ interface Data {
   thread: Thread;
   replies: Post[];
   nextCursor: string | null;
+  lastEventId: string;
 }
 
 function AuthorCard({ author, large = false }: { author: Post['author']; large?: boolean }) {
@@ -81,8 +82,8 @@ export function ThreadPage() {
   const { user } = useSession();
   const [state, reload, update] = useAsync<Data>(
     async (signal) => {
-      const res = await api<{ thread: Thread; replies: { items: Post[]; nextCursor: string | null } }>(`/api/threads/${encodeURIComponent(id)}`, { signal });
-      return { thread: res.thread, replies: res.replies.items, nextCursor: res.replies.nextCursor };
+      const res = await api<{ thread: Thread; replies: { items: Post[]; nextCursor: string | null }; lastEventId: string }>(`/api/threads/${encodeURIComponent(id)}`, { signal });
+      return { thread: res.thread, replies: res.replies.items, nextCursor: res.replies.nextCursor, lastEventId: res.lastEventId };
     },
     [id],
   );
@@ -103,7 +104,10 @@ export function ThreadPage() {
     return () => observer.disconnect();
   }, [state.status]);
 
+  // Subscribe once the thread is loaded, from its watermark: nothing between load and live is lost.
+  const since = state.status === 'ready' ? state.data.lastEventId : null;
   useEffect(() => {
+    if (!since) return;
     setUnseen([]);
     return subscribe(`thread:${id}`, {
       onEvent: (e) => {
@@ -138,8 +142,9 @@ export function ThreadPage() {
         reload();
         setAnnouncement(t('thread.reloaded'));
       },
-    });
-  }, [id, reload, update, t, user?.id]);
+    }, since);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, since === null, reload, update, t, user?.id]);
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
