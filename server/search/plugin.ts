@@ -15,7 +15,7 @@ const tags = ['search'];
 const START = '\u0001';
 const STOP = '\u0002';
 /** At most this many matching posts are ranked per query: a bound on work for very common words. */
-const CANDIDATES = 2000;
+const CANDIDATES = 500;
 
 
 /**
@@ -65,14 +65,22 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ? sql`where (score, lat_us, id) < (${after.s}::float8, ${after.us}::bigint, ${after.id}::bigint)`
         : sql``;
 
+      // At most CANDIDATES matching posts are ranked, so common words stay cheap. One word: written
+      // inline, so the planner sees its frequency — a common word is read newest-first from the primary
+      // key, a rare one through the GIN index. Several words: their combined frequency is easily
+      // misjudged (words correlate), so take the GIN bitmap and stop after CANDIDATES rows.
+      const singleWord = /^[\p{L}\p{N}]+$/u.test(q.q.trim());
+      const candidateQuery = singleWord ? query : sql`q.query`;
+      const candidateSource = singleWord ? sql`` : sql`, q`;
+      const candidateOrder = singleWord ? sql`order by p.id desc` : sql``;
       const { rows } = await sql<{ id: string; score: number; lat_us: string; best_post_id: string | null; best_is_opening: boolean | null }>`
         with q as (select ${query} as query),
         post_hits as (
           select p.id, p.thread_id, p.is_opening, ts_rank_cd(p.search_vector, q.query) as rank
           from (
-            select p.* from post p, q
-            where p.search_vector @@ q.query and p.deleted_at is null ${visible} ${sql.join(postFilters, sql` `)}
-            order by p.id desc
+            select p.id, p.thread_id, p.is_opening, p.search_vector from post p ${candidateSource}
+            where p.search_vector @@ ${candidateQuery} and p.deleted_at is null ${visible} ${sql.join(postFilters, sql` `)}
+            ${candidateOrder}
             limit ${CANDIDATES}
           ) p, q
         ),
@@ -83,20 +91,20 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         thread_hits as (
           select t.id, ts_rank_cd(t.search_vector, q.query) as rank
           from thread t join post op on op.id = t.first_post_id, q
-          where (t.search_vector @@ q.query or op.search_vector @@ q.query)
+          where t.search_vector @@ ${query} ${threadAuthor}
             and (t.search_vector || case when op.hidden_at is null ${mod ? sql`or true` : sql``} then op.search_vector else ''::tsvector end) @@ q.query
-            and t.search_vector @@ q.query ${threadAuthor}
         ),
         scored as (
           select t.id,
                  (coalesce(th.rank, 0) * 2 + coalesce(bp.rank, 0))::float8 as score,
                  (extract(epoch from t.last_activity_at) * 1000000)::bigint as lat_us,
                  bp.id as best_post_id, bp.is_opening as best_is_opening
-          from thread t
+          from (select id from thread_hits union select thread_id from best_post) hit
+          join thread t on t.id = hit.id
           join channel c on c.id = t.channel_id
           left join thread_hits th on th.id = t.id
           left join best_post bp on bp.thread_id = t.id
-          where (th.id is not null or bp.thread_id is not null) ${sql.join(filters, sql` `)}
+          where true ${sql.join(filters, sql` `)}
         )
         select * from scored ${keyset}
         order by score desc, lat_us desc, id desc
