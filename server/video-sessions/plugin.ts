@@ -11,7 +11,7 @@ import { ApiError, conflict, forbidden, invalidField, notFound } from '../http/e
 import { notify } from '../notifications/notify';
 import { appendEvent } from '../realtime/outbox';
 import { sessionCalendar, toCsv } from './files';
-import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSession, waitlistPosition } from './present';
+import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSession, presentSessions, waitlistPosition } from './present';
 
 const tags = ['video-sessions'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -170,14 +170,16 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!(await mayManage(user, row))) throw forbidden('forbidden', 'Only the organiser or a moderator can change this session.');
         const status = effectiveStatus(row);
         if (status === 'cancelled' || status === 'ended') throw conflict('session_closed', 'This session is cancelled or over.');
-        if (status === 'requested') throw conflict('no_organiser', 'Take the session on before scheduling it.');
         const registrants = await participants(trx, row.id, ['registered', 'waitlisted']);
+        // Cancelling works in every open status (a moderator may also close a request nobody took on).
         if (b.status === 'cancelled') {
           await trx.updateTable('video_session').set({ status: 'cancelled', sequence: row.sequence + 1, updated_at: new Date() }).where('id', '=', row.id).execute();
           await notifyAll(trx, registrants, { kind: 'video_session_cancelled', row, actorId: user.id });
           await pushUpdate(trx, row.id);
           return;
         }
+        if (status === 'requested') throw conflict('no_organiser', 'Take the session on before scheduling it.');
+        if (b.title !== undefined && !b.title.trim()) throw invalidField('title', 'must not be empty');
         const next = {
           starts_at: b.startsAt !== undefined ? new Date(b.startsAt) : row.starts_at,
           duration_minutes: b.durationMinutes ?? row.duration_minutes,
@@ -325,13 +327,17 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
             eb.exists(eb.selectFrom('video_session_registration as r').select('r.user_id').whereRef('r.session_id', '=', 's.id').where('r.user_id', '=', user.id)),
           ]),
         )
-        .orderBy(sql`s.starts_at is null`)
-        .orderBy(sql`case when s.starts_at > now() then 0 else 1 end`)
-        .orderBy('s.starts_at')
+        // Upcoming (or running) first, soonest first; then open requests and proposals, newest first;
+        // then past and cancelled ones, most recent first.
+        .orderBy(sql`case when s.status = 'scheduled' and s.starts_at + make_interval(mins => s.duration_minutes) >= now() then 0 when s.status in ('requested', 'proposed') then 1 else 2 end`)
+        .orderBy(sql`case when s.status = 'scheduled' and s.starts_at + make_interval(mins => s.duration_minutes) >= now() then s.starts_at end`)
+        .orderBy(sql`coalesce(s.starts_at, s.created_at)`, 'desc')
+        .orderBy('s.id', 'desc')
         .limit(200)
         .execute();
-      const items = [];
-      for (const { thread_title, ...row } of rows) items.push({ videoSession: await presentSession(db, row, user), thread: { id: row.thread_id, title: thread_title } });
+      const sessions = rows.map(({ thread_title: _, ...row }) => row);
+      const presented = await presentSessions(db, sessions, user);
+      const items = rows.map((r, i) => ({ videoSession: presented[i], thread: { id: r.thread_id, title: r.thread_title } }));
       return { items };
     },
   );

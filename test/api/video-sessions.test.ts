@@ -191,6 +191,178 @@ describe('scheduling', () => {
   });
 });
 
+describe('bad input and edges, one per test', () => {
+  /** A scheduled session on a fresh thread, organised by the expert. */
+  async function scheduledSession(extra: Record<string, unknown> = {}) {
+    const thread = await startThread(expert, 'landelijk');
+    const { body } = await expert.agent.post(`/api/threads/${thread.id}/video-session`).send({});
+    await schedule(expert, body.videoSession.id, extra).expect(200);
+    return { threadId: thread.id as string, id: body.videoSession.id as string };
+  }
+  const sessionEvents = async (threadId: string) =>
+    t.db.selectFrom('event').select(['payload', 'audience']).where('topic', '=', `thread:${threadId}`).where('type', '=', 'video_session.updated').orderBy('id').execute();
+
+  it('reducing capacity below the registered count is 409 and changes nothing', async () => {
+    const { id } = await scheduledSession({ capacity: 3 });
+    await anne.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    await bas.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    const res = await schedule(expert, id, { capacity: 1 });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('capacity_below_registered');
+    const row = await t.db.selectFrom('video_session').select('capacity').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.capacity).toBe(3);
+    // Exactly the registered count is fine.
+    await schedule(expert, id, { capacity: 2 }).expect(200);
+  });
+
+  it('registering twice returns the existing registration (200), never a second row', async () => {
+    const { id } = await scheduledSession({ capacity: 1 });
+    await anne.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    const first = await bas.agent.post(`/api/video-sessions/${id}/registrations`);
+    expect(first.status).toBe(201);
+    expect(first.body.registration).toEqual({ status: 'waitlisted', position: 1 });
+    const [a, b] = await Promise.all([bas.agent.post(`/api/video-sessions/${id}/registrations`), bas.agent.post(`/api/video-sessions/${id}/registrations`)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.registration).toEqual({ status: 'waitlisted', position: 1 });
+    const rows = await t.db.selectFrom('video_session_registration').select('id').where('session_id', '=', id).where('user_id', '=', bas.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('the meeting link is absent for a plain member, anonymous visitors and in every public event', async () => {
+    const { threadId, id } = await scheduledSession();
+    await anne.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    const member = await bas.agent.get(`/api/video-sessions/${id}`);
+    expect(member.status).toBe(200);
+    expect(member.body.videoSession).not.toHaveProperty('meetingUrl');
+    expect((await request(t.app.server).get(`/api/threads/${threadId}`)).body.thread.videoSession).not.toHaveProperty('meetingUrl');
+    expect((await bas.agent.get(`/api/threads/${threadId}`)).body.thread.videoSession).not.toHaveProperty('meetingUrl');
+    expect((await anne.agent.get(`/api/threads/${threadId}`)).body.thread.videoSession.meetingUrl).toBe('https://teams.example/meet/123');
+    expect((await mod.agent.get(`/api/video-sessions/${id}`)).body.videoSession.meetingUrl).toBe('https://teams.example/meet/123');
+    expect((await bas.agent.get(`/api/video-sessions/${id}/calendar.ics`)).status).toBe(403);
+    const events = await sessionEvents(threadId);
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) {
+      expect(e.audience).toBe('public');
+      expect(JSON.stringify(e.payload)).not.toContain('teams.example');
+      expect(e.payload.videoSession).toMatchObject({ myInterest: false, myRegistration: null });
+    }
+  });
+
+  it('every count change pushes video_session.updated with the new counts', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const req = await anne.agent.post(`/api/threads/${thread.id}/video-session`).send({});
+    const id = req.body.videoSession.id;
+    const last = async () => (await sessionEvents(thread.id)).at(-1)!.payload.videoSession as Record<string, unknown>;
+    expect(await last()).toMatchObject({ interestCount: 1, status: 'requested' });
+    await bas.agent.post(`/api/video-sessions/${id}/interest`).expect(200);
+    expect(await last()).toMatchObject({ interestCount: 2 });
+    await bas.agent.delete(`/api/video-sessions/${id}/interest`).expect(200);
+    expect(await last()).toMatchObject({ interestCount: 1 });
+    await expert.agent.post(`/api/video-sessions/${id}/take-on`).expect(200);
+    expect(await last()).toMatchObject({ status: 'proposed', organiser: { id: expert.id } });
+    await schedule(expert, id, { capacity: 1 }).expect(200);
+    await anne.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    expect(await last()).toMatchObject({ status: 'scheduled', registeredCount: 1, waitlistCount: 0 });
+    await bas.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    expect(await last()).toMatchObject({ registeredCount: 1, waitlistCount: 1 });
+    await anne.agent.delete(`/api/video-sessions/${id}/registrations/me`).expect(204);
+    expect(await last()).toMatchObject({ registeredCount: 1, waitlistCount: 0 });
+  });
+
+  it('a waitlisted cancellation moves the people behind up; a registered one promotes the first and tells only them', async () => {
+    const { id } = await scheduledSession({ capacity: 1 });
+    const [u1, u2, u3] = [anne, bas, mod];
+    await u1.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    expect((await u2.agent.post(`/api/video-sessions/${id}/registrations`)).body.registration).toEqual({ status: 'waitlisted', position: 1 });
+    expect((await u3.agent.post(`/api/video-sessions/${id}/registrations`)).body.registration).toEqual({ status: 'waitlisted', position: 2 });
+    await u2.agent.delete(`/api/video-sessions/${id}/registrations/me`).expect(204);
+    expect((await u3.agent.get(`/api/video-sessions/${id}`)).body.videoSession.myRegistration).toEqual({ status: 'waitlisted', position: 1 });
+    await u1.agent.delete(`/api/video-sessions/${id}/registrations/me`).expect(204);
+    expect((await u3.agent.get(`/api/video-sessions/${id}`)).body.videoSession.myRegistration).toEqual({ status: 'registered' });
+    const promoted = await t.db.selectFrom('notification').select(['user_id', 'data']).where('kind', '=', 'video_session_promoted').execute();
+    expect(promoted.filter((n) => n.data.sessionId === id).map((n) => n.user_id)).toEqual([u3.id]);
+    expect((await u2.agent.delete(`/api/video-sessions/${id}/registrations/me`)).status).toBe(404);
+  });
+
+  it('raising the capacity fills the new places from the waitlist in order', async () => {
+    const { id } = await scheduledSession({ capacity: 1 });
+    await anne.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    await bas.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    await mod.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    const res = await schedule(expert, id, { capacity: 2 });
+    expect(res.body.videoSession).toMatchObject({ registeredCount: 2, waitlistCount: 1 });
+    expect((await bas.agent.get(`/api/video-sessions/${id}`)).body.videoSession.myRegistration).toEqual({ status: 'registered' });
+    expect((await mod.agent.get(`/api/video-sessions/${id}`)).body.videoSession.myRegistration).toEqual({ status: 'waitlisted', position: 1 });
+  });
+
+  it('changing the time keeps registrations and tells registrants and the waitlisted', async () => {
+    const { id } = await scheduledSession({ capacity: 1 });
+    await anne.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    await bas.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    const later = new Date(Date.now() + 2 * 86400_000).toISOString();
+    await schedule(expert, id, { startsAt: later, capacity: 1 }).expect(200);
+    expect((await anne.agent.get(`/api/video-sessions/${id}`)).body.videoSession).toMatchObject({ startsAt: later, myRegistration: { status: 'registered' } });
+    expect((await bas.agent.get(`/api/video-sessions/${id}`)).body.videoSession.myRegistration).toEqual({ status: 'waitlisted', position: 1 });
+    const changed = await t.db.selectFrom('notification').select(['user_id', 'data']).where('kind', '=', 'video_session_changed').execute();
+    const forThis = changed.filter((n) => n.data.sessionId === id);
+    expect(forThis.map((n) => n.user_id).sort()).toEqual([anne.id, bas.id].sort());
+    expect(forThis[0].data.startsAt).toBe(later);
+  });
+
+  it('a moderator can cancel a request nobody took on (a member cannot); the thread can then get a new one', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const req = await anne.agent.post(`/api/threads/${thread.id}/video-session`).send({});
+    const id = req.body.videoSession.id;
+    expect((await bas.agent.patch(`/api/video-sessions/${id}`).send({ status: 'cancelled' })).status).toBe(403);
+    expect((await anne.agent.patch(`/api/video-sessions/${id}`).send({ status: 'cancelled' })).status).toBe(403);
+    const res = await mod.agent.patch(`/api/video-sessions/${id}`).send({ status: 'cancelled' });
+    expect(res.status).toBe(200);
+    expect(res.body.videoSession.status).toBe('cancelled');
+    expect((await bas.agent.post(`/api/video-sessions/${id}/interest`)).status).toBe(409);
+    const again = await bas.agent.post(`/api/threads/${thread.id}/video-session`).send({});
+    expect(again.status).toBe(201);
+    expect(again.body.videoSession.id).not.toBe(id);
+  });
+
+  it('an empty title when scheduling is 400 with the field', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const { body } = await expert.agent.post(`/api/threads/${thread.id}/video-session`).send({});
+    const res = await schedule(expert, body.videoSession.id, { title: '   ' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.title).toBeTruthy();
+  });
+
+  it('my video sessions: upcoming soonest first, then open requests, then past and cancelled', async () => {
+    const me = await signUp(t);
+    const make = async (hoursAhead: number | null) => {
+      const thread = await startThread(expert, 'landelijk');
+      const { body } = await me.agent.post(`/api/threads/${thread.id}/video-session`).send({});
+      const id = body.videoSession.id as string;
+      if (hoursAhead !== null) {
+        await expert.agent.post(`/api/video-sessions/${id}/take-on`).expect(200);
+        await schedule(expert, id, { startsAt: new Date(Date.now() + Math.max(hoursAhead, 1) * 3600_000).toISOString() }).expect(200);
+        await me.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+        if (hoursAhead < 0) await t.db.updateTable('video_session').set({ starts_at: new Date(Date.now() + hoursAhead * 3600_000) }).where('id', '=', id).execute();
+      }
+      return id;
+    };
+    const past = await make(-48);
+    const requested = await make(null);
+    const inTwoDays = await make(48);
+    const tomorrow = await make(24);
+    const cancelled = await make(72);
+    await expert.agent.patch(`/api/video-sessions/${cancelled}`).send({ status: 'cancelled' }).expect(200);
+    const res = await me.agent.get('/api/me/video-sessions');
+    expect(res.status).toBe(200);
+    const ids = res.body.items.map((i: { videoSession: { id: string } }) => i.videoSession.id);
+    expect(ids).toEqual([tomorrow, inTwoDays, requested, cancelled, past]);
+    expect(res.body.items[0].videoSession).toMatchObject({ myRegistration: { status: 'registered' }, meetingUrl: 'https://teams.example/meet/123' });
+    expect(res.body.items[2].videoSession).toMatchObject({ status: 'requested', myInterest: true });
+    expect(res.body.items[4].videoSession.status).toBe('ended');
+    expect((await request(t.app.server).get('/api/me/video-sessions')).status).toBe(401);
+  });
+});
+
 describe('capacity under real concurrency', () => {
   it('200 simultaneous registrations for 50 places: exactly 50 registered, 150 waitlisted at 1–150, nobody twice', async () => {
     const thread = await startThread(expert, 'landelijk');
