@@ -6,6 +6,7 @@ import { api } from '../lib/api';
 import { formatDateTime } from '../lib/dates';
 import { subscribe } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
+import { amsterdamInputToIso, isoToAmsterdamInput } from './video-sessions/amsterdam-time';
 
 /** "Aanvullende videosessie" on a thread: interest, scheduling, registration, calendar — all live. */
 export function VideoSessionCard({ threadId, threadAuthorId, initial }: { threadId: string; threadAuthorId: string; initial: VideoSession | null }) {
@@ -134,11 +135,13 @@ export function VideoSessionCard({ threadId, threadAuthorId, initial }: { thread
       ) : (
         <p className="meta">{t('video.linkLater')}</p>
       ))}
-      {mayManage && (s.status === 'proposed' || s.status === 'scheduled') && (
+      {mayManage && (s.status === 'proposed' || s.status === 'scheduled' || s.status === 'requested') && (
         <div className="actions">
-          <button type="button" className="button secondary small" onClick={() => setEditing((v) => !v)}>
-            {s.status === 'scheduled' ? t('video.reschedule') : t('video.schedule')}
-          </button>
+          {s.status !== 'requested' && (
+            <button type="button" className="button secondary small" onClick={() => setEditing((v) => !v)}>
+              {s.status === 'scheduled' ? t('video.reschedule') : t('video.schedule')}
+            </button>
+          )}
           {s.status === 'scheduled' && (
             <a className="button secondary small" href={`/api/video-sessions/${s.id}/attendees.csv`}>
               {t('video.attendees')}
@@ -155,16 +158,9 @@ export function VideoSessionCard({ threadId, threadAuthorId, initial }: { thread
   );
 }
 
-function toLocalInput(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
 function ScheduleForm({ session, onSaved }: { session: VideoSession; onSaved(v: VideoSession): void }) {
   const { t } = useI18n();
-  const [startsAt, setStartsAt] = useState(toLocalInput(session.startsAt));
+  const [startsAt, setStartsAt] = useState(isoToAmsterdamInput(session.startsAt));
   const [duration, setDuration] = useState(String(session.durationMinutes ?? 60));
   const [capacity, setCapacity] = useState(String(session.capacity ?? 50));
   const [meetingUrl, setMeetingUrl] = useState(session.meetingUrl ?? '');
@@ -178,7 +174,7 @@ function ScheduleForm({ session, onSaved }: { session: VideoSession; onSaved(v: 
         try {
           const res = await api<{ videoSession: VideoSession }>(`/api/video-sessions/${session.id}`, {
             method: 'PATCH',
-            body: { startsAt: new Date(startsAt).toISOString(), durationMinutes: Number(duration), capacity: Number(capacity), meetingUrl },
+            body: { startsAt: amsterdamInputToIso(startsAt), durationMinutes: Number(duration), capacity: Number(capacity), meetingUrl },
           });
           onSaved(res.videoSession);
         } catch (err) {
