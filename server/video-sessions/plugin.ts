@@ -89,8 +89,10 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const title = request.body?.title?.trim() || `Videosessie: ${thread.title}`.slice(0, 200);
       const description = request.body?.description?.trim() ?? '';
       const result = await db.transaction().execute(async (trx) => {
-        // Serialise per thread: two first requests must not create two sessions.
-        await trx.selectFrom('thread').select('id').where('id', '=', thread.id).forUpdate().execute();
+        // Serialise per thread: two first requests must not create two sessions. An advisory lock rather
+        // than the thread row, so replies and moderation (which update the thread row) are never held up
+        // or deadlocked by it; the partial unique index on open sessions is the last line of defence.
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`video_session:thread:${thread.id}`}, 0))`.execute(trx);
         let existing = await currentSessionRow(trx, thread.id);
         if (existing && !isOpen(existing)) {
           if (existing.status === 'scheduled') await trx.updateTable('video_session').set({ status: 'ended' }).where('id', '=', existing.id).execute();

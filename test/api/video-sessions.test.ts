@@ -364,6 +364,19 @@ describe('bad input and edges, one per test', () => {
 });
 
 describe('capacity under real concurrency', () => {
+  it('30 members asking at once on a thread without a session: one session, one 201, the rest 200, 30 interested', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const users = await Promise.all(Array.from({ length: 30 }, () => signUp(t)));
+    const results = await Promise.all(users.map((u) => u.agent.post(`/api/threads/${thread.id}/video-session`).send({})));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(29);
+    expect(new Set(results.map((r) => r.body.videoSession.id)).size).toBe(1);
+    const sessions = await t.db.selectFrom('video_session').select('id').where('thread_id', '=', thread.id).execute();
+    expect(sessions).toHaveLength(1);
+    expect((await request(t.app.server).get(`/api/video-sessions/${sessions[0].id}`)).body.videoSession.interestCount).toBe(30);
+    expect(await t.db.selectFrom('notification').select('id').where('user_id', '=', expert.id).where('kind', '=', 'video_session_requested').where('thread_id', '=', thread.id).execute()).toHaveLength(1);
+  });
+
   it('200 simultaneous registrations for 50 places: exactly 50 registered, 150 waitlisted at 1–150, nobody twice', async () => {
     const thread = await startThread(expert, 'landelijk');
     const { body } = await expert.agent.post(`/api/threads/${thread.id}/video-session`).send({});
