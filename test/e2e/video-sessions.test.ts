@@ -92,5 +92,9 @@ describe('video sessions in the browser', () => {
     await fatima.getByText('Deze sessie gaat niet door.').waitFor();
     expect(await fatima.getByRole('link', { name: 'Deelnemen aan de sessie' }).count()).toBe(0);
     await screenshot(fatima, 'video-session-cancelled');
+    // After a cancellation the thread can get a new session: Fatima asks again and the expert sees it live.
+    await fatima.getByRole('button', { name: 'Ik wil hier een videosessie over' }).click();
+    await fatima.getByText('Aangevraagd — nog zonder organisator').waitFor();
+    await expert.getByRole('button', { name: 'Ik organiseer deze sessie' }).waitFor();
   });
 });

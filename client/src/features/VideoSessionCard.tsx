@@ -83,6 +83,11 @@ export function VideoSessionCard({ threadId, threadAuthorId, initial }: { thread
               {s.myInterest ? t('video.notInterested') : t('video.interested')}
             </button>
           )}
+          {(s.status === 'ended' || s.status === 'cancelled') && (
+            <button type="button" className="button secondary" onClick={() => act(async () => setSession((await api<{ videoSession: VideoSession }>(`/api/threads/${threadId}/video-session`, { method: 'POST', body: {} })).videoSession))}>
+              {mayOrganise ? t('video.propose') : t('video.request')}
+            </button>
+          )}
           {s.status === 'requested' && mayOrganise && (
             <button type="button" className="button secondary" onClick={() => act(async () => setSession((await api<{ videoSession: VideoSession }>(`/api/video-sessions/${s.id}/take-on`, { method: 'POST' })).videoSession))}>
               {t('video.takeOn')}
