@@ -35,3 +35,10 @@ export function csvCell(value: string | number | null | undefined): string {
 export function toCsv(rows: (string | number | null)[][]): string {
   return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
+
+const amsterdam = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** `2030-06-23 14:05` on the Amsterdam clock: a form Excel reads as a date and time. */
+export function excelDateTime(date: Date): string {
+  return amsterdam.format(date);
+}

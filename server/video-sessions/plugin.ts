@@ -10,7 +10,7 @@ import type { Database } from '../db/schema';
 import { ApiError, conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { notify } from '../notifications/notify';
 import { appendEvent } from '../realtime/outbox';
-import { sessionCalendar, toCsv } from './files';
+import { excelDateTime, sessionCalendar, toCsv } from './files';
 import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSession, presentSessions, waitlistPosition } from './present';
 
 const tags = ['video-sessions'];
@@ -307,7 +307,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let position = 0;
       const lines: (string | number | null)[][] = [['Naam', 'Organisatie', 'Functie', 'E-mail', 'Status', 'Wachtlijstpositie', 'Aangemeld op']];
       for (const r of regs) {
-        lines.push([r.display_name, r.organisation, r.job_title, r.email, r.status === 'registered' ? 'aangemeld' : 'wachtlijst', r.status === 'waitlisted' ? ++position : null, r.created_at.toISOString()]);
+        lines.push([r.display_name, r.organisation, r.job_title, r.email, r.status === 'registered' ? 'aangemeld' : 'wachtlijst', r.status === 'waitlisted' ? ++position : null, excelDateTime(r.created_at)]);
       }
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="deelnemers-videosessie-${row.id}.csv"`).send(toCsv(lines) as never);
     },

@@ -165,6 +165,8 @@ describe('scheduling', () => {
     expect(text).toContain('"Anne","Gemeente Zwolle","Beleidsadviseur"');
     expect(text).toContain(`"'=HYPERLINK(""http://evil"")","'+31 gemeente"`);
     expect(text).toContain('"wachtlijst","1"');
+    expect(text.split('\r\n')[0]).toBe('\uFEFF"Naam","Organisatie","Functie","E-mail","Status","Wachtlijstpositie","Aangemeld op"');
+    expect(text).toMatch(/"aangemeld","","\d{4}-\d{2}-\d{2} \d{2}:\d{2}"\r\n/);
     expect((await mod.agent.get(`/api/video-sessions/${id}/attendees.csv`)).status).toBe(200);
   });
 
