@@ -326,6 +326,19 @@ describe('bad input and edges, one per test', () => {
     expect(again.body.videoSession.id).not.toBe(id);
   });
 
+  it('after a session has ended, the thread shows it as ended and can get a new one; interest in an ended session is 409', async () => {
+    const { threadId, id } = await scheduledSession();
+    await t.db.updateTable('video_session').set({ starts_at: new Date(Date.now() - 3 * 3600_000) }).where('id', '=', id).execute();
+    expect((await anne.agent.get(`/api/threads/${threadId}`)).body.thread.videoSession).toMatchObject({ id, status: 'ended' });
+    expect((await anne.agent.post(`/api/video-sessions/${id}/interest`)).status).toBe(409);
+    expect((await expert.agent.patch(`/api/video-sessions/${id}`).send({ status: 'cancelled' })).status).toBe(409);
+    const next = await anne.agent.post(`/api/threads/${threadId}/video-session`).send({});
+    expect(next.status).toBe(201);
+    expect(next.body.videoSession).toMatchObject({ status: 'requested', interestCount: 1 });
+    expect((await anne.agent.get(`/api/threads/${threadId}`)).body.thread.videoSession.id).toBe(next.body.videoSession.id);
+    expect((await anne.agent.get(`/api/video-sessions/${id}`)).body.videoSession.status).toBe('ended');
+  });
+
   it('an empty title when scheduling is 400 with the field', async () => {
     const thread = await startThread(expert, 'landelijk');
     const { body } = await expert.agent.post(`/api/threads/${thread.id}/video-session`).send({});
