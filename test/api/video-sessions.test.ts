@@ -134,7 +134,13 @@ describe('scheduling', () => {
     expect(ics1.text).toContain('DURATION:PT90M');
     expect(ics1.text.replace(/\r\n[ \t]/g, "")).toMatch(/ORGANIZER;CN="?Marieke Expert"?:mailto:/i);
     expect(ics1.text).toContain('SUMMARY:Sessie over toegang');
-    expect(ics1.text).toContain(`/t/${thread.id}`);
+    const unfolded = ics1.text.replace(/\r\n[ \t]/g, '');
+    expect(unfolded).toContain(`/t/${thread.id}`);
+    expect(unfolded).toContain('https://teams.example/meet/123');
+    expect(unfolded).toContain('METHOD:PUBLISH');
+    expect(unfolded).toContain(`UID:video-session-${id}@`);
+    expect((await expert.agent.get(`/api/video-sessions/${id}/calendar.ics`)).status).toBe(200);
+    expect((await mod.agent.get(`/api/video-sessions/${id}/calendar.ics`)).status).toBe(200);
     const uid = /UID:(.*)/.exec(ics1.text)![1].trim();
     const seq1 = Number(/SEQUENCE:(\d+)/.exec(ics1.text)![1]);
     await schedule(expert, id, { startsAt: '2030-06-24T12:00:00.000Z', durationMinutes: 90 }).expect(200);
