@@ -10,6 +10,8 @@ export interface StoredEvent {
   type: string;
   payload: unknown;
   audience: string;
+  /** The serialised event frame, built once per event however many sockets receive it. */
+  frame?: string;
 }
 
 /** What the hub needs to know about one connected socket. */
@@ -27,6 +29,10 @@ export interface Subscriber {
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 const POLL_MS = 2000;
 const BATCH = 500;
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
+/** Shows up in pg_stat_activity, so operators (and tests) can find the LISTEN connections. */
+export const LISTEN_APPLICATION_NAME = 'plein-realtime-listen';
 
 export function mayReceive(sub: Pick<Subscriber, 'userId' | 'isModerator'>, audience: string): boolean {
   if (audience === 'public') return true;
@@ -45,8 +51,9 @@ export class Hub {
   /** null until the starting point is known (the database may be down at start). */
   private lastDelivered: bigint | null = null;
   private listener: pg.Client | null = null;
-  private pumping = false;
+  private pumping: Promise<void> | null = null;
   private again = false;
+  private reconnectDelay = RECONNECT_MIN_MS;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -65,34 +72,52 @@ export class Hub {
     this.pollTimer.unref();
   }
 
+  /** Is the LISTEN connection up? (health and tests) */
+  get listening(): boolean {
+    return this.listener !== null;
+  }
+
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on('notification', () => this.wake());
-    client.on('error', (err) => {
-      this.log.warn({ err: err.message }, 'realtime: LISTEN connection lost; reconnecting');
-      this.listener = null;
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: LISTEN_APPLICATION_NAME, keepAlive: true });
+    let lost = false;
+    const onLost = (why: string) => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === client) this.listener = null;
       client.end().catch(() => {});
+      if (this.stopped) return;
+      this.log.warn({ err: why }, 'realtime: LISTEN connection lost; reconnecting');
       this.scheduleReconnect();
-    });
+    };
+    client.on('notification', () => this.wake());
+    client.on('error', (err) => onLost(err.message));
+    client.on('end', () => onLost('connection ended'));
     try {
       await client.connect();
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      if (this.stopped) {
+        await client.end().catch(() => {});
+        return;
+      }
       this.listener = client;
+      this.reconnectDelay = RECONNECT_MIN_MS;
+      // Whatever was committed while we were not listening is read now.
       this.wake();
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'realtime: cannot LISTEN; retrying');
-      client.end().catch(() => {});
-      this.scheduleReconnect();
+      onLost((err as Error).message);
     }
   }
 
+  /** Exponential backoff with jitter, 0.5 s up to 30 s. */
   private scheduleReconnect(): void {
     if (this.stopped || this.reconnectTimer) return;
+    const delay = this.reconnectDelay * (0.75 + Math.random() / 2);
+    this.reconnectDelay = Math.min(RECONNECT_MAX_MS, this.reconnectDelay * 2);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       void this.listen();
-    }, 1000);
+    }, delay);
     this.reconnectTimer.unref();
   }
 
@@ -103,9 +128,8 @@ export class Hub {
       this.again = true;
       return;
     }
-    this.pumping = true;
-    void this.pump().finally(() => {
-      this.pumping = false;
+    this.pumping = this.pump().finally(() => {
+      this.pumping = null;
       if (this.again) {
         this.again = false;
         this.wake();
@@ -178,8 +202,11 @@ export class Hub {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    await this.listener?.end().catch(() => {});
+    const listener = this.listener;
     this.listener = null;
+    await listener?.end().catch(() => {});
+    // Let a running read finish before the pool closes.
+    await this.pumping?.catch(() => {});
   }
 }
 
@@ -193,5 +220,6 @@ export function send(sub: Subscriber, event: StoredEvent): void {
     return;
   }
   sub.lastSent.set(event.topic, id);
-  sub.socket.send(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload }));
+  event.frame ??= JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload });
+  sub.socket.send(event.frame);
 }

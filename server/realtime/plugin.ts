@@ -1,14 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { WebSocket } from 'ws';
 import { isModerator } from '../accounts/guards';
-import { Hub, type StoredEvent, type Subscriber, mayReceive, send } from './hub';
+import { Hub, MAX_BUFFERED_BYTES, type StoredEvent, type Subscriber, mayReceive, send } from './hub';
 
 const MAX_TOPICS = 50;
 const HEARTBEAT_MS = 30_000;
-const RETENTION_MS = 24 * 60 * 60 * 1000;
-const RETENTION_EVENTS = 100_000;
+/** Sockets of ended sessions (logout, password change, expiry) are closed within this interval. */
+const SESSION_CHECK_MS = 10_000;
+export const RETENTION_MS = 24 * 60 * 60 * 1000;
+export const RETENTION_EVENTS = 100_000;
 const TRIM_EVERY_MS = 10 * 60 * 1000;
+/** One trim statement deletes at most this many rows (short locks, bounded WAL); a run does at most 20. */
+const TRIM_BATCH = 10_000;
+const REPLAY_BATCH = 200;
+/** Close code for a socket whose session ended. */
+export const SESSION_ENDED = 4401;
 /** Inbound frames: a burst of 30, refilled at 10 per second. */
 const FRAME_BURST = 30;
 const FRAMES_PER_SECOND = 10;
@@ -43,6 +51,38 @@ function sendFrame(socket: WebSocket, frame: Record<string, unknown>): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the socket's send buffer is below `bound`; false if it does not drain in time. */
+async function drained(socket: WebSocket, bound: number, timeoutMs = 30_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (socket.bufferedAmount > bound) {
+    if (socket.readyState !== socket.OPEN || Date.now() > until) return false;
+    await sleep(10);
+  }
+  return socket.readyState === socket.OPEN;
+}
+
+/** Maintenance entry points, run by timers; exposed so tests need not wait for the timers. */
+export interface RealtimeControl {
+  /** One heartbeat round: terminates sockets that did not answer the previous ping, pings the rest. */
+  heartbeat(): void;
+  /** Closes (4401) the sockets whose session is no longer alive. */
+  checkSessions(): Promise<void>;
+  /** Deletes events older than the retention (both 24 hours and the last 100,000 are kept). Returns the number deleted. */
+  trim(): Promise<number>;
+  /** Is this instance's LISTEN connection up? */
+  readonly listening: boolean;
+  /** Open sockets on this instance. */
+  readonly connections: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: RealtimeControl;
+  }
+}
+
 /**
  * GET /api/ws: live events from the outbox (see hub.ts), replay with lastEventId, heartbeat,
  * bounded frames, and a cut-off for slow consumers.
@@ -54,33 +94,89 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
   const sessions = new Map<Subscriber, string>();
   const alive = new WeakMap<WebSocket, boolean>();
 
-  const heartbeat = setInterval(async () => {
+  function heartbeatRound(): void {
     for (const sub of hub.subscribers) {
       if (alive.get(sub.socket) === false) {
         sub.socket.terminate();
         continue;
       }
       alive.set(sub.socket, false);
-      sub.socket.ping();
-      const sessionId = sessions.get(sub);
-      if (sessionId && !(await app.sessions.isAlive(sessionId).catch(() => true))) {
-        sub.socket.close(4401, 'session ended');
-      }
+      if (sub.socket.readyState === sub.socket.OPEN) sub.socket.ping();
     }
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
+  }
 
+  let checking = false;
+  async function checkSessions(): Promise<void> {
+    if (checking) return;
+    checking = true;
+    try {
+      // One look-up per distinct session, however many sockets it has.
+      const bySession = new Map<string, Subscriber[]>();
+      for (const [sub, sessionId] of sessions) {
+        const list = bySession.get(sessionId);
+        if (list) list.push(sub);
+        else bySession.set(sessionId, [sub]);
+      }
+      for (const [sessionId, subs] of bySession) {
+        // A database hiccup is not a reason to drop everybody: only a definite "no" closes.
+        const ok = await app.sessions.isAlive(sessionId).catch(() => true);
+        if (!ok) for (const sub of subs) sub.socket.close(SESSION_ENDED, 'session ended');
+      }
+    } finally {
+      checking = false;
+    }
+  }
+
+  async function trimEvents(): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < 20; round++) {
+      const result = await sql`
+        delete from event where id in (
+          select id from event
+           where id < (select last_id from event_counter where id = 1) - ${RETENTION_EVENTS}
+             and created_at < ${new Date(Date.now() - RETENTION_MS)}
+           order by id
+           limit ${TRIM_BATCH})`.execute(app.db);
+      const n = Number(result.numAffectedRows ?? 0);
+      total += n;
+      if (n < TRIM_BATCH) break;
+    }
+    return total;
+  }
+
+  const heartbeat = setInterval(heartbeatRound, HEARTBEAT_MS);
+  heartbeat.unref();
+  const sessionTimer = setInterval(() => {
+    checkSessions().catch((err) => app.log.warn({ err: (err as Error).message }, 'realtime: session check failed'));
+  }, SESSION_CHECK_MS);
+  sessionTimer.unref();
   const trim = setInterval(() => {
-    sql`delete from event where created_at < ${new Date(Date.now() - RETENTION_MS)}
-          and id < (select last_id from event_counter where id = 1) - ${RETENTION_EVENTS}`
-      .execute(app.db)
-      .catch((err) => app.log.warn({ err: err.message }, 'realtime: trimming events failed'));
+    trimEvents().catch((err) => app.log.warn({ err: (err as Error).message }, 'realtime: trimming events failed'));
   }, TRIM_EVERY_MS);
   trim.unref();
 
+  app.decorate('realtime', {
+    heartbeat: heartbeatRound,
+    checkSessions,
+    trim: trimEvents,
+    get listening() {
+      return hub.listening;
+    },
+    get connections() {
+      return hub.subscribers.size;
+    },
+  } satisfies RealtimeControl);
+
+  // Sockets already heard 1001 in @fastify/websocket's preClose; this runs before the pool closes
+  // (the db plugin registered its onClose earlier, and onClose hooks run in reverse).
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
+    clearInterval(sessionTimer);
     clearInterval(trim);
+    // Give clients a moment to answer the close handshake, then cut whatever is left.
+    const until = Date.now() + 2000;
+    while (hub.subscribers.size > 0 && Date.now() < until) await sleep(20);
+    for (const sub of hub.subscribers) sub.socket.terminate();
     await hub.stop();
   });
 
@@ -102,26 +198,50 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
     return null;
   }
 
-  async function replay(sub: Subscriber, topics: string[], lastEventId: string): Promise<'ok' | 'gap'> {
-    const last = BigInt(lastEventId);
+  /**
+   * Is everything after `after` still kept? Trimming only removes the lowest ids (and ids are dense:
+   * a rolled-back writer gives its id back), so it is when the oldest kept event is at most after + 1.
+   * Checked after each read: the oldest kept id only grows, so a "yes" now means the read was complete.
+   */
+  async function stillKept(after: bigint): Promise<boolean> {
     const bounds = await app.db
       .selectFrom('event_counter')
       .select(['last_id', (eb) => eb.selectFrom('event').select(eb.fn.min('id').as('m')).as('min_id')])
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
     const newest = BigInt(bounds.last_id);
-    const oldestKept = bounds.min_id === null ? newest + 1n : BigInt(String(bounds.min_id));
-    if (last > newest || last < oldestKept - 1n) return 'gap';
-    const events = await app.db
-      .selectFrom('event')
-      .select(['id', 'topic', 'type', 'payload', 'audience'])
-      .where('topic', 'in', topics)
-      .where('id', '>', lastEventId)
-      .orderBy('id')
-      .limit(RETENTION_EVENTS)
-      .execute();
-    for (const e of events) if (mayReceive(sub, e.audience)) send(sub, e as StoredEvent);
-    return 'ok';
+    if (after > newest) return false; // an id from another database (or before a restore)
+    if (bounds.min_id === null) return after === newest;
+    return BigInt(String(bounds.min_id)) <= after + 1n;
+  }
+
+  /**
+   * Sends every event of `topics` after `lastEventId` that the subscriber may see, in id order, in
+   * batches. A healthy client gets the whole backlog: the replay waits for its send buffer to drain
+   * instead of cutting it off like a slow live consumer.
+   */
+  async function replay(sub: Subscriber, topics: string[], lastEventId: string): Promise<'ok' | 'gap' | 'gone'> {
+    let cursor = BigInt(lastEventId);
+    for (;;) {
+      const events = await app.db
+        .selectFrom('event')
+        .select(['id', 'topic', 'type', 'payload', 'audience'])
+        .where('topic', 'in', topics)
+        .where('id', '>', cursor.toString())
+        .orderBy('id')
+        .limit(REPLAY_BATCH)
+        .execute();
+      if (!(await stillKept(cursor))) return 'gap';
+      for (const e of events) {
+        if (sub.socket.bufferedAmount > MAX_BUFFERED_BYTES / 2 && !(await drained(sub.socket, MAX_BUFFERED_BYTES / 4))) {
+          sub.socket.terminate();
+          return 'gone';
+        }
+        if (mayReceive(sub, e.audience)) send(sub, e as StoredEvent);
+      }
+      if (events.length < REPLAY_BATCH) return 'ok';
+      cursor = BigInt(events[events.length - 1].id);
+    }
   }
 
   app.get(
@@ -236,4 +356,4 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-export default realtimePlugin;
+export default fp(realtimePlugin, { name: 'plein-realtime', dependencies: ['plein-db'] });
