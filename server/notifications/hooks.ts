@@ -2,6 +2,7 @@
 // and automatic subscriptions stand or fall with the post itself.
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
+import { mentionedUserIds } from './mentions';
 import { notify } from './notify';
 
 type Trx = Transaction<Database>;
@@ -15,20 +16,20 @@ async function autoWatch(trx: Trx, userId: string, threadId: string): Promise<vo
     .execute();
 }
 
-/** People mentioned as `@Display Name` (case-insensitive, the whole display name after the @). */
-async function mentionedUsers(trx: Trx, text: string): Promise<string[]> {
-  if (!text.includes('@')) return [];
-  const rows = await trx
-    .selectFrom('user')
-    .select('id')
-    .where(sql<boolean>`strpos(lower(${text}), '@' || lower(display_name)) > 0`)
-    .limit(20)
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId: string; channelSlug: string; authorId: string; title: string; bodyText: string }): Promise<void> {
   await autoWatch(trx, t.authorId, t.threadId);
+  // Tied to the opening post, so the notice disappears for readers when a moderator hides it.
+  const opening = await trx.selectFrom('thread').select('first_post_id').where('id', '=', t.threadId).executeTakeFirst();
+  const postId = opening?.first_post_id ?? null;
+  const author = await trx.selectFrom('user').select('display_name').where('id', '=', t.authorId).executeTakeFirst();
+  const data = { threadTitle: t.title, channelSlug: t.channelSlug, actorName: author?.display_name ?? null };
+  // One notice per person: being mentioned says more than "new thread".
+  const told = new Set<string>([t.authorId]);
+  for (const userId of await mentionedUserIds(trx, t.bodyText)) {
+    if (told.has(userId)) continue;
+    told.add(userId);
+    await notify(trx, { userId, kind: 'mention', threadId: t.threadId, postId, actorId: t.authorId, data });
+  }
   const watchers = await trx
     .selectFrom('subscription')
     .select('user_id')
@@ -37,10 +38,8 @@ export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId
     .where('level', '=', 'watching')
     .execute();
   for (const w of watchers) {
-    await notify(trx, { userId: w.user_id, kind: 'new_thread', threadId: t.threadId, actorId: t.authorId, data: { threadTitle: t.title, channelSlug: t.channelSlug } });
-  }
-  for (const userId of await mentionedUsers(trx, t.bodyText)) {
-    await notify(trx, { userId, kind: 'mention', threadId: t.threadId, actorId: t.authorId, data: { threadTitle: t.title } });
+    if (told.has(w.user_id)) continue;
+    await notify(trx, { userId: w.user_id, kind: 'new_thread', threadId: t.threadId, postId, actorId: t.authorId, data });
   }
 }
 
@@ -56,7 +55,7 @@ export async function onReplyCreated(
       await notify(trx, { userId: quoted.author_id, kind: 'quote', threadId: r.threadId, postId: r.postId, actorId: r.authorId, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
     }
   }
-  for (const userId of await mentionedUsers(trx, r.bodyText)) {
+  for (const userId of await mentionedUserIds(trx, r.bodyText)) {
     if (told.has(userId)) continue;
     told.add(userId);
     await notify(trx, { userId, kind: 'mention', threadId: r.threadId, postId: r.postId, actorId: r.authorId, data: { threadTitle: r.threadTitle, actorName: r.authorName } });

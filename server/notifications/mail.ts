@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { escapeHtml as esc } from '../content/escape';
+import { visibleNotification } from './visibility';
 
 export interface Mailer {
   send(message: { to: string; subject: string; text: string; html: string; headers: Record<string, string> }): Promise<string>;
@@ -104,10 +105,20 @@ function compose(config: Config, secret: string, userId: string, lines: { text: 
   return { subject, text, html, headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
 }
 
+/** Advisory-lock namespace for "mailing this user about this thread". */
+const MAIL_LOCK = 0x504c4e31;
+const version = sql<string>`(extract(epoch from n.updated_at) * 1000000)::bigint::text`;
+
 /**
  * Sends the pending notification mails: one mail per user and thread, at most one per thread per 15
- * minutes (later notifications wait and go together). Each group is sent and marked in one
- * transaction that holds its rows, so a crash or an SMTP failure leaves them pending for the next run.
+ * minutes (later notifications wait and go together).
+ *
+ * Exactly once across instances: each (user, thread) group is handled under a transaction-scoped
+ * advisory lock (another instance skips the group this round), and rows are marked sent in the same
+ * transaction as the mail log, after SMTP accepted the mail. No row locks are held while talking to
+ * SMTP, so posting a reply never waits for a mail server. A row that got a new reply while its mail
+ * was being sent (its updated_at changed) stays pending and goes out with the next mail. An SMTP
+ * failure rolls the group back (still pending) and the job fails, so pg-boss retries it with backoff.
  */
 export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, now = new Date()): Promise<number> {
   const secret = await appSecret(db, config);
@@ -123,17 +134,22 @@ export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, n
   for (const g of groups) {
     try {
       const didSend = await db.transaction().execute(async (trx) => {
+        const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${MAIL_LOCK}::int, hashtext(${`${g.user_id}:${g.thread_id ?? ''}`})) as ok`.execute(trx);
+        if (!lock.rows[0].ok) return false; // another instance is mailing this group right now
         const rows = await trx
           .selectFrom('notification as n')
           .leftJoin('post as p', 'p.id', 'n.post_id')
-          .select(['n.id', 'n.kind', 'n.count', 'n.data', 'n.thread_id', 'p.hidden_at'])
+          .select(['n.id', 'n.kind', 'n.count', 'n.data', 'n.thread_id', version.as('version'), visibleNotification.as('visible')])
           .where('n.user_id', '=', g.user_id)
           .where(g.thread_id === null ? sql<boolean>`n.thread_id is null` : sql<boolean>`n.thread_id = ${g.thread_id}`)
           .where('n.email_status', '=', 'pending')
-          .forUpdate('n')
-          .skipLocked()
+          .orderBy('n.updated_at')
           .execute();
         if (!rows.length) return false;
+        const mark = (status: 'sent' | 'skipped', marked: typeof rows) => sql`
+          update notification n set email_status = ${status}
+          from unnest(${marked.map((r) => r.id)}::bigint[], ${marked.map((r) => r.version)}::text[]) as v(id, version)
+          where n.id = v.id and n.email_status = 'pending' and ${version} = v.version`.execute(trx);
         const user = await trx
           .selectFrom('user as u')
           .leftJoin('notification_setting as s', 's.user_id', 'u.id')
@@ -142,9 +158,9 @@ export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, n
           .executeTakeFirstOrThrow();
         const frequency = user.email_frequency ?? 'immediately';
         // Content the user may no longer see is not mailed.
-        const visible = rows.filter((r) => r.hidden_at === null || r.kind === 'post_hidden');
+        const visible = rows.filter((r) => r.visible);
         if (frequency !== 'immediately' || visible.length === 0) {
-          await trx.updateTable('notification').set({ email_status: 'skipped' }).where('id', 'in', rows.map((r) => r.id)).execute();
+          await mark('skipped', rows);
           return false;
         }
         const recent = await trx
@@ -158,7 +174,8 @@ export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, n
         const lines = visible.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
         const subject = lines.length === 1 ? lines[0].text : `${lines.length} nieuwe meldingen op Plein`;
         const messageId = await mailer.send({ to: user.email, ...compose(config, secret, g.user_id, lines, subject) });
-        await trx.updateTable('notification').set({ email_status: 'sent' }).where('id', 'in', rows.map((r) => r.id)).execute();
+        await mark('sent', visible);
+        await mark('skipped', rows.filter((r) => !r.visible));
         await trx.insertInto('mail_log').values({ user_id: g.user_id, thread_id: g.thread_id, kind: 'notification', message_id: messageId, sent_at: now }).execute();
         return true;
       });

@@ -2,6 +2,7 @@
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { appendEvent } from '../realtime/outbox';
+import { unreadCount } from './visibility';
 
 export interface NewNotification {
   userId: string;
@@ -38,18 +39,13 @@ export async function notify(trx: Transaction<Database>, n: NewNotification): Pr
     .values({ user_id: n.userId, kind: n.kind, thread_id: n.threadId ?? null, post_id: n.postId ?? null, actor_id: n.actorId ?? null, data, group_key: n.groupKey ?? null })
     .returning(['id', 'count', 'created_at'])
     .executeTakeFirstOrThrow();
-  const unread = await trx
-    .selectFrom('notification')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', n.userId)
-    .where('read_at', 'is', null)
-    .executeTakeFirstOrThrow();
+  const unread = await unreadCount(trx, n.userId);
   await appendEvent(trx, {
     topic: `user:${n.userId}`,
     type: 'notification.created',
     payload: {
       notification: { id: row.id, kind: n.kind, threadId: n.threadId ?? null, postId: n.postId ?? null, count: row.count, data: n.data ?? {}, createdAt: row.created_at.toISOString(), read: false },
-      unreadCount: Number(unread.n),
+      unreadCount: unread,
     },
     audience: `user:${n.userId}`,
   });

@@ -4,12 +4,13 @@ import { sql } from 'kysely';
 import { Author } from '../../shared/schemas/accounts';
 import { ErrorBody } from '../../shared/schemas/common';
 import { Notification, NotificationSettings, ReadBody, SubscriptionBody, SubscriptionLevel } from '../../shared/schemas/notifications';
-import { isModerator, requireUser, requireWriter } from '../accounts/guards';
+import { requireUser, requireWriter } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { badRequest, notFound } from '../http/errors';
 import { startJobs } from './jobs';
 import { appSecret, createMailer, describeNotification, verifyUnsubscribeToken } from './mail';
+import { unreadCount, visibleNotification } from './visibility';
 
 const tags = ['notifications'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -72,22 +73,18 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireUser(request);
       const limit = request.query.limit ?? 30;
       const after = decodeCursor(Cursor, request.query.cursor);
-      // What the user may no longer see (a post hidden since) is left out, except their own.
-      const visible = isModerator(user) ? sql<boolean>`true` : sql<boolean>`(p.id is null or p.hidden_at is null or p.author_id = ${user.id} or n.kind = 'post_hidden')`;
+      // What the user may no longer see (a post hidden or deleted since) is left out, except their own.
       let q = db
         .selectFrom('notification as n')
         .leftJoin('post as p', 'p.id', 'n.post_id')
         .select(['n.id', 'n.kind', 'n.thread_id', 'n.post_id', 'n.count', 'n.data', 'n.read_at', 'n.created_at', 'n.updated_at', sql<string>`(extract(epoch from n.updated_at) * 1000000)::bigint::text`.as('us')])
         .where('n.user_id', '=', user.id)
-        .where(visible)
+        .where(visibleNotification)
         .orderBy('n.updated_at', 'desc')
         .orderBy('n.id', 'desc')
         .limit(limit + 1);
       if (after) q = q.where(sql<boolean>`(n.updated_at, n.id) < (timestamptz 'epoch' + ${after.us}::bigint * interval '1 microsecond', ${after.id}::bigint)`);
-      const [rows, unread] = await Promise.all([
-        q.execute(),
-        db.selectFrom('notification as n').leftJoin('post as p', 'p.id', 'n.post_id').select((eb) => eb.fn.countAll<number>().as('n')).where('n.user_id', '=', user.id).where('n.read_at', 'is', null).where(visible).executeTakeFirstOrThrow(),
-      ]);
+      const [rows, unread] = await Promise.all([q.execute(), unreadCount(db, user.id)]);
       const page = rows.slice(0, limit);
       return {
         items: page.map((r) => ({
@@ -103,7 +100,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           updatedAt: r.updated_at.toISOString(),
         })),
         nextCursor: rows.length > limit ? encodeCursor({ us: page[page.length - 1].us, id: page[page.length - 1].id }) : null,
-        unreadCount: Number(unread.n),
+        unreadCount: unread,
       };
     },
   );
@@ -116,8 +113,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let q = db.updateTable('notification').set({ read_at: new Date() }).where('user_id', '=', user.id).where('read_at', 'is', null);
       if ('ids' in request.body) q = q.where('id', 'in', request.body.ids);
       await q.execute();
-      const unread = await db.selectFrom('notification').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).where('read_at', 'is', null).executeTakeFirstOrThrow();
-      return { unreadCount: Number(unread.n) };
+      return { unreadCount: await unreadCount(db, user.id) };
     },
   );
 

@@ -1,0 +1,32 @@
+// What a user may still see of their notifications: one rule for the list, the unread count, the live
+// push and mail, so the badge never counts something the list does not show.
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema';
+
+/**
+ * For `notification as n` left-joined to `post as p`: a notification about a post is shown while the
+ * post is neither hidden nor deleted — except to its author, to moderators and admins, and the
+ * "your post was hidden" notice itself.
+ */
+export const visibleNotification = sql<boolean>`(
+  p.id is null
+  or n.kind = 'post_hidden'
+  or (p.deleted_at is null and (
+    p.hidden_at is null
+    or p.author_id = n.user_id
+    or exists (select 1 from "user" viewer where viewer.id = n.user_id and viewer.role in ('moderator', 'admin'))
+  ))
+)`;
+
+/** Unread notifications the user may see. Works in and outside a transaction. */
+export async function unreadCount(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('notification as n')
+    .leftJoin('post as p', 'p.id', 'n.post_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('n.user_id', '=', userId)
+    .where('n.read_at', 'is', null)
+    .where(visibleNotification)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
