@@ -18,12 +18,12 @@ import {
 import { hasRole, requireRole, requireWriter } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
 import { isUniqueViolation } from '../accounts/users';
-import { getChannelBySlug } from '../channels/queries';
 import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { notify } from '../notifications/notify';
+import { loadAttachmentsForPosts } from '../attachments/attach';
 import { appendEvent } from '../realtime/outbox';
 import { loadPostForViewer, loadPostRow, loadThread, loadThreadSummary, presentPost } from '../threads/queries';
 import { recordAction } from './audit';
@@ -45,12 +45,14 @@ const FLAGS: Record<ThreadFlag, { pinned?: boolean; locked?: boolean }> = {
 const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.db;
 
-  async function threadWithChannel(id: string) {
-    const row = await db
+  /** The thread and its channel, row-locked for the rest of the transaction (concurrent actions serialise). */
+  async function lockThread(trx: Transaction<Database>, id: string) {
+    const row = await trx
       .selectFrom('thread as t')
       .innerJoin('channel as c', 'c.id', 't.channel_id')
       .select(['t.id', 't.channel_id', 'c.slug', 't.pinned', 't.locked', 't.last_activity_at'])
       .where('t.id', '=', id)
+      .forUpdate('t')
       .executeTakeFirst();
     if (!row) throw notFound('thread');
     return row;
@@ -68,14 +70,16 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { schema: { tags, summary: `${flag[0].toUpperCase()}${flag.slice(1)} a thread (moderator)`, params: IdParams, body: Type.Optional(ThreadActionBody), response: { 200: Type.Object({ thread: Thread }), ...errors } } },
       async (request) => {
         const mod = requireRole(request, 'moderator');
-        const thread = await threadWithChannel(request.params.id);
         const change = FLAGS[flag];
         await db.transaction().execute(async (trx) => {
+          const thread = await lockThread(trx, request.params.id);
+          // Already so: nothing changes, so nothing is logged or pushed (a double click is harmless).
+          if ((change.pinned === undefined || change.pinned === thread.pinned) && (change.locked === undefined || change.locked === thread.locked)) return;
           await trx.updateTable('thread').set({ ...change, updated_at: new Date() }).where('id', '=', thread.id).execute();
-          await recordAction(trx, { actorId: mod.id, action: flag, targetType: 'thread', targetId: thread.id, reason: request.body?.reason });
+          await recordAction(trx, { actorId: mod.id, action: flag, targetType: 'thread', targetId: thread.id, reason: request.body?.reason?.trim() });
           await pushThreadUpdate(trx, thread.id, [thread.slug], change);
         });
-        return { thread: await loadThread(db, thread.id, mod) };
+        return { thread: await loadThread(db, request.params.id, mod) };
       },
     );
   }
@@ -85,41 +89,79 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Move a thread to another channel (moderator)', params: IdParams, body: MoveBody, response: { 200: Type.Object({ thread: Thread }), ...errors } } },
     async (request) => {
       const mod = requireRole(request, 'moderator');
-      const thread = await threadWithChannel(request.params.id);
-      const target = await getChannelBySlug(db, request.body.channelSlug);
-      if (target.id !== thread.channel_id) {
-        await db.transaction().execute(async (trx) => {
-          await trx.updateTable('thread').set({ channel_id: target.id, updated_at: new Date() }).where('id', '=', thread.id).execute();
-          await trx.updateTable('channel').set((eb) => ({ thread_count: eb('thread_count', '-', 1) })).where('id', '=', thread.channel_id).execute();
-          await trx
-            .updateTable('channel')
-            .set((eb) => ({ thread_count: eb('thread_count', '+', 1), last_activity_at: sql`greatest(last_activity_at, ${thread.last_activity_at})` }))
-            .where('id', '=', target.id)
-            .execute();
-          await recordAction(trx, { actorId: mod.id, action: 'move', targetType: 'thread', targetId: thread.id, reason: request.body.reason, data: { from: thread.slug, to: target.slug } });
-          await pushThreadUpdate(trx, thread.id, [thread.slug], { channelSlug: target.slug, moved: true });
-          await appendEvent(trx, { topic: `channel:${target.slug}`, type: 'thread.created', payload: { thread: await loadThreadSummary(trx, thread.id) } });
-        });
-      }
-      return { thread: await loadThread(db, thread.id, mod) };
+      await db.transaction().execute(async (trx) => {
+        const thread = await lockThread(trx, request.params.id);
+        const target = await trx.selectFrom('channel').selectAll().where('slug', '=', request.body.channelSlug).forUpdate().executeTakeFirst();
+        if (!target) throw notFound('channel');
+        if (target.id === thread.channel_id) return;
+        await trx.updateTable('thread').set({ channel_id: target.id, updated_at: new Date() }).where('id', '=', thread.id).execute();
+        // The old channel's activity is that of the threads it still has; the new one gains this thread's.
+        await trx
+          .updateTable('channel')
+          .set((eb) => ({
+            thread_count: eb('thread_count', '-', 1),
+            last_activity_at: eb.selectFrom('thread').select((s) => s.fn.max('last_activity_at').as('m')).where('channel_id', '=', thread.channel_id),
+          }))
+          .where('id', '=', thread.channel_id)
+          .execute();
+        await trx
+          .updateTable('channel')
+          .set((eb) => ({ thread_count: eb('thread_count', '+', 1), last_activity_at: sql`greatest(last_activity_at, ${thread.last_activity_at})` }))
+          .where('id', '=', target.id)
+          .execute();
+        await recordAction(trx, { actorId: mod.id, action: 'move', targetType: 'thread', targetId: thread.id, reason: request.body.reason?.trim(), data: { from: thread.slug, to: target.slug } });
+        // Readers of the thread and of the old channel learn where it went; the new channel gets the
+        // whole summary (as thread.updated, and as thread.created so open lists show it as new).
+        const summary = await loadThreadSummary(trx, thread.id);
+        await pushThreadUpdate(trx, thread.id, [thread.slug], { channelSlug: target.slug, moved: true, fromChannelSlug: thread.slug });
+        await appendEvent(trx, { topic: `channel:${target.slug}`, type: 'thread.updated', payload: { thread: { ...summary, moved: true, fromChannelSlug: thread.slug } } });
+        await appendEvent(trx, { topic: `channel:${target.slug}`, type: 'thread.created', payload: { thread: summary } });
+      });
+      return { thread: await loadThread(db, request.params.id, mod) };
     },
   );
 
-  async function hidePost(trx: Transaction<Database>, actorId: string, postId: string, reason: string) {
+  /** The post, row-locked for the rest of the transaction. */
+  async function lockPost(trx: Transaction<Database>, postId: string) {
     const post = await trx
       .selectFrom('post as p')
       .innerJoin('thread as t', 't.id', 'p.thread_id')
       .select(['p.id', 'p.thread_id', 'p.author_id', 'p.hidden_at', 't.title'])
       .where('p.id', '=', postId)
       .where('p.deleted_at', 'is', null)
+      .forUpdate('p')
       .executeTakeFirst();
     if (!post) throw notFound('post');
+    return post;
+  }
+
+  /**
+   * Hides a post in the caller's transaction, with its audit row, its events and the author's
+   * notification. Returns false (and does nothing) when it was hidden already.
+   * thread.reply_count is left alone on purpose: it counts the replies that are not deleted, and a
+   * hidden reply stays in the list (as "Verborgen door een moderator"), so the count stays what
+   * readers see; deleting a hidden reply later decrements it once.
+   */
+  async function hidePost(trx: Transaction<Database>, actorId: string, postId: string, reason: string): Promise<boolean> {
+    const post = await lockPost(trx, postId);
+    if (post.hidden_at !== null) return false;
     await trx.updateTable('post').set({ hidden_at: new Date(), hidden_by: actorId, hidden_reason: reason }).where('id', '=', post.id).execute();
     await recordAction(trx, { actorId, action: 'hide', targetType: 'post', targetId: post.id, reason });
-    // What readers get: the fact, never the content.
-    await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.hidden', payload: { post: { id: post.id, threadId: post.thread_id, hidden: true, body: '', attachments: [] } } });
+    // What every reader gets: the fact, never the content (no body, no attachments, no reason).
+    await appendEvent(trx, {
+      topic: `thread:${post.thread_id}`,
+      type: 'post.hidden',
+      payload: { postId: post.id, threadId: post.thread_id, hidden: true, post: { id: post.id, threadId: post.thread_id, hidden: true, body: '', attachments: [] } },
+    });
+    // Those who may see it get the post as they see it: moderators (with the details) and the author.
+    const row = (await loadPostRow(trx, post.id))!;
+    const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
+    const asModerator = presentPost(row, { id: actorId, role: 'moderator' }, attachments);
+    await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: asModerator, moderation: { action: 'hide', actorId, reason } }, audience: 'moderators' });
+    await appendEvent(trx, { topic: 'mod', type: 'post.hidden', payload: { postId: post.id, threadId: post.thread_id, threadTitle: post.title, actorId, reason }, audience: 'moderators' });
+    await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: presentPost(row, { id: post.author_id, role: 'member' }, attachments) }, audience: `user:${post.author_id}` });
     await notify(trx, { userId: post.author_id, kind: 'post_hidden', threadId: post.thread_id, postId: post.id, actorId, data: { reason, threadTitle: post.title } });
-    return post;
+    return true;
   }
 
   app.post(
@@ -127,7 +169,9 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Hide a post with a reason (moderator)', params: IdParams, body: HideBody, response: { 200: Type.Object({ post: Post }), ...errors } } },
     async (request) => {
       const mod = requireRole(request, 'moderator');
-      await db.transaction().execute((trx) => hidePost(trx, mod.id, request.params.id, request.body.reason.trim()));
+      await db.transaction().execute(async (trx) => {
+        if (!(await hidePost(trx, mod.id, request.params.id, request.body.reason.trim()))) throw conflict('already_hidden', 'This post is already hidden.');
+      });
       return { post: (await loadPostForViewer(db, request.params.id, mod))! };
     },
   );
@@ -137,14 +181,17 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Show a hidden post again (moderator)', params: IdParams, body: Type.Optional(ThreadActionBody), response: { 200: Type.Object({ post: Post }), ...errors } } },
     async (request) => {
       const mod = requireRole(request, 'moderator');
-      const row = await loadPostRow(db, request.params.id);
-      if (!row) throw notFound('post');
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('post').set({ hidden_at: null, hidden_by: null, hidden_reason: null }).where('id', '=', row.id).execute();
-        await recordAction(trx, { actorId: mod.id, action: 'unhide', targetType: 'post', targetId: row.id, reason: request.body?.reason });
-        await appendEvent(trx, { topic: `thread:${row.thread_id}`, type: 'post.updated', payload: { post: presentPost({ ...row, hidden_at: null, hidden_reason: null }, null) } });
+        const post = await lockPost(trx, request.params.id);
+        if (post.hidden_at === null) throw conflict('not_hidden', 'This post is not hidden.');
+        await trx.updateTable('post').set({ hidden_at: null, hidden_by: null, hidden_reason: null }).where('id', '=', post.id).execute();
+        await recordAction(trx, { actorId: mod.id, action: 'unhide', targetType: 'post', targetId: post.id, reason: request.body?.reason?.trim() });
+        // The post as members see it again: body and attachments.
+        const row = (await loadPostRow(trx, post.id))!;
+        const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
+        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: presentPost(row, null, attachments) } });
       });
-      return { post: (await loadPostForViewer(db, row.id, mod))! };
+      return { post: (await loadPostForViewer(db, request.params.id, mod))! };
     },
   );
 
@@ -174,9 +221,10 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = requireWriter(request);
-      const post = await db.selectFrom('post').select(['id', 'author_id']).where('id', '=', request.body.postId).where('deleted_at', 'is', null).executeTakeFirst();
+      const post = await db.selectFrom('post').select(['id', 'author_id', 'hidden_at']).where('id', '=', request.body.postId).where('deleted_at', 'is', null).executeTakeFirst();
       if (!post) throw notFound('post');
       if (post.author_id === user.id) throw conflict('own_post', 'You cannot report your own post.');
+      if (post.hidden_at !== null) throw conflict('already_hidden', 'A moderator already hid this post.');
       try {
         const report = await db
           .insertInto('report')
@@ -192,51 +240,71 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  const QueueCursor = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
+  const QueueQuery = Type.Object({
+    status: Type.Optional(Type.Literal('open')),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  });
+
   app.get(
     '/api/mod/reports',
-    { schema: { tags, summary: 'Open reports, grouped per post (moderator)', querystring: Type.Object({ status: Type.Optional(Type.Literal('open')) }), response: { 200: Type.Object({ items: Type.Array(ReportGroup) }), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Open reports grouped per post, the longest waiting first; keyset pagination (moderator)',
+        querystring: QueueQuery,
+        response: { 200: Type.Object({ items: Type.Array(ReportGroup), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+      },
+    },
     async (request) => {
       requireRole(request, 'moderator');
-      const rows = await db
-        .selectFrom('report as r')
-        .innerJoin('user as u', 'u.id', 'r.reporter_id')
-        .innerJoin('post as p', 'p.id', 'r.post_id')
-        .innerJoin('thread as t', 't.id', 'p.thread_id')
-        .innerJoin('user as a', 'a.id', 'p.author_id')
-        .select([
-          'r.id as report_id', 'r.reason', 'r.created_at', 'p.id as post_id', 'p.thread_id', 'p.body_text', 'p.hidden_at', 't.title',
-          ...authorCols,
-          'a.id as a_id', 'a.display_name as a_display_name', 'a.job_title as a_job_title', 'a.organisation as a_organisation', 'a.role as a_role', 'a.avatar_key as a_avatar_key',
-        ])
-        .where('r.status', '=', 'open')
-        .orderBy('r.created_at')
-        .orderBy('r.id')
-        .limit(1000)
-        .execute();
-      const groups = new Map<string, ReportGroup>();
-      for (const r of rows) {
-        let g = groups.get(r.post_id);
-        if (!g) {
-          g = {
-            reportId: r.report_id,
-            count: 0,
-            post: {
-              id: r.post_id,
-              threadId: r.thread_id,
-              threadTitle: r.title,
-              excerpt: excerpt(r.body_text, 300),
-              author: toAuthor({ id: r.a_id, display_name: r.a_display_name, job_title: r.a_job_title, organisation: r.a_organisation, role: r.a_role, avatar_key: r.a_avatar_key }),
-              hidden: r.hidden_at !== null,
-            },
-            reports: [],
-          };
-          groups.set(r.post_id, g);
-        }
-        g.count++;
-        g.reports.push({ id: r.report_id, reason: r.reason, reporter: toAuthor(r), createdAt: r.created_at.toISOString() });
+      const limit = request.query.limit ?? 20;
+      const after = decodeCursor(QueueCursor, request.query.cursor);
+      // One group per post, ordered by its first open report (a queue: first come, first served).
+      let groupsQuery = db
+        .selectFrom('report')
+        .select(['post_id', sql<string>`min(id)::text`.as('first_id'), sql<number>`count(*)::int`.as('n')])
+        .where('status', '=', 'open')
+        .groupBy('post_id')
+        .orderBy(sql`min(id)`)
+        .limit(limit + 1);
+      if (after) groupsQuery = groupsQuery.having(sql`min(id)`, '>', after.id);
+      const groupRows = await groupsQuery.execute();
+      const page = groupRows.slice(0, limit);
+      if (!page.length) return { items: [], nextCursor: null };
+      const postIds = page.map((g) => g.post_id);
+      const [posts, reports] = await Promise.all([
+        db
+          .selectFrom('post as p')
+          .innerJoin('thread as t', 't.id', 'p.thread_id')
+          .innerJoin('user as u', 'u.id', 'p.author_id')
+          .select(['p.id as post_id', 'p.thread_id', 'p.body_text', 'p.hidden_at', 't.title', ...authorCols])
+          .where('p.id', 'in', postIds)
+          .execute(),
+        db
+          .selectFrom('report as r')
+          .innerJoin('user as u', 'u.id', 'r.reporter_id')
+          .select(['r.id as report_id', 'r.post_id', 'r.reason', 'r.created_at', ...authorCols])
+          .where('r.status', '=', 'open')
+          .where('r.post_id', 'in', postIds)
+          .orderBy('r.id')
+          .execute(),
+      ]);
+      const postById = new Map(posts.map((p) => [p.post_id, p]));
+      const items: ReportGroup[] = [];
+      for (const g of page) {
+        const p = postById.get(g.post_id);
+        if (!p) continue;
+        const own = reports.filter((r) => r.post_id === g.post_id);
+        items.push({
+          reportId: g.first_id,
+          count: g.n,
+          post: { id: p.post_id, threadId: p.thread_id, threadTitle: p.title, excerpt: excerpt(p.body_text, 300), author: toAuthor(p), hidden: p.hidden_at !== null },
+          reports: own.map((r) => ({ id: r.report_id, reason: r.reason, reporter: toAuthor(r), createdAt: r.created_at.toISOString() })),
+        });
       }
-      // Most reported first, then oldest.
-      return { items: [...groups.values()].sort((a, b) => b.count - a.count) };
+      return { items, nextCursor: groupRows.length > limit ? encodeCursor({ id: page[page.length - 1].first_id }) : null };
     },
   );
 
@@ -253,9 +321,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (resolution === 'hide' && !reason) throw invalidField('reason', 'is required to hide a post');
       if (resolution === 'suspend' && (!request.body.until || !reason)) throw invalidField(!reason ? 'reason' : 'until', 'is required to suspend');
       const resolved = await db.transaction().execute(async (trx) => {
-        const post = await trx.selectFrom('post').select(['id', 'author_id']).where('id', '=', report.post_id).executeTakeFirstOrThrow();
-        if (resolution === 'hide') await hidePost(trx, mod.id, post.id, reason);
-        if (resolution === 'suspend') await suspend(trx, mod, post.author_id, request.body.until!, reason);
+        // Resolving first locks the open reports: a concurrent resolve of the same post waits, then finds none.
         const rows = await trx
           .updateTable('report')
           .set({ status: 'resolved', resolution, resolved_by: mod.id, resolved_at: new Date() })
@@ -263,6 +329,11 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .where('status', '=', 'open')
           .returning('id')
           .execute();
+        if (!rows.length) throw conflict('already_resolved', 'These reports were already resolved.');
+        const post = await trx.selectFrom('post').select(['id', 'author_id']).where('id', '=', report.post_id).executeTakeFirstOrThrow();
+        // A post a moderator hid already stays hidden; only the reports are resolved.
+        if (resolution === 'hide') await hidePost(trx, mod.id, post.id, reason);
+        if (resolution === 'suspend') await suspend(trx, mod, post.author_id, request.body.until!, reason);
         await recordAction(trx, { actorId: mod.id, action: `resolve_reports_${resolution}`, targetType: 'post', targetId: report.post_id, reason, data: { reports: rows.map((r) => r.id) } });
         return rows.length;
       });

@@ -4,10 +4,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { appSecret, unsubscribeToken } from '../../server/notifications/mail';
 import { PUBLIC_URL, type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
 import { pdf, png } from '../support/files';
 import { createChannel, replyTo, startThread } from '../support/forum';
+import { wsBase } from '../support/ws';
 
 const ROLES = ['anonymous', 'member', 'expert', 'moderator', 'admin', 'suspended'] as const;
 type RoleName = (typeof ROLES)[number];
@@ -19,6 +21,8 @@ interface Call {
   file?: { content: Buffer; name: string };
   /** Use a throwaway account of the role (for calls that end sessions or change passwords). */
   fresh?: boolean;
+  /** A websocket handshake instead of a plain request: the status is the handshake's (101 when upgraded). */
+  ws?: boolean;
 }
 interface Row {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -103,7 +107,7 @@ const rows: Row[] = [
   ...(['pin', 'unpin', 'lock', 'unlock'] as const).map((a): Row => ({ method: 'POST', route: `/api/threads/{id}/${a}`, note: '', expect: MODERATORS(200), call: async () => ({ url: `/api/threads/${(await thread()).id}/${a}`, body: {} }) })),
   { method: 'POST', route: '/api/threads/{id}/move', note: '', expect: MODERATORS(200), call: async () => ({ url: `/api/threads/${(await thread()).id}/move`, body: { channelSlug: 'open' } }) },
   { method: 'POST', route: '/api/posts/{id}/hide', note: 'with a reason', expect: MODERATORS(200), call: async () => ({ url: `/api/posts/${(await reply()).id}/hide`, body: { reason: 'Matrix' } }) },
-  { method: 'POST', route: '/api/posts/{id}/unhide', note: '', expect: MODERATORS(200), call: async () => ({ url: `/api/posts/${(await reply()).id}/unhide`, body: {} }) },
+  { method: 'POST', route: '/api/posts/{id}/unhide', note: 'a hidden post', expect: MODERATORS(200), call: async () => { const r = await reply(); await t.db.updateTable('post').set({ hidden_at: new Date(), hidden_by: users.moderator.id, hidden_reason: 'Matrix' }).where('id', '=', r.id).execute(); return { url: `/api/posts/${r.id}/unhide`, body: {} }; } },
   { method: 'GET', route: '/api/posts/{id}/revisions', note: '', expect: MODERATORS(200), call: async () => ({ url: `/api/posts/${(await reply()).id}/revisions` }) },
   { method: 'POST', route: '/api/reports', note: "someone else's post, once", expect: WRITERS(201), call: async () => ({ url: '/api/reports', body: { postId: (await reply()).id, reason: 'Matrix' } }) },
   { method: 'GET', route: '/api/mod/reports', note: '', expect: MODERATORS(200), call: async () => ({ url: '/api/mod/reports?status=open' }) },
@@ -120,6 +124,7 @@ const rows: Row[] = [
   { method: 'GET', route: '/api/users/mention', note: '@mention autocomplete', expect: SIGNED_IN(200), call: async () => ({ url: '/api/users/mention?prefix=ma' }) },
   { method: 'POST', route: '/api/unsubscribe', note: 'signed token instead of a login', expect: ALL_OK(200), call: async () => ({ url: `/api/unsubscribe?token=${unsubscribeToken(await appSecret(t.db, t.config), author.id)}` }) },
   { method: 'GET', route: '/api/unsubscribe', note: 'signed token instead of a login', expect: ALL_OK(200), call: async () => ({ url: `/api/unsubscribe?token=${unsubscribeToken(await appSecret(t.db, t.config), author.id)}` }) },
+  { method: 'GET', route: '/api/ws', note: 'websocket handshake (101); the topics `mod` and `user:<id>` are only granted to moderators and the user', expect: ALL_OK(101), call: async () => ({ url: '/api/ws', ws: true }) },
   { method: 'GET', route: '/api/search', note: 'hidden posts only for moderators', expect: ALL_OK(200), call: async () => ({ url: '/api/search?q=vraag' }) },
   { method: 'GET', route: '/api/search/similar', note: '', expect: ALL_OK(200), call: async () => ({ url: '/api/search/similar?title=hoe%20werkt%20dat' }) },
 ];
@@ -141,6 +146,43 @@ afterAll(async () => {
   await t.close();
 });
 
+/** Routes that are not part of who-may-do-what (documentation of the API itself). */
+const NOT_IN_MATRIX = new Set(['GET /api/openapi.json']);
+
+/** `METHOD /path/{param}` for every /api route in Fastify's printRoutes tree (HEAD is implied by GET). */
+function routesOf(tree: string): string[] {
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^((?:[│ ] {3})*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?/.exec(line);
+    if (!m) continue;
+    const depth = m[1].length / 4;
+    stack.length = depth;
+    stack.push(m[2]);
+    const full = stack.join('').replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    if (!m[3] || !full.startsWith('/api/')) continue;
+    for (const method of m[3].split(', ')) if (method !== 'HEAD') out.push(`${method} ${full}`);
+  }
+  return out;
+}
+
+/** The handshake's status: 101 when the socket upgraded, else the HTTP status it was refused with. */
+async function handshake(url: string, cookie?: string): Promise<number> {
+  const base = await wsBase(t.app);
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base}${url}`, { headers: { origin: PUBLIC_URL, ...(cookie ? { cookie } : {}) } });
+    ws.on('upgrade', (res) => {
+      resolve(res.statusCode ?? 0);
+      ws.close();
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+    });
+    ws.on('error', reject);
+  });
+}
+
 function renderDoc(): string {
   const head = `| method | route | ${ROLES.join(' | ')} | note |\n| --- | --- | ${ROLES.map(() => '---').join(' | ')} | --- |`;
   const lines = rows.map((r) => `| ${r.method} | \`${r.route}\` | ${r.expect.join(' | ')} | ${r.note} |`);
@@ -148,11 +190,16 @@ function renderDoc(): string {
 }
 
 describe('authorization matrix', () => {
-  it('covers every route of the API', async () => {
+  it('covers every route of the API (the OpenAPI document and the router, so hidden routes count too)', async () => {
     const doc = (await request(t.app.server).get('/api/openapi.json')).body;
-    const routes = Object.entries(doc.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = Object.entries(doc.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const routed = routesOf(t.app.printRoutes({ commonPrefix: false }));
     const covered = new Set(rows.map((r) => `${r.method} ${r.route}`));
-    expect(routes.filter((r) => !covered.has(r) && r !== 'GET /api/openapi.json')).toEqual([]);
+    const missing = [...new Set([...documented, ...routed])].filter((r) => !covered.has(r) && !NOT_IN_MATRIX.has(r));
+    expect(missing, 'add a row for every new route').toEqual([]);
+    expect(routed.length).toBeGreaterThan(50);
+    // No stale rows either: every row is a route that exists.
+    expect(rows.map((r) => `${r.method} ${r.route}`).filter((r) => !routed.includes(r))).toEqual([]);
   });
 
   for (const row of rows) {
@@ -164,6 +211,10 @@ describe('authorization matrix', () => {
         const actor = call.fresh ? await freshUser(role) : base;
         if (call.fresh && row.route === '/api/me/password' && actor) call.body = { currentPassword: actor.password, newPassword: 'nieuw wachtwoord 123' };
         if (row.route === '/api/me' && row.method === 'DELETE') call.body = { password: actor?.password ?? 'x' };
+        if (call.ws) {
+          got.push(await handshake(call.url, actor?.cookie));
+          continue;
+        }
         let req = request(t.app.server)[row.method.toLowerCase() as 'get'](call.url).set('Origin', PUBLIC_URL);
         if (actor) req = req.set('Cookie', actor.cookie);
         if (call.file) req = req.attach('file', call.file.content, call.file.name);
