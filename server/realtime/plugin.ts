@@ -127,16 +127,25 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
     }
   }
 
+  /**
+   * Deletes a contiguous prefix of the event table: every id below the first event that is younger
+   * than 24 hours, and below the newest 100,000. Never a hole in the middle (created_at is the writer's
+   * transaction start, so it is not strictly monotonic in id): replay's gap check relies on that.
+   */
   async function trimEvents(): Promise<number> {
+    const cutoff = new Date(Date.now() - RETENTION_MS);
+    const row = await sql<{ below: string }>`
+      select least(
+               c.last_id - ${RETENTION_EVENTS} + 1,
+               coalesce((select id from event where created_at >= ${cutoff} order by id limit 1), c.last_id + 1)
+             )::text as below
+        from event_counter c where c.id = 1`.execute(app.db);
+    const below = row.rows[0]?.below;
+    if (!below) return 0;
     let total = 0;
     for (let round = 0; round < 20; round++) {
       const result = await sql`
-        delete from event where id in (
-          select id from event
-           where id < (select last_id from event_counter where id = 1) - ${RETENTION_EVENTS}
-             and created_at < ${new Date(Date.now() - RETENTION_MS)}
-           order by id
-           limit ${TRIM_BATCH})`.execute(app.db);
+        delete from event where id in (select id from event where id < ${below} order by id limit ${TRIM_BATCH})`.execute(app.db);
       const n = Number(result.numAffectedRows ?? 0);
       total += n;
       if (n < TRIM_BATCH) break;
