@@ -8,12 +8,16 @@ import { sendDueReminders } from './reminders';
  * Background work on pg-boss (PostgreSQL-backed): survives restarts, runs each scheduled tick once
  * across instances, retries with backoff (SMTP down). The work itself is idempotent claims on rows.
  */
+/** Retries for every job: up to 20 times, 10 s doubling with jitter (pg-boss retryBackoff). */
+export const retryOptions = { retryLimit: 20, retryDelay: 10, retryBackoff: true } as const;
+export const queueNames = ['mail-sweep', 'reminder-sweep', 'daily-digest'] as const;
+
 export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: app.config.databaseUrl!, schema: 'pgboss', max: 4 });
   boss.on('error', (err) => app.log.warn({ err: err.message }, 'jobs: pg-boss error'));
   await boss.start();
-  const retry = { retryLimit: 20, retryDelay: 10, retryBackoff: true };
-  const jobs: Record<string, () => Promise<number>> = {
+  const retry = retryOptions;
+  const jobs: Record<(typeof queueNames)[number], () => Promise<number>> = {
     'mail-sweep': () => sendPendingMails(app.db, app.config, mailer),
     'reminder-sweep': () => sendDueReminders(app.db),
     'daily-digest': () => sendDigests(app.db, app.config, mailer),

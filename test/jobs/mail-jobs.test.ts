@@ -1,0 +1,170 @@
+// Background jobs against a real SMTP receiver: pg-boss retries, several instances, exactly once.
+import PgBoss from 'pg-boss';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../server/db';
+import { retryOptions } from '../../server/notifications/jobs';
+import { type Mailer, createMailer, sendPendingMails } from '../../server/notifications/mail';
+import { sendDueReminders } from '../../server/notifications/reminders';
+import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
+import { createChannel, replyTo, startThread } from '../support/forum';
+import { Inbox } from './inbox';
+
+const mailLogOf = async (t: TestApp, userId: string, threadId: string) =>
+  (await t.db.selectFrom('mail_log').select('id').where('user_id', '=', userId).where('thread_id', '=', threadId).execute()).length;
+
+/** A pg-boss client that only sends (no workers, no maintenance), like another instance's API. */
+async function jobClient(t: TestApp): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString: t.config.databaseUrl!, schema: 'pgboss', max: 2, supervise: false, schedule: false });
+  boss.on('error', () => {});
+  await boss.start();
+  return boss;
+}
+
+describe('with the job worker running (RUN_JOBS)', () => {
+  const inbox = new Inbox();
+  let t: TestApp;
+  let boss: PgBoss;
+  let expert: TestUser;
+  let anne: TestUser;
+
+  beforeAll(async () => {
+    await inbox.reservePort(); // SMTP is down to begin with
+    t = await createTestApp({ smtpUrl: inbox.url, runJobs: true });
+    boss = await jobClient(t);
+    await createChannel(t, 'landelijk', 'experts_ask');
+    expert = await signUp(t, { role: 'expert', displayName: 'Marieke van Dalen' });
+    anne = await signUp(t, { displayName: 'Anne Hoekstra' });
+  });
+  afterAll(async () => {
+    await boss?.stop({ graceful: false, wait: true }).catch(() => {});
+    await t?.close();
+    await inbox.stop();
+  });
+
+  it('SMTP down: the mail job fails and is retried with backoff; when SMTP is back the mail arrives once', async () => {
+    const waiting = async () => Number((await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'mail-sweep' and state in ('created', 'retry', 'active') and start_after < now()`.execute(t.db)).rows[0].n);
+    await expect.poll(waiting, { timeout: 60_000, interval: 500 }).toBe(0); // the start-up sweep is done
+    const thread = await startThread(expert, 'landelijk', { title: 'Storing bij de mailserver' });
+    await replyTo(anne, thread.id, '<p>Reactie tijdens de storing</p>');
+    const jobId = (await boss.send('mail-sweep', {}, retryOptions))!;
+    const job = () => boss.getJobById('mail-sweep', jobId);
+    // The attempt against the dead server failed and pg-boss scheduled a retry, with a delay.
+    await expect.poll(async () => (await job())?.state, { timeout: 60_000, interval: 300 }).toBe('retry');
+    const failed = (await job())!;
+    expect(failed.startAfter.getTime()).toBeGreaterThan(Date.now() + 2_000);
+    expect(inbox.to(expert.email)).toHaveLength(0);
+    const pending = await t.db.selectFrom('notification').select('email_status').where('user_id', '=', expert.id).where('thread_id', '=', thread.id).executeTakeFirstOrThrow();
+    expect(pending.email_status).toBe('pending');
+
+    await inbox.start();
+    await expect.poll(() => inbox.to(expert.email).length, { timeout: 120_000, interval: 500 }).toBe(1);
+    expect(Inbox.subject(inbox.to(expert.email)[0].raw)).toBe('Nieuwe reactie van Anne Hoekstra op "Storing bij de mailserver"');
+    // The retried job completes (a minute tick may have beaten it to the mail), and nothing is sent twice.
+    await expect.poll(async () => (await job())?.state, { timeout: 120_000, interval: 500 }).toBe('completed');
+    expect((await job())!.retryCount).toBeGreaterThanOrEqual(1);
+    await expect.poll(waiting, { timeout: 60_000, interval: 500 }).toBe(0);
+    expect(await sendPendingMails(t.db, t.config, createMailer(t.config))).toBe(0);
+    expect(inbox.to(expert.email)).toHaveLength(1);
+    expect(await mailLogOf(t, expert.id, thread.id)).toBe(1);
+  }, 300_000);
+
+  it('runs the reminder job: a registrant is reminded once, however often the job runs', async () => {
+    const thread = await startThread(expert, 'landelijk', { title: 'Sessie morgen' });
+    const s = await expert.agent.post(`/api/threads/${thread.id}/video-session`).send({});
+    const id = s.body.videoSession.id as string;
+    const startsAt = new Date(Date.now() + 23 * 3600_000); // within the 24-hour window, on the real clock
+    await expert.agent.patch(`/api/video-sessions/${id}`).send({ startsAt: startsAt.toISOString(), durationMinutes: 60, capacity: 5, meetingUrl: 'https://meet.example/x' }).expect(200);
+    await anne.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    const reminders = async () => (await t.db.selectFrom('notification').select('id').where('user_id', '=', anne.id).where('kind', '=', 'video_session_reminder').execute()).length;
+    await boss.send('reminder-sweep', {}, retryOptions);
+    await expect.poll(reminders, { timeout: 60_000, interval: 500 }).toBe(1);
+    const second = await boss.send('reminder-sweep', {}, retryOptions);
+    await expect.poll(async () => (await boss.getJobById('reminder-sweep', second!))?.state, { timeout: 60_000, interval: 500 }).toBe('completed');
+    expect(await reminders()).toBe(1);
+  }, 150_000);
+});
+
+describe('several instances sweeping at once', () => {
+  const inbox = new Inbox();
+  let t: TestApp;
+  let expert: TestUser;
+  let anne: TestUser;
+  let bas: TestUser;
+
+  beforeAll(async () => {
+    await inbox.start();
+    t = await createTestApp({ smtpUrl: inbox.url });
+    await createChannel(t, 'landelijk', 'experts_ask');
+    expert = await signUp(t, { role: 'expert', displayName: 'Marieke van Dalen' });
+    anne = await signUp(t, { displayName: 'Anne Hoekstra' });
+    bas = await signUp(t, { displayName: 'Bas de Boer' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await inbox.stop();
+  });
+
+  it('four instances sweeping the same pending mails send each exactly once', async () => {
+    const threads = [];
+    for (let i = 0; i < 6; i++) threads.push(await startThread(expert, 'landelijk', { title: `Gelijktijdig ${i}` }));
+    for (const th of threads) await replyTo(anne, th.id);
+    const instances = Array.from({ length: 4 }, () => createDb(t.config.databaseUrl!, { max: 2 }));
+    try {
+      const counts = await Promise.all(instances.map((db) => sendPendingMails(db, t.config, createMailer(t.config))));
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
+      // A group another instance held this round is picked up by the next sweep; still nothing twice.
+      await Promise.all(instances.map((db) => sendPendingMails(db, t.config, createMailer(t.config))));
+    } finally {
+      await Promise.all(instances.map((db) => db.destroy()));
+    }
+    const subjects = inbox.to(expert.email).map((m) => Inbox.subject(m.raw));
+    for (let i = 0; i < 6; i++) expect(subjects.filter((s) => s.includes(`"Gelijktijdig ${i}"`))).toHaveLength(1);
+  });
+
+  it('a reply that arrives while its mail is being sent is not lost: it goes out with the next mail', async () => {
+    const thread = await startThread(expert, 'landelijk', { title: 'Tijdens het versturen' });
+    await replyTo(anne, thread.id, '<p>Eerste</p>');
+    const real = createMailer(t.config);
+    let replied = false;
+    const slow: Mailer = {
+      async send(m) {
+        // Bas replies while the SMTP conversation is going on: his post must not wait for it.
+        if (!replied) {
+          replied = true;
+          await replyTo(bas, thread.id, '<p>Net op tijd</p>');
+        }
+        return real.send(m);
+      },
+    };
+    expect(await sendPendingMails(t.db, t.config, slow)).toBe(1);
+    const row = await t.db.selectFrom('notification').select(['email_status', 'count']).where('user_id', '=', expert.id).where('thread_id', '=', thread.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ email_status: 'pending', count: 2 });
+    // Within 15 minutes nothing more; after that, one mail with both replies.
+    const about = () => inbox.to(expert.email).map((m) => Inbox.subject(m.raw)).filter((s) => s.includes('Tijdens het versturen'));
+    await sendPendingMails(t.db, t.config, real);
+    expect(about()).toHaveLength(1);
+    await sendPendingMails(t.db, t.config, real, new Date(Date.now() + 16 * 60_000));
+    expect(about()).toEqual(['Nieuwe reactie van Anne Hoekstra op "Tijdens het versturen"', '2 nieuwe reacties op "Tijdens het versturen"']);
+  });
+
+  it('reminders: three instances running the sweep at the same moment remind once', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const s = await expert.agent.post(`/api/threads/${thread.id}/video-session`).send({});
+    const id = s.body.videoSession.id as string;
+    const start = new Date(Date.now() + 3 * 86400_000);
+    await expert.agent.patch(`/api/video-sessions/${id}`).send({ startsAt: start.toISOString(), durationMinutes: 60, capacity: 5, meetingUrl: 'https://meet.example/x' }).expect(200);
+    await bas.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    const instances = Array.from({ length: 3 }, () => createDb(t.config.databaseUrl!, { max: 1 }));
+    try {
+      const now = new Date(start.getTime() - 20 * 3600_000);
+      const counts = await Promise.all(instances.map((db) => sendDueReminders(db, now)));
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    } finally {
+      await Promise.all(instances.map((db) => db.destroy()));
+    }
+    const reminders = await t.db.selectFrom('notification').select('data').where('user_id', '=', bas.id).where('kind', '=', 'video_session_reminder').execute();
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0].data).toMatchObject({ sessionId: id, startsAt: start.toISOString() });
+  });
+});
