@@ -156,15 +156,21 @@ describe('the ordering trap is designed out', () => {
 });
 
 describe('replay', () => {
-  it('delivers a large backlog (several MB) completely and in order to a client that reads', async () => {
+  it('delivers a large backlog (20 MB) completely and in order to a client that is briefly slow', async () => {
     const thread = await startThread(expert, 'landelijk');
     const topic = `thread:${thread.id}`;
     const before = await lastEventId();
-    await bulkEvents(topic, 3000, { bytes: 2000 });
+    await bulkEvents(topic, 1000, { bytes: 20_000 }); // 20 MB: far more than one send buffer
     const socket = await connect(t.app);
     socket.send({ type: 'subscribe', topics: [topic], lastEventId: before });
-    const frames = await socket.collect(isEvent, 3000, 60_000);
-    expect(frames.map((f) => f.data.n)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    // The client is briefly slow (stops reading for a moment): the replay waits for it instead of
+    // treating it as a dead consumer.
+    const tcp = (socket.ws as unknown as { _socket: net.Socket })._socket;
+    tcp.pause();
+    await sleep(1000);
+    tcp.resume();
+    const frames = await socket.collect(isEvent, 1000, 60_000);
+    expect(frames.map((f) => f.data.n)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     expect(socket.ws.readyState).toBe(socket.ws.OPEN);
     socket.close();
   });
