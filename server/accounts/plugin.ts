@@ -130,7 +130,15 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/api/admin/users/:id/role',
-    { schema: { tags, summary: 'Appoint experts, moderators and admins (admin only)', params: IdParams, body: SetRoleBody, response: { 200: UserResponse, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Appoint experts, moderators and admins (admin only); written to the audit log with an optional reason',
+        params: IdParams,
+        body: Type.Object({ ...SetRoleBody.properties, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        response: { 200: UserResponse, ...errors },
+      },
+    },
     async (request) => {
       const admin = requireRole(request, 'admin');
       const user = await app.db.transaction().execute(async (trx) => {
@@ -142,7 +150,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .where('id', '=', request.params.id)
           .returningAll()
           .executeTakeFirstOrThrow();
-        await recordAction(trx, { actorId: admin.id, action: 'set_role', targetType: 'user', targetId: updated.id, data: { from: before.role, to: updated.role } });
+        await recordAction(trx, { actorId: admin.id, action: 'set_role', targetType: 'user', targetId: updated.id, reason: request.body.reason?.trim(), data: { from: before.role, to: updated.role } });
         return updated;
       });
       return { user: toUser(user, { withEmail: true }) };

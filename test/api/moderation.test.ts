@@ -26,7 +26,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const audit = (targetId: string) => t.db.selectFrom('moderation_action').selectAll().where('target_id', '=', targetId).orderBy('id').execute();
+const audit = (targetType: 'thread' | 'post', targetId: string) =>
+  t.db.selectFrom('moderation_action').selectAll().where('target_type', '=', targetType).where('target_id', '=', targetId).orderBy('id').execute();
 
 describe('thread actions', () => {
   it('pins a thread to the top of its channel and logs it', async () => {
@@ -37,7 +38,7 @@ describe('thread actions', () => {
     expect(res.body.thread.pinned).toBe(true);
     const list = await request(t.app.server).get('/api/channels/landelijk/threads');
     expect(list.body.items[0].id).toBe(a.id);
-    expect((await audit(a.id)).map((r) => r.action)).toEqual(['pin']);
+    expect((await audit('thread', a.id)).map((r) => r.action)).toEqual(['pin']);
     await mod.agent.post(`/api/threads/${a.id}/unpin`).send({}).expect(200);
   });
 
@@ -60,7 +61,7 @@ describe('thread actions', () => {
     expect(res.status).toBe(200);
     expect(res.body.thread.channelSlug).toBe('wmo');
     expect((await request(t.app.server).get('/api/channels/wmo')).body.channel.threadCount).toBe(before + 1);
-    expect((await audit(thread.id)).at(-1)).toMatchObject({ action: 'move', data: { from: 'landelijk', to: 'wmo' } });
+    expect((await audit('thread', thread.id)).at(-1)).toMatchObject({ action: 'move', data: { from: 'landelijk', to: 'wmo' } });
   });
 
   it('refuses every moderator route to a member with 403 and changes nothing', async () => {
@@ -81,7 +82,7 @@ describe('thread actions', () => {
     for (const res of await Promise.all(calls)) expect(res.status).toBe(403);
     const row = await t.db.selectFrom('thread').select(['pinned', 'locked']).where('id', '=', thread.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ pinned: false, locked: false });
-    expect(await audit(thread.id)).toHaveLength(0);
+    expect(await audit('thread', thread.id)).toHaveLength(0);
   });
 });
 
@@ -115,7 +116,7 @@ describe('hiding posts', () => {
 
     await mod.agent.post(`/api/posts/${post.id}/unhide`).send({}).expect(200);
     expect((await other.agent.get(`/api/threads/${thread.id}`)).body.replies.items[0].body).toBe('<p>Geheime persoonsgegevens</p>');
-    expect((await audit(post.id)).map((r) => r.action)).toEqual(['hide', 'unhide']);
+    expect((await audit('post', post.id)).map((r) => r.action)).toEqual(['hide', 'unhide']);
   });
 
   it('shows moderators the edit history', async () => {
