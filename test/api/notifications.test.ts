@@ -152,6 +152,99 @@ describe('subscriptions and notifications', () => {
   });
 });
 
+describe('who is told what', () => {
+  const kindsOf = async (u: TestUser, threadId: string) =>
+    (await notificationsOf(u)).items.filter((n: { threadId: string }) => n.threadId === threadId).map((n: { kind: string }) => n.kind);
+
+  it('never tells people about their own actions: own thread in a watched channel, quoting or mentioning yourself, hiding your own post', async () => {
+    await expert.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'landelijk', level: 'watching' }).expect(200);
+    await expert.agent.post('/api/notifications/read').send({ all: true }).expect(200);
+    const thread = await startThread(expert, 'landelijk', { title: 'Mijn eigen vraag', body: '<p>Vraag van @Marieke van Dalen zelf</p>' });
+    const own = await replyTo(expert, thread.id, '<p>Aanvulling, @marieke van dalen</p>');
+    await replyTo(expert, thread.id, '<p>Ik citeer mezelf</p>', { quotePostId: own.id });
+    expect(await kindsOf(expert, thread.id)).toEqual([]);
+    expect((await notificationsOf(expert)).unreadCount).toBe(0);
+    const modThread = await startThread(mod, 'landelijk', { title: 'Moderatorvraag' });
+    const modPost = await replyTo(mod, modThread.id, '<p>Oeps</p>');
+    await mod.agent.post(`/api/posts/${modPost.id}/hide`).send({ reason: 'Dubbel' }).expect(200);
+    expect(await kindsOf(mod, modThread.id)).toEqual([]);
+    await expert.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'landelijk', level: 'normal' }).expect(200);
+  });
+
+  it('@mentions: the whole display name, case-insensitive, at a word boundary, longest name wins; e-mail addresses mention nobody', async () => {
+    const jan = await signUp(t, { displayName: 'Jan' });
+    const janBakker = await signUp(t, { displayName: 'Jan Bakker' });
+    const sanne = await signUp(t, { displayName: 'Sanne' });
+    const thread = await startThread(expert, 'landelijk', { title: 'Wie weet het?' });
+    await replyTo(anne, thread.id, '<p>Vraag het @jan bakker, of mail jan@gemeente.nl. @Sanneke weet het niet.</p>');
+    expect(await kindsOf(janBakker, thread.id)).toEqual(['mention']);
+    expect(await kindsOf(jan, thread.id)).toEqual([]);
+    expect(await kindsOf(sanne, thread.id)).toEqual([]);
+    await replyTo(bas, thread.id, '<p>(@Jan) en @SANNE: kijken jullie mee?</p>');
+    expect(await kindsOf(jan, thread.id)).toEqual(['mention']);
+    expect(await kindsOf(sanne, thread.id)).toEqual(['mention']);
+    // Mentioned in the opening post of a new thread: a mention, tied to that post.
+    const second = await startThread(expert, 'landelijk', { title: 'Nog een vraag', body: '<p>Graag jouw kijk, @Sanne!</p>' });
+    const notice = (await notificationsOf(sanne)).items.find((n: { threadId: string }) => n.threadId === second.id);
+    expect(notice).toMatchObject({ kind: 'mention', text: 'Marieke van Dalen noemde je in "Nog een vraag"' });
+    // Autocomplete: by the start of the name, wildcards are literal.
+    expect((await anne.agent.get('/api/users/mention').query({ prefix: 'jan' })).body.items.map((u: { displayName: string }) => u.displayName)).toEqual(['Jan', 'Jan Bakker']);
+    expect((await anne.agent.get('/api/users/mention').query({ prefix: '%' })).body.items).toEqual([]);
+    expect((await request(t.app.server).get('/api/users/mention').query({ prefix: 'jan' })).status).toBe(401);
+  });
+
+  it('a new thread whose opening post is hidden disappears from channel watchers, and the unread count agrees everywhere', async () => {
+    const watcher = await signUp(t, { displayName: 'Kanaalvolger' });
+    await watcher.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'landelijk', level: 'watching' }).expect(200);
+    const thread = await startThread(expert, 'landelijk', { title: 'Wordt verborgen' });
+    const listed = await notificationsOf(watcher);
+    expect(listed.items[0]).toMatchObject({ kind: 'new_thread', threadId: thread.id });
+    expect(listed.unreadCount).toBe(1);
+    const opening = await t.db.selectFrom('thread').select('first_post_id').where('id', '=', thread.id).executeTakeFirstOrThrow();
+    await mod.agent.post(`/api/posts/${opening.first_post_id}/hide`).send({ reason: 'Spam' }).expect(200);
+    const after = await notificationsOf(watcher);
+    expect(after.items.some((n: { threadId: string }) => n.threadId === thread.id)).toBe(false);
+    expect(after.unreadCount).toBe(0);
+    // Mark-read answers with the same count, and so does the next live push.
+    expect((await watcher.agent.post('/api/notifications/read').send({ ids: ['1'] })).body.unreadCount).toBe(0);
+    const socket = await connect(t.app, { cookie: watcher.cookie });
+    try {
+      socket.send({ type: 'subscribe', topics: ['user:me'] });
+      await socket.next((f) => f.type === 'subscribed');
+      const next = await startThread(expert, 'landelijk', { title: 'Wel zichtbaar' });
+      const frame = await socket.next((f) => f.type === 'event' && f.event === 'notification.created');
+      expect(frame.data.notification).toMatchObject({ kind: 'new_thread', threadId: next.id });
+      expect(frame.data.unreadCount).toBe(1);
+    } finally {
+      socket.close();
+    }
+    await watcher.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'landelijk', level: 'normal' }).expect(200);
+  });
+
+  it('pages the list with an opaque keyset cursor; a bad cursor is 400', async () => {
+    const reader = await signUp(t, { displayName: 'Lezer met veel meldingen' });
+    const threads = [];
+    for (let i = 0; i < 5; i++) {
+      const th = await startThread(expert, 'landelijk', { title: `Pagina ${i}` });
+      await reader.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: th.id, level: 'watching' }).expect(200);
+      threads.push(th);
+    }
+    for (const th of threads) await replyTo(bas, th.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { items: { id: string }[]; nextCursor: string | null; unreadCount: number } } = await reader.agent.get('/api/notifications').query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
+      expect(res.body.unreadCount).toBe(5);
+      seen.push(...res.body.items.map((n) => n.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
+    expect((await reader.agent.get('/api/notifications').query({ cursor: 'bogus' })).status).toBe(400);
+    expect((await request(t.app.server).get('/api/notifications')).status).toBe(401);
+  });
+});
+
 describe('email', () => {
   it('mails a reply to a watcher with Dutch text, HTML and plain parts, and one-click unsubscribe headers', async () => {
     const thread = await startThread(expert, 'landelijk', { title: 'Mail mij' });
