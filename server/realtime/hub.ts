@@ -11,7 +11,7 @@ export interface StoredEvent {
   payload: unknown;
   audience: string;
   /** The serialised event frame, built once per event however many sockets receive it. */
-  frame?: string;
+  frame?: Buffer;
 }
 
 /** What the hub needs to know about one connected socket. */
@@ -220,6 +220,6 @@ export function send(sub: Subscriber, event: StoredEvent): void {
     return;
   }
   sub.lastSent.set(event.topic, id);
-  event.frame ??= JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload });
-  sub.socket.send(event.frame);
+  event.frame ??= Buffer.from(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload }));
+  sub.socket.send(event.frame, { binary: false });
 }

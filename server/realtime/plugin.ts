@@ -122,6 +122,19 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
         const ok = await app.sessions.isAlive(sessionId).catch(() => true);
         if (!ok) for (const sub of subs) sub.socket.close(SESSION_ENDED, 'session ended');
       }
+      // A role change (a moderator stepping down) applies to open sockets too: one query for all users.
+      const userIds = [...new Set([...sessions.keys()].map((sub) => sub.userId).filter((id): id is string => id !== null))];
+      if (userIds.length) {
+        const roles = new Map(
+          (await app.db.selectFrom('user').select(['id', 'role']).where('id', 'in', userIds).execute()).map((u) => [String(u.id), u.role]),
+        );
+        for (const sub of sessions.keys()) {
+          const role = sub.userId ? roles.get(sub.userId) : undefined;
+          if (!role) continue;
+          sub.isModerator = isModerator({ role });
+          if (!sub.isModerator && sub.topics.has('mod')) hub.unsubscribe(sub, 'mod');
+        }
+      }
     } finally {
       checking = false;
     }
@@ -191,8 +204,14 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Resolves a requested topic to the stored topic name, or null when the caller may not see it. */
   async function resolveTopic(topic: string, sub: Subscriber): Promise<string | null> {
-    if (topic === 'user:me') return sub.userId ? `user:${sub.userId}` : null;
-    if (topic.startsWith('user:')) return sub.userId && topic === `user:${sub.userId}` ? topic : null;
+    if (topic === 'user:me' || topic.startsWith('user:')) {
+      const own = sub.userId ? `user:${sub.userId}` : null;
+      if (!own || (topic !== 'user:me' && topic !== own)) return null;
+      // Personal events only while the session lives (the periodic check may not have run yet).
+      const sessionId = sessions.get(sub);
+      if (sessionId && !(await app.sessions.isAlive(sessionId))) return null;
+      return own;
+    }
     if (topic === 'mod') return sub.isModerator ? topic : null;
     let m = /^channel:([a-z0-9-]{1,60})$/.exec(topic);
     if (m) {

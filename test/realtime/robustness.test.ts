@@ -313,7 +313,7 @@ describe('connections', () => {
     socket.close();
   });
 
-  it('moderators may subscribe to mod and receive moderator-only events; members may not', async () => {
+  it('moderators may subscribe to mod and receive moderator-only events; members (and demoted moderators) may not', async () => {
     const mod = await signUp(t, { role: 'moderator' });
     const member = await signUp(t);
     const m = await connect(t.app, { cookie: mod.cookie });
@@ -333,8 +333,22 @@ describe('connections', () => {
     x.send({ type: 'ping' });
     await x.next((f) => f.type === 'pong');
     expect(x.frames.filter(isEvent)).toHaveLength(1);
-    m.close();
     x.close();
+
+    // The moderator steps down: after the periodic check the open socket gets no moderator events.
+    await t.db.updateTable('user').set({ role: 'member' }).where('id', '=', mod.id).execute();
+    await t.app.realtime.checkSessions();
+    await t.db.transaction().execute(async (trx) => {
+      await appendEvent(trx, { topic: 'mod', type: 'thread.updated', payload: { queue: 2 }, audience: 'moderators' });
+      await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { modOnly: 2 }, audience: 'moderators' });
+      await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { everyone: 2 } });
+    });
+    const fourth = (await m.collect(isEvent, 4))[3];
+    expect(fourth.data).toEqual({ everyone: 2 });
+    m.send({ type: 'ping' });
+    await m.next((f) => f.type === 'pong');
+    expect(m.frames.filter(isEvent)).toHaveLength(4);
+    m.close();
   });
 });
 
