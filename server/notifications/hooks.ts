@@ -7,12 +7,20 @@ import { notify } from './notify';
 
 type Trx = Transaction<Database>;
 
-/** Starting or replying in a thread makes you watch it, unless you muted it. */
+/**
+ * Starting or replying in a thread makes you watch it, unless you muted it: "muted" is the one choice
+ * posting never overrides (an earlier "normal" becomes "watching" again when you post).
+ */
 async function autoWatch(trx: Trx, userId: string, threadId: string): Promise<void> {
   await trx
     .insertInto('subscription')
     .values({ user_id: userId, target_type: 'thread', target_id: threadId, level: 'watching' })
-    .onConflict((oc) => oc.columns(['user_id', 'target_type', 'target_id']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'target_type', 'target_id'])
+        .doUpdateSet({ level: 'watching', updated_at: new Date() })
+        .where('subscription.level', '=', 'normal'),
+    )
     .execute();
 }
 

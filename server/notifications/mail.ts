@@ -209,12 +209,14 @@ export async function sendDigests(db: Db, config: Config, mailer: Mailer, now = 
         .executeTakeFirst();
       if (!claimed.numUpdatedRows) return; // another instance did it
       const rows = await trx
-        .selectFrom('notification')
-        .select(['kind', 'count', 'data', 'thread_id'])
-        .where('user_id', '=', u.id)
-        .where('read_at', 'is', null)
-        .where('updated_at', '>', u.last_digest_at ?? new Date(0))
-        .orderBy('updated_at', 'desc')
+        .selectFrom('notification as n')
+        .leftJoin('post as p', 'p.id', 'n.post_id')
+        .select(['n.kind', 'n.count', 'n.data', 'n.thread_id'])
+        .where('n.user_id', '=', u.id)
+        .where('n.read_at', 'is', null)
+        .where('n.updated_at', '>', u.last_digest_at ?? new Date(0))
+        .where(visibleNotification)
+        .orderBy('n.updated_at', 'desc')
         .limit(50)
         .execute();
       if (!rows.length) return;

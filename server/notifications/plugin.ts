@@ -150,6 +150,13 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
   const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) });
 
+  // RFC 8058 one-click: mail clients POST the form field `List-Unsubscribe=One-Click` (urlencoded or
+  // multipart) without cookies. Only the signed token in the URL counts, so the body is read and dropped.
+  // (This plugin is encapsulated: the parsers apply to these routes only.)
+  for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data']) {
+    if (!app.hasContentTypeParser(type)) app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) => done(null, {}));
+  }
+
   app.post('/api/unsubscribe', { schema: { tags, summary: 'One-click unsubscribe (List-Unsubscribe-Post)', querystring: TokenQuery, response: { 200: Type.Object({ ok: Type.Boolean() }), 400: ErrorBody } } }, async (request) => {
     await unsubscribe(request.query.token);
     return { ok: true };

@@ -112,6 +112,23 @@ describe('subscriptions and notifications', () => {
     await anne.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'landelijk', level: 'normal' }).expect(200);
   });
 
+  it('posting makes you watch a thread unless you muted it', async () => {
+    const thread = await startThread(expert, 'landelijk', { title: 'Automatisch volgen' });
+    const level = async (u: TestUser) => (await u.agent.get('/api/subscriptions').query({ targetType: 'thread', targetId: thread.id })).body.level;
+    expect(await level(expert)).toBe('watching');
+    expect(await level(anne)).toBe('normal');
+    await anne.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'muted' }).expect(200);
+    await bas.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'normal' }).expect(200);
+    await replyTo(anne, thread.id);
+    await replyTo(bas, thread.id);
+    expect(await level(anne)).toBe('muted');
+    expect(await level(bas)).toBe('watching');
+    const put = await bas.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'landelijk', level: 'watching' });
+    expect(put.body).toEqual({ subscription: { targetType: 'channel', targetId: 'landelijk', level: 'watching' } });
+    expect((await bas.agent.get('/api/subscriptions').query({ targetType: 'channel', targetId: 'landelijk' })).body.level).toBe('watching');
+    await bas.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'landelijk', level: 'normal' }).expect(200);
+  });
+
   it('rejects bad subscriptions (unknown target 404, bad level 400)', async () => {
     expect((await anne.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: '999999', level: 'watching' })).status).toBe(404);
     expect((await anne.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: '1', level: 'loud' })).status).toBe(400);
@@ -327,7 +344,11 @@ describe('email', () => {
     expect((await request(t.app.server).post('/api/unsubscribe').query({ token: 'rommel' })).status).toBe(400);
     expect((await bas.agent.get('/api/me/notification-settings')).body.emailFrequency).toBe('immediately');
     expect((await anne.agent.get('/api/me/notification-settings')).body.emailFrequency).toBe('immediately');
-    expect((await request(t.app.server).post('/api/unsubscribe').query({ token: good })).status).toBe(200);
+    // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" as a form, without cookies.
+    const oneClick = await request(t.app.server).post('/api/unsubscribe').query({ token: good }).type('form').send('List-Unsubscribe=One-Click');
+    expect(oneClick.status).toBe(200);
+    const multipart = await request(t.app.server).post('/api/unsubscribe').query({ token: good }).field('List-Unsubscribe', 'One-Click');
+    expect(multipart.status).toBe(200);
     expect((await anne.agent.get('/api/me/notification-settings')).body.emailFrequency).toBe('never');
     const page = await request(t.app.server).get('/api/unsubscribe').query({ token: good });
     expect(page.text).toContain('Je bent afgemeld');
