@@ -8,32 +8,45 @@ const now = () => performance.timeOrigin + performance.now();
 const received = new Map<string, { n: number; last: number }>();
 let open = 0;
 let errors = 0;
+/** Sockets closed by the server or the network before we stopped. */
+let closed = 0;
+let stopping = false;
 const sockets: WebSocket[] = [];
 
 function connectOne(): Promise<void> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers: { origin: 'http://bench.local' } });
+    const ws = new WebSocket(url, { perMessageDeflate: false });
     sockets.push(ws);
     ws.on('open', () => {
       ws.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
     });
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString());
-      if (frame.type === 'subscribed') {
-        open++;
-        resolve();
+      // Cheap check first: only reply events are parsed.
+      const text = data.toString();
+      if (!text.includes('"reply.created"')) {
+        if (text.includes('"subscribed"')) {
+          open++;
+          resolve();
+        } else if (text.includes('"error"')) {
+          errors++;
+          resolve();
+        }
         return;
       }
-      if (frame.type !== 'event' || frame.event !== 'reply.created') return;
       const at = now();
+      const frame = JSON.parse(text);
       const r = received.get(frame.id) ?? { n: 0, last: 0 };
       r.n++;
       r.last = Math.max(r.last, at);
       received.set(frame.id, r);
-      if (r.n === count) process.send!({ type: 'delivered', postId: frame.data.post.id, lastAt: r.last });
+      if (r.n === open) process.send!({ type: 'delivered', postId: frame.data.post.id, lastAt: r.last });
     });
     ws.on('error', () => {
       errors++;
+      resolve();
+    });
+    ws.on('close', () => {
+      if (!stopping) closed++;
       resolve();
     });
   });
@@ -49,8 +62,9 @@ function connectOne(): Promise<void> {
 
 process.on('message', (msg: { type: string }) => {
   if (msg.type === 'stop') {
+    stopping = true;
     for (const ws of sockets) ws.terminate();
-    process.send!({ type: 'stopped', errors });
+    process.send!({ type: 'stopped', errors, closed });
     setTimeout(() => process.exit(0), 100);
   }
 });

@@ -1,11 +1,22 @@
 import type { BenchContext } from '../index';
+import { apiSection } from './api';
+import { fanoutSection } from './fanout';
 import { searchSection } from './search';
 import { uploadSection } from './upload';
 
-/** Extra bench sections (search, uploads, …): each runs against the started server. */
+/**
+ * Bench sections, run in this order against one started server. To add one: a file here exporting a
+ * Section, and a line below. `npm run bench -- --only api,search` runs a subset by name.
+ */
 export interface Section {
   name: string;
   run(ctx: BenchContext): Promise<void>;
 }
 
-export const sections: Section[] = [searchSection, uploadSection];
+export const sections: Section[] = [
+  apiSection,
+  searchSection,
+  uploadSection,
+  // Last: thousands of sockets are the heaviest thing for the machine.
+  fanoutSection,
+];

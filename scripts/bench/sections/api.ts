@@ -1,0 +1,42 @@
+import { createDb } from '../../../server/db';
+import type { Section } from './index';
+
+/** The ceiling (one indexed PK select), the thread page on random threads, and channel lists (first and deep page). */
+export const apiSection: Section = {
+  name: 'api',
+  async run(ctx) {
+    const db = createDb(ctx.databaseUrl, { max: 1 });
+    const ids = (await db.selectFrom('thread').select('id').orderBy('id').execute()).map((r) => r.id);
+    const channel = await db.selectFrom('channel').select('slug').orderBy('thread_count', 'desc').limit(1).executeTakeFirstOrThrow();
+    await db.destroy();
+    const pick = () => ids[Math.floor(Math.random() * ids.length)];
+
+    const c = await ctx.cannon({ url: `${ctx.baseUrl}/api/_bench/ceiling`, connections: 64, duration: ctx.duration });
+    const ceiling = c.requests.average;
+    ctx.record({ section: 'ceiling (one PK select)', metric: 'req/s · p99 (ms)', value: `${ceiling.toFixed(0)} · ${c.latency.p99}` });
+
+    const t = await ctx.cannon({
+      url: ctx.baseUrl,
+      connections: 64,
+      duration: ctx.duration,
+      requests: [{ setupRequest: (req: any) => ({ ...req, path: `/api/threads/${pick()}` }) }],
+    });
+    const thread = 'GET /api/threads/:id (+50 replies)';
+    ctx.record({ section: thread, metric: 'req/s · p99 (ms)', value: `${t.requests.average.toFixed(0)} · ${t.latency.p99}`, target: 'p99 < 50' });
+    ctx.record({ section: thread, metric: 'ratio to ceiling', value: `${((t.requests.average / ceiling) * 100).toFixed(0)} %`, target: '≥ 40 %' });
+    if (t.non2xx || t.errors) ctx.record({ section: thread, metric: 'non-2xx / errors', value: `${t.non2xx} / ${t.errors}` });
+
+    const list = `/api/channels/${channel.slug}/threads`;
+    const first = await ctx.cannon({ url: `${ctx.baseUrl}${list}`, connections: 64, duration: ctx.duration });
+    ctx.record({ section: 'GET /api/channels/:slug/threads', metric: 'first page req/s · p99 (ms)', value: `${first.requests.average.toFixed(0)} · ${first.latency.p99}` });
+    let cursor: string | null = null;
+    let page = 1;
+    for (; page < 40; page++) {
+      const res = (await (await fetch(`${ctx.baseUrl}${list}?limit=50${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { nextCursor: string | null };
+      if (!res.nextCursor) break;
+      cursor = res.nextCursor;
+    }
+    const deep = await ctx.cannon({ url: `${ctx.baseUrl}${list}?limit=50${cursor ? `&cursor=${cursor}` : ''}`, connections: 64, duration: ctx.duration });
+    ctx.record({ section: 'GET /api/channels/:slug/threads', metric: `page ${page + 1} (×50) req/s · p99 (ms)`, value: `${deep.requests.average.toFixed(0)} · ${deep.latency.p99}` });
+  },
+};
