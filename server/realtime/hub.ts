@@ -27,6 +27,8 @@ export interface Subscriber {
 }
 
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Live events held for one socket while its replay runs. */
+const MAX_PENDING = 10_000;
 const POLL_MS = 2000;
 const BATCH = 500;
 const RECONNECT_MIN_MS = 500;
@@ -170,8 +172,11 @@ export class Hub {
     if (!subs) return;
     for (const sub of subs) {
       if (!mayReceive(sub, event.audience)) continue;
-      if (sub.pending) sub.pending.push(event);
-      else send(sub, event);
+      if (sub.pending) {
+        // A replay that cannot keep up with live traffic is not allowed to hold memory without bound.
+        if (sub.pending.length >= MAX_PENDING) sub.socket.terminate();
+        else sub.pending.push(event);
+      } else send(sub, event);
     }
   }
 
