@@ -2,7 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
-import { badRequest } from '../http/errors';
+import { ApiError, badRequest } from '../http/errors';
+
+export type IdempotentResultType = 'thread' | 'post';
 
 /** The request's Idempotency-Key header, validated (printable, at most 200 characters). */
 export function idempotencyKey(request: FastifyRequest): string | null {
@@ -10,22 +12,30 @@ export function idempotencyKey(request: FastifyRequest): string | null {
   if (raw === undefined) return null;
   const key = Array.isArray(raw) ? raw[0] : raw;
   if (!key || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–200 printable characters.');
+    throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–200 printable characters.', { 'idempotency-key': 'must be 1–200 printable characters' });
   }
   return key;
 }
 
-export async function findIdempotentResult(db: Db, userId: string, key: string, type: 'thread' | 'post'): Promise<string | null> {
+const reused = () => new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was already used for another kind of request.');
+
+/**
+ * The id created earlier with this user's key, or null when the key is new. A key used for the
+ * other kind of request (a thread key on a reply) is a client bug: 409.
+ */
+export async function findIdempotentResult(db: Db, userId: string, key: string, type: IdempotentResultType): Promise<string | null> {
   const row = await db
     .selectFrom('idempotency_key')
     .select(['result_id', 'result_type'])
     .where('user_id', '=', userId)
     .where('key', '=', key)
     .executeTakeFirst();
-  return row && row.result_type === type ? row.result_id : null;
+  if (!row) return null;
+  if (row.result_type !== type) throw reused();
+  return row.result_id;
 }
 
 /** Records the result in the creating transaction; a concurrent duplicate fails on the primary key. */
-export async function recordIdempotentResult(trx: Transaction<Database>, userId: string, key: string, type: 'thread' | 'post', id: string) {
+export async function recordIdempotentResult(trx: Transaction<Database>, userId: string, key: string, type: IdempotentResultType, id: string) {
   await trx.insertInto('idempotency_key').values({ user_id: userId, key, result_type: type, result_id: id }).execute();
 }

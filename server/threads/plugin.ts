@@ -12,7 +12,7 @@ import { postingLimit } from '../moderation/rate-limits';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { appendEvent } from '../realtime/outbox';
 import { findIdempotentResult, idempotencyKey, recordIdempotentResult } from './idempotency';
-import { listReplies, loadPostForViewer, loadPostRow, loadThread, loadThreadRow, presentPost, presentSummary } from './queries';
+import { listReplies, loadPostForViewer, loadPostRow, loadThread, loadThreadRow, loadThreadSummary, presentPost, presentSummary } from './queries';
 
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
@@ -53,9 +53,13 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw forbidden('experts_only', 'In this channel only experts start new questions; you can reply to them.');
       }
       const key = idempotencyKey(request);
+      const replay = async (id: string) => {
+        const { lastEventId: _watermark, ...thread } = await loadThread(db, id, user);
+        return reply.status(201).send({ thread });
+      };
       if (key) {
         const existing = await findIdempotentResult(db, user.id, key, 'thread');
-        if (existing) return reply.status(201).send({ thread: await loadThread(db, existing, user) });
+        if (existing) return replay(existing);
       }
       const b = request.body;
       const title = cleanTitle(b.title);
@@ -91,13 +95,14 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return thread.id;
         });
       } catch (err) {
+        // A concurrent request with the same key committed first: answer with its result.
         if (key && isUniqueViolation(err, 'idempotency_key_pkey')) {
           const existing = await findIdempotentResult(db, user.id, key, 'thread');
-          if (existing) return reply.status(201).send({ thread: await loadThread(db, existing, user) });
+          if (existing) return replay(existing);
         }
         throw err;
       }
-      return reply.status(201).send({ thread: await loadThread(db, threadId, user) });
+      return replay(threadId);
     },
   );
 
@@ -136,9 +141,14 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!thread) throw notFound('thread');
       if (thread.locked && !isModerator(user)) throw new ApiError(403, 'thread_locked', 'This thread is closed for new replies.');
       const key = idempotencyKey(request);
+      const replay = async (id: string) => {
+        const post = await loadPostForViewer(db, id, user);
+        if (!post) throw notFound('post'); // the first result was deleted since
+        return reply.status(201).send({ post });
+      };
       if (key) {
         const existing = await findIdempotentResult(db, user.id, key, 'post');
-        if (existing) return reply.status(201).send({ post: (await loadPostForViewer(db, existing, user))! });
+        if (existing) return replay(existing);
       }
       const b = request.body;
       if (b.quotePostId) {
@@ -169,21 +179,19 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
           // What every subscriber may see: the reply as a member sees it.
           await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'reply.created', payload: { post: presentPost(row!, null, attachments) } });
-          await appendEvent(trx, {
-            topic: `channel:${thread.channel_slug}`,
-            type: 'thread.updated',
-            payload: { thread: { id: thread.id, replyCount: updated.reply_count, lastActivityAt: now.toISOString() } },
-          });
+          const counts = { thread: { id: thread.id, replyCount: updated.reply_count, lastActivityAt: now.toISOString() } };
+          await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'thread.updated', payload: counts });
+          await appendEvent(trx, { topic: `channel:${thread.channel_slug}`, type: 'thread.updated', payload: counts });
           return post.id;
         });
       } catch (err) {
         if (key && isUniqueViolation(err, 'idempotency_key_pkey')) {
           const existing = await findIdempotentResult(db, user.id, key, 'post');
-          if (existing) return reply.status(201).send({ post: (await loadPostForViewer(db, existing, user))! });
+          if (existing) return replay(existing);
         }
         throw err;
       }
-      return reply.status(201).send({ post: (await loadPostForViewer(db, postId, user))! });
+      return replay(postId);
     },
   );
 
@@ -192,25 +200,29 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Edit a post (author or moderator); the opening post also takes title and tags', params: IdParams, body: UpdatePostBody, response: { 200: Type.Object({ post: Post, thread: Type.Optional(Thread) }), ...errors } } },
     async (request) => {
       const user = requireWriter(request);
-      const post = await db
-        .selectFrom('post as p')
-        .innerJoin('thread as t', 't.id', 'p.thread_id')
-        .innerJoin('channel as c', 'c.id', 't.channel_id')
-        .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.title', 'c.slug as channel_slug'])
-        .where('p.id', '=', request.params.id)
-        .where('p.deleted_at', 'is', null)
-        .executeTakeFirst();
-      if (!post) throw notFound('post');
-      if (post.author_id !== user.id && !isModerator(user)) throw forbidden('not_author', 'Only the author or a moderator can edit this post.');
       const b = request.body;
-      if (!post.is_opening && (b.title !== undefined || b.tags !== undefined)) throw invalidField(b.title !== undefined ? 'title' : 'tags', 'only the opening post has a title and tags');
       if (b.body === undefined && b.title === undefined && b.tags === undefined) throw invalidField('body', 'nothing to change');
+      // Clean first: a bad body or title is refused before anything is locked or written.
       const body = b.body !== undefined ? cleanBody(b.body) : null;
       const title = b.title !== undefined ? cleanTitle(b.title) : null;
       const newTags = b.tags !== undefined ? normaliseTags(b.tags) : null;
       const now = new Date();
 
-      await db.transaction().execute(async (trx) => {
+      const post = await db.transaction().execute(async (trx) => {
+        // The row lock serialises concurrent edits, so each revision holds the body it replaced.
+        const post = await trx
+          .selectFrom('post as p')
+          .innerJoin('thread as t', 't.id', 'p.thread_id')
+          .innerJoin('channel as c', 'c.id', 't.channel_id')
+          .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.title', 'c.slug as channel_slug'])
+          .where('p.id', '=', request.params.id)
+          .where('p.deleted_at', 'is', null)
+          .forUpdate('p')
+          .executeTakeFirst();
+        if (!post) throw notFound('post');
+        if (post.author_id !== user.id && !isModerator(user)) throw forbidden('not_author', 'Only the author or a moderator can edit this post.');
+        if (!post.is_opening && (title !== null || newTags !== null)) throw invalidField(title !== null ? 'title' : 'tags', 'only the opening post has a title and tags');
+
         await trx.insertInto('post_revision').values({ post_id: post.id, editor_id: user.id, title: post.is_opening ? post.title : null, body_html: post.body_html }).execute();
         if (body) await trx.updateTable('post').set({ body_html: body.html, body_text: body.text, edited_at: now }).where('id', '=', post.id).execute();
         else await trx.updateTable('post').set({ edited_at: now }).where('id', '=', post.id).execute();
@@ -219,17 +231,22 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await trx.deleteFrom('thread_tag').where('thread_id', '=', post.thread_id).execute();
           if (newTags.length) await trx.insertInto('thread_tag').values(newTags.map((tag) => ({ thread_id: post.thread_id, tag }))).execute();
         }
+        // Events last. The post as a member sees it: a hidden post's new body is never pushed.
         const row = await loadPostRow(trx, post.id);
-        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: presentPost(row!, null) } });
-        if (post.is_opening && (title !== null || newTags !== null)) {
-          const threadRow = await loadThreadRow(trx, post.thread_id);
-          const payload = { thread: { id: post.thread_id, title: threadRow!.title, tags: threadRow!.tags } };
+        const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
+        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: presentPost(row!, null, attachments) } });
+        if (post.is_opening && (title !== null || newTags !== null || body !== null)) {
+          const summary = await loadThreadSummary(trx, post.thread_id);
+          const payload = { thread: { id: summary.id, title: summary.title, tags: summary.tags, excerpt: summary.excerpt } };
           await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload });
           await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload });
         }
+        return post;
       });
       const updated = (await loadPostForViewer(db, post.id, user))!;
-      return post.is_opening ? { post: updated, thread: await loadThread(db, post.thread_id, user) } : { post: updated };
+      if (!post.is_opening) return { post: updated };
+      const { lastEventId: _watermark, ...thread } = await loadThread(db, post.thread_id, user);
+      return { post: updated, thread };
     },
   );
 
@@ -238,36 +255,49 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Delete a reply (author or moderator) or, as moderator, a whole thread via its opening post', params: IdParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const user = requireWriter(request);
-      const post = await db
-        .selectFrom('post as p')
-        .innerJoin('thread as t', 't.id', 'p.thread_id')
-        .innerJoin('channel as c', 'c.id', 't.channel_id')
-        .select(['p.id', 'p.author_id', 'p.is_opening', 'p.thread_id', 't.channel_id', 'c.slug as channel_slug'])
-        .where('p.id', '=', request.params.id)
-        .where('p.deleted_at', 'is', null)
-        .executeTakeFirst();
-      if (!post) throw notFound('post');
-      if (post.is_opening) {
-        if (!isModerator(user)) throw forbidden('not_allowed', 'Only a moderator can delete a whole thread.');
-        await db.transaction().execute(async (trx) => {
-          await trx.deleteFrom('thread').where('id', '=', post.thread_id).execute();
-          await trx.updateTable('channel').set((eb) => ({ thread_count: eb('thread_count', '-', 1) })).where('id', '=', post.channel_id).execute();
-          await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: { thread: { id: post.thread_id, deleted: true } } });
-          await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: { thread: { id: post.thread_id, deleted: true } } });
-        });
-        return reply.status(204).send(null);
-      }
-      if (post.author_id !== user.id && !isModerator(user)) throw forbidden('not_author', 'Only the author or a moderator can delete this reply.');
       await db.transaction().execute(async (trx) => {
+        // Locked, so two deletes of one reply decrement the count once.
+        const post = await trx
+          .selectFrom('post as p')
+          .innerJoin('thread as t', 't.id', 'p.thread_id')
+          .innerJoin('channel as c', 'c.id', 't.channel_id')
+          .select(['p.id', 'p.author_id', 'p.is_opening', 'p.thread_id', 't.channel_id', 'c.slug as channel_slug'])
+          .where('p.id', '=', request.params.id)
+          .where('p.deleted_at', 'is', null)
+          .forUpdate('p')
+          .executeTakeFirst();
+        if (!post) throw notFound('post');
+        const gone = { id: post.thread_id, deleted: true };
+
+        if (post.is_opening) {
+          // The opening post carries the thread: deleting it removes the whole conversation.
+          if (!isModerator(user)) throw forbidden('not_allowed', 'Only a moderator can delete a whole thread.');
+          await trx.deleteFrom('thread').where('id', '=', post.thread_id).execute();
+          await trx
+            .updateTable('channel')
+            .set((eb) => ({
+              thread_count: eb('thread_count', '-', 1),
+              last_activity_at: eb.selectFrom('thread').select((s) => s.fn.max('last_activity_at').as('m')).where('channel_id', '=', post.channel_id),
+            }))
+            .where('id', '=', post.channel_id)
+            .execute();
+          await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: { thread: gone } });
+          await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: { thread: gone } });
+          return;
+        }
+
+        if (post.author_id !== user.id && !isModerator(user)) throw forbidden('not_author', 'Only the author or a moderator can delete this reply.');
         await trx.updateTable('post').set({ deleted_at: new Date() }).where('id', '=', post.id).execute();
         const t = await trx
           .updateTable('thread')
-          .set((eb) => ({ reply_count: eb('reply_count', '-', 1) }))
+          .set((eb) => ({ reply_count: eb('reply_count', '-', 1), updated_at: new Date() }))
           .where('id', '=', post.thread_id)
           .returning('reply_count')
           .executeTakeFirstOrThrow();
+        const counts = { thread: { id: post.thread_id, replyCount: t.reply_count } };
         await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: { id: post.id, threadId: post.thread_id, deleted: true } } });
-        await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: { thread: { id: post.thread_id, replyCount: t.reply_count } } });
+        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: counts });
+        await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: counts });
       });
       return reply.status(204).send(null);
     },

@@ -205,6 +205,7 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
       'op.body_html',
       'op.edited_at',
       'op.hidden_at',
+      'op.hidden_reason',
       attachmentsOf('op.id').as('attachments'),
       sql<boolean>`exists (select 1 from video_session v where v.thread_id = t.id and v.status != 'cancelled')`.as('has_video_session'),
       // The newest event visible in this snapshot: a client subscribing with it misses nothing.
@@ -232,6 +233,8 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
     tags: row.tags,
     attachments: visible ? row.attachments.map(toAttachment) : [],
     videoSession,
+    hidden: row.hidden_at !== null,
+    ...(row.hidden_at !== null && visible ? { hiddenReason: row.hidden_reason ?? '' } : {}),
     lastEventId: row.event_watermark,
   };
 }

@@ -68,6 +68,10 @@ export const Thread = Type.Object({
   tags: Type.Array(Type.String()),
   attachments: Type.Array(Attachment),
   videoSession: Type.Union([VideoSession, Type.Null()]),
+  /** The opening post was hidden by a moderator (its body is empty for those who may not see it). */
+  hidden: Type.Optional(Type.Boolean()),
+  /** Only for moderators and the author when the opening post is hidden. */
+  hiddenReason: Type.Optional(Type.String()),
 });
 export type Thread = Static<typeof Thread>;
 
