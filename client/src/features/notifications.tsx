@@ -5,23 +5,58 @@ import { Empty, ErrorState, Loading, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
-import { subscribe } from '../lib/realtime';
+import { onStatus, subscribe } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
+
+/**
+ * The unread count, shared by the bell and the notifications page: live pushes, mark-read answers and
+ * reloads all set it, so the bell never lags behind what the page shows.
+ */
+let unreadCount = 0;
+const unreadListeners = new Set<(n: number) => void>();
+function setUnreadCount(n: number) {
+  unreadCount = n;
+  for (const l of unreadListeners) l(n);
+}
+function useUnreadCount(): number {
+  const [n, setN] = useState(unreadCount);
+  useEffect(() => {
+    unreadListeners.add(setN);
+    setN(unreadCount);
+    return () => void unreadListeners.delete(setN);
+  }, []);
+  return n;
+}
 
 /** The bell in the header with the live unread count. */
 export function NotificationBell() {
   const { t } = useI18n();
   const { user } = useSession();
-  const [unread, setUnread] = useState(0);
+  const unread = useUnreadCount();
   useEffect(() => {
     if (!user) return;
-    api<{ unreadCount: number }>('/api/notifications?limit=1').then((r) => setUnread(r.unreadCount), () => {});
-    return subscribe('user:me', {
+    const refresh = () => api<{ unreadCount: number }>('/api/notifications?limit=1').then((r) => setUnreadCount(r.unreadCount), () => {});
+    void refresh();
+    const off = subscribe('user:me', {
       onEvent: (e) => {
-        if (e.event === 'notification.created') setUnread(e.data.unreadCount);
+        if (e.event === 'notification.created') setUnreadCount(e.data.unreadCount);
       },
+      onGap: () => void refresh(),
     });
+    // Back online after a dropped connection: read the count again (notices may have been read elsewhere).
+    let wasOffline = false;
+    const offStatus = onStatus((s) => {
+      if (s === 'offline') wasOffline = true;
+      else if (s === 'online' && wasOffline) {
+        wasOffline = false;
+        void refresh();
+      }
+    });
+    return () => {
+      off();
+      offStatus();
+    };
   }, [user]);
   if (!user) return null;
   return (
@@ -36,9 +71,45 @@ export function NotificationBell() {
   );
 }
 
+interface NotificationPage {
+  items: Notification[];
+  nextCursor: string | null;
+  unreadCount: number;
+}
+
 export function NotificationsPage() {
   const { t, locale } = useI18n();
-  const [state, reload] = useAsync((signal) => api<{ items: Notification[]; unreadCount: number }>('/api/notifications', { signal }), []);
+  const [state, reload, update] = useAsync(async (signal) => {
+    const page = await api<NotificationPage>('/api/notifications', { signal });
+    setUnreadCount(page.unreadCount);
+    return page;
+  }, []);
+  const [loadingMore, setLoadingMore] = useState(false);
+  // New notices arrive live: reload the first page (grouped ones move to the top with their new count).
+  useEffect(
+    () =>
+      subscribe('user:me', {
+        onEvent: (e) => {
+          if (e.event === 'notification.created') reload();
+        },
+        onGap: reload,
+      }),
+    [reload],
+  );
+  const markRead = async (ids: string[] | 'all') => {
+    const res = await api<{ unreadCount: number }>('/api/notifications/read', { method: 'POST', body: ids === 'all' ? { all: true } : { ids } });
+    setUnreadCount(res.unreadCount);
+    update((d) => ({ ...d, unreadCount: res.unreadCount, items: d.items.map((n) => (ids === 'all' || ids.includes(n.id) ? { ...n, read: true } : n)) }));
+  };
+  const more = async (cursor: string) => {
+    setLoadingMore(true);
+    try {
+      const page = await api<NotificationPage>(`/api/notifications?cursor=${encodeURIComponent(cursor)}`);
+      update((d) => ({ ...page, items: [...d.items, ...page.items.filter((n) => !d.items.some((m) => m.id === n.id))] }));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
   return (
     <>
       <PageTitle>{t('notifications.title')}</PageTitle>
@@ -47,7 +118,7 @@ export function NotificationsPage() {
       {state.status === 'ready' && (
         <>
           {state.data.unreadCount > 0 && (
-            <button type="button" className="button secondary small" onClick={async () => { await api('/api/notifications/read', { method: 'POST', body: { all: true } }); reload(); }}>
+            <button type="button" className="button secondary small" onClick={() => void markRead('all')}>
               {t('notifications.markAllRead')}
             </button>
           )}
@@ -57,11 +128,22 @@ export function NotificationsPage() {
             <ul className="card-list notification-list">
               {state.data.items.map((n) => (
                 <li key={n.id} className={`card${n.read ? '' : ' unread'}`}>
-                  {n.threadId ? <Link to={`/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`} onClick={() => void api('/api/notifications/read', { method: 'POST', body: { ids: [n.id] } })}>{n.text}</Link> : n.text}
+                  {n.threadId ? (
+                    <Link to={`/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`} onClick={() => void (n.read ? null : markRead([n.id]))}>
+                      {n.text}
+                    </Link>
+                  ) : (
+                    n.text
+                  )}
                   <p className="meta">{formatRelative(n.updatedAt, locale)}</p>
                 </li>
               ))}
             </ul>
+          )}
+          {state.data.nextCursor && (
+            <button type="button" className="button secondary" disabled={loadingMore} onClick={() => void more(state.data.nextCursor!)}>
+              {t('channel.loadMore')}
+            </button>
           )}
         </>
       )}
