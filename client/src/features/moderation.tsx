@@ -1,10 +1,12 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
+import type { Channel } from '../../../shared/schemas/forum';
 import type { AuditEntry, ReportGroup } from '../../../shared/schemas/moderation';
 import { Empty, ErrorState, Loading, PageTitle, errorMessage } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatDateTime } from '../lib/dates';
+import { subscribe } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 
@@ -36,12 +38,14 @@ function ReasonForm({ label, onSubmit, onCancel }: { label: string; onSubmit(rea
   );
 }
 
-/** Moderator actions on a thread: pin, lock, move. */
+/** Moderator actions on a thread: pin, lock, move (to a channel chosen from the list). */
 export function ThreadModTools({ thread, onChanged }: { thread: { id: string; pinned: boolean; locked: boolean; channelSlug: string }; onChanged(): void }) {
   const { t } = useI18n();
   const { user } = useSession();
   const [moving, setMoving] = useState(false);
+  const [channels, setChannels] = useState<Channel[] | null>(null);
   const [target, setTarget] = useState('');
+  const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (!hasRole(user, 'moderator')) return null;
   const act = async (action: string, body: object = {}) => {
@@ -49,6 +53,19 @@ export function ThreadModTools({ thread, onChanged }: { thread: { id: string; pi
     try {
       await api(`/api/threads/${thread.id}/${action}`, { method: 'POST', body });
       onChanged();
+      return true;
+    } catch (err) {
+      setError(errorMessage(err, t));
+      return false;
+    }
+  };
+  const openMove = async () => {
+    setMoving((v) => !v);
+    if (channels) return;
+    try {
+      const list = (await api<{ items: Channel[] }>('/api/channels')).items.filter((c) => c.slug !== thread.channelSlug);
+      setChannels(list);
+      setTarget(list[0]?.slug ?? '');
     } catch (err) {
       setError(errorMessage(err, t));
     }
@@ -57,11 +74,24 @@ export function ThreadModTools({ thread, onChanged }: { thread: { id: string; pi
     <div className="mod-tools" role="group" aria-label={t('moderation.menu')}>
       <button type="button" className="button secondary small" onClick={() => act(thread.pinned ? 'unpin' : 'pin')}>{thread.pinned ? t('moderation.unpin') : t('moderation.pin')}</button>{' '}
       <button type="button" className="button secondary small" onClick={() => act(thread.locked ? 'unlock' : 'lock')}>{thread.locked ? t('moderation.unlock') : t('moderation.lock')}</button>{' '}
-      <button type="button" className="button secondary small" onClick={() => setMoving((v) => !v)}>{t('moderation.move')}</button>
-      {moving && (
-        <form className="reason-form" onSubmit={(e) => { e.preventDefault(); void act('move', { channelSlug: target }); setMoving(false); }}>
-          <label htmlFor="move-target">{t('moderation.moveTo')}</label>
-          <input id="move-target" type="text" value={target} onChange={(e) => setTarget(e.target.value)} placeholder="wmo" />
+      <button type="button" className="button secondary small" aria-expanded={moving} onClick={openMove}>{t('moderation.move')}</button>
+      {moving && channels && (
+        <form
+          className="reason-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (!target) return;
+            if (await act('move', { channelSlug: target, ...(reason.trim() ? { reason: reason.trim() } : {}) })) setMoving(false);
+          }}
+        >
+          <label htmlFor={`move-target-${thread.id}`}>{t('moderation.moveTo')}</label>
+          <select id={`move-target-${thread.id}`} value={target} onChange={(e) => setTarget(e.target.value)}>
+            {channels.map((c) => (
+              <option key={c.slug} value={c.slug}>{c.name}</option>
+            ))}
+          </select>
+          <label htmlFor={`move-reason-${thread.id}`}>{t('moderation.reasonOptional')}</label>
+          <input id={`move-reason-${thread.id}`} type="text" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
           <button type="submit" className="button small">{t('moderation.confirm')}</button>
         </form>
       )}
@@ -98,16 +128,99 @@ export function PostActions({ post, onChanged }: { post: { id: string; hidden: b
   );
 }
 
+type Queue = { items: ReportGroup[]; nextCursor: string | null };
+type Audit = { items: AuditEntry[]; nextCursor: string | null };
+const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend'];
+
+/** One group of reports on a post: hide it (with the reporters' reason), dismiss, or suspend its author. */
+function ReportGroupCard({ group, onResolved }: { group: ReportGroup; onResolved(): void }) {
+  const { t } = useI18n();
+  const [suspending, setSuspending] = useState(false);
+  const [until, setUntil] = useState(() => new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10));
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const resolve = async (body: object) => {
+    setError(null);
+    try {
+      await api(`/api/mod/reports/${group.reportId}/resolve`, { method: 'POST', body });
+      onResolved();
+    } catch (err) {
+      setError(errorMessage(err, t));
+    }
+  };
+  const g = group;
+  return (
+    <li className="card report-group">
+      <p className="meta">
+        <strong>{t('moderation.reports', { count: g.count })}</strong> · {g.post.author.displayName} · <Link to={`/t/${g.post.threadId}#post-${g.post.id}`}>{g.post.threadTitle}</Link>
+        {g.post.hidden && <> · <span className="badge muted">{t('moderation.alreadyHidden')}</span></>}
+      </p>
+      <blockquote>{g.post.excerpt}</blockquote>
+      <ul>
+        {g.reports.map((r) => (
+          <li key={r.id}>
+            {r.reporter.displayName}: {r.reason}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="button small" onClick={() => resolve({ resolution: 'hide', reason: g.reports[0]?.reason ?? t('moderation.reportedReason') })}>{t('moderation.resolveHide')}</button>{' '}
+      <button type="button" className="button secondary small" onClick={() => resolve({ resolution: 'dismiss' })}>{t('moderation.dismiss')}</button>{' '}
+      <button type="button" className="button secondary small" aria-expanded={suspending} onClick={() => setSuspending((v) => !v)}>{t('moderation.suspendAuthor')}</button>
+      {suspending && (
+        <form
+          className="reason-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!reason.trim()) return setError(t('errors.field.required'));
+            // The end of the chosen day, Amsterdam time is close enough: the server only needs a future moment.
+            void resolve({ resolution: 'suspend', reason: reason.trim(), until: new Date(`${until}T23:59:00`).toISOString() });
+          }}
+        >
+          <label htmlFor={`until-${g.reportId}`}>{t('moderation.until')}</label>
+          <input id={`until-${g.reportId}`} type="date" value={until} min={new Date(Date.now() + 86400_000).toISOString().slice(0, 10)} onChange={(e) => setUntil(e.target.value)} required />
+          <label htmlFor={`suspend-reason-${g.reportId}`}>{t('moderation.reason')}</label>
+          <input id={`suspend-reason-${g.reportId}`} type="text" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+          <button type="submit" className="button small">{t('moderation.confirm')}</button>
+        </form>
+      )}
+      {error && <p className="field-error" role="alert">{error}</p>}
+    </li>
+  );
+}
+
 export function ModerationPage() {
   const { t, locale } = useI18n();
   const { user, loading } = useSession();
-  const [reports, reloadReports] = useAsync((signal) => api<{ items: ReportGroup[] }>('/api/mod/reports?status=open', { signal }), []);
-  const [audit] = useAsync((signal) => api<{ items: AuditEntry[] }>('/api/mod/audit-log?limit=50', { signal }), []);
+  const isMod = hasRole(user, 'moderator');
+  const [filters, setFilters] = useState({ action: '', targetType: '', targetId: '' });
+  const auditQuery = new URLSearchParams({ limit: '50', ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) }).toString();
+  const [reports, reloadReports, updateReports] = useAsync((signal) => (isMod ? api<Queue>('/api/mod/reports?status=open', { signal }) : Promise.resolve<Queue>({ items: [], nextCursor: null })), [isMod]);
+  const [audit, reloadAudit, updateAudit] = useAsync((signal) => (isMod ? api<Audit>(`/api/mod/audit-log?${auditQuery}`, { signal }) : Promise.resolve<Audit>({ items: [], nextCursor: null })), [isMod, auditQuery]);
+
+  // A post hidden elsewhere (by another moderator) changes the queue and the log.
+  useEffect(() => {
+    if (!isMod) return;
+    return subscribe('mod', {
+      onEvent: () => {
+        reloadReports();
+        reloadAudit();
+      },
+    });
+  }, [isMod, reloadReports, reloadAudit]);
+
   if (loading) return <Loading />;
-  if (!hasRole(user, 'moderator')) return <p className="notice">{t('errors.forbidden')}</p>;
-  const resolve = async (id: string, resolution: 'hide' | 'dismiss', reason = '') => {
-    await api(`/api/mod/reports/${id}/resolve`, { method: 'POST', body: { resolution, reason } });
+  if (!isMod) return <p className="notice">{t('errors.forbidden')}</p>;
+  const moreReports = async (cursor: string) => {
+    const more = await api<Queue>(`/api/mod/reports?status=open&cursor=${encodeURIComponent(cursor)}`);
+    updateReports((d) => ({ items: [...d.items, ...more.items.filter((m) => !d.items.some((x) => x.reportId === m.reportId))], nextCursor: more.nextCursor }));
+  };
+  const moreAudit = async (cursor: string) => {
+    const more = await api<Audit>(`/api/mod/audit-log?${auditQuery}&cursor=${encodeURIComponent(cursor)}`);
+    updateAudit((d) => ({ items: [...d.items, ...more.items], nextCursor: more.nextCursor }));
+  };
+  const onResolved = () => {
     reloadReports();
+    reloadAudit();
   };
   return (
     <>
@@ -120,57 +233,73 @@ export function ModerationPage() {
           (reports.data.items.length === 0 ? (
             <Empty>{t('moderation.queueEmpty')}</Empty>
           ) : (
-            <ul className="card-list">
-              {reports.data.items.map((g) => (
-                <li key={g.reportId} className="card report-group">
-                  <p className="meta">
-                    <strong>{t('moderation.reports', { count: g.count })}</strong> · {g.post.author.displayName} · <Link to={`/t/${g.post.threadId}#post-${g.post.id}`}>{g.post.threadTitle}</Link>
-                  </p>
-                  <blockquote>{g.post.excerpt}</blockquote>
-                  <ul>
-                    {g.reports.map((r) => (
-                      <li key={r.id}>
-                        {r.reporter.displayName}: {r.reason}
-                      </li>
-                    ))}
-                  </ul>
-                  <button type="button" className="button small" onClick={() => resolve(g.reportId, 'hide', g.reports[0]?.reason ?? 'Gemeld')}>{t('moderation.resolveHide')}</button>{' '}
-                  <button type="button" className="button secondary small" onClick={() => resolve(g.reportId, 'dismiss')}>{t('moderation.dismiss')}</button>
-                </li>
-              ))}
-            </ul>
+            <>
+              <ul className="card-list">
+                {reports.data.items.map((g) => (
+                  <ReportGroupCard key={g.reportId} group={g} onResolved={onResolved} />
+                ))}
+              </ul>
+              {reports.data.nextCursor && (
+                <button type="button" className="button secondary" onClick={() => moreReports(reports.data.nextCursor!)}>{t('channel.loadMore')}</button>
+              )}
+            </>
           ))}
       </section>
       <section aria-labelledby="audit-title">
         <h2 id="audit-title">{t('moderation.auditLog')}</h2>
+        <form className="reason-form audit-filters" onSubmit={(e) => e.preventDefault()} aria-label={t('moderation.auditFilter')}>
+          <label htmlFor="audit-action">{t('moderation.auditAction')}</label>
+          <select id="audit-action" value={filters.action} onChange={(e) => setFilters((f) => ({ ...f, action: e.target.value }))}>
+            <option value="">{t('moderation.all')}</option>
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a}>{t(`moderation.actions.${a}`)}</option>
+            ))}
+          </select>
+          <label htmlFor="audit-target-type">{t('moderation.auditTargetType')}</label>
+          <select id="audit-target-type" value={filters.targetType} onChange={(e) => setFilters((f) => ({ ...f, targetType: e.target.value }))}>
+            <option value="">{t('moderation.all')}</option>
+            {(['thread', 'post', 'user'] as const).map((tt) => (
+              <option key={tt} value={tt}>{t(`moderation.targets.${tt}`)}</option>
+            ))}
+          </select>
+          <label htmlFor="audit-target-id">{t('moderation.auditTargetId')}</label>
+          <input id="audit-target-id" type="text" inputMode="numeric" pattern="[0-9]*" value={filters.targetId} onChange={(e) => setFilters((f) => ({ ...f, targetId: e.target.value.replace(/\D/g, '') }))} />
+        </form>
+        {audit.status === 'loading' && <Loading />}
+        {audit.status === 'error' && <ErrorState error={audit.error} onRetry={reloadAudit} />}
         {audit.status === 'ready' &&
           (audit.data.items.length === 0 ? (
             <Empty>{t('moderation.auditEmpty')}</Empty>
           ) : (
-            <table className="audit">
-              <thead>
-                <tr>
-                  <th scope="col">Tijd</th>
-                  <th scope="col">Wie</th>
-                  <th scope="col">Actie</th>
-                  <th scope="col">Doel</th>
-                  <th scope="col">{t('moderation.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {audit.data.items.map((a) => (
-                  <tr key={a.id}>
-                    <td>{formatDateTime(a.createdAt, locale)}</td>
-                    <td>{a.actor.displayName}</td>
-                    <td>{a.action}</td>
-                    <td>
-                      {a.targetType} {a.targetId}
-                    </td>
-                    <td>{a.reason}</td>
+            <>
+              <table className="audit">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('moderation.auditTime')}</th>
+                    <th scope="col">{t('moderation.auditActor')}</th>
+                    <th scope="col">{t('moderation.auditAction')}</th>
+                    <th scope="col">{t('moderation.auditTarget')}</th>
+                    <th scope="col">{t('moderation.reason')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {audit.data.items.map((a) => (
+                    <tr key={a.id}>
+                      <td>{formatDateTime(a.createdAt, locale)}</td>
+                      <td>{a.actor.displayName}</td>
+                      <td>{t(`moderation.actions.${a.action}`) === `moderation.actions.${a.action}` ? a.action : t(`moderation.actions.${a.action}`)}</td>
+                      <td>
+                        {t(`moderation.targets.${a.targetType}`)} {a.targetId}
+                      </td>
+                      <td>{a.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {audit.data.nextCursor && (
+                <button type="button" className="button secondary" onClick={() => moreAudit(audit.data.nextCursor!)}>{t('channel.loadMore')}</button>
+              )}
+            </>
           ))}
       </section>
     </>

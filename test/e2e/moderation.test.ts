@@ -1,0 +1,92 @@
+// Moderation in Chromium: the inline tools on a thread, the reason dialog, live hiding for a
+// member, the Moderatie page's audit log, and that the page is for moderators only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/seed/demo';
+import { type E2E, expectAccessible, login, startE2E } from './support/harness';
+
+let e: E2E;
+beforeAll(async () => {
+  e = await startE2E();
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+async function person(email: string) {
+  const ctx = await e.context();
+  const page = await ctx.newPage();
+  await login(page, email, DEMO_PASSWORD);
+  return page;
+}
+
+describe('moderation tools', () => {
+  it('a moderator hides a reply with a reason from the thread; a member sees it go live; the audit log shows it', async () => {
+    const joost = await person('joost@plein.example');
+    await joost.goto('/c/wmo');
+    await joost.locator('.thread-card h2 a').first().click();
+    await joost.getByRole('heading', { level: 1 }).waitFor();
+    const url = joost.url();
+    await joost.locator('#reply-editor').click();
+    await joost.keyboard.type('Koop nu goedkope zorgverzekeringen via mijn website.');
+    await joost.getByRole('button', { name: 'Plaats reactie' }).click();
+    await joost.locator('.post', { hasText: 'goedkope zorgverzekeringen' }).waitFor();
+
+    const sander = await person('sander@plein.example');
+    await sander.goto(url);
+    const postId = await sander.locator('.post', { hasText: 'goedkope zorgverzekeringen' }).getAttribute('id');
+    const seen = sander.locator(`#${postId}`);
+    await seen.waitFor();
+    // Members get no moderator menu.
+    expect(await seen.getByRole('button', { name: 'Verbergen' }).count()).toBe(0);
+    expect(await sander.getByRole('group', { name: 'Moderatie' }).count()).toBe(0);
+
+    const mod = await person('youssef@plein.example');
+    await mod.goto(url);
+    const target = mod.locator(`#${postId}`);
+    await target.getByRole('button', { name: 'Verbergen' }).click();
+    // The reason is required: an empty dialog is refused in the browser.
+    await target.getByRole('button', { name: 'Bevestigen' }).click();
+    await target.getByText('Dit veld is verplicht.').waitFor();
+    await target.getByLabel('Reden').fill('Reclame');
+    await target.getByRole('button', { name: 'Bevestigen' }).click();
+    // The moderator still sees the content, with the notice.
+    await target.getByText('Verborgen door een moderator').waitFor();
+    await target.getByText('goedkope zorgverzekeringen').waitFor();
+
+    // Sander's open page: hidden without a reload, content gone.
+    await seen.getByText('Verborgen door een moderator').waitFor();
+    expect(await seen.innerText()).not.toContain('zorgverzekeringen');
+
+    // The Moderatie page: the log has the hide with its reason, filterable by action.
+    await mod.goto('/moderatie');
+    await mod.getByRole('heading', { name: 'Logboek' }).waitFor();
+    await mod.getByLabel('Actie', { exact: true }).selectOption('hide');
+    const row = mod.locator('table.audit tbody tr', { hasText: 'Reclame' }).first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Verborgen');
+    await expectAccessible(mod, 'moderation page');
+
+    // Members are not let in.
+    await sander.goto('/moderatie');
+    await sander.getByText('Je hebt geen toestemming om dit te doen.').waitFor();
+    expect(await sander.getByRole('link', { name: 'Moderatie' }).count()).toBe(0);
+  });
+
+  it('a moderator pins and moves a thread with the inline tools', async () => {
+    const mod = await person('youssef@plein.example');
+    await mod.goto('/c/participatie');
+    await mod.locator('.thread-card h2 a').first().click();
+    const title = await mod.getByRole('heading', { level: 1 }).innerText();
+    const tools = mod.getByRole('group', { name: 'Moderatie' });
+    await tools.getByRole('button', { name: 'Vastzetten' }).click();
+    await tools.getByRole('button', { name: 'Losmaken' }).waitFor();
+    await tools.getByRole('button', { name: 'Verplaatsen' }).click();
+    await tools.getByLabel('Naar kanaal').selectOption('jeugd');
+    await tools.getByLabel('Reden (niet verplicht)').fill('Gaat over jongeren');
+    await tools.getByRole('button', { name: 'Bevestigen' }).click();
+    await mod.locator('.breadcrumbs a', { hasText: 'jeugd' }).waitFor();
+    await mod.goto('/c/jeugd');
+    // Pinned threads come first in their (new) channel.
+    await expect.poll(() => mod.locator('.thread-card h2 a').first().innerText()).toBe(title);
+  });
+});
