@@ -89,4 +89,26 @@ describe('moderation tools', () => {
     // Pinned threads come first in their (new) channel.
     await expect.poll(() => mod.locator('.thread-card h2 a').first().innerText()).toBe(title);
   });
+
+  it('a moderator hides the opening question; a member reading it sees the notice live instead of the text', async () => {
+    const member = await person('ilse@plein.example');
+    await member.goto('/c/armoede-en-schulden');
+    await member.locator('.thread-card h2 a').first().click();
+    await member.getByRole('heading', { level: 1 }).waitFor();
+    const body = await member.locator('.toelichting .post-body').innerText();
+    expect(body.length).toBeGreaterThan(10);
+
+    const mod = await person('youssef@plein.example');
+    await mod.goto(member.url());
+    const opening = mod.locator('.toelichting');
+    await opening.getByRole('button', { name: 'Verbergen' }).click();
+    await opening.getByLabel('Reden').fill('Dubbele vraag');
+    await opening.getByRole('button', { name: 'Bevestigen' }).click();
+    await opening.getByText('Verborgen door een moderator').waitFor();
+
+    const seen = member.locator('.toelichting');
+    await seen.getByText('Verborgen door een moderator').waitFor();
+    expect(await seen.innerText()).not.toContain(body.slice(0, 20));
+    expect(await seen.innerText()).not.toContain('Dubbele vraag');
+  });
 });

@@ -128,6 +128,24 @@ export function PostActions({ post, onChanged }: { post: { id: string; hidden: b
   );
 }
 
+/** The opening post's moderation: the notice when it is hidden, hide/unhide for moderators, "Meld dit bericht" for members. */
+export function OpeningPostModeration({ thread, onChanged }: { thread: { postId: string; hidden?: boolean; hiddenReason?: string; author: { id: string } }; onChanged(): void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {thread.hidden && (
+        <p className="notice hidden-notice">
+          {t('thread.hidden')}
+          {thread.hiddenReason ? ` — ${t('thread.hiddenReason', { reason: thread.hiddenReason })}` : ''}
+        </p>
+      )}
+      <div className="post-actions">
+        <PostActions post={{ id: thread.postId, hidden: !!thread.hidden, author: thread.author }} onChanged={onChanged} />
+      </div>
+    </>
+  );
+}
+
 type Queue = { items: ReportGroup[]; nextCursor: string | null };
 type Audit = { items: AuditEntry[]; nextCursor: string | null };
 const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend'];

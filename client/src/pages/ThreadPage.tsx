@@ -10,7 +10,7 @@ import { subscribe } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { AttachmentList, AttachmentPicker } from '../features/attachments';
-import { PostActions, ThreadModTools } from '../features/moderation';
+import { OpeningPostModeration, PostActions, ThreadModTools } from '../features/moderation';
 import { FollowButton } from '../features/notifications';
 import { VideoSessionCard } from '../features/VideoSessionCard';
 
@@ -120,7 +120,10 @@ export function ThreadPage() {
           const changed = e.data.post ?? { id: e.data.postId, hidden: true, body: '' };
           update((d) => {
             if (changed.deleted) return { ...d, replies: d.replies.filter((p) => p.id !== changed.id) };
-            if (d.thread.postId === changed.id) return { ...d, thread: { ...d.thread, body: changed.body ?? d.thread.body } };
+            if (d.thread.postId === changed.id) {
+              const moderation = changed.hidden !== undefined ? { hidden: changed.hidden, hiddenReason: changed.hiddenReason, attachments: changed.attachments ?? d.thread.attachments } : {};
+              return { ...d, thread: { ...d.thread, body: changed.body ?? d.thread.body, ...moderation } };
+            }
             return {
               ...d,
               replies: d.replies.map((p) => {
@@ -184,6 +187,7 @@ export function ThreadPage() {
           </h2>
           <div className="post-body" dangerouslySetInnerHTML={{ __html: thread.body }} />
           <AttachmentList attachments={thread.attachments} />
+          <OpeningPostModeration thread={thread} onChanged={reload} />
         </section>
         {thread.tags.length > 0 && (
           <ul className="tags" aria-label="Trefwoorden">
