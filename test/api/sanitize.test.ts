@@ -26,7 +26,7 @@ describe('Word and Outlook paste', () => {
   it('turns a Word handout into clean paragraphs, bold, italics, lists and links', () => {
     const { html, text } = sanitizeBody(fixture('word-handreiking.html'));
     assertInert(html);
-    expect(html).toContain('<strong>Handreiking\nintegrale toegang</strong>');
+    expect(html).toContain('<p><strong>Handreiking integrale toegang</strong></p>');
     expect(html).toContain('<em>één plan per gezin</em>');
     expect(html).toContain(`<a href="https://www.voorbeeldgemeente.nl/handreiking" rel="${LINK_REL}">de website</a>`);
     expect(html).toMatch(/<ul><li>Eén regisseur per gezin<\/li><li>Schuldhulp schuift aan bij de intake<\/li><li>Gegevens delen met toestemming \(AVG\)<\/li><\/ul>/);
@@ -46,6 +46,68 @@ describe('Word and Outlook paste', () => {
     expect(html).toContain('Met vriendelijke groet,<br />Fatima');
     expect(html).not.toContain('tracker.example');
     expect(html).not.toMatch(/<p>\s*<\/p>/);
+    // Outlook wraps everything in <div class=WordSection1>: no paragraph may end up inside another.
+    expect(html).not.toMatch(/<p>(?:(?!<\/p>).)*<p>/s);
+    expect(html.startsWith('<p>Beste collega’s,</p>')).toBe(true);
+  });
+
+  it('turns a Word question with heading, nested Symbol/Courier bullets, a lettered list, a table and links into clean HTML', () => {
+    const { html, text } = sanitizeBody(fixture('word-vraag-toelichting.html'));
+    assertInert(html);
+    expect(html).toMatch(/^<h2>Vraag: hoe houden jullie de keukentafel persoonlijk\?<\/h2><p><strong>Toelichting<\/strong><\/p>/);
+    expect(html).toContain('<p>Sinds de invoering van de Wmo 2015 voeren consulenten het gesprek steeds vaker <em>op afstand</em>. Wij horen graag hoe jullie ervoor zorgen dat <strong>de inwoner</strong> centraal blijft.</p>');
+    expect(html).toContain('<ul><li>Wie voert het gesprek: een consulent of het wijkteam?</li><li>En wie schrijft het verslag?</li><li>Hoe betrekken jullie mantelzorgers?</li></ul>');
+    expect(html).toContain('<ol><li>Voorbereiden met de inwoner</li><li>Het gesprek thuis</li><li>Terugkoppeling binnen vijf werkdagen</li></ol>');
+    expect(html).toContain('<p><strong>Gemeente</strong> <strong>Doorlooptijd</strong></p><p>Lindewaard 6 weken</p>');
+    expect(html).toContain(`<a href="https://www.lindewaard.example/wmo/keukentafel" rel="${LINK_REL}">onze werkwijze</a>`);
+    expect(html).toContain(`<a href="mailto:wmo@lindewaard.example" rel="${LINK_REL}">wmo@lindewaard.example</a>.</p>`);
+    expect(html).not.toMatch(/target=|mso-|Mso|SpellE|GramE|o:p|LatentStyles|Standaardtabel|@list|font-family|[·§]/);
+    // Word breaks its source lines anywhere: no line breaks remain inside text.
+    expect(html).not.toContain('\n');
+    expect(text).toContain('Hoe betrekken jullie mantelzorgers?\nOnze werkwijze staat in drie stappen:');
+    expect(text.endsWith('Laat weten als je het interessant vindt als wij hierover een aanvullende videosessie organiseren.')).toBe(true);
+  });
+
+  it('keeps a forwarded Outlook mail: bullets, signature, header block; drops the logo, the javascript: link and handlers', () => {
+    const { html, text } = sanitizeBody(fixture('outlook-doorgestuurd.html'));
+    assertInert(html);
+    expect(html).toContain('<p>Hieronder de afspraken uit ons overleg met de <strong>woningcorporatie</strong> en het <em>waterbedrijf</em>:</p><ul><li>Signalen na twee maanden achterstand</li><li>Huisbezoek binnen tien werkdagen</li></ul>');
+    expect(html).toContain(`<p><strong>Fatima Bakkali</strong><br />Schuldhulpverlener | Stichting Geldzorg Oost<br /><a href="https://www.geldzorg-oost.example/" rel="${LINK_REL}">www.geldzorg-oost.example</a></p>`);
+    expect(html).toContain('<strong>Onderwerp:</strong> RE: vroegsignalering</p>');
+    // The refused link becomes text, and the next link still closes right where it did.
+    expect(html).toContain(`<p>Dank voor het overleg. Klik hier voor de <a href="https://www.rivierstad.example/vroegsignalering" rel="${LINK_REL}">notulen</a>.</p>`);
+    expect(html).not.toMatch(/cid:|image001|Logo Geldzorg|VML|behavior|WordSection|E-mailStijl/);
+    expect(text).toContain('Van: Sander de Wit <s.dewit@rivierstad.example>');
+  });
+});
+
+describe('structure', () => {
+  it('maps tags per the allowlist and never nests paragraphs', () => {
+    const cases: [string, string][] = [
+      ['<b>vet</b> en <i>schuin</i>', '<p><strong>vet</strong> en <em>schuin</em></p>'],
+      ['<h1>Kop</h1><h5>Vijf</h5><h6>Zes</h6>', '<h2>Kop</h2><h4>Vijf</h4><h4>Zes</h4>'],
+      ['<div>een</div><div>twee</div>', '<p>een</p><p>twee</p>'],
+      ['<div><p>a</p><div>b</div></div>', '<p>a</p><p>b</p>'],
+      ['tekst <b>vet</b><p>alinea</p>staart', '<p>tekst <strong>vet</strong></p><p>alinea</p><p>staart</p>'],
+      ['<strong><p>x</p></strong>', '<p>x</p>'],
+      ['<li>zonder lijst</li><li>twee</li>', '<ul><li>zonder lijst</li><li>twee</li></ul>'],
+      ['<blockquote>los <p>p</p></blockquote>', '<blockquote><p>los</p><p>p</p></blockquote>'],
+      ['<pre><code>if (a &lt; b)\n  c();</code></pre>', '<pre><code>if (a &lt; b)\n  c();</code></pre>'],
+      ['<table><tr><td>cel</td><td>twee</td></tr></table>', '<p>cel twee</p>'],
+      ['Eerste regel\nTweede regel\n\nNieuwe alinea', '<p>Eerste regel<br />Tweede regel</p><p>Nieuwe alinea</p>'],
+      ['<a href="https://x.example" target="_blank" class="knop" style="color:red">x</a>', `<p><a href="https://x.example" rel="${LINK_REL}">x</a></p>`],
+      ['<a href="javascript:alert(1)">een</a> <a href="https://x.example">twee</a>.', `<p>een <a href="https://x.example" rel="${LINK_REL}">twee</a>.</p>`],
+      ['<a href="https://x.example"></a><p>tekst</p>', '<p>tekst</p>'],
+      ['<p><o:p>&nbsp;</o:p></p><p><br></p>', ''],
+    ];
+    for (const [input, expected] of cases) expect(sanitizeBody(input).html, input).toBe(expected);
+  });
+
+  it('is stable: cleaning clean HTML changes nothing', () => {
+    for (const name of ['word-handreiking.html', 'word-vraag-toelichting.html', 'outlook-reply.html', 'outlook-doorgestuurd.html']) {
+      const once = sanitizeBody(fixture(name)).html;
+      expect(sanitizeBody(once).html, name).toBe(once);
+    }
   });
 });
 
@@ -90,9 +152,11 @@ describe('XSS payloads', () => {
   });
 
   it('only keeps http, https and mailto links, with rel nofollow ugc noopener noreferrer', () => {
-    expect(sanitizeBody('<a href="https://a.example">a</a>').html).toBe(`<a href="https://a.example" rel="${LINK_REL}">a</a>`);
-    expect(sanitizeBody('<a href="ftp://a.example">a</a>').html).toBe('a');
-    expect(sanitizeBody('<a href="/relatief">a</a>').html).toBe('a');
+    expect(sanitizeBody('<a href="https://a.example">a</a>').html).toBe(`<p><a href="https://a.example" rel="${LINK_REL}">a</a></p>`);
+    expect(sanitizeBody('<a href="mailto:info@a.example">a</a>').html).toBe(`<p><a href="mailto:info@a.example" rel="${LINK_REL}">a</a></p>`);
+    for (const href of ['ftp://a.example', '/relatief', '//evil.example', 'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,x', 'vbscript:x', 'java\nscript:x', '&#x6A;avascript:x']) {
+      expect(sanitizeBody(`<a href="${href}">a</a>`).html, href).toBe('<p>a</p>');
+    }
   });
 });
 
