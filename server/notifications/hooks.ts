@@ -3,7 +3,7 @@
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { mentionedUserIds } from './mentions';
-import { notify } from './notify';
+import { type NewNotification, notifyMany } from './notify';
 
 type Trx = Transaction<Database>;
 
@@ -33,10 +33,11 @@ export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId
   const data = { threadTitle: t.title, channelSlug: t.channelSlug, actorName: author?.display_name ?? null };
   // One notice per person: being mentioned says more than "new thread".
   const told = new Set<string>([t.authorId]);
+  const out: NewNotification[] = [];
   for (const userId of await mentionedUserIds(trx, t.bodyText)) {
     if (told.has(userId)) continue;
     told.add(userId);
-    await notify(trx, { userId, kind: 'mention', threadId: t.threadId, postId, actorId: t.authorId, data });
+    out.push({ userId, kind: 'mention', threadId: t.threadId, postId, actorId: t.authorId, data });
   }
   const watchers = await trx
     .selectFrom('subscription')
@@ -47,8 +48,9 @@ export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId
     .execute();
   for (const w of watchers) {
     if (told.has(w.user_id)) continue;
-    await notify(trx, { userId: w.user_id, kind: 'new_thread', threadId: t.threadId, postId, actorId: t.authorId, data });
+    out.push({ userId: w.user_id, kind: 'new_thread', threadId: t.threadId, postId, actorId: t.authorId, data });
   }
+  await notifyMany(trx, out);
 }
 
 export async function onReplyCreated(
@@ -56,17 +58,18 @@ export async function onReplyCreated(
   r: { threadId: string; channelId: string; threadTitle: string; postId: string; authorId: string; authorName: string; quotePostId: string | null; bodyText: string },
 ): Promise<void> {
   const told = new Set<string>([r.authorId]);
+  const out: NewNotification[] = [];
   if (r.quotePostId) {
     const quoted = await trx.selectFrom('post').select('author_id').where('id', '=', r.quotePostId).executeTakeFirst();
     if (quoted && !told.has(quoted.author_id)) {
       told.add(quoted.author_id);
-      await notify(trx, { userId: quoted.author_id, kind: 'quote', threadId: r.threadId, postId: r.postId, actorId: r.authorId, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
+      out.push({ userId: quoted.author_id, kind: 'quote', threadId: r.threadId, postId: r.postId, actorId: r.authorId, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
     }
   }
   for (const userId of await mentionedUserIds(trx, r.bodyText)) {
     if (told.has(userId)) continue;
     told.add(userId);
-    await notify(trx, { userId, kind: 'mention', threadId: r.threadId, postId: r.postId, actorId: r.authorId, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
+    out.push({ userId, kind: 'mention', threadId: r.threadId, postId: r.postId, actorId: r.authorId, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
   }
   // Thread watchers, and channel watchers who did not set this thread to normal or muted.
   const watchers = await sql<{ user_id: string }>`
@@ -78,7 +81,8 @@ export async function onReplyCreated(
   `.execute(trx);
   for (const w of watchers.rows) {
     if (told.has(w.user_id)) continue;
-    await notify(trx, { userId: w.user_id, kind: 'reply', threadId: r.threadId, postId: r.postId, actorId: r.authorId, groupKey: `replies:${r.threadId}`, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
+    out.push({ userId: w.user_id, kind: 'reply', threadId: r.threadId, postId: r.postId, actorId: r.authorId, groupKey: `replies:${r.threadId}`, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
   }
   await autoWatch(trx, r.authorId, r.threadId);
+  await notifyMany(trx, out);
 }

@@ -2,7 +2,7 @@
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { appendEvent } from '../realtime/outbox';
-import { unreadCount } from './visibility';
+import { visibleNotification } from './visibility';
 
 export interface NewNotification {
   userId: string;
@@ -21,32 +21,74 @@ export interface NewNotification {
  * (email_status = 'pending') — see mail.ts.
  */
 export async function notify(trx: Transaction<Database>, n: NewNotification): Promise<void> {
-  if (n.actorId && n.actorId === n.userId) return;
-  const data = JSON.stringify(n.data ?? {});
-  let row: { id: string; count: number; created_at: Date } | undefined;
-  if (n.groupKey) {
-    row = await trx
-      .updateTable('notification')
-      .set({ count: sql`count + 1`, updated_at: new Date(), data, post_id: n.postId ?? null, actor_id: n.actorId ?? null, email_status: 'pending' })
-      .where('user_id', '=', n.userId)
-      .where('group_key', '=', n.groupKey)
-      .where('read_at', 'is', null)
-      .returning(['id', 'count', 'created_at'])
-      .executeTakeFirst();
-  }
-  row ??= await trx
-    .insertInto('notification')
-    .values({ user_id: n.userId, kind: n.kind, thread_id: n.threadId ?? null, post_id: n.postId ?? null, actor_id: n.actorId ?? null, data, group_key: n.groupKey ?? null })
-    .returning(['id', 'count', 'created_at'])
-    .executeTakeFirstOrThrow();
-  const unread = await unreadCount(trx, n.userId);
-  await appendEvent(trx, {
-    topic: `user:${n.userId}`,
-    type: 'notification.created',
-    payload: {
-      notification: { id: row.id, kind: n.kind, threadId: n.threadId ?? null, postId: n.postId ?? null, count: row.count, data: n.data ?? {}, createdAt: row.created_at.toISOString(), read: false },
-      unreadCount: unread,
-    },
-    audience: `user:${n.userId}`,
+  await notifyMany(trx, [n]);
+}
+
+/**
+ * The same for many recipients in three statements plus one live event each (fan-out to the watchers
+ * of a thread or channel). Grouping is an upsert on the open-group unique index, so two replies posted
+ * at the same moment merge instead of one of them failing on the index. The events are appended last:
+ * appending locks the event counter until commit, and nothing slow should follow it.
+ */
+export async function notifyMany(trx: Transaction<Database>, list: NewNotification[]): Promise<void> {
+  const seen = new Set<string>();
+  const items = list.filter((n) => {
+    if (n.actorId && n.actorId === n.userId) return false;
+    if (!n.groupKey) return true;
+    const key = `${n.userId}\u0000${n.groupKey}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
+  if (!items.length) return;
+  const rows = await trx
+    .insertInto('notification')
+    .values(
+      items.map((n) => ({
+        user_id: n.userId,
+        kind: n.kind,
+        thread_id: n.threadId ?? null,
+        post_id: n.postId ?? null,
+        actor_id: n.actorId ?? null,
+        data: JSON.stringify(n.data ?? {}),
+        group_key: n.groupKey ?? null,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'group_key'])
+        .where(sql<boolean>`read_at is null and group_key is not null`)
+        .doUpdateSet({
+          count: sql`notification.count + 1`,
+          updated_at: sql`clock_timestamp()`,
+          data: sql`excluded.data`,
+          post_id: sql`excluded.post_id`,
+          actor_id: sql`excluded.actor_id`,
+          email_status: 'pending',
+        }),
+    )
+    .returning(['id', 'user_id', 'kind', 'thread_id', 'post_id', 'data', 'count', 'created_at'])
+    .execute();
+  const userIds = [...new Set(items.map((n) => n.userId))];
+  const counts = await trx
+    .selectFrom('notification as n')
+    .leftJoin('post as p', 'p.id', 'n.post_id')
+    .select(['n.user_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('n.user_id', 'in', userIds)
+    .where('n.read_at', 'is', null)
+    .where(visibleNotification)
+    .groupBy('n.user_id')
+    .execute();
+  const unread = new Map(counts.map((c) => [c.user_id, Number(c.n)]));
+  for (const row of rows) {
+    await appendEvent(trx, {
+      topic: `user:${row.user_id}`,
+      type: 'notification.created',
+      payload: {
+        notification: { id: row.id, kind: row.kind, threadId: row.thread_id, postId: row.post_id, count: row.count, data: row.data, createdAt: row.created_at.toISOString(), read: false },
+        unreadCount: unread.get(row.user_id) ?? 0,
+      },
+      audience: `user:${row.user_id}`,
+    });
+  }
 }

@@ -1,4 +1,5 @@
 import { SMTPServer } from 'smtp-server';
+import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
@@ -127,6 +128,29 @@ describe('subscriptions and notifications', () => {
     expect(put.body).toEqual({ subscription: { targetType: 'channel', targetId: 'landelijk', level: 'watching' } });
     expect((await bas.agent.get('/api/subscriptions').query({ targetType: 'channel', targetId: 'landelijk' })).body.level).toBe('watching');
     await bas.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'landelijk', level: 'normal' }).expect(200);
+  });
+
+  it('replies posted at the same moment merge into one group; nobody gets an error', async () => {
+    const thread = await startThread(expert, 'landelijk', { title: 'Tegelijk' });
+    await expert.agent.post('/api/notifications/read').send({ all: true }).expect(200);
+    const posters = [anne, bas, mod, await signUp(t), await signUp(t), await signUp(t)];
+    const results = await Promise.all(posters.map((p, i) => p.agent.post(`/api/threads/${thread.id}/replies`).send({ body: `<p>Gelijktijdig ${i}</p>` })));
+    expect(results.map((r) => r.status)).toEqual(posters.map(() => 201));
+    const group = (await notificationsOf(expert)).items.filter((n: { threadId: string }) => n.threadId === thread.id);
+    expect(group).toHaveLength(1);
+    expect(group[0]).toMatchObject({ kind: 'reply', count: 6, text: '6 nieuwe reacties op "Tegelijk"' });
+  });
+
+  it('fans a new thread out to every channel watcher, each with their own live unread count', async () => {
+    await createChannel(t, 'jeugd', 'open');
+    const watchers = await Promise.all(Array.from({ length: 25 }, () => signUp(t)));
+    await Promise.all(watchers.map((w) => w.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'jeugd', level: 'watching' }).expect(200)));
+    const thread = await startThread(anne, 'jeugd', { title: 'Voor alle volgers' });
+    const events = await t.db.selectFrom('event').select(['topic', 'payload', 'audience']).where('type', '=', 'notification.created').where(sql<boolean>`payload->'notification'->>'threadId' = ${thread.id}`).execute();
+    expect(new Set(events.map((e) => e.topic))).toEqual(new Set(watchers.map((w) => `user:${w.id}`)));
+    for (const e of events) expect(e.audience).toBe(e.topic);
+    expect(events.every((e) => (e.payload as { unreadCount: number }).unreadCount === 1)).toBe(true);
+    for (const w of watchers.slice(0, 3)) expect((await notificationsOf(w)).items[0]).toMatchObject({ kind: 'new_thread', threadId: thread.id });
   });
 
   it('rejects bad subscriptions (unknown target 404, bad level 400)', async () => {
