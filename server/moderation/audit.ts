@@ -1,10 +1,12 @@
 import type { Transaction } from 'kysely';
+import { isModerator } from '../accounts/guards';
+import type { SessionUser } from '../accounts/session';
 import type { Database } from '../db/schema';
 
 export interface AuditRecord {
   actorId: string;
   action: string;
-  targetType: 'thread' | 'post' | 'user' | 'report';
+  targetType: 'thread' | 'post' | 'user' | 'report' | 'channel' | 'video_session';
   targetId: string;
   reason?: string;
   data?: Record<string, unknown>;
@@ -16,4 +18,20 @@ export async function recordAction(trx: Transaction<Database>, a: AuditRecord): 
     .insertInto('moderation_action')
     .values({ actor_id: a.actorId, action: a.action, target_type: a.targetType, target_id: a.targetId, reason: a.reason ?? '', data: JSON.stringify(a.data ?? {}) })
     .execute();
+}
+
+/**
+ * For other domains: logs what a moderator or admin does to someone else's content (editing or
+ * deleting another member's post, cancelling another organiser's session, ...), in the caller's
+ * transaction. Members acting on their own things are not moderating: nothing is written then.
+ */
+export async function recordIfModerating(
+  trx: Transaction<Database>,
+  actor: Pick<SessionUser, 'id' | 'role'>,
+  ownerId: string | null,
+  record: Omit<AuditRecord, 'actorId'>,
+): Promise<boolean> {
+  if (ownerId === actor.id || !isModerator(actor)) return false;
+  await recordAction(trx, { ...record, actorId: actor.id });
+  return true;
 }

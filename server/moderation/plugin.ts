@@ -371,11 +371,13 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Lift a suspension (moderator)', params: IdParams, body: Type.Optional(ThreadActionBody), response: { 200: UserResult, ...errors } } },
     async (request) => {
       const mod = requireRole(request, 'moderator');
-      const target = await db.selectFrom('user').select(['id']).where('id', '=', request.params.id).executeTakeFirst();
-      if (!target) throw notFound('user');
-      await db.transaction().execute(async (trx) => {
+      const target = await db.transaction().execute(async (trx) => {
+        const target = await trx.selectFrom('user').select(['id', 'suspended_until']).where('id', '=', request.params.id).forUpdate().executeTakeFirst();
+        if (!target) throw notFound('user');
+        if (target.suspended_until === null || target.suspended_until.getTime() <= Date.now()) throw conflict('not_suspended', 'This member is not suspended.');
         await trx.updateTable('user').set({ suspended_until: null, suspension_reason: null, updated_at: new Date() }).where('id', '=', target.id).execute();
-        await recordAction(trx, { actorId: mod.id, action: 'unsuspend', targetType: 'user', targetId: target.id, reason: request.body?.reason });
+        await recordAction(trx, { actorId: mod.id, action: 'unsuspend', targetType: 'user', targetId: target.id, reason: request.body?.reason?.trim() });
+        return target;
       });
       return { user: { id: target.id, suspendedUntil: null, suspensionReason: null } };
     },

@@ -3,6 +3,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
+import { recordIfModerating } from '../../server/moderation/audit';
 import { createChannel, replyTo, startThread } from '../support/forum';
 import { connect } from '../support/ws';
 
@@ -351,5 +352,28 @@ describe('suspension', () => {
     const res = await m2.agent.post(`/api/threads/${thread.id}/pin`).send({});
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('suspended');
+  });
+});
+
+describe('unsuspend and the audit helper for other domains', () => {
+  it('lifting a suspension that is not there is 409 and logs nothing', async () => {
+    const u = await signUp(t);
+    const res = await mod.agent.post(`/api/mod/users/${u.id}/unsuspend`).send({});
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('not_suspended');
+    await mod.agent.post(`/api/mod/users/${u.id}/suspend`).send({ until: until(1), reason: 'Even' }).expect(200);
+    await mod.agent.post(`/api/mod/users/${u.id}/unsuspend`).send({ reason: 'Afgesproken' }).expect(200);
+    expect((await auditOf('user', u.id)).map((a) => [a.action, a.reason])).toEqual([['suspend', 'Even'], ['unsuspend', 'Afgesproken']]);
+    expect((await u.agent.get('/api/me')).body.user.suspension).toBeNull();
+  });
+
+  it('recordIfModerating logs a moderator acting on someone else\'s content only', async () => {
+    const results = await t.db.transaction().execute(async (trx) => [
+      await recordIfModerating(trx, { id: mod.id, role: 'moderator' }, member.id, { action: 'delete_post', targetType: 'post', targetId: '424242' }),
+      await recordIfModerating(trx, { id: mod.id, role: 'moderator' }, mod.id, { action: 'delete_post', targetType: 'post', targetId: '424242' }),
+      await recordIfModerating(trx, { id: member.id, role: 'member' }, other.id, { action: 'delete_post', targetType: 'post', targetId: '424242' }),
+    ]);
+    expect(results).toEqual([true, false, false]);
+    expect((await auditOf('post', '424242')).map((a) => a.actor_id)).toEqual([mod.id]);
   });
 });
