@@ -95,13 +95,19 @@ function describe(kind: string, count: number, data: Record<string, unknown>): s
   }
 }
 
-function compose(config: Config, secret: string, userId: string, lines: { text: string; threadId: string | null }[], subject: string) {
+function compose(config: Config, secret: string, userId: string, name: string, lines: { text: string; threadId: string | null }[], subject: string) {
   const unsubscribe = `${config.publicUrl}/api/unsubscribe?token=${unsubscribeToken(secret, userId)}`;
-  const link = (threadId: string | null) => (threadId ? `${config.publicUrl}/t/${threadId}` : config.publicUrl);
-  const text = `Hallo,\n\n${lines.map((l) => `- ${l.text}\n  ${link(l.threadId)}`).join('\n')}\n\nJe ontvangt deze e-mail omdat je meldingen van Plein volgt.\nAfmelden voor alle e-mail: ${unsubscribe}\n`;
-  const html = `<!doctype html><html lang="nl"><body style="font-family:sans-serif"><p>Hallo,</p><ul>${lines
-    .map((l) => `<li><a href="${esc(link(l.threadId))}">${esc(l.text)}</a></li>`)
-    .join('')}</ul><p style="color:#555;font-size:13px">Je ontvangt deze e-mail omdat je meldingen van Plein volgt. <a href="${esc(unsubscribe)}">Afmelden voor alle e-mail</a>.</p></body></html>`;
+  const settings = `${config.publicUrl}/instellingen`;
+  const link = (threadId: string | null) => (threadId ? `${config.publicUrl}/t/${threadId}` : `${config.publicUrl}/meldingen`);
+  const text =
+    `Hallo ${name},\n\n${lines.map((l) => `- ${l.text}\n  ${link(l.threadId)}`).join('\n')}\n\n` +
+    `Je ontvangt deze e-mail omdat je meldingen van Plein volgt. Hoe vaak je mail krijgt, stel je in bij ${settings}\n` +
+    `Afmelden voor alle e-mail (zonder in te loggen): ${unsubscribe}\n`;
+  const html =
+    `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(subject)}</title></head><body style="font-family:sans-serif;line-height:1.5">` +
+    `<p>Hallo ${esc(name)},</p><ul>${lines.map((l) => `<li><a href="${esc(link(l.threadId))}">${esc(l.text)}</a></li>`).join('')}</ul>` +
+    `<p style="color:#555;font-size:13px">Je ontvangt deze e-mail omdat je meldingen van Plein volgt. Hoe vaak je mail krijgt, stel je in bij <a href="${esc(settings)}">je instellingen</a>. ` +
+    `<a href="${esc(unsubscribe)}">Afmelden voor alle e-mail</a>.</p></body></html>`;
   return { subject, text, html, headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
 }
 
@@ -153,7 +159,7 @@ export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, n
         const user = await trx
           .selectFrom('user as u')
           .leftJoin('notification_setting as s', 's.user_id', 'u.id')
-          .select(['u.email', 's.email_frequency'])
+          .select(['u.email', 'u.display_name', 's.email_frequency'])
           .where('u.id', '=', g.user_id)
           .executeTakeFirstOrThrow();
         const frequency = user.email_frequency ?? 'immediately';
@@ -173,7 +179,7 @@ export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, n
         if (recent && g.thread_id !== null) return false; // batched into the next mail for this thread
         const lines = visible.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
         const subject = lines.length === 1 ? lines[0].text : `${lines.length} nieuwe meldingen op Plein`;
-        const messageId = await mailer.send({ to: user.email, ...compose(config, secret, g.user_id, lines, subject) });
+        const messageId = await mailer.send({ to: user.email, ...compose(config, secret, g.user_id, user.display_name, lines, subject) });
         await mark('sent', visible);
         await mark('skipped', rows.filter((r) => !r.visible));
         await trx.insertInto('mail_log').values({ user_id: g.user_id, thread_id: g.thread_id, kind: 'notification', message_id: messageId, sent_at: now }).execute();
@@ -194,7 +200,7 @@ export async function sendDigests(db: Db, config: Config, mailer: Mailer, now = 
   const users = await db
     .selectFrom('notification_setting as s')
     .innerJoin('user as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.email', 's.last_digest_at'])
+    .select(['u.id', 'u.email', 'u.display_name', 's.last_digest_at'])
     .where('s.email_frequency', '=', 'daily')
     .where((eb) => eb.or([eb('s.last_digest_at', 'is', null), eb('s.last_digest_at', '<', new Date(now.getTime() - 20 * 3600_000))]))
     .execute();
@@ -221,7 +227,7 @@ export async function sendDigests(db: Db, config: Config, mailer: Mailer, now = 
         .execute();
       if (!rows.length) return;
       const lines = rows.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
-      await mailer.send({ to: u.email, ...compose(config, secret, u.id, lines, `Je dagelijkse overzicht van Plein (${lines.length})`) });
+      await mailer.send({ to: u.email, ...compose(config, secret, u.id, u.display_name, lines, `Je dagelijkse overzicht van Plein (${lines.length})`) });
       sent++;
     });
   }

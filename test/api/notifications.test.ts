@@ -343,6 +343,27 @@ describe('email', () => {
     expect(inbox.to(expert.email).length).toBe(before + 1);
   }, 120_000);
 
+  it('the unsubscribe link in a received mail works without login, and no more mail follows', async () => {
+    const reader = await signUp(t, { displayName: 'Lotte Smit' });
+    const thread = await startThread(expert, 'landelijk', { title: 'Afmelden via de mail' });
+    await reader.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'watching' }).expect(200);
+    await replyTo(anne, thread.id);
+    await sendPendingMails(t.db, t.config, mailer());
+    const raw = inbox.to(reader.email).at(-1)!.raw.replace(/\r\n[ \t]+/g, ' ');
+    expect(raw).toContain('Hallo Lotte Smit,');
+    const url = new URL(/^List-Unsubscribe: <([^>]+)>/m.exec(raw)![1]);
+    expect(raw).toContain(url.href); // the same link in the body
+    const res = await request(t.app.server).post(url.pathname + url.search).type('form').send('List-Unsubscribe=One-Click');
+    expect(res.status).toBe(200);
+    expect((await reader.agent.get('/api/me/notification-settings')).body.emailFrequency).toBe('never');
+    const before = inbox.to(reader.email).length;
+    await replyTo(bas, thread.id);
+    await sendPendingMails(t.db, t.config, mailer(), new Date(Date.now() + 16 * 60_000));
+    expect(inbox.to(reader.email).length).toBe(before);
+    // Still notified on the site.
+    expect((await notificationsOf(reader)).items[0]).toMatchObject({ kind: 'reply', threadId: thread.id, count: 2 });
+  });
+
   it('respects "never" and "daily digest"', async () => {
     await expert.agent.put('/api/me/notification-settings').send({ emailFrequency: 'daily' }).expect(200);
     const thread = await startThread(expert, 'landelijk', { title: 'Digest' });
