@@ -243,6 +243,8 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const QueueCursor = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
   const QueueQuery = Type.Object({
     status: Type.Optional(Type.Literal('open')),
+    /** Only the reports on posts of this thread (the thread page shows moderators what is reported). */
+    threadId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,18}$' })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   });
@@ -270,6 +272,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .orderBy(sql`min(id)`)
         .limit(limit + 1);
       if (after) groupsQuery = groupsQuery.having(sql`min(id)`, '>', after.id);
+      if (request.query.threadId) groupsQuery = groupsQuery.where('post_id', 'in', db.selectFrom('post').select('id').where('thread_id', '=', request.query.threadId!));
       const groupRows = await groupsQuery.execute();
       const page = groupRows.slice(0, limit);
       if (!page.length) return { items: [], nextCursor: null };

@@ -231,6 +231,19 @@ describe('reports queue', () => {
     }
   });
 
+  it('filters the queue to one thread', async () => {
+    const a = await startThread(expert, 'landelijk');
+    const b = await startThread(expert, 'landelijk');
+    const pa = await replyTo(member, a.id);
+    const pb = await replyTo(member, b.id);
+    await other.agent.post('/api/reports').send({ postId: pa.id, reason: 'A' }).expect(201);
+    await other.agent.post('/api/reports').send({ postId: pb.id, reason: 'B' }).expect(201);
+    const res = await mod.agent.get('/api/mod/reports').query({ status: 'open', threadId: a.id });
+    expect(res.body.items.map((g: { post: { id: string } }) => g.post.id)).toEqual([pa.id]);
+    expect((await mod.agent.get('/api/mod/reports').query({ threadId: 'x' })).status).toBe(400);
+    expect((await member.agent.get('/api/mod/reports').query({ threadId: a.id })).status).toBe(403);
+  });
+
   it('refuses reporting a post a moderator already hid (409)', async () => {
     const thread = await startThread(expert, 'landelijk');
     const post = await replyTo(member, thread.id);

@@ -98,9 +98,17 @@ describe('moderation tools', () => {
     const body = await member.locator('.toelichting .post-body').innerText();
     expect(body.length).toBeGreaterThan(10);
 
+    // The member reports it; the moderator sees the report count on the post.
+    const mine = member.locator('.toelichting');
+    await mine.getByRole('button', { name: 'Meld dit bericht' }).click();
+    await mine.getByLabel('Waarom meld je dit bericht?').fill('Staat er al');
+    await mine.getByRole('button', { name: 'Bevestigen' }).click();
+    await mine.getByText('Bedankt, de moderatoren kijken ernaar.').waitFor();
+
     const mod = await person('youssef@plein.example');
     await mod.goto(member.url());
     const opening = mod.locator('.toelichting');
+    await opening.getByRole('link', { name: '1 melding' }).waitFor();
     await opening.getByRole('button', { name: 'Verbergen' }).click();
     await opening.getByLabel('Reden').fill('Dubbele vraag');
     await opening.getByRole('button', { name: 'Bevestigen' }).click();

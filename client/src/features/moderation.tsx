@@ -100,16 +100,40 @@ export function ThreadModTools({ thread, onChanged }: { thread: { id: string; pi
   );
 }
 
-/** Hide/unhide for moderators, "Meld dit bericht" for other members. */
-export function PostActions({ post, onChanged }: { post: { id: string; hidden: boolean; author: { id: string } }; onChanged(): void }) {
+/** Open reports per post of a thread, for moderators; one request per thread, briefly cached. */
+const reportCounts = new Map<string, { at: number; counts: Promise<Map<string, number>> }>();
+function openReportsOf(threadId: string): Promise<Map<string, number>> {
+  const hit = reportCounts.get(threadId);
+  if (hit && Date.now() - hit.at < 5_000) return hit.counts;
+  const counts = api<{ items: ReportGroup[] }>(`/api/mod/reports?status=open&limit=100&threadId=${encodeURIComponent(threadId)}`)
+    .then((q) => new Map(q.items.map((g) => [g.post.id, g.count])))
+    .catch(() => new Map<string, number>());
+  reportCounts.set(threadId, { at: Date.now(), counts });
+  return counts;
+}
+
+/** Hide/unhide for moderators (with the number of open reports), "Meld dit bericht" for other members. */
+export function PostActions({ post, onChanged }: { post: { id: string; threadId?: string; hidden: boolean; author: { id: string } }; onChanged(): void }) {
   const { t } = useI18n();
   const { user } = useSession();
   const [mode, setMode] = useState<'hide' | 'report' | null>(null);
   const [done, setDone] = useState(false);
-  if (!user) return null;
+  const [reported, setReported] = useState(0);
   const isMod = hasRole(user, 'moderator');
+  useEffect(() => {
+    if (!isMod || !post.threadId) return;
+    let live = true;
+    void openReportsOf(post.threadId).then((counts) => live && setReported(counts.get(post.id) ?? 0));
+    return () => {
+      live = false;
+    };
+  }, [isMod, post.threadId, post.id, post.hidden]);
+  if (!user) return null;
   return (
     <span className="post-mod">
+      {isMod && reported > 0 && (
+        <Link to="/moderatie" className="badge reported">{t('moderation.reports', { count: reported })}</Link>
+      )}{' '}
       {isMod && !post.hidden && <button type="button" className="link-button" onClick={() => setMode('hide')}>{t('moderation.hide')}</button>}
       {isMod && post.hidden && (
         <button type="button" className="link-button" onClick={async () => { await api(`/api/posts/${post.id}/unhide`, { method: 'POST', body: {} }); onChanged(); }}>
@@ -129,7 +153,7 @@ export function PostActions({ post, onChanged }: { post: { id: string; hidden: b
 }
 
 /** The opening post's moderation: the notice when it is hidden, hide/unhide for moderators, "Meld dit bericht" for members. */
-export function OpeningPostModeration({ thread, onChanged }: { thread: { postId: string; hidden?: boolean; hiddenReason?: string; author: { id: string } }; onChanged(): void }) {
+export function OpeningPostModeration({ thread, onChanged }: { thread: { id: string; postId: string; hidden?: boolean; hiddenReason?: string; author: { id: string } }; onChanged(): void }) {
   const { t } = useI18n();
   return (
     <>
@@ -140,7 +164,7 @@ export function OpeningPostModeration({ thread, onChanged }: { thread: { postId:
         </p>
       )}
       <div className="post-actions">
-        <PostActions post={{ id: thread.postId, hidden: !!thread.hidden, author: thread.author }} onChanged={onChanged} />
+        <PostActions post={{ id: thread.postId, threadId: thread.id, hidden: !!thread.hidden, author: thread.author }} onChanged={onChanged} />
       </div>
     </>
   );
