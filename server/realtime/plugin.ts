@@ -37,11 +37,13 @@ function parseFrame(raw: string): Frame | string {
     if (!Array.isArray(f.topics) || f.topics.length === 0 || f.topics.length > MAX_TOPICS || !f.topics.every((t) => typeof t === 'string' && t.length <= 100)) {
       return `topics must be a list of 1 to ${MAX_TOPICS} topic names.`;
     }
-    if (f.type === 'subscribe' && f.lastEventId !== undefined && f.lastEventId !== null && !(typeof f.lastEventId === 'string' && /^\d{1,19}$/.test(f.lastEventId))) {
+    // An id as api.md sends it ("456"); a plain non-negative integer is accepted too.
+    const last = typeof f.lastEventId === 'number' && Number.isSafeInteger(f.lastEventId) && f.lastEventId >= 0 ? String(f.lastEventId) : f.lastEventId;
+    if (f.type === 'subscribe' && last !== undefined && last !== null && !(typeof last === 'string' && /^\d{1,19}$/.test(last))) {
       return 'lastEventId must be an event id string.';
     }
     return f.type === 'subscribe'
-      ? { type: 'subscribe', topics: f.topics as string[], lastEventId: (f.lastEventId as string | undefined) ?? undefined }
+      ? { type: 'subscribe', topics: f.topics as string[], lastEventId: (last as string | null | undefined) ?? undefined }
       : { type: 'unsubscribe', topics: f.topics as string[] };
   }
   return 'Unknown frame type.';
@@ -117,10 +119,16 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
         if (list) list.push(sub);
         else bySession.set(sessionId, [sub]);
       }
-      for (const [sessionId, subs] of bySession) {
-        // A database hiccup is not a reason to drop everybody: only a definite "no" closes.
-        const ok = await app.sessions.isAlive(sessionId).catch(() => true);
-        if (!ok) for (const sub of subs) sub.socket.close(SESSION_ENDED, 'session ended');
+      // A few look-ups at a time: quick with thousands of sessions, without flooding the pool.
+      const entries = [...bySession];
+      for (let i = 0; i < entries.length; i += 8) {
+        await Promise.all(
+          entries.slice(i, i + 8).map(async ([sessionId, subs]) => {
+            // A database hiccup is not a reason to drop everybody: only a definite "no" closes.
+            const ok = await app.sessions.isAlive(sessionId).catch(() => true);
+            if (!ok) for (const sub of subs) sub.socket.close(SESSION_ENDED, 'session ended');
+          }),
+        );
       }
       // A role change (a moderator stepping down) applies to open sockets too: one query for all users.
       const userIds = [...new Set([...sessions.keys()].map((sub) => sub.userId).filter((id): id is string => id !== null))];
@@ -250,6 +258,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
    */
   async function replay(sub: Subscriber, topics: string[], lastEventId: string): Promise<'ok' | 'gap' | 'gone'> {
     let cursor = BigInt(lastEventId);
+    if (cursor > 9223372036854775807n) return 'gap'; // beyond bigint: never issued
     for (;;) {
       const events = await app.db
         .selectFrom('event')

@@ -183,6 +183,18 @@ describe('replay', () => {
     socket.close();
   });
 
+  it('accepts lastEventId as a number too, and treats one beyond bigint as a gap', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const before = await lastEventId();
+    const id = await t.db.transaction().execute((trx) => appendEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { n: 1 } }));
+    const socket = await connect(t.app);
+    socket.send({ type: 'subscribe', topics: [`thread:${thread.id}`], lastEventId: Number(before) });
+    expect((await socket.next(isEvent)).id).toBe(id);
+    socket.send({ type: 'subscribe', topics: [`thread:${thread.id}`], lastEventId: '9999999999999999999' });
+    expect((await socket.next((f) => f.type === 'error')).code).toBe('replay_gap');
+    socket.close();
+  });
+
   it('rejects a malformed lastEventId with an error frame', async () => {
     const socket = await connect(t.app);
     socket.send({ type: 'subscribe', topics: ['channel:landelijk'], lastEventId: 'gisteren' });
