@@ -73,9 +73,9 @@ const rows: Row[] = [
   { method: 'POST', route: '/api/auth/logout', note: 'ends the own session', expect: ALL_OK(204), call: async () => ({ url: '/api/auth/logout', fresh: true }) },
   { method: 'GET', route: '/api/me', note: 'own account (suspended users too)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me' }) },
   { method: 'PATCH', route: '/api/me', note: 'own profile; never the role', expect: WRITERS(200), call: async () => ({ url: '/api/me', body: { bio: 'Matrix' } }) },
-  { method: 'POST', route: '/api/me/password', note: 'own password', expect: SIGNED_IN(200), call: async (_r, a) => ({ url: '/api/me/password', body: { currentPassword: a?.password ?? 'x', newPassword: 'nieuw wachtwoord 123' }, fresh: true }) },
+  { method: 'POST', route: '/api/me/password', note: 'own password (suspended users too: account security)', expect: SIGNED_IN(200), call: async (_r, a) => ({ url: '/api/me/password', body: { currentPassword: a?.password ?? 'x', newPassword: 'nieuw wachtwoord 123' }, fresh: true }) },
   { method: 'GET', route: '/api/me/export', note: 'download all my data (AVG)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/export' }) },
-  { method: 'DELETE', route: '/api/me', note: 'delete my account (with password)', expect: SIGNED_IN(204), call: async () => ({ url: '/api/me', fresh: true }) },
+  { method: 'DELETE', route: '/api/me', note: 'delete my account (with password; suspended users too: AVG)', expect: SIGNED_IN(204), call: async () => ({ url: '/api/me', fresh: true }) },
   { method: 'GET', route: '/api/users/{id}', note: 'public profile', expect: ALL_OK(200), call: async () => ({ url: `/api/users/${author.id}` }) },
   { method: 'PUT', route: '/api/admin/users/{id}/role', note: 'appoint experts and moderators', expect: [401, 403, 403, 403, 200, 403], call: async () => ({ url: `/api/admin/users/${(await signUp(t)).id}/role`, body: { role: 'expert' } }) },
   { method: 'GET', route: '/api/channels', note: 'reading is public', expect: ALL_OK(200), call: async () => ({ url: '/api/channels' }) },
@@ -118,9 +118,9 @@ const rows: Row[] = [
   { method: 'PUT', route: '/api/subscriptions', note: '', expect: WRITERS(200), call: async () => ({ url: '/api/subscriptions', body: { targetType: 'channel', targetId: 'landelijk', level: 'watching' } }) },
   { method: 'GET', route: '/api/subscriptions', note: '', expect: SIGNED_IN(200), call: async () => ({ url: '/api/subscriptions?targetType=channel&targetId=landelijk' }) },
   { method: 'GET', route: '/api/notifications', note: 'own notifications', expect: SIGNED_IN(200), call: async () => ({ url: '/api/notifications' }) },
-  { method: 'POST', route: '/api/notifications/read', note: '', expect: SIGNED_IN(200), call: async () => ({ url: '/api/notifications/read', body: { all: true } }) },
+  { method: 'POST', route: '/api/notifications/read', note: 'own read marks (suspended users too: nothing anyone else sees)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/notifications/read', body: { all: true } }) },
   { method: 'GET', route: '/api/me/notification-settings', note: '', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/notification-settings' }) },
-  { method: 'PUT', route: '/api/me/notification-settings', note: '', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/notification-settings', body: { emailFrequency: 'daily' } }) },
+  { method: 'PUT', route: '/api/me/notification-settings', note: 'own mail settings (suspended users too)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/notification-settings', body: { emailFrequency: 'daily' } }) },
   { method: 'GET', route: '/api/users/mention', note: '@mention autocomplete', expect: SIGNED_IN(200), call: async () => ({ url: '/api/users/mention?prefix=ma' }) },
   { method: 'POST', route: '/api/unsubscribe', note: 'signed token instead of a login', expect: ALL_OK(200), call: async () => ({ url: `/api/unsubscribe?token=${unsubscribeToken(await appSecret(t.db, t.config), author.id)}` }) },
   { method: 'GET', route: '/api/unsubscribe', note: 'signed token instead of a login', expect: ALL_OK(200), call: async () => ({ url: `/api/unsubscribe?token=${unsubscribeToken(await appSecret(t.db, t.config), author.id)}` }) },
@@ -186,7 +186,7 @@ async function handshake(url: string, cookie?: string): Promise<number> {
 function renderDoc(): string {
   const head = `| method | route | ${ROLES.join(' | ')} | note |\n| --- | --- | ${ROLES.map(() => '---').join(' | ')} | --- |`;
   const lines = rows.map((r) => `| ${r.method} | \`${r.route}\` | ${r.expect.join(' | ')} | ${r.note} |`);
-  return `# Who may do what\n\nGenerated from \`test/api/authorization-matrix.test.ts\`, which calls every route as each role and checks these statuses. "suspended" is a member whose account is suspended: they can read and log in, not write.\n\n${head}\n${lines.join('\n')}\n`;
+  return `# Who may do what\n\nGenerated from \`test/api/authorization-matrix.test.ts\`, which calls every route as each role and checks these statuses. "suspended" is a member whose account is suspended: they can read and log in, and every write that publishes or changes something others see answers 403 \`suspended\`; they keep self-service on their own account (password, logout, deleting the account, read marks and mail settings). Moderator routes also refuse a suspended moderator. The test fails when a route exists that is not in this table, or a row names a route that no longer exists.\n\n${head}\n${lines.join('\n')}\n`;
 }
 
 describe('authorization matrix', () => {
