@@ -5,7 +5,8 @@ import { ErrorBody, Page, PageQuery } from '../../shared/schemas/common';
 import { Channel, CreateChannelBody, ThreadSummary } from '../../shared/schemas/forum';
 import { requireRole } from '../accounts/guards';
 import { isUniqueViolation } from '../accounts/users';
-import { conflict } from '../http/errors';
+import { plainText } from '../content/sanitize';
+import { conflict, invalidField } from '../http/errors';
 import { listChannelThreads } from '../threads/queries';
 import { getChannelBySlug, toChannel } from './queries';
 
@@ -26,13 +27,17 @@ const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       requireRole(request, 'admin');
       const b = request.body;
+      // Names and descriptions are plain text, like titles.
+      const name = plainText(b.name);
+      if (name.length < 2) throw invalidField('name', 'must contain at least 2 characters of text');
+      const description = plainText(b.description ?? '');
       try {
         const row = await app.db
           .insertInto('channel')
           .values({
             slug: b.slug,
-            name: b.name.trim(),
-            description: (b.description ?? '').trim(),
+            name,
+            description,
             posting_policy: b.postingPolicy,
             position: sql<number>`(select coalesce(max(position), 0) + 1 from channel)`,
             last_activity_at: null,

@@ -271,7 +271,7 @@ export async function listChannelThreads(
     .select(threadColumns(db))
     .select([
       sql<string>`(extract(epoch from t.last_activity_at) * 1000000)::bigint::text`.as('lat_us'),
-      sql<string>`case when op.hidden_at is null then left(op.body_text, 400) else '' end`.as('opening_text'),
+      sql<string>`coalesce(case when op.hidden_at is null then left(op.body_text, 400) end, '')`.as('opening_text'),
     ])
     .where('t.channel_id', '=', channel.id)
     .orderBy('t.pinned', 'desc')

@@ -39,6 +39,30 @@ describe('channels', () => {
     expect(policy.status).toBe(400);
   });
 
+  it('stores channel names and descriptions as plain text', async () => {
+    const res = await admin.agent.post('/api/channels').send({ slug: 'participatie', name: '<b>Participatie</b><script>x()</script>', description: '<img src=x onerror=alert(1)>Werk en <i>inkomen</i>', postingPolicy: 'open' });
+    expect(res.status).toBe(201);
+    expect(res.body.channel).toMatchObject({ name: 'Participatie', description: 'Werk en inkomen' });
+    const empty = await admin.agent.post('/api/channels').send({ slug: 'leeg', name: '<b> </b>', postingPolicy: 'open' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.fields.name).toBeTruthy();
+  });
+
+  it('keeps threadCount and lastActivityAt with thread creation and replies', async () => {
+    await admin.agent.post('/api/channels').send({ slug: 'schulden', name: 'Schulden', postingPolicy: 'open' }).expect(201);
+    const thread = await startThread(member, 'schulden');
+    const afterThread = (await request(t.app.server).get('/api/channels/schulden')).body.channel;
+    const created = (await request(t.app.server).get(`/api/threads/${thread.id}`)).body.thread;
+    expect(afterThread).toMatchObject({ threadCount: 1, lastActivityAt: created.lastActivityAt });
+    await replyTo(member, thread.id);
+    const replied = (await request(t.app.server).get(`/api/threads/${thread.id}`)).body;
+    const afterReply = (await request(t.app.server).get('/api/channels/schulden')).body.channel;
+    expect(afterReply.threadCount).toBe(1);
+    expect(afterReply.lastActivityAt).toBe(replied.replies.items[0].createdAt);
+    expect(replied.thread.lastActivityAt).toBe(afterReply.lastActivityAt);
+    expect(new Date(afterReply.lastActivityAt).getTime()).toBeGreaterThanOrEqual(new Date(afterThread.lastActivityAt).getTime());
+  });
+
   it('answers an unknown channel with 404', async () => {
     expect((await request(t.app.server).get('/api/channels/bestaat-niet')).status).toBe(404);
     expect((await request(t.app.server).get('/api/channels/bestaat-niet/threads')).status).toBe(404);
@@ -75,8 +99,46 @@ describe('thread list', () => {
     expect(channel.body.channel.threadCount).toBe(9);
   });
 
+  it('walks threads with identical activity times without gaps or duplicates, 50 per page by default', async () => {
+    const channel = await createChannel(t, 'gelijk');
+    const at = new Date('2026-01-05T10:00:00.123456Z');
+    const rows = await t.db
+      .insertInto('thread')
+      .values(Array.from({ length: 123 }, (_, i) => ({ channel_id: channel.id, author_id: member.id, title: `Gelijk ${i}`, kind: 'discussion' as const, first_post_id: null, last_activity_at: i % 3 ? at : new Date(at.getTime() + i), created_at: at })))
+      .returning('id')
+      .execute();
+    const first = await request(t.app.server).get('/api/channels/gelijk/threads');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.items).toHaveLength(50);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: request.Response = await request(t.app.server).get('/api/channels/gelijk/threads').query({ limit: 7, ...(cursor ? { cursor } : {}) });
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((x: { id: string }) => x.id));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(Math.ceil(123 / 7));
+    expect(seen).toHaveLength(123);
+    expect(new Set(seen)).toEqual(new Set(rows.map((r) => r.id)));
+    const all = await request(t.app.server).get('/api/channels/gelijk/threads').query({ limit: 200 });
+    expect(all.body.items.map((x: { id: string }) => x.id)).toEqual(seen);
+    expect(all.body.nextCursor).toBeNull();
+  });
+
   it('rejects a garbage or tampered cursor and out-of-range limits with 400', async () => {
-    for (const cursor of ['%%%', 'bm9wZQ', Buffer.from(JSON.stringify({ p: 'ja', us: 'x', id: '1' })).toString('base64url')]) {
+    const page = await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 2 });
+    const valid = JSON.parse(Buffer.from(page.body.nextCursor, 'base64url').toString());
+    const tampered = [
+      { ...valid, id: `${valid.id}; drop table thread` },
+      { ...valid, us: '1e9' },
+      { ...valid, extra: 1 },
+      { p: valid.p, id: valid.id },
+      [valid.p, valid.us, valid.id],
+    ].map((v) => Buffer.from(JSON.stringify(v)).toString('base64url'));
+    for (const cursor of ['%%%', 'bm9wZQ', 'e30', `${page.body.nextCursor}=`, Buffer.from('not json').toString('base64url'), Buffer.from(JSON.stringify({ p: 'ja', us: 'x', id: '1' })).toString('base64url'), ...tampered]) {
       const res = await request(t.app.server).get('/api/channels/wmo/threads').query({ cursor });
       expect(res.status, cursor).toBe(400);
       expect(res.body.error.code).toBe('invalid_cursor');
@@ -84,5 +146,8 @@ describe('thread list', () => {
     expect((await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 0 })).status).toBe(400);
     expect((await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 500 })).status).toBe(400);
     expect((await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 'veel' })).status).toBe(400);
+    expect((await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 201 })).status).toBe(400);
+    expect((await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 200 })).status).toBe(200);
+    expect((await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 1 })).body.items).toHaveLength(1);
   });
 });
