@@ -111,6 +111,12 @@ function compose(config: Config, secret: string, userId: string, name: string, l
   return { subject, text, html, headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
 }
 
+/** SMTP refused the recipient permanently (5xx on RCPT TO) — unlike a server that is down or refuses us. */
+function recipientRejected(err: unknown): boolean {
+  const e = err as { code?: string; responseCode?: number };
+  return e?.code === 'EENVELOPE' && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
+}
+
 /** Advisory-lock namespace for "mailing this user about this thread". */
 const MAIL_LOCK = 0x504c4e31;
 const version = sql<string>`(extract(epoch from n.updated_at) * 1000000)::bigint::text`;
@@ -179,7 +185,16 @@ export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, n
         if (recent && g.thread_id !== null) return false; // batched into the next mail for this thread
         const lines = visible.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
         const subject = lines.length === 1 ? lines[0].text : `${lines.length} nieuwe meldingen op Plein`;
-        const messageId = await mailer.send({ to: user.email, ...compose(config, secret, g.user_id, user.display_name, lines, subject) });
+        let messageId: string;
+        try {
+          messageId = await mailer.send({ to: user.email, ...compose(config, secret, g.user_id, user.display_name, lines, subject) });
+        } catch (err) {
+          if (!recipientRejected(err)) throw err; // server down, timeout, auth: retried later
+          // The server refuses this address for good (5xx): retrying cannot help; keep it out of the queue.
+          await mark('skipped', rows);
+          await trx.insertInto('mail_log').values({ user_id: g.user_id, thread_id: g.thread_id, kind: 'rejected', message_id: null, sent_at: now }).execute();
+          return false;
+        }
         await mark('sent', visible);
         await mark('skipped', rows.filter((r) => !r.visible));
         await trx.insertInto('mail_log').values({ user_id: g.user_id, thread_id: g.thread_id, kind: 'notification', message_id: messageId, sent_at: now }).execute();

@@ -10,6 +10,7 @@
 //  - At most MAX_MENTIONED people per post; mentions added later by editing a post do not notify.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
+import { erasedAccount } from './visibility';
 
 const WORD = /[\p{L}\p{N}]/u;
 const MAX_NAME = 80;
@@ -44,6 +45,7 @@ export async function mentionedUserIds(db: Kysely<Database>, text: string): Prom
     .selectFrom('user')
     .select(['id', sql<string>`lower(regexp_replace(display_name, '\\s+', ' ', 'g'))`.as('name')])
     .where(sql<boolean>`lower(regexp_replace(display_name, '\\s+', ' ', 'g')) = any(${all}::text[])`)
+    .where((eb) => eb.not(erasedAccount('email')))
     .execute();
   const byName = new Map<string, string[]>();
   for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r.id]);

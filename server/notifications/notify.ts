@@ -2,7 +2,7 @@
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { appendEvent } from '../realtime/outbox';
-import { visibleNotification } from './visibility';
+import { erasedAccount, visibleNotification } from './visibility';
 
 export interface NewNotification {
   userId: string;
@@ -32,7 +32,7 @@ export async function notify(trx: Transaction<Database>, n: NewNotification): Pr
  */
 export async function notifyMany(trx: Transaction<Database>, list: NewNotification[]): Promise<void> {
   const seen = new Set<string>();
-  const items = list.filter((n) => {
+  let items = list.filter((n) => {
     if (n.actorId && n.actorId === n.userId) return false;
     if (!n.groupKey) return true;
     const key = `${n.userId}\u0000${n.groupKey}`;
@@ -41,6 +41,12 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
     return true;
   });
   if (!items.length) return;
+  const erased = await trx.selectFrom('user').select('id').where('id', 'in', [...new Set(items.map((n) => n.userId))]).where(erasedAccount('email')).execute();
+  if (erased.length) {
+    const skip = new Set(erased.map((u) => u.id));
+    items = items.filter((n) => !skip.has(n.userId));
+    if (!items.length) return;
+  }
   const rows = await trx
     .insertInto('notification')
     .values(

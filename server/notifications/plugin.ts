@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from '../http/cursor';
 import { badRequest, notFound } from '../http/errors';
 import { startJobs } from './jobs';
 import { appSecret, createMailer, describeNotification, verifyUnsubscribeToken } from './mail';
-import { unreadCount, visibleNotification } from './visibility';
+import { erasedAccount, unreadCount, visibleNotification } from './visibility';
 
 const tags = ['notifications'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -136,7 +136,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       requireUser(request);
       const prefix = request.query.prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
-      const rows = await db.selectFrom('user').select(['id', 'display_name', 'job_title', 'organisation', 'role', 'avatar_key']).where(sql<boolean>`lower(display_name) like lower(${`${prefix}%`})`).orderBy('display_name').limit(8).execute();
+      const rows = await db.selectFrom('user').select(['id', 'display_name', 'job_title', 'organisation', 'role', 'avatar_key']).where(sql<boolean>`lower(display_name) like lower(${`${prefix}%`})`).where((eb) => eb.not(erasedAccount('email'))).orderBy('display_name').limit(8).execute();
       return { items: rows.map(toAuthor) };
     },
   );

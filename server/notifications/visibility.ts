@@ -30,3 +30,10 @@ export async function unreadCount(db: Kysely<Database>, userId: string): Promise
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * Accounts erased on request (server/accounts/privacy.ts keeps the row for their posts, renamed
+ * "Verwijderd account", with an address under invalid.plein). They are never mentioned, notified or
+ * mailed. (A dedicated column on "user" would be cleaner; this follows the current convention.)
+ */
+export const erasedAccount = (emailColumn: string) => sql<boolean>`${sql.ref(emailColumn)} like 'verwijderd-%@invalid.plein'`;

@@ -11,6 +11,8 @@ export class Inbox {
   mails: ReceivedMail[] = [];
   server: SMTPServer | null = null;
   port = 0;
+  /** Addresses refused with 550 at RCPT TO, like a mailbox that does not exist. */
+  rejected = new Set<string>();
   async reservePort() {
     this.port ||= await freePort();
     return this.port;
@@ -21,6 +23,10 @@ export class Inbox {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo: (address, _session, cb) => {
+        if (this.rejected.has(address.address)) return cb(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }));
+        cb();
+      },
       onData: (stream, session, cb) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));

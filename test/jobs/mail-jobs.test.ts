@@ -148,6 +148,34 @@ describe('several instances sweeping at once', () => {
     expect(about()).toEqual(['Nieuwe reactie van Anne Hoekstra op "Tijdens het versturen"', '2 nieuwe reacties op "Tijdens het versturen"']);
   });
 
+  it('an address the mail server refuses for good (550) is skipped and logged; the rest still goes out, nothing is retried forever', async () => {
+    const gone = await signUp(t, { displayName: 'Oud Adres' });
+    const thread = await startThread(expert, 'landelijk', { title: 'Onbestelbaar' });
+    await gone.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'watching' }).expect(200);
+    inbox.rejected.add(gone.email);
+    try {
+      await replyTo(anne, thread.id);
+      expect(await sendPendingMails(t.db, t.config, createMailer(t.config))).toBe(1); // the expert's mail
+      const row = await t.db.selectFrom('notification').select('email_status').where('user_id', '=', gone.id).where('thread_id', '=', thread.id).executeTakeFirstOrThrow();
+      expect(row.email_status).toBe('skipped');
+      const log = await t.db.selectFrom('mail_log').select('kind').where('user_id', '=', gone.id).execute();
+      expect(log).toEqual([{ kind: 'rejected' }]);
+      expect(await sendPendingMails(t.db, t.config, createMailer(t.config))).toBe(0);
+    } finally {
+      inbox.rejected.delete(gone.email);
+    }
+  });
+
+  it('erased accounts are never mentioned, notified or offered in autocomplete', async () => {
+    const leaver = await signUp(t, { displayName: 'Vertrekt Binnenkort' });
+    const target = await startThread(expert, 'landelijk', { title: 'Van iemand die vertrekt' });
+    const post = await replyTo(leaver, target.id, '<p>Mijn laatste bijdrage</p>');
+    await leaver.agent.delete('/api/me').send({ password: leaver.password }).expect(204);
+    await replyTo(anne, target.id, '<p>Dank, @Verwijderd account</p>', { quotePostId: post.id });
+    expect(await t.db.selectFrom('notification').select('id').where('user_id', '=', leaver.id).execute()).toEqual([]);
+    expect((await anne.agent.get('/api/users/mention').query({ prefix: 'verwijderd' })).body.items).toEqual([]);
+  });
+
   it('reminders: three instances running the sweep at the same moment remind once', async () => {
     const thread = await startThread(expert, 'landelijk');
     const s = await expert.agent.post(`/api/threads/${thread.id}/video-session`).send({});
