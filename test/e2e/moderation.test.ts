@@ -119,4 +119,17 @@ describe('moderation tools', () => {
     expect(await seen.innerText()).not.toContain(body.slice(0, 20));
     expect(await seen.innerText()).not.toContain('Dubbele vraag');
   });
+
+  it('a suspended member sees until when and why on every page', async () => {
+    await e.t.db
+      .updateTable('user')
+      .set({ suspended_until: new Date(Date.now() + 3 * 86400_000), suspension_reason: 'Herhaaldelijk reclame' })
+      .where('email', '=', 'sander@plein.example')
+      .execute();
+    const sander = await person('sander@plein.example');
+    await sander.goto('/c/wmo');
+    await sander.getByText(/Je account is geschorst tot .*Reden: Herhaaldelijk reclame/).waitFor();
+    await sander.locator('.thread-card h2 a').first().click();
+    await sander.getByText(/Reden: Herhaaldelijk reclame/).waitFor();
+  });
 });

@@ -3,6 +3,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { onStatus } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
+import { SuspensionBanner } from '../features/moderation';
 import { NotificationBell } from '../features/notifications';
 import { SearchBox } from '../features/search';
 
@@ -93,6 +94,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </header>
       <OfflineBanner />
       <main id="main" className="content" tabIndex={-1}>
+        <SuspensionBanner />
         {children}
       </main>
       <footer className="site-footer">

@@ -10,6 +10,19 @@ import { subscribe } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 
+/** On every page for a suspended member: until when and why (they can read, not write). */
+export function SuspensionBanner() {
+  const { t, locale } = useI18n();
+  const { user } = useSession();
+  const suspension = user?.suspension;
+  if (!suspension || new Date(suspension.until).getTime() <= Date.now()) return null;
+  return (
+    <p className="notice suspension-banner" role="status">
+      {t('settings.suspended', { until: formatDateTime(suspension.until, locale), reason: suspension.reason })}
+    </p>
+  );
+}
+
 /** A small form asking for a reason, used for hiding a post and for reporting one. */
 function ReasonForm({ label, onSubmit, onCancel }: { label: string; onSubmit(reason: string): Promise<void>; onCancel(): void }) {
   const { t } = useI18n();
