@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { type Transaction, sql } from 'kysely';
 import { hashPassword } from '../accounts/password';
 import { sanitizeBody } from '../content/sanitize';
 import type { Db } from '../db';
@@ -61,6 +61,8 @@ const THREADS: DemoThread[] = [
       { author: 'anne', body: '<p>Wij hebben een <em>regiebehandelaar</em> aangewezen zodra er meer dan twee hulpverleners betrokken zijn. Zie de handreiking die we maakten met de cliëntenraad; ik deel hem graag.</p>' },
       { author: 'fatima', body: '<p>Vanuit de schuldhulp: de samenwerking werkt het best als we vroegsignalen van woningcorporaties en zorgverzekeraars direct in het wijkteam bespreken.</p>', quote: 0 },
       { author: 'ilse', body: '<p>Als ervaringsdeskundige: vraag inwoners zelf wie hun vaste contactpersoon moet zijn. Dat is lang niet altijd de professional die het organogram aanwijst.</p>' },
+      { author: 'joost', body: '<p>Voor gezinnen met jeugdhulp werken wij met een <strong>gezinsplan</strong> dat ook de Wmo- en schuldhulpdoelen bevat. Lastig blijft de financiering: elk domein heeft een eigen budget en eigen verantwoording.</p>' },
+      { author: 'expert', body: '<p>Dank allemaal, dit zijn bruikbare voorbeelden. Het punt van Ilse over de eigen keuze van de inwoner nemen we mee in de handreiking. Ik zie al drie aanmeldingen voor een videosessie: die gaan we plannen.</p>', quote: 3 },
     ],
   },
   {
@@ -147,7 +149,10 @@ export async function seedDemo(db: Db): Promise<DemoLogin[] | null> {
   const existing = await db.selectFrom('channel').select('id').limit(1).executeTakeFirst();
   if (existing) return null;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.transaction().execute(async (trx) => {
+  const seeded = await db.transaction().execute(async (trx) => {
+    // Two instances starting at once on an empty database: one seeds, the other waits and sees it.
+    await sql`select pg_advisory_xact_lock(hashtext('plein:seed-demo'))`.execute(trx);
+    if (await trx.selectFrom('channel').select('id').limit(1).executeTakeFirst()) return false;
     const ids: Record<string, string> = {};
     for (const p of PEOPLE) {
       const row = await trx
@@ -174,6 +179,8 @@ export async function seedDemo(db: Db): Promise<DemoLogin[] | null> {
       .updateTable('channel')
       .set((eb) => ({ thread_count: eb.selectFrom('thread').select(eb.fn.countAll<number>().as('n')).whereRef('thread.channel_id', '=', 'channel.id') }))
       .execute();
+    return true;
   });
-  return PEOPLE.filter((p) => ['admin', 'expert', 'moderator', 'anne'].includes(p.key)).map((p) => ({ email: p.email, password: DEMO_PASSWORD, role: p.role, displayName: p.name }));
+  if (!seeded) return null;
+  return PEOPLE.map((p) => ({ email: p.email, password: DEMO_PASSWORD, role: p.role, displayName: `${p.name}, ${p.job}` }));
 }
