@@ -193,6 +193,8 @@ export class Hub {
 
   unsubscribe(sub: Subscriber, topic: string): void {
     sub.topics.delete(topic);
+    // Nothing of this topic reaches the socket any more; a later subscribe starts afresh (bounded map).
+    sub.lastSent.delete(topic);
     const set = this.byTopic.get(topic);
     set?.delete(sub);
     if (set && set.size === 0) this.byTopic.delete(topic);

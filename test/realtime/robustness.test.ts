@@ -309,6 +309,25 @@ describe('connections', () => {
     healthy.close();
   });
 
+  it('unsubscribe stops the events of that topic only', async () => {
+    const one = await startThread(expert, 'landelijk');
+    const two = await startThread(expert, 'landelijk');
+    const socket = await connect(t.app);
+    socket.send({ type: 'subscribe', topics: [`thread:${one.id}`, `thread:${two.id}`] });
+    await socket.next((f) => f.type === 'subscribed');
+    socket.send({ type: 'unsubscribe', topics: [`thread:${one.id}`] });
+    await socket.next((f) => f.type === 'unsubscribed');
+    await t.db.transaction().execute(async (trx) => {
+      await appendEvent(trx, { topic: `thread:${one.id}`, type: 'post.updated', payload: { n: 1 } });
+      await appendEvent(trx, { topic: `thread:${two.id}`, type: 'post.updated', payload: { n: 2 } });
+    });
+    expect((await socket.next(isEvent)).topic).toBe(`thread:${two.id}`);
+    socket.send({ type: 'ping' });
+    await socket.next((f) => f.type === 'pong');
+    expect(socket.frames.filter(isEvent)).toHaveLength(1);
+    socket.close();
+  });
+
   it('rejects binary frames with an error frame', async () => {
     const socket = await connect(t.app);
     socket.ws.send(Buffer.from([1, 2, 3]));
