@@ -134,11 +134,25 @@ const version = sql<string>`(extract(epoch from n.updated_at) * 1000000)::bigint
  */
 export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, now = new Date()): Promise<number> {
   const secret = await appSecret(db, config);
+  // Oldest first, leaving out threads mailed in the last 15 minutes (they wait for the next mail), so a
+  // backlog of batched groups never starves the rest.
   const groups = await db
-    .selectFrom('notification')
-    .select(['user_id', 'thread_id'])
-    .where('email_status', '=', 'pending')
-    .groupBy(['user_id', 'thread_id'])
+    .selectFrom('notification as n')
+    .select(['n.user_id', 'n.thread_id'])
+    .where('n.email_status', '=', 'pending')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('mail_log as m')
+            .select('m.id')
+            .whereRef('m.user_id', '=', 'n.user_id')
+            .whereRef('m.thread_id', '=', 'n.thread_id')
+            .where('m.sent_at', '>', new Date(now.getTime() - THROTTLE_MS)),
+        ),
+      ),
+    )
+    .groupBy(['n.user_id', 'n.thread_id'])
+    .orderBy(sql`min(n.created_at)`)
     .limit(500)
     .execute();
   let sent = 0;
