@@ -25,7 +25,14 @@ export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<P
   for (const [name, run] of Object.entries(jobs)) {
     await boss.createQueue(name, { name, ...retry });
     await boss.work(name, async () => {
-      await run();
+      try {
+        const done = await run();
+        if (done > 0) app.log.info({ job: name, done }, 'jobs: done');
+      } catch (err) {
+        // pg-boss retries with backoff; say why, once per attempt.
+        app.log.warn({ job: name, err: err instanceof Error ? err.message : String(err) }, 'jobs: attempt failed, will retry');
+        throw err;
+      }
     });
   }
   await boss.schedule('mail-sweep', '* * * * *', {}, retry);
