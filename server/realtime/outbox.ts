@@ -17,7 +17,10 @@ export interface NewEvent {
   topic: string;
   type: EventType;
   payload: Record<string, unknown>;
-  /** 'public' (default), 'moderators', or `user:<id>`. Events are only pushed to those in the audience. */
+  /**
+   * 'public', 'moderators' (moderators and admins), or `user:<id>`. Events are only pushed (and replayed)
+   * to those in the audience. Default: the topic itself for `user:<id>` topics, else 'public'.
+   */
   audience?: string;
 }
 
@@ -28,6 +31,11 @@ export interface NewEvent {
  * NOTIFY is transactional: other instances are woken only after commit.
  */
 export async function appendEvent(trx: Transaction<Database>, event: NewEvent): Promise<string> {
+  // A personal topic is personal by default; an audience nobody matches (a typo) fails loudly.
+  const audience = event.audience ?? (event.topic.startsWith('user:') ? event.topic : 'public');
+  if (audience !== 'public' && audience !== 'moderators' && !/^user:[1-9][0-9]*$/.test(audience)) {
+    throw new Error(`appendEvent: unknown audience ${JSON.stringify(audience)} (use 'public', 'moderators' or 'user:<id>')`);
+  }
   const { last_id: id } = await trx
     .updateTable('event_counter')
     .set({ last_id: sql`last_id + 1` })
@@ -36,7 +44,7 @@ export async function appendEvent(trx: Transaction<Database>, event: NewEvent): 
     .executeTakeFirstOrThrow();
   await trx
     .insertInto('event')
-    .values({ id, topic: event.topic, type: event.type, payload: JSON.stringify(event.payload), audience: event.audience ?? 'public' })
+    .values({ id, topic: event.topic, type: event.type, payload: JSON.stringify(event.payload), audience })
     .execute();
   await sql`select pg_notify(${EVENTS_CHANNEL}, ${id})`.execute(trx);
   return id;

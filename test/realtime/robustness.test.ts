@@ -383,6 +383,19 @@ describe('connections', () => {
   });
 });
 
+describe('appendEvent', () => {
+  it('makes user topics personal by default and refuses an audience nobody matches', async () => {
+    await t.db.transaction().execute(async (trx) => {
+      const id = await appendEvent(trx, { topic: 'user:42', type: 'notification.created', payload: {} });
+      const row = await trx.selectFrom('event').select('audience').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(row.audience).toBe('user:42');
+    });
+    await expect(
+      t.db.transaction().execute((trx) => appendEvent(trx, { topic: 'mod', type: 'post.hidden', payload: {}, audience: 'moderator' })),
+    ).rejects.toThrow(/unknown audience/);
+  });
+});
+
 describe('the LISTEN connection', () => {
   it('reconnects after the database drops it and keeps delivering', async () => {
     const thread = await startThread(expert, 'landelijk');
