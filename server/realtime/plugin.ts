@@ -260,6 +260,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
     let cursor = BigInt(lastEventId);
     if (cursor > 9223372036854775807n) return 'gap'; // beyond bigint: never issued
     for (;;) {
+      if (sub.socket.readyState !== sub.socket.OPEN) return 'gone';
       const events = await app.db
         .selectFrom('event')
         .select(['id', 'topic', 'type', 'payload', 'audience'])
@@ -337,6 +338,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
       });
 
       async function handle(frame: Frame): Promise<void> {
+        if (socket.readyState !== socket.OPEN) return; // closed while earlier frames were handled
         if (frame.type === 'ping') {
           sendFrame(socket, { type: 'pong' });
           return;
@@ -361,7 +363,8 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
             sendFrame(socket, { type: 'error', code: 'forbidden_topic', message: `You cannot subscribe to ${topic}.`, topic });
             continue;
           }
-          if (sub.topics.size >= MAX_TOPICS && !sub.topics.has(resolved)) {
+          const added = resolvedTopics.filter((r) => !sub.topics.has(r)).length;
+          if (!sub.topics.has(resolved) && !resolvedTopics.includes(resolved) && sub.topics.size + added >= MAX_TOPICS) {
             sendFrame(socket, { type: 'error', code: 'too_many_topics', message: `At most ${MAX_TOPICS} topics per connection.`, topic });
             continue;
           }

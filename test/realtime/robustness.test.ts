@@ -328,6 +328,24 @@ describe('connections', () => {
     socket.close();
   });
 
+  it('allows at most 50 topics per socket, counted across frames', async () => {
+    const channel = await t.db.selectFrom('channel').select('id').where('slug', '=', 'landelijk').executeTakeFirstOrThrow();
+    const rows = await t.db
+      .insertInto('thread')
+      .values(Array.from({ length: 60 }, (_, i) => ({ channel_id: channel.id, author_id: expert.id, title: `Draad ${i}`, kind: 'discussion' as const })))
+      .returning('id')
+      .execute();
+    const topics = rows.map((r) => `thread:${r.id}`);
+    const socket = await connect(t.app);
+    socket.send({ type: 'subscribe', topics: topics.slice(0, 40) });
+    expect((await socket.next((f) => f.type === 'subscribed')).topics).toHaveLength(40);
+    socket.send({ type: 'subscribe', topics: topics.slice(40, 60) });
+    expect((await socket.collect((f) => f.type === 'subscribed', 2))[1].topics).toHaveLength(10);
+    const refused = await socket.collect((f) => f.type === 'error', 10);
+    expect(refused.every((f) => f.code === 'too_many_topics')).toBe(true);
+    socket.close();
+  });
+
   it('rejects binary frames with an error frame', async () => {
     const socket = await connect(t.app);
     socket.ws.send(Buffer.from([1, 2, 3]));
