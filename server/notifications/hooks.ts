@@ -26,18 +26,13 @@ async function autoWatch(trx: Trx, userId: string, threadId: string): Promise<vo
 
 export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId: string; channelSlug: string; authorId: string; title: string; bodyText: string }): Promise<void> {
   await autoWatch(trx, t.authorId, t.threadId);
-  // Tied to the opening post, so the notice disappears for readers when a moderator hides it.
-  const opening = await trx.selectFrom('thread').select('first_post_id').where('id', '=', t.threadId).executeTakeFirst();
-  const postId = opening?.first_post_id ?? null;
-  const author = await trx.selectFrom('user').select('display_name').where('id', '=', t.authorId).executeTakeFirst();
-  const data = { threadTitle: t.title, channelSlug: t.channelSlug, actorName: author?.display_name ?? null };
   // One notice per person: being mentioned says more than "new thread".
   const told = new Set<string>([t.authorId]);
-  const out: NewNotification[] = [];
+  const recipients: { userId: string; kind: 'mention' | 'new_thread' }[] = [];
   for (const userId of await mentionedUserIds(trx, t.bodyText)) {
     if (told.has(userId)) continue;
     told.add(userId);
-    out.push({ userId, kind: 'mention', threadId: t.threadId, postId, actorId: t.authorId, data });
+    recipients.push({ userId, kind: 'mention' });
   }
   const watchers = await trx
     .selectFrom('subscription')
@@ -46,11 +41,21 @@ export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId
     .where('target_id', '=', t.channelId)
     .where('level', '=', 'watching')
     .execute();
-  for (const w of watchers) {
-    if (told.has(w.user_id)) continue;
-    out.push({ userId: w.user_id, kind: 'new_thread', threadId: t.threadId, postId, actorId: t.authorId, data });
-  }
-  await notifyMany(trx, out);
+  for (const w of watchers) if (!told.has(w.user_id)) recipients.push({ userId: w.user_id, kind: 'new_thread' });
+  if (!recipients.length) return;
+  // Tied to the opening post, so the notice disappears for readers when a moderator hides it.
+  const row = await trx
+    .selectFrom('thread as t')
+    .innerJoin('user as u', 'u.id', 't.author_id')
+    .select(['t.first_post_id', 'u.display_name'])
+    .where('t.id', '=', t.threadId)
+    .executeTakeFirst();
+  const postId = row?.first_post_id ?? null;
+  const data = { threadTitle: t.title, channelSlug: t.channelSlug, actorName: row?.display_name ?? null };
+  await notifyMany(
+    trx,
+    recipients.map((r) => ({ ...r, threadId: t.threadId, postId, actorId: t.authorId, data })),
+  );
 }
 
 export async function onReplyCreated(
