@@ -25,7 +25,7 @@ export async function notify(trx: Transaction<Database>, n: NewNotification): Pr
 }
 
 /**
- * The same for many recipients in three statements plus one live event each (fan-out to the watchers
+ * The same for many recipients in a few set-based statements plus one live event each (fan-out to the watchers
  * of a thread or channel). Grouping is an upsert on the open-group unique index, so two replies posted
  * at the same moment merge instead of one of them failing on the index. The events are appended last:
  * appending locks the event counter until commit, and nothing slow should follow it.
