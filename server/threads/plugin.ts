@@ -12,7 +12,7 @@ import { postingLimit } from '../moderation/rate-limits';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { appendEvent } from '../realtime/outbox';
 import { findIdempotentResult, idempotencyKey, recordIdempotentResult } from './idempotency';
-import { listReplies, loadPostForViewer, loadPostRow, loadThread, loadThreadRow, loadThreadSummary, presentPost, presentSummary } from './queries';
+import { listReplies, loadPostForViewer, loadThreadPage, loadPostRow, loadThread, loadThreadRow, loadThreadSummary, presentPost, presentSummary } from './queries';
 
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
@@ -109,14 +109,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/threads/:id',
     { schema: { tags, summary: 'A thread with the first page of replies', params: IdParams, querystring: Type.Pick(PageQuery, ['limit']), response: { 200: ThreadResponse, ...errors } } },
-    async (request) => {
-      // The watermark is read with the thread; replies read in parallel are at least as new.
-      const [{ lastEventId, ...thread }, replies] = await Promise.all([
-        loadThread(db, request.params.id, request.user),
-        listReplies(db, request.params.id, request.user, request.query.limit ?? 50),
-      ]);
-      return { thread, replies, lastEventId };
-    },
+    async (request) => loadThreadPage(db, request.params.id, request.user, request.query.limit ?? 50),
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
 import { isModerator } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
@@ -235,6 +236,124 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
     videoSession,
     hidden: row.hidden_at !== null,
     ...(row.hidden_at !== null && visible ? { hiddenReason: row.hidden_reason ?? '' } : {}),
+    lastEventId: row.event_watermark,
+  };
+}
+
+interface ReplyJson {
+  id: string | number;
+  thread_id: string | number;
+  body_html: string;
+  created_at: string;
+  edited_at: string | null;
+  hidden_at: string | null;
+  hidden_reason: string | null;
+  quote_post_id: string | number | null;
+  author_id: string | number;
+  display_name: string;
+  job_title: string;
+  organisation: string;
+  role: AuthorRow['role'];
+  avatar_key: string | null;
+  attachments: Parameters<typeof toAttachment>[0][];
+}
+
+const replyFromJson = (r: ReplyJson): PostRow & { attachments: ReplyJson['attachments'] } => ({
+  ...r,
+  id: String(r.id),
+  thread_id: String(r.thread_id),
+  author_id: String(r.author_id),
+  quote_post_id: r.quote_post_id === null ? null : String(r.quote_post_id),
+  created_at: new Date(r.created_at),
+  edited_at: r.edited_at ? new Date(r.edited_at) : null,
+  hidden_at: r.hidden_at ? new Date(r.hidden_at) : null,
+});
+
+/**
+ * The thread page in one statement: thread, opening post, its attachments, the first `limit`
+ * replies with authors and attachments, and the event watermark — all from one snapshot, so a
+ * client subscribing from `lastEventId` misses nothing and sees nothing twice.
+ */
+export async function loadThreadPage(
+  db: Db,
+  threadId: string,
+  viewer: Viewer,
+  limit: number,
+): Promise<{ thread: Thread; replies: { items: Post[]; nextCursor: string | null }; lastEventId: string }> {
+  const row = await db
+    .selectFrom('thread as t')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .innerJoin('user as u', 'u.id', 't.author_id')
+    .innerJoin('post as op', 'op.id', 't.first_post_id')
+    .select(threadColumns(db))
+    .select((eb) => [
+      'op.body_html',
+      'op.edited_at',
+      'op.hidden_at',
+      'op.hidden_reason',
+      attachmentsOf('op.id').as('attachments'),
+      sql<boolean>`exists (select 1 from video_session v where v.thread_id = t.id and v.status != 'cancelled')`.as('has_video_session'),
+      sql<string>`(select last_id::text from event_counter where id = 1)`.as('event_watermark'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('post as p')
+          .innerJoin('user as ru', 'ru.id', 'p.author_id')
+          .select([
+            'p.id',
+            'p.thread_id',
+            'p.body_html',
+            'p.created_at',
+            'p.edited_at',
+            'p.hidden_at',
+            'p.hidden_reason',
+            'p.quote_post_id',
+            'ru.id as author_id',
+            'ru.display_name',
+            'ru.job_title',
+            'ru.organisation',
+            'ru.role',
+            'ru.avatar_key',
+            attachmentsOf('p.id').as('attachments'),
+          ])
+          .whereRef('p.thread_id', '=', 't.id')
+          .where('p.is_opening', '=', false)
+          .where('p.deleted_at', 'is', null)
+          .orderBy('p.id', 'asc')
+          .limit(limit + 1),
+      ).as('replies'),
+    ])
+    .where('t.id', '=', threadId)
+    .executeTakeFirst();
+  if (!row || !row.first_post_id) throw notFound('thread');
+  const videoSession = row.has_video_session ? await loadVideoSessionForThread(db, row.id, viewer as SessionUser | null) : null;
+  const visible = row.hidden_at === null || canSeeHiddenPost(viewer, row.author_id);
+  const replies = (row.replies as unknown as ReplyJson[]).map(replyFromJson);
+  const page = replies.slice(0, limit);
+  return {
+    thread: {
+      id: row.id,
+      channelSlug: row.channel_slug,
+      title: row.title,
+      kind: row.kind,
+      body: visible ? row.body_html : '',
+      postId: row.first_post_id,
+      author: authorOf(row),
+      createdAt: row.created_at.toISOString(),
+      editedAt: row.edited_at ? row.edited_at.toISOString() : null,
+      replyCount: row.reply_count,
+      lastActivityAt: row.last_activity_at.toISOString(),
+      pinned: row.pinned,
+      locked: row.locked,
+      tags: row.tags,
+      attachments: visible ? row.attachments.map(toAttachment) : [],
+      videoSession,
+      hidden: row.hidden_at !== null,
+      ...(row.hidden_at !== null && visible ? { hiddenReason: row.hidden_reason ?? '' } : {}),
+    },
+    replies: {
+      items: page.map((r) => presentPost(r, viewer, r.attachments.map(toAttachment))),
+      nextCursor: replies.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
+    },
     lastEventId: row.event_watermark,
   };
 }

@@ -533,3 +533,28 @@ describe('reading', () => {
     expect(channel.lastActivityAt).toBe(fresh.lastActivityAt);
   });
 });
+
+describe('the thread page', () => {
+  it('answers the same replies as the replies endpoint, page for page, for every kind of viewer', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const upload = await other.agent.post('/api/attachments').attach('file', Buffer.from('Werkwijze\n'), 'werkwijze.txt');
+    const first = await replyTo(member, thread.id, '<p>Eén</p>');
+    await replyTo(other, thread.id, '<p>Twee</p>', { attachmentIds: [upload.body.attachment.id], quotePostId: first.id });
+    const hidden = await replyTo(member, thread.id, '<p>Drie</p>');
+    await member.agent.patch(`/api/posts/${first.id}`).send({ body: '<p>Eén, aangevuld</p>' }).expect(200);
+    await t.db.updateTable('post').set({ hidden_at: new Date(), hidden_by: moderator.id, hidden_reason: 'Reden' }).where('id', '=', hidden.id).execute();
+    for (const viewer of [request(t.app.server), member.agent, other.agent, moderator.agent]) {
+      const page = await viewer.get(`/api/threads/${thread.id}`).query({ limit: 2 });
+      const list = await viewer.get(`/api/threads/${thread.id}/replies`).query({ limit: 2 });
+      expect(page.body.replies).toEqual(list.body);
+      const next = await viewer.get(`/api/threads/${thread.id}/replies`).query({ limit: 2, cursor: page.body.replies.nextCursor });
+      expect(next.body.items.map((p: { id: string }) => p.id)).toEqual([hidden.id]);
+      expect(typeof page.body.lastEventId).toBe('string');
+    }
+    const page = (await request(t.app.server).get(`/api/threads/${thread.id}`)).body;
+    expect(page.replies.items[0]).toMatchObject({ id: first.id, body: '<p>Eén, aangevuld</p>', quotePostId: null });
+    expect(page.replies.items[0].editedAt).not.toBeNull();
+    expect(page.replies.items[1]).toMatchObject({ quotePostId: first.id, attachments: [expect.objectContaining({ id: upload.body.attachment.id, filename: 'werkwijze.txt' })] });
+    expect(page.replies.items[2]).toMatchObject({ id: hidden.id, hidden: true, body: '' });
+  });
+});
