@@ -201,7 +201,8 @@ export function htmlToText(html: string): string {
     .replace(/\u00a0/g, ' ')
     .replace(/[ \t]+/g, ' ')
     .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
+    // One line per block: a paragraph inside a list item ends two blocks at once.
+    .replace(/\n{2,}/g, '\n')
     .trim();
 }
 

@@ -99,6 +99,11 @@ describe('structure', () => {
       ['<a href="javascript:alert(1)">een</a> <a href="https://x.example">twee</a>.', `<p>een <a href="https://x.example" rel="${LINK_REL}">twee</a>.</p>`],
       ['<a href="https://x.example"></a><p>tekst</p>', '<p>tekst</p>'],
       ['<p><o:p>&nbsp;</o:p></p><p><br></p>', ''],
+      // What the editor (TipTap) sends stays as it is, minus its empty paragraphs.
+      ['<ul><li><p>a</p><ul><li><p>b</p></li></ul></li></ul>', '<ul><li><p>a</p><ul><li><p>b</p></li></ul></li></ul>'],
+      ['<ul><li>a<ul><li>b</li></ul></li></ul>', '<ul><li><p>a</p><ul><li>b</li></ul></li></ul>'],
+      ['<p>Hallo</p><p></p><p>met <code>x &lt; y</code></p>', '<p>Hallo</p><p>met <code>x &lt; y</code></p>'],
+      ['<h2><strong>Kop</strong></h2><blockquote><p>citaat <em>hier</em></p></blockquote>', '<h2><strong>Kop</strong></h2><blockquote><p>citaat <em>hier</em></p></blockquote>'],
     ];
     for (const [input, expected] of cases) expect(sanitizeBody(input).html, input).toBe(expected);
   });
