@@ -55,5 +55,16 @@ describe('notifications in the browser', () => {
     await anne.getByRole('button', { name: 'Alles gelezen' }).click();
     await expect.poll(() => bell.count(), { timeout: 15_000 }).toBe(0);
     expect(await anne.locator('.notification-list li.unread').count()).toBe(0);
+
+    // Muting the thread: stays muted after a reload (posting would not undo it either).
+    await anne.goto(threadUrl);
+    await anne.getByRole('button', { name: 'Dempen' }).click();
+    await anne.getByRole('button', { name: 'Niet meer dempen' }).waitFor();
+    await anne.reload();
+    await anne.getByRole('button', { name: 'Niet meer dempen' }).waitFor();
+    const threadId = /\/t\/(\d+)/.exec(threadUrl)![1];
+    const annesId = (await e.t.db.selectFrom('user').select('id').where('email', '=', 'anne@plein.example').executeTakeFirstOrThrow()).id;
+    const sub = await e.t.db.selectFrom('subscription').select('level').where('user_id', '=', annesId).where('target_type', '=', 'thread').where('target_id', '=', threadId).executeTakeFirstOrThrow();
+    expect(sub.level).toBe('muted');
   }, 120_000);
 });

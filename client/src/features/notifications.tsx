@@ -15,10 +15,17 @@ import { useAsync } from '../lib/useAsync';
  */
 let unreadCount = 0;
 const unreadListeners = new Set<(n: number) => void>();
-function setUnreadCount(n: number) {
+// Other tabs of this browser hear about it too (marking read in one tab clears the bell in all).
+const tabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('plein-unread');
+function applyUnreadCount(n: number) {
   unreadCount = n;
   for (const l of unreadListeners) l(n);
 }
+function setUnreadCount(n: number) {
+  applyUnreadCount(n);
+  tabs?.postMessage(n);
+}
+if (tabs) tabs.onmessage = (e: MessageEvent<unknown>) => typeof e.data === 'number' && applyUnreadCount(e.data);
 function useUnreadCount(): number {
   const [n, setN] = useState(unreadCount);
   useEffect(() => {
@@ -151,7 +158,10 @@ export function NotificationsPage() {
   );
 }
 
-/** "Abonneren" / "Volgend" for a channel or thread. */
+/**
+ * "Abonneren" / "Volgend" for a channel or thread. Threads also get "Dempen": posting in a thread makes
+ * you watch it again unless you muted it, so muting is the way to stay out of a conversation for good.
+ */
 export function FollowButton({ targetType, targetId }: { targetType: 'channel' | 'thread'; targetId: string }) {
   const { t } = useI18n();
   const { user } = useSession();
@@ -161,20 +171,35 @@ export function FollowButton({ targetType, targetId }: { targetType: 'channel' |
     api<{ level: 'watching' | 'normal' | 'muted' }>(`/api/subscriptions?targetType=${targetType}&targetId=${encodeURIComponent(targetId)}`).then((r) => setLevel(r.level), () => {});
   }, [user, targetType, targetId]);
   if (!user || level === null) return null;
+  const set = async (next: 'watching' | 'normal' | 'muted') => {
+    await api('/api/subscriptions', { method: 'PUT', body: { targetType, targetId, level: next } });
+    setLevel(next);
+  };
+  if (level === 'muted') {
+    return (
+      <span className="follow-buttons">
+        <span className="meta">{t('notifications.muted')}</span>{' '}
+        <button type="button" className="button small secondary" onClick={() => void set('normal')}>
+          {t('notifications.unmute')}
+        </button>
+      </span>
+    );
+  }
   const watching = level === 'watching';
   return (
-    <button
-      type="button"
-      className={`button small ${watching ? '' : 'secondary'}`}
-      aria-pressed={watching}
-      onClick={async () => {
-        const next = watching ? 'normal' : 'watching';
-        await api('/api/subscriptions', { method: 'PUT', body: { targetType, targetId, level: next } });
-        setLevel(next);
-      }}
-    >
-      {watching ? t('notifications.following') : t('notifications.follow')}
-    </button>
+    <span className="follow-buttons">
+      <button type="button" className={`button small ${watching ? '' : 'secondary'}`} aria-pressed={watching} onClick={() => void set(watching ? 'normal' : 'watching')}>
+        {watching ? t('notifications.following') : t('notifications.follow')}
+      </button>
+      {targetType === 'thread' && (
+        <>
+          {' '}
+          <button type="button" className="button small secondary" onClick={() => void set('muted')}>
+            {t('notifications.mute')}
+          </button>
+        </>
+      )}
+    </span>
   );
 }
 

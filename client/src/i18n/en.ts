@@ -268,6 +268,8 @@ export const en: Messages = {
     follow: 'Follow',
     following: 'Following',
     muted: 'Muted',
+    mute: 'Mute',
+    unmute: 'Unmute',
     emailTitle: 'Email about notifications',
     emailImmediately: 'Immediately (at most one mail per topic per 15 minutes)',
     emailDaily: 'A daily summary',

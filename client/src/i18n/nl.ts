@@ -267,6 +267,8 @@ export const nl = {
     follow: 'Abonneren',
     following: 'Volgend',
     muted: 'Gedempt',
+    mute: 'Dempen',
+    unmute: 'Niet meer dempen',
     emailTitle: 'E-mail over meldingen',
     emailImmediately: 'Direct (hooguit één mail per onderwerp per kwartier)',
     emailDaily: 'Eén keer per dag een overzicht',
