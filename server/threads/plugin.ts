@@ -202,7 +202,8 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const now = new Date();
 
       const post = await db.transaction().execute(async (trx) => {
-        // The row lock serialises concurrent edits, so each revision holds the body it replaced.
+        // The row lock serialises concurrent edits, so each revision holds the body it replaced. NO KEY
+        // UPDATE: a reply quoting this post (a foreign-key share lock) does not wait for it.
         const post = await trx
           .selectFrom('post as p')
           .innerJoin('thread as t', 't.id', 'p.thread_id')
@@ -210,7 +211,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.title', 'c.slug as channel_slug'])
           .where('p.id', '=', request.params.id)
           .where('p.deleted_at', 'is', null)
-          .forUpdate('p')
+          .forNoKeyUpdate('p')
           .executeTakeFirst();
         if (!post) throw notFound('post');
         if (post.author_id !== user.id && !isModerator(user)) throw forbidden('not_author', 'Only the author or a moderator can edit this post.');
@@ -257,7 +258,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .select(['p.id', 'p.author_id', 'p.is_opening', 'p.thread_id', 't.channel_id', 'c.slug as channel_slug'])
           .where('p.id', '=', request.params.id)
           .where('p.deleted_at', 'is', null)
-          .forUpdate('p')
+          .forNoKeyUpdate('p')
           .executeTakeFirst();
         if (!post) throw notFound('post');
         const gone = { id: post.thread_id, deleted: true };
