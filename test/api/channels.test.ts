@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
+import { seedDemo } from '../../server/seed/demo';
 import { createChannel, replyTo, startThread } from '../support/forum';
 
 let t: TestApp;
@@ -149,5 +150,47 @@ describe('thread list', () => {
     expect((await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 201 })).status).toBe(400);
     expect((await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 200 })).status).toBe(200);
     expect((await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 1 })).body.items).toHaveLength(1);
+  });
+});
+
+describe('demo channels', () => {
+  let fresh: TestApp;
+  beforeAll(async () => {
+    fresh = await createTestApp();
+  });
+  afterAll(async () => {
+    await fresh.close();
+  });
+
+  it('seeds once even when two instances start at the same moment, with consistent counts', async () => {
+    const results = await Promise.all([seedDemo(fresh.db), seedDemo(fresh.db)]);
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    const logins = results.find((r) => r !== null)!;
+    expect(logins.every((l) => l.password.length >= 10)).toBe(true);
+
+    const channels = (await request(fresh.app.server).get('/api/channels')).body.items as { slug: string; postingPolicy: string; threadCount: number; lastActivityAt: string | null }[];
+    expect(channels.map((c) => c.slug)).toEqual(['landelijk', 'jeugd', 'wmo', 'participatie', 'armoede-en-schulden']);
+    expect(channels.map((c) => c.postingPolicy)).toEqual(['experts_ask', 'open', 'open', 'open', 'open']);
+    for (const c of channels) {
+      const list = (await request(fresh.app.server).get(`/api/channels/${c.slug}/threads`)).body;
+      expect(list.items).toHaveLength(c.threadCount);
+      expect(c.lastActivityAt).toBe(list.items.reduce((max: string, x: { lastActivityAt: string }) => (x.lastActivityAt > max ? x.lastActivityAt : max), ''));
+      for (const summary of list.items) {
+        const page = (await request(fresh.app.server).get(`/api/threads/${summary.id}`)).body;
+        expect(page.replies.items).toHaveLength(page.thread.replyCount);
+      }
+    }
+
+    const [question] = (await request(fresh.app.server).get('/api/channels/landelijk/threads')).body.items;
+    const page = (await request(fresh.app.server).get(`/api/threads/${question.id}`)).body;
+    expect(page.thread.kind).toBe('question');
+    expect(page.thread.author).toMatchObject({ role: 'expert', jobTitle: 'Directeur Expertise Platform' });
+    expect(page.thread.body).toContain('<strong>Toelichting:</strong>');
+    expect(page.thread.body).toMatch(/Laat weten als je het interessant vindt als wij hierover een aanvullende videosessie organiseren\.<\/p>$/);
+    expect(page.replies.items.length).toBeGreaterThanOrEqual(5);
+    for (const reply of page.replies.items) expect(reply.author.organisation).not.toBe('');
+    const quoting = page.replies.items.filter((p: { quotePostId: string | null }) => p.quotePostId);
+    expect(quoting.length).toBeGreaterThanOrEqual(1);
+    for (const q of quoting) expect(page.replies.items.map((p: { id: string }) => p.id)).toContain(q.quotePostId);
   });
 });
