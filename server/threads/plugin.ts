@@ -132,7 +132,6 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireWriter(request);
       const thread = await loadThreadRow(db, request.params.id);
       if (!thread) throw notFound('thread');
-      if (thread.locked && !isModerator(user)) throw new ApiError(403, 'thread_locked', 'This thread is closed for new replies.');
       const key = idempotencyKey(request);
       const replay = async (id: string) => {
         const post = await loadPostForViewer(db, id, user);
@@ -143,6 +142,8 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const existing = await findIdempotentResult(db, user.id, key, 'post');
         if (existing) return replay(existing);
       }
+      // After the retry check: a reply that got through before a moderator locked the thread is still answered.
+      if (thread.locked && !isModerator(user)) throw new ApiError(403, 'thread_locked', 'This thread is closed for new replies.');
       const b = request.body;
       if (b.quotePostId) {
         const quoted = await db.selectFrom('post').select('id').where('id', '=', b.quotePostId).where('thread_id', '=', thread.id).where('deleted_at', 'is', null).executeTakeFirst();

@@ -152,6 +152,12 @@ describe('replies', () => {
     expect(b.body.post.id).toBe(a.body.post.id);
     const res = await request(t.app.server).get(`/api/threads/${thread.id}`);
     expect(res.body.thread.replyCount).toBe(1);
+    // Locked in the meantime: the retry still gets its first answer, a new reply does not get in.
+    await t.db.updateTable('thread').set({ locked: true }).where('id', '=', thread.id).execute();
+    const c = await send();
+    expect(c.status).toBe(201);
+    expect(c.body).toEqual(a.body);
+    expect((await member.agent.post(`/api/threads/${thread.id}/replies`).set('Idempotency-Key', 'k-43').send({ body: '<p>Twee</p>' })).status).toBe(403);
   });
 
   it('pages through replies with a cursor without gaps or duplicates, and rejects bad cursors and limits', async () => {
