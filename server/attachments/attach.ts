@@ -22,16 +22,18 @@ export async function attachToPost(trx: Transaction<Database>, options: { upload
   const ids = [...new Set(options.attachmentIds)];
   if (ids.length === 0) return;
   if (ids.length > MAX_ATTACHMENTS_PER_POST) throw badRequest('invalid_attachments', `At most ${MAX_ATTACHMENTS_PER_POST} attachments per post.`, { attachmentIds: 'too many' });
+  if (!ids.every((id) => /^[1-9]\d{0,18}$/.test(id))) throw badRequest('invalid_attachments', 'Unknown attachment.', { attachmentIds: 'unknown or not yours' });
+  // One statement: link and number them in the order given. Row locks make a second post that
+  // tries to take the same upload wait, then find it attached (post_id no longer null) → 400.
   const updated = await trx
     .updateTable('attachment')
-    .set({ post_id: options.postId })
+    .set({ post_id: options.postId, position: sql<number>`array_position(${sql.val(ids)}::bigint[], id) - 1` })
     .where('id', 'in', ids)
     .where('uploader_id', '=', options.uploaderId)
     .where('post_id', 'is', null)
     .returning('id')
     .execute();
   if (updated.length !== ids.length) throw badRequest('invalid_attachments', 'Only your own uploads that are not attached yet can be attached.', { attachmentIds: 'unknown or not yours' });
-  for (const [position, id] of ids.entries()) await trx.updateTable('attachment').set({ position }).where('id', '=', id).execute();
 }
 
 /** The attachments of each post, in the order given. Posts without attachments are absent from the map. */

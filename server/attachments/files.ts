@@ -1,7 +1,8 @@
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { fileTypeFromFile } from 'file-type';
 
-/** What may be uploaded, decided from the bytes. */
+/** What may be uploaded, decided from the bytes: file-type's extension → content type. */
 const ALLOWED: Record<string, string> = {
   pdf: 'application/pdf',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -16,30 +17,152 @@ const ALLOWED: Record<string, string> = {
   webp: 'image/webp',
 };
 
+/** The file name extensions that belong to each sniffed type (the first is the one we add). */
+const EXTENSIONS: Record<string, string[]> = {
+  pdf: ['pdf'],
+  docx: ['docx'],
+  xlsx: ['xlsx'],
+  pptx: ['pptx'],
+  odt: ['odt'],
+  ods: ['ods'],
+  odp: ['odp'],
+  png: ['png'],
+  jpg: ['jpg', 'jpeg', 'jpe', 'jfif'],
+  gif: ['gif'],
+  webp: ['webp'],
+  txt: ['txt'],
+  csv: ['csv'],
+};
+
+/** Zip-based documents: the part that must be in the archive for it to be what it says it is. */
+const ZIP_DOCUMENTS: Record<string, (names: Set<string>) => boolean> = {
+  docx: (n) => n.has('[Content_Types].xml') && [...n].some((x) => x.startsWith('word/') && x.endsWith('.xml')),
+  xlsx: (n) => n.has('[Content_Types].xml') && [...n].some((x) => x.startsWith('xl/') && x.endsWith('.xml')),
+  pptx: (n) => n.has('[Content_Types].xml') && [...n].some((x) => x.startsWith('ppt/') && x.endsWith('.xml')),
+  odt: (n) => n.has('mimetype') && n.has('content.xml'),
+  ods: (n) => n.has('mimetype') && n.has('content.xml'),
+  odp: (n) => n.has('mimetype') && n.has('content.xml'),
+};
+/** Office extensions a name can claim; a document must then really be that kind of document. */
+const OFFICE_EXTENSIONS = new Set(['docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'docm', 'xlsm', 'pptm', 'doc', 'xls', 'ppt']);
+
+/** Limits for a zip-based document (never unpacked here, but refused when shaped like a bomb). */
+const ZIP_MAX_ENTRIES = 10_000;
+const ZIP_MAX_UNCOMPRESSED = 1024 * 1024 * 1024;
+const ZIP_MAX_RATIO = 1000;
+
+export interface Sniffed {
+  contentType: string;
+  /** The canonical extension for the type (pdf, docx, png, txt…). */
+  ext: string;
+}
+
+const extOf = (filename: string): string | null => {
+  const dot = filename.lastIndexOf('.');
+  return dot > 0 ? filename.slice(dot + 1).toLowerCase() : null;
+};
+
 /**
- * The real content type of an upload, or null when it is not allowed. Plain text and CSV have no
- * magic number: they pass only as valid UTF-8 without NULs that does not look like markup.
+ * Reads a ZIP's central directory (from the end of the file, never unpacking anything) and returns
+ * the entry names, or null when it is not a well-formed archive or is shaped like a zip bomb: too
+ * many entries, more than 1 GiB unpacked in total, or an entry that unpacks more than 1000×.
  */
-export async function sniffContentType(file: string, filename: string): Promise<string | null> {
-  const detected = await fileTypeFromFile(file);
-  if (detected) return ALLOWED[detected.ext] ?? null;
-  const ext = filename.toLowerCase().split('.').pop();
-  if (ext !== 'txt' && ext !== 'csv') return null;
+async function zipEntryNames(file: string, size: number): Promise<Set<string> | null> {
   const handle = await open(file, 'r');
   try {
-    const buf = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    const head = buf.subarray(0, bytesRead);
-    if (head.includes(0)) return null;
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
-    // A replacement character in the middle means invalid UTF-8 (a cut-off last character is fine).
-    if (text.slice(0, -4).includes('\uFFFD')) return null;
-    if (/^\s*<(?:!doctype|html|svg|\?xml|script|body|head)/i.test(text.replace(/^\uFEFF/, ''))) return null;
-    return ext === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8';
+    const tailLength = Math.min(size, 22 + 0xffff);
+    const tail = Buffer.alloc(tailLength);
+    await handle.read(tail, 0, tailLength, size - tailLength);
+    let eocd = -1;
+    for (let i = tailLength - 22; i >= 0; i--) {
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
+    }
+    if (eocd < 0) return null;
+    const count = tail.readUInt16LE(eocd + 10);
+    const cdSize = tail.readUInt32LE(eocd + 12);
+    const cdOffset = tail.readUInt32LE(eocd + 16);
+    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) return null; // ZIP64: not for documents this small
+    if (count > ZIP_MAX_ENTRIES || cdOffset + cdSize > size || cdSize > 16 * 1024 * 1024) return null;
+    const cd = Buffer.alloc(cdSize);
+    await handle.read(cd, 0, cdSize, cdOffset);
+    const names = new Set<string>();
+    let total = 0;
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) return null;
+      const compressed = cd.readUInt32LE(p + 20);
+      const uncompressed = cd.readUInt32LE(p + 24);
+      const nameLength = cd.readUInt16LE(p + 28);
+      const extraLength = cd.readUInt16LE(p + 30);
+      const commentLength = cd.readUInt16LE(p + 32);
+      if (p + 46 + nameLength > cd.length) return null;
+      const name = cd.subarray(p + 46, p + 46 + nameLength).toString('utf8');
+      total += uncompressed;
+      if (total > ZIP_MAX_UNCOMPRESSED) return null;
+      if (uncompressed > 1024 * 1024 && uncompressed / Math.max(compressed, 1) > ZIP_MAX_RATIO) return null;
+      names.add(name);
+      p += 46 + nameLength + extraLength + commentLength;
+    }
+    return names;
   } finally {
     await handle.close();
   }
 }
+
+/** Valid UTF-8 without NULs that does not look like markup (HTML, SVG, XML): the whole file is read. */
+async function isPlainText(file: string): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let head = '';
+  let carry = ''; // the end of the previous chunk, so a tag split over two chunks is still seen
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
+      if (chunk.includes(0)) return false;
+      const text = carry + decoder.decode(chunk, { stream: true });
+      if (head.length < 4096) head += text.slice(0, 4096 - head.length);
+      if (/<\s*(?:script|html|svg|iframe|object|embed|body|head|meta|!doctype|\?xml|xml)\b/i.test(text)) return false;
+      carry = text.slice(-32);
+    }
+    decoder.decode();
+  } catch {
+    return false; // invalid UTF-8
+  }
+  return !/^\s*</.test(head.replace(/^\uFEFF/, ''));
+}
+
+/**
+ * The real content type of an upload, or null when it is not allowed. Plain text and CSV have no
+ * magic number: they pass only as valid UTF-8 without NULs that does not look like markup, with a
+ * .txt/.csv name. Zip-based documents must contain their main part, must not be shaped like a zip
+ * bomb, and a name that claims an office format must match what the bytes are.
+ */
+export async function sniffContentType(file: string, filename: string, size: number): Promise<Sniffed | null> {
+  let detected: { ext: string } | undefined;
+  try {
+    detected = await fileTypeFromFile(file);
+  } catch {
+    return null; // malformed beyond what file-type accepts (e.g. over its zip probing limits)
+  }
+  const claimed = extOf(filename);
+  if (detected) {
+    const contentType = ALLOWED[detected.ext];
+    if (!contentType) return null;
+    const zipCheck = ZIP_DOCUMENTS[detected.ext];
+    if (zipCheck) {
+      const names = await zipEntryNames(file, size);
+      if (!names || !zipCheck(names)) return null;
+      if (claimed && OFFICE_EXTENSIONS.has(claimed) && claimed !== detected.ext) return null;
+    }
+    return { contentType, ext: detected.ext };
+  }
+  if (claimed !== 'txt' && claimed !== 'csv') return null;
+  if (!(await isPlainText(file))) return null;
+  return claimed === 'csv' ? { contentType: 'text/csv; charset=utf-8', ext: 'csv' } : { contentType: 'text/plain; charset=utf-8', ext: 'txt' };
+}
+
+const MAX_NAME = 150;
 
 /**
  * A safe display name: no path, no control characters, no bidirectional overrides (which can make
@@ -48,20 +171,40 @@ export async function sniffContentType(file: string, filename: string): Promise<
 export function safeFilename(raw: string): string {
   let name = raw.split(/[/\\]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  name = name.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '');
+  name = name.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g, '');
+  name = name.replace(/[<>:"|?*]/g, '_'); // characters Windows refuses in file names
   name = name.replace(/^[.\s]+|[.\s]+$/g, '').replace(/\s+/g, ' ');
   if (!name) name = 'bestand';
-  if (name.length > 150) {
-    const dot = name.lastIndexOf('.');
-    const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
-    name = name.slice(0, 150 - ext.length) + ext;
-  }
-  return name;
+  return limitLength(name);
+}
+
+function limitLength(name: string): string {
+  const chars = [...name]; // by code point: never split a surrogate pair
+  if (chars.length <= MAX_NAME) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
+  return chars.slice(0, MAX_NAME - [...ext].length).join('').trimEnd() + ext;
+}
+
+/**
+ * The name as it is stored and offered for download: its extension matches the sniffed type. A
+ * known extension of another allowed type is replaced (foto.jpg that is a PNG → foto.png); any other
+ * extension gets the right one appended (rapport.exe that is a PDF → rapport.exe.pdf); a name
+ * without an extension is kept.
+ */
+export function nameForType(filename: string, sniffed: Sniffed): string {
+  const ext = extOf(filename);
+  if (!ext) return filename;
+  const own = EXTENSIONS[sniffed.ext] ?? [sniffed.ext];
+  if (own.includes(ext)) return filename;
+  const knownOther = Object.values(EXTENSIONS).some((list) => list.includes(ext));
+  const base = knownOther ? filename.slice(0, filename.lastIndexOf('.')) : filename;
+  return limitLength(`${base}.${own[0]}`);
 }
 
 /** RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name. */
 export function contentDisposition(filename: string): string {
-  const ascii = filename.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const ascii = filename.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
   const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

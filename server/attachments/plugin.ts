@@ -13,9 +13,9 @@ import { findUserById } from '../accounts/users';
 import { ApiError, notFound, tooLarge, unsupportedType } from '../http/errors';
 import { postingLimit } from '../moderation/rate-limits';
 import { toAttachment } from './attach';
-import { contentDisposition, safeFilename, sniffContentType } from './files';
-import { cleanupUnattachedUploads } from './cleanup';
-import { createStorage } from './storage';
+import { contentDisposition, nameForType, safeFilename, sniffContentType } from './files';
+import { cleanupUnattachedUploads, releaseContent } from './cleanup';
+import { createStorage, lockContent } from './storage';
 import { receiveFile } from './upload';
 
 const tags = ['attachments'];
@@ -23,21 +23,28 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'invalid' | null {
+/**
+ * One byte range (RFC 9110 §14): null = serve the whole file (no Range, another unit, several
+ * ranges or a malformed header are all ignored, as the RFC allows); 'unsatisfiable' → 416.
+ */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
   if (!header) return null;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) return 'invalid';
-  let start: number;
-  let end: number;
+  const m = /^bytes=\s*(\d*)-(\d*)\s*$/i.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
   if (m[1] === '') {
-    start = Math.max(0, size - Number(m[2]));
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    const suffix = Number(m[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
   }
-  return start > end || start >= size ? 'invalid' : { start, end };
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (m[2] !== '' && Number(m[2]) < start) return null; // invalid range-spec: ignored
+  return start >= size ? 'unsatisfiable' : { start, end };
 }
+
+/** If-None-Match: a list of (possibly weak) entity tags, or `*`. */
+const etagMatches = (header: string | undefined, etag: string) =>
+  !!header && (header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag));
 
 function initialsSvg(name: string, seed: string): string {
   const parts = name.trim().split(/\s+/).filter((p) => /^\p{L}/u.test(p));
@@ -53,10 +60,23 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const storage = createStorage(app.config);
   await app.register(fastifyMultipart, { limits: { fileSize: app.config.uploadMaxBytes, files: 1 } });
 
-  const cleanupUnattached = () => cleanupUnattachedUploads(db, storage);
-  const timer = setInterval(() => void cleanupUnattached().catch((err) => app.log.warn({ err: err.message }, 'upload cleanup failed')), 60 * 60 * 1000);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  // Idempotent cleanup (see cleanup.ts): every instance may run it; a run that overlaps another is
+  // harmless. Hourly, plus once a few minutes after start (instances that restart often).
+  let running = false;
+  const cleanup = () => {
+    if (running) return;
+    running = true;
+    cleanupUnattachedUploads(db, storage)
+      .then((r) => (r.unattached || r.orphans || r.tempFiles) && app.log.info(r, 'upload cleanup'))
+      .catch((err: Error) => app.log.warn({ err: err.message }, 'upload cleanup failed'))
+      .finally(() => (running = false));
+  };
+  const first = setTimeout(cleanup, 5 * 60 * 1000).unref();
+  const timer = setInterval(cleanup, 60 * 60 * 1000).unref();
+  app.addHook('onClose', async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  });
 
   app.post(
     '/api/attachments',
@@ -68,15 +88,20 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireWriter(request);
       const file = await receiveFile(request, storage.tempDir, app.config.uploadMaxBytes);
       try {
-        const filename = safeFilename(file.filename);
-        const contentType = await sniffContentType(file.tempFile, filename);
-        if (!contentType) throw unsupportedType('Only PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, WebP) and plain text or CSV are allowed.');
-        await storage.put(file.tempFile, file.sha256, contentType);
-        const row = await db
-          .insertInto('attachment')
-          .values({ uploader_id: user.id, post_id: null, sha256: file.sha256, size: String(file.size), content_type: contentType, filename, storage_key: file.sha256 })
-          .returning(['id', 'filename', 'content_type', 'size', 'sha256'])
-          .executeTakeFirstOrThrow();
+        const cleanName = safeFilename(file.filename);
+        const sniffed = await sniffContentType(file.tempFile, cleanName, file.size);
+        if (!sniffed) throw unsupportedType('Only PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, WebP) and plain text or CSV are allowed.');
+        const filename = nameForType(cleanName, sniffed);
+        const row = await db.transaction().execute(async (trx) => {
+          // The bytes and their row appear together for the cleanup, which takes the same lock.
+          await lockContent(trx, file.sha256);
+          await storage.put(file.tempFile, file.sha256, sniffed.contentType);
+          return trx
+            .insertInto('attachment')
+            .values({ uploader_id: user.id, post_id: null, sha256: file.sha256, size: String(file.size), content_type: sniffed.contentType, filename, storage_key: file.sha256 })
+            .returning(['id', 'filename', 'content_type', 'size', 'sha256'])
+            .executeTakeFirstOrThrow();
+        });
         reply.status(201);
         return { attachment: toAttachment(row) };
       } finally {
@@ -110,9 +135,10 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('etag', etag)
         .header('accept-ranges', 'bytes')
         .header('cache-control', 'private, max-age=3600');
-      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-      const range = parseRange(request.headers.range, size);
-      if (range === 'invalid') {
+      if (etagMatches(request.headers['if-none-match'], etag)) return reply.status(304).send();
+      const ifRange = request.headers['if-range'];
+      const range = ifRange && ifRange !== etag ? null : parseRange(request.headers.range, size);
+      if (range === 'unsatisfiable') {
         reply.header('content-range', `bytes */${size}`);
         throw new ApiError(416, 'range_not_satisfiable', 'The requested range is not available.');
       }
@@ -136,13 +162,24 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       const resized = path.join(storage.tempDir, `${randomBytes(8).toString('hex')}.webp`);
       try {
-        const type = await sniffContentType(file.tempFile, 'photo');
-        if (!type || !AVATAR_TYPES.has(type)) throw unsupportedType('A profile photo must be PNG, JPEG or WebP.');
-        const output = await sharp(file.tempFile, { limitInputPixels: 50_000_000 }).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
+        const sniffed = await sniffContentType(file.tempFile, 'photo', file.size);
+        if (!sniffed || !AVATAR_TYPES.has(sniffed.contentType)) throw unsupportedType('A profile photo must be PNG, JPEG or WebP.');
+        let output: Buffer;
+        try {
+          output = await sharp(file.tempFile, { limitInputPixels: 50_000_000, animated: false }).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
+        } catch {
+          throw unsupportedType('This image cannot be read. Use a PNG, JPEG or WebP photo.');
+        }
         const key = `${createHash('sha256').update(output).digest('hex')}.webp`;
         await fs.writeFile(resized, output);
-        await storage.put(resized, key, 'image/webp');
-        await db.updateTable('user').set({ avatar_key: key, updated_at: new Date() }).where('id', '=', user.id).execute();
+        const previous = await db.transaction().execute(async (trx) => {
+          await lockContent(trx, key);
+          await storage.put(resized, key, 'image/webp');
+          const before = await trx.selectFrom('user').select('avatar_key').where('id', '=', user.id).forUpdate().executeTakeFirstOrThrow();
+          await trx.updateTable('user').set({ avatar_key: key, updated_at: new Date() }).where('id', '=', user.id).execute();
+          return before.avatar_key;
+        });
+        if (previous && previous !== key) await releaseContent(db, storage, previous).catch((err: Error) => request.log.warn({ err: err.message }, 'old profile photo not removed'));
         return { avatarUrl: `/api/users/${user.id}/avatar?v=${key.slice(0, 12)}` };
       } finally {
         await fs.rm(file.tempFile, { force: true });
@@ -153,7 +190,12 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/api/me/avatar', { schema: { tags: ['accounts'], summary: 'Remove my profile photo', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const user = requireWriter(request);
-    await db.updateTable('user').set({ avatar_key: null, updated_at: new Date() }).where('id', '=', user.id).execute();
+    const previous = await db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('user').select('avatar_key').where('id', '=', user.id).forUpdate().executeTakeFirstOrThrow();
+      await trx.updateTable('user').set({ avatar_key: null, updated_at: new Date() }).where('id', '=', user.id).execute();
+      return before.avatar_key;
+    });
+    if (previous) await releaseContent(db, storage, previous).catch((err: Error) => request.log.warn({ err: err.message }, 'profile photo not removed'));
     return reply.status(204).send(null);
   });
 
@@ -163,7 +205,9 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const user = await findUserById(db, request.params.id);
       if (!user) throw notFound('user');
-      const cache = request.query.v ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
+      // Immutable only for the URL of the current photo: a stale ?v= must not pin an old photo forever.
+      const current = !!user.avatar_key && request.query.v === user.avatar_key.slice(0, 12);
+      const cache = current ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
       reply.header('cache-control', cache).header('x-content-type-options', 'nosniff').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
       if (!user.avatar_key) return reply.type('image/svg+xml').send(initialsSvg(user.display_name, user.id));
       return reply.type('image/webp').send(await storage.get(user.avatar_key));

@@ -1,7 +1,9 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { type Transaction, sql } from 'kysely';
 import type { Config } from '../config';
+import type { Database } from '../db/schema';
 
 /** Where upload bytes live. Keys are content addresses (the SHA-256), so equal files are stored once. */
 export interface Storage {
@@ -10,8 +12,22 @@ export interface Storage {
   /** A stream of the bytes, or of [start, end] inclusive. */
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /** Every stored key with its last-modified time (for the orphan sweep). */
+  list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
   /** A directory on this machine for in-flight uploads. */
   tempDir: string;
+}
+
+/** Storage keys: a SHA-256, optionally with an extension (avatars: `<sha256>.webp`). */
+export const isStorageKey = (key: string) => /^[0-9a-f]{64}(\.[a-z0-9]+)?$/.test(key);
+
+/**
+ * Serialises everything that stores, references or deletes the bytes under `key`, across
+ * instances, until the caller's transaction ends: "store + insert the row" never interleaves with
+ * "no row uses it any more + delete the bytes".
+ */
+export async function lockContent(trx: Transaction<Database>, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${'plein:content:' + key}, 0))`.execute(trx);
 }
 
 export class LocalStorage implements Storage {
@@ -21,7 +37,7 @@ export class LocalStorage implements Storage {
   ) {}
 
   private file(key: string): string {
-    if (!/^[0-9a-f]{64}(\.[a-z0-9]+)?$/.test(key)) throw new Error('bad storage key');
+    if (!isStorageKey(key)) throw new Error('bad storage key');
     return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);
   }
 
@@ -43,6 +59,20 @@ export class LocalStorage implements Storage {
   async delete(key: string): Promise<void> {
     await fs.rm(this.file(key), { force: true });
   }
+
+  async *list(): AsyncIterable<{ key: string; modifiedAt: Date }> {
+    const dirs = async (dir: string) => (await fs.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name));
+    for (const a of await dirs(this.root)) {
+      for (const b of await dirs(path.join(this.root, a.name))) {
+        const dir = path.join(this.root, a.name, b.name);
+        for (const name of await fs.readdir(dir).catch(() => [])) {
+          if (!isStorageKey(name)) continue;
+          const stat = await fs.stat(path.join(dir, name)).catch(() => null);
+          if (stat?.isFile()) yield { key: name, modifiedAt: stat.mtime };
+        }
+      }
+    }
+  }
 }
 
 /** S3-compatible object storage (AWS, MinIO, Ceph…), loaded only when configured. */
@@ -57,7 +87,15 @@ export class S3Storage implements Storage {
   }
 
   async put(tempFile: string, key: string, contentType: string): Promise<void> {
-    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const { HeadObjectCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const exists = await (await this.client).send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })).then(
+      () => true,
+      (err: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
+        if (err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404) return false;
+        throw err;
+      },
+    );
+    if (exists) return void (await fs.rm(tempFile, { force: true })); // already stored: deduplicated
     const stat = await fs.stat(tempFile);
     await (await this.client).send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: createReadStream(tempFile), ContentLength: stat.size, ContentType: contentType }));
     await fs.rm(tempFile, { force: true });
@@ -72,6 +110,16 @@ export class S3Storage implements Storage {
   async delete(key: string): Promise<void> {
     const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
     await (await this.client).send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async *list(): AsyncIterable<{ key: string; modifiedAt: Date }> {
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    let token: string | undefined;
+    do {
+      const page = await (await this.client).send(new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) if (o.Key && isStorageKey(o.Key)) yield { key: o.Key, modifiedAt: o.LastModified ?? new Date() };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 }
 

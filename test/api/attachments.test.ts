@@ -78,6 +78,15 @@ describe('uploading and downloading handouts', () => {
     expect(part.headers['content-range']).toBe(`bytes 0-7/${bytes.length}`);
     expect(part.body.toString()).toBe('%PDF-1.4');
     expect((await request(t.app.server).get(`/api/attachments/${up.body.attachment.id}/download`).set('Range', 'bytes=99999-')).status).toBe(416);
+    const url = `/api/attachments/${up.body.attachment.id}/download`;
+    // A list of tags (what browsers send after several versions) still matches.
+    expect((await request(t.app.server).get(url).set('If-None-Match', `"ouder", W/${etag}`)).status).toBe(304);
+    const tail = await binary(request(t.app.server).get(url).set('Range', 'bytes=-5'));
+    expect(tail.status).toBe(206);
+    expect(Buffer.compare(tail.body, bytes.subarray(bytes.length - 5))).toBe(0);
+    // A range for another version of the file (If-Range) or a malformed range: the whole file.
+    expect((await binary(request(t.app.server).get(url).set('Range', 'bytes=0-7').set('If-Range', '"oud"'))).status).toBe(200);
+    expect((await binary(request(t.app.server).get(url).set('Range', 'bytes=7-3'))).status).toBe(200);
   });
 
   it('accepts DOCX, PNG, text and CSV by their content, and stores equal bytes once', async () => {
@@ -113,9 +122,24 @@ describe('uploading and downloading handouts', () => {
   it('removes uploads that were never attached after 24 hours', async () => {
     const up = await upload(other, pdf('vergeten'), 'vergeten.pdf');
     const removed = await cleanupUnattachedUploads(t.db, createStorage(t.config), new Date(Date.now() + 25 * 3600_000));
-    expect(removed).toBeGreaterThanOrEqual(1);
+    expect(removed.unattached).toBeGreaterThanOrEqual(1);
     expect(await t.db.selectFrom('attachment').select('id').where('id', '=', up.body.attachment.id).executeTakeFirst()).toBeUndefined();
     expect(filesOnDisk().some((f) => f.endsWith(up.body.attachment.sha256))).toBe(false);
+  });
+
+  it('removes stored bytes nothing refers to any more, but keeps bytes that are in use', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const kept = await upload(member, pdf('blijft'), 'blijft.pdf');
+    await replyTo(member, thread.id, '<p>Met bijlage</p>', { attachmentIds: [kept.body.attachment.id] });
+    const gone = await upload(member, pdf('weg'), 'weg.pdf');
+    // As when a thread is deleted: the row goes (cascade), the bytes stay behind until the sweep.
+    await t.db.deleteFrom('attachment').where('id', '=', gone.body.attachment.id).execute();
+    expect(filesOnDisk().some((f) => f.endsWith(gone.body.attachment.sha256))).toBe(true);
+    const result = await cleanupUnattachedUploads(t.db, createStorage(t.config), new Date(Date.now() + 25 * 3600_000));
+    expect(result.orphans).toBeGreaterThanOrEqual(1);
+    expect(filesOnDisk().some((f) => f.endsWith(gone.body.attachment.sha256))).toBe(false);
+    expect(filesOnDisk().some((f) => f.endsWith(kept.body.attachment.sha256))).toBe(true);
+    expect((await binary(request(t.app.server).get(`/api/attachments/${kept.body.attachment.id}/download`))).status).toBe(200);
   });
 });
 
@@ -145,10 +169,23 @@ describe('bad uploads leave nothing behind', () => {
     expect(a.status).toBe(201);
     expect(a.body.attachment.filename).toBe('passwd');
     const b = await upload(member, pdf(), 'rapport\u202Efdp.exe');
-    expect(b.body.attachment.filename).toBe('rapportfdp.exe');
+    // A PDF that claims to be an .exe is offered as what it is.
+    expect(b.body.attachment.filename).toBe('rapportfdp.exe.pdf');
     const c = await upload(member, pdf(), 'Verslag café-overleg ë.pdf');
     expect(c.body.attachment.filename).toBe('Verslag café-overleg ë.pdf');
     expect(filesOnDisk().every((f) => !f.includes('passwd'))).toBe(true);
+  });
+
+  it('gives a file the extension of what it really is, and refuses a Word file named .xlsx', async () => {
+    const photo = await upload(member, await png(), 'foto.jpg');
+    expect(photo.status).toBe(201);
+    expect(photo.body.attachment).toMatchObject({ filename: 'foto.png', contentType: 'image/png' });
+    const plain = await upload(member, Buffer.from('Agenda wijkteamoverleg\n'), 'agenda.txt');
+    expect(plain.body.attachment).toMatchObject({ filename: 'agenda.txt', contentType: 'text/plain; charset=utf-8' });
+    const rows = await rowCount();
+    expect((await upload(member, docx(), 'begroting.xlsx')).status).toBe(415);
+    expect((await upload(member, Buffer.from('tekst met <script>alert(1)</script> erin'), 'notitie.txt')).status).toBe(415);
+    expect(await rowCount()).toBe(rows);
   });
 
   it('refuses attaching someone else\'s upload or 11 files with 400, and posts nothing', async () => {
@@ -210,6 +247,35 @@ describe('profile photos', () => {
     expect([meta.width, meta.height]).toEqual([256, 256]);
     const me = await member.agent.get('/api/me');
     expect(me.body.user.avatarUrl).toBe(res.body.avatarUrl);
+  });
+
+  it('removes the bytes of a replaced or removed photo, and does not pin an old photo URL', async () => {
+    const user = await signUp(t);
+    const green = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#39870c' } }).png().toBuffer();
+    const first = await user.agent.put('/api/me/avatar').attach('file', green, 'een.png');
+    const firstKey = (await t.db.selectFrom('user').select('avatar_key').where('id', '=', user.id).executeTakeFirstOrThrow()).avatar_key!;
+    expect(filesOnDisk().some((f) => f.endsWith(firstKey))).toBe(true);
+    const orange = await sharp({ create: { width: 200, height: 400, channels: 3, background: '#e17000' } }).png().toBuffer();
+    const second = await user.agent.put('/api/me/avatar').attach('file', orange, 'twee.png');
+    expect(second.body.avatarUrl).not.toBe(first.body.avatarUrl);
+    expect(filesOnDisk().some((f) => f.endsWith(firstKey))).toBe(false);
+    const stale = await request(t.app.server).get(first.body.avatarUrl);
+    expect(stale.headers['cache-control']).not.toContain('immutable');
+    const secondKey = (await t.db.selectFrom('user').select('avatar_key').where('id', '=', user.id).executeTakeFirstOrThrow()).avatar_key!;
+    expect((await user.agent.delete('/api/me/avatar')).status).toBe(204);
+    expect(filesOnDisk().some((f) => f.endsWith(secondKey))).toBe(false);
+    expect((await request(t.app.server).get(`/api/users/${user.id}/avatar`)).headers['content-type']).toContain('image/svg+xml');
+  });
+
+  it('keeps the bytes of a photo another member still uses', async () => {
+    const [a, b] = [await signUp(t), await signUp(t)];
+    const purple = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#42145f' } }).png().toBuffer();
+    await a.agent.put('/api/me/avatar').attach('file', purple, 'a.png');
+    const shared = await b.agent.put('/api/me/avatar').attach('file', purple, 'b.png');
+    expect((await a.agent.delete('/api/me/avatar')).status).toBe(204);
+    const img = await binary(request(t.app.server).get(shared.body.avatarUrl));
+    expect(img.status).toBe(200);
+    expect(img.headers['content-type']).toBe('image/webp');
   });
 
   it('refuses a PDF or an SVG as a profile photo (415)', async () => {
