@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Adapter, type Cookie, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan, verifyRequestOrigin } from 'lucia';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import { executePreparedTakeFirst } from '../db/prepared';
 
 export interface SessionUser {
   id: string;
@@ -45,12 +46,15 @@ function kyselyAdapter(db: Db): Adapter {
   });
   return {
     async getSessionAndUser(sessionId) {
-      const row = await db
-        .selectFrom('user_session as s')
-        .innerJoin('user as u', 'u.id', 's.user_id')
-        .select(['s.id', 's.user_id', 's.expires_at', 's.created_at', 'u.role', 'u.display_name', 'u.suspended_until', 'u.suspension_reason', 'u.created_at as user_created_at'])
-        .where('s.id', '=', sessionId)
-        .executeTakeFirst();
+      // Runs on every signed-in request: prepared, so it is planned once per connection.
+      const row = await executePreparedTakeFirst(
+        db,
+        db
+          .selectFrom('user_session as s')
+          .innerJoin('user as u', 'u.id', 's.user_id')
+          .select(['s.id', 's.user_id', 's.expires_at', 's.created_at', 'u.role', 'u.display_name', 'u.suspended_until', 'u.suspension_reason', 'u.created_at as user_created_at'])
+          .where('s.id', '=', sessionId),
+      );
       if (!row) return [null, null];
       const user: DatabaseUser = {
         id: row.user_id,

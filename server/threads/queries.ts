@@ -10,6 +10,7 @@ import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
 import type { ChannelTable } from '../db/tables/forum';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { executePreparedTakeFirst } from '../db/prepared';
 import { notFound } from '../http/errors';
 import { loadVideoSessionForThread } from '../video-sessions/summary';
 
@@ -280,7 +281,8 @@ export async function loadThreadPage(
   viewer: Viewer,
   limit: number,
 ): Promise<{ thread: Thread; replies: { items: Post[]; nextCursor: string | null }; lastEventId: string }> {
-  const row = await db
+  // The most requested page: a prepared statement, so PostgreSQL does not plan it on every view.
+  const query = db
     .selectFrom('thread as t')
     .innerJoin('channel as c', 'c.id', 't.channel_id')
     .innerJoin('user as u', 'u.id', 't.author_id')
@@ -322,8 +324,8 @@ export async function loadThreadPage(
           .limit(limit + 1),
       ).as('replies'),
     ])
-    .where('t.id', '=', threadId)
-    .executeTakeFirst();
+    .where('t.id', '=', threadId);
+  const row = await executePreparedTakeFirst(db, query);
   if (!row || !row.first_post_id) throw notFound('thread');
   const videoSession = row.has_video_session ? await loadVideoSessionForThread(db, row.id, viewer as SessionUser | null) : null;
   const visible = row.hidden_at === null || canSeeHiddenPost(viewer, row.author_id);
