@@ -5,6 +5,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { badRequest, tooLarge } from '../http/errors';
+import { uploadedBytes } from './release-buffers';
 
 export interface ReceivedFile {
   tempFile: string;
@@ -37,6 +38,7 @@ export async function receiveFile(request: FastifyRequest, tempDir: string, maxB
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
       size += chunk.length;
+      uploadedBytes(chunk.length);
       cb(null, chunk);
     },
   });
