@@ -51,8 +51,15 @@ export interface BenchContext {
 }
 
 function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  const times: number[] = [];
   return new Promise((resolve, reject) => {
-    autocannon({ ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+    const instance = autocannon({ ...opts }, (err, result) => {
+      if (err) return reject(err);
+      times.sort((a, b) => a - b);
+      if (times.length) result.latency.p95 = Math.round(times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]);
+      resolve(result);
+    });
+    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
   });
 }
 

@@ -7,7 +7,7 @@ import { SearchHit, SearchQuery, SimilarQuery } from '../../shared/schemas/searc
 import { isModerator } from '../accounts/guards';
 import { excerpt } from '../content/sanitize';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { loadThreadRow, loadThreadRows, presentSummary } from '../threads/queries';
+import { loadThreadRows, presentSummary } from '../threads/queries';
 import { escapeHtml } from '../content/escape';
 
 const tags = ['search'];
@@ -51,7 +51,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const mod = isModerator(request.user);
       const query = sql`websearch_to_tsquery('plein_dutch', ${q.q})`;
       const filters = [
-        q.channel ? sql`and c.slug = ${q.channel}` : sql``,
+        q.channel ? sql`and t.channel_id = (select c.id from channel c where c.slug = ${q.channel})` : sql``,
         q.tag ? sql`and exists (select 1 from thread_tag tt where tt.thread_id = t.id and tt.tag = ${q.tag.trim().toLowerCase()})` : sql``,
         q.kind ? sql`and t.kind = ${q.kind}` : sql``,
         q.unanswered ? sql`and t.kind = 'question' and t.reply_count = 0` : sql``,
@@ -70,6 +70,12 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // key, a rare one through the GIN index. Several words: their combined frequency is easily
       // misjudged (words correlate), so take the GIN bitmap and stop after CANDIDATES rows.
       const singleWord = /^[\p{L}\p{N}]+$/u.test(q.q.trim());
+      // A title hit must also survive -exclusions in the opening post ("wijkteam -huisarts" leaves out a
+      // question whose title says wijkteam and whose Toelichting says huisarts). Without a "-" no term
+      // is negated, and more words can only keep a match, so the opening post need not be read.
+      const exclusionCheck = /(^|\s)-/.test(q.q)
+        ? sql`and (select (t.search_vector || case when op.hidden_at is null ${mod ? sql`or true` : sql``} then op.search_vector else ''::tsvector end) @@ q.query from post op where op.id = t.first_post_id)`
+        : sql``;
       const candidateQuery = singleWord ? query : sql`q.query`;
       const candidateSource = singleWord ? sql`` : sql`, q`;
       const candidateOrder = singleWord ? sql`order by p.id desc` : sql``;
@@ -87,24 +93,21 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         best_post as (
           select distinct on (thread_id) thread_id, id, is_opening, rank from post_hits order by thread_id, rank desc, id
         ),
-        -- title and tags, judged together with the opening post so that -exclusions apply to the whole question
         thread_hits as (
           select t.id, ts_rank_cd(t.search_vector, q.query) as rank
-          from thread t join post op on op.id = t.first_post_id, q
-          where t.search_vector @@ ${query} ${threadAuthor}
-            and (t.search_vector || case when op.hidden_at is null ${mod ? sql`or true` : sql``} then op.search_vector else ''::tsvector end) @@ q.query
+          from thread t, q
+          where t.search_vector @@ ${query} ${threadAuthor} ${exclusionCheck}
         ),
         scored as (
           select t.id,
                  (coalesce(th.rank, 0) * 2 + coalesce(bp.rank, 0))::float8 as score,
                  (extract(epoch from t.last_activity_at) * 1000000)::bigint as lat_us,
                  bp.id as best_post_id, bp.is_opening as best_is_opening
-          from (select id from thread_hits union select thread_id from best_post) hit
-          join thread t on t.id = hit.id
-          join channel c on c.id = t.channel_id
+          from thread t
           left join thread_hits th on th.id = t.id
           left join best_post bp on bp.thread_id = t.id
-          where true ${sql.join(filters, sql` `)}
+          -- = any(array(…)): primary-key lookups of the hits, never a pass over every thread
+          where t.id = any(array(select id from thread_hits union select thread_id from best_post)) ${sql.join(filters, sql` `)}
         )
         select * from scored ${keyset}
         order by score desc, lat_us desc, id desc
@@ -153,12 +156,8 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         order by ts_rank_cd(t.search_vector, q.query) desc, t.last_activity_at desc
         limit 5
       `.execute(db);
-      const items = [];
-      for (const r of rows) {
-        const row = await loadThreadRow(db, r.id);
-        if (row) items.push(presentSummary(row, ''));
-      }
-      return { items };
+      const threads = await loadThreadRows(db, rows.map((r) => r.id));
+      return { items: rows.flatMap((r) => (threads.has(r.id) ? [presentSummary(threads.get(r.id)!, '')] : [])) };
     },
   );
 };

@@ -15,7 +15,7 @@ export const searchSection: Section = {
         duration: ctx.duration,
         requests: [{ setupRequest: (req: any) => ({ ...req, path: `/api/search?q=${encodeURIComponent(pick(list as unknown as string[]))}` }) }],
       });
-      ctx.record({ section: `GET /api/search (${label})`, metric: 'req/s · p97.5 · p99 (ms)', value: `${r.requests.average.toFixed(0)} · ${r.latency.p97_5} · ${r.latency.p99}`, target: 'p95 < 100, p99 < 200' });
+      ctx.record({ section: `GET /api/search (${label})`, metric: 'req/s · p95 · p99 (ms)', value: `${r.requests.average.toFixed(0)} · ${r.latency.p95} · ${r.latency.p99}`, target: 'p95 < 100, p99 < 200' });
     }
     const s = await ctx.cannon({
       url: ctx.baseUrl,
@@ -23,6 +23,6 @@ export const searchSection: Section = {
       duration: ctx.duration,
       requests: [{ setupRequest: (req: any) => ({ ...req, path: `/api/search/similar?title=${encodeURIComponent(`Hoe werkt ${pick(ONE_WORD)} bij jullie?`)}` }) }],
     });
-    ctx.record({ section: 'GET /api/search/similar', metric: 'req/s · p97.5 · p99 (ms)', value: `${s.requests.average.toFixed(0)} · ${s.latency.p97_5} · ${s.latency.p99}`, target: 'p95 < 50' });
+    ctx.record({ section: 'GET /api/search/similar', metric: 'req/s · p95 · p99 (ms)', value: `${s.requests.average.toFixed(0)} · ${s.latency.p95} · ${s.latency.p99}`, target: 'p95 < 50' });
   },
 };
