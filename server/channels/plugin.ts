@@ -7,6 +7,7 @@ import { requireRole } from '../accounts/guards';
 import { isUniqueViolation } from '../accounts/users';
 import { plainText } from '../content/sanitize';
 import { conflict, invalidField } from '../http/errors';
+import { recordAction } from '../moderation/audit';
 import { listChannelThreads } from '../threads/queries';
 import { getChannelBySlug, toChannel } from './queries';
 
@@ -25,25 +26,29 @@ const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/channels',
     { schema: { tags, summary: 'Create a channel (admin)', body: CreateChannelBody, response: { 201: Type.Object({ channel: Channel }), ...errors } } },
     async (request, reply) => {
-      requireRole(request, 'admin');
+      const admin = requireRole(request, 'admin');
       const b = request.body;
       // Names and descriptions are plain text, like titles.
       const name = plainText(b.name);
       if (name.length < 2) throw invalidField('name', 'must contain at least 2 characters of text');
       const description = plainText(b.description ?? '');
       try {
-        const row = await app.db
-          .insertInto('channel')
-          .values({
-            slug: b.slug,
-            name,
-            description,
-            posting_policy: b.postingPolicy,
-            position: sql<number>`(select coalesce(max(position), 0) + 1 from channel)`,
-            last_activity_at: null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const row = await app.db.transaction().execute(async (trx) => {
+          const channel = await trx
+            .insertInto('channel')
+            .values({
+              slug: b.slug,
+              name,
+              description,
+              posting_policy: b.postingPolicy,
+              position: sql<number>`(select coalesce(max(position), 0) + 1 from channel)`,
+              last_activity_at: null,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await recordAction(trx, { actorId: admin.id, action: 'create_channel', targetType: 'channel', targetId: channel.id, data: { slug: channel.slug, postingPolicy: channel.posting_policy } });
+          return channel;
+        });
         reply.status(201);
         return { channel: toChannel(row) };
       } catch (err) {

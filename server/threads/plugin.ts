@@ -8,6 +8,7 @@ import { attachToPost, loadAttachmentsForPosts } from '../attachments/attach';
 import { getChannelBySlug } from '../channels/queries';
 import { excerpt, normaliseTags, plainText, sanitizeBody } from '../content/sanitize';
 import { ApiError, forbidden, invalidField, notFound } from '../http/errors';
+import { recordAction, recordIfModerating } from '../moderation/audit';
 import { postingLimit } from '../moderation/rate-limits';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { appendEvent } from '../realtime/outbox';
@@ -219,6 +220,8 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!post.is_opening && (title !== null || newTags !== null)) throw invalidField(title !== null ? 'title' : 'tags', 'only the opening post has a title and tags');
 
         await trx.insertInto('post_revision').values({ post_id: post.id, editor_id: user.id, title: post.is_opening ? post.title : null, body_html: post.body_html }).execute();
+        const changed = [...(body ? ['body'] : []), ...(title !== null ? ['title'] : []), ...(newTags !== null ? ['tags'] : [])];
+        await recordIfModerating(trx, user, post.author_id, { action: 'edit_post', targetType: 'post', targetId: post.id, data: { threadId: post.thread_id, changed } });
         if (body) await trx.updateTable('post').set({ body_html: body.html, body_text: body.text, edited_at: now }).where('id', '=', post.id).execute();
         else await trx.updateTable('post').set({ edited_at: now }).where('id', '=', post.id).execute();
         if (title !== null) await trx.updateTable('thread').set({ title, updated_at: now }).where('id', '=', post.thread_id).execute();
@@ -267,6 +270,9 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (post.is_opening) {
           // The opening post carries the thread: deleting it removes the whole conversation.
           if (!isModerator(user)) throw forbidden('not_allowed', 'Only a moderator can delete a whole thread.');
+          const thread = await trx.selectFrom('thread').select('title').where('id', '=', post.thread_id).executeTakeFirstOrThrow();
+          // Always audited, even for one's own thread: the whole conversation goes.
+          await recordAction(trx, { actorId: user.id, action: 'delete_thread', targetType: 'thread', targetId: post.thread_id, data: { title: thread.title, channel: post.channel_slug, authorId: post.author_id } });
           await trx.deleteFrom('thread').where('id', '=', post.thread_id).execute();
           await trx
             .updateTable('channel')
@@ -282,6 +288,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
 
         if (post.author_id !== user.id && !isModerator(user)) throw forbidden('not_author', 'Only the author or a moderator can delete this reply.');
+        await recordIfModerating(trx, user, post.author_id, { action: 'delete_post', targetType: 'post', targetId: post.id, data: { threadId: post.thread_id } });
         await trx.updateTable('post').set({ deleted_at: new Date() }).where('id', '=', post.id).execute();
         const t = await trx
           .updateTable('thread')

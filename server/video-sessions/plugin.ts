@@ -8,6 +8,7 @@ import type { SessionUser } from '../accounts/session';
 import { isUniqueViolation } from '../accounts/users';
 import type { Database } from '../db/schema';
 import { ApiError, conflict, forbidden, invalidField, notFound } from '../http/errors';
+import { recordIfModerating } from '../moderation/audit';
 import { notify } from '../notifications/notify';
 import { appendEvent } from '../realtime/outbox';
 import { excelDateTime, sessionCalendar, toCsv } from './files';
@@ -173,6 +174,9 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const status = effectiveStatus(row);
         if (status === 'cancelled' || status === 'ended') throw conflict('session_closed', 'This session is cancelled or over.');
         const registrants = await participants(trx, row.id, ['registered', 'waitlisted']);
+        // A moderator managing someone else's session is moderating: on the audit trail.
+        const changed = Object.keys(b).filter((k) => b[k as keyof typeof b] !== undefined);
+        await recordIfModerating(trx, user, row.organiser_id, { action: b.status === 'cancelled' ? 'cancel_video_session' : 'edit_video_session', targetType: 'video_session', targetId: row.id, data: { threadId: row.thread_id, changed } });
         // Cancelling works in every open status (a moderator may also close a request nobody took on).
         if (b.status === 'cancelled') {
           await trx.updateTable('video_session').set({ status: 'cancelled', sequence: row.sequence + 1, updated_at: new Date() }).where('id', '=', row.id).execute();

@@ -231,6 +231,31 @@ describe('audit log', () => {
     await expect(sql`update moderation_action set reason = 'x'`.execute(t.db)).rejects.toThrow(/append-only/);
   });
 
+  it('records a moderator editing or deleting a member\'s post, but not members editing their own', async () => {
+    const thread = await startThread(expert, 'landelijk', { title: 'Vraag over beschermd wonen' });
+    const reply = await replyTo(member, thread.id, '<p>Eerste versie</p>');
+    await member.agent.patch(`/api/posts/${reply.id}`).send({ body: '<p>Tweede versie</p>' }).expect(200);
+    expect(await audit('post', reply.id)).toHaveLength(0);
+    await mod.agent.patch(`/api/posts/${reply.id}`).send({ body: '<p>Zonder telefoonnummer</p>' }).expect(200);
+    expect((await audit('post', reply.id)).map((r) => [r.action, r.actor_id, r.data])).toEqual([['edit_post', mod.id, { threadId: thread.id, changed: ['body'] }]]);
+    await mod.agent.delete(`/api/posts/${reply.id}`).expect(204);
+    expect((await audit('post', reply.id)).map((r) => r.action)).toEqual(['edit_post', 'delete_post']);
+    // A refused edit writes nothing.
+    const own = await replyTo(other, thread.id);
+    await member.agent.patch(`/api/posts/${own.id}`).send({ body: '<p>Niet van mij</p>' }).expect(403);
+    expect(await audit('post', own.id)).toHaveLength(0);
+  });
+
+  it('records deleting a whole thread and creating a channel', async () => {
+    const thread = await startThread(expert, 'landelijk', { title: 'Dubbel gestelde vraag' });
+    await mod.agent.delete(`/api/posts/${thread.postId}`).expect(204);
+    expect(await audit('thread', thread.id)).toEqual([expect.objectContaining({ action: 'delete_thread', actor_id: mod.id, data: expect.objectContaining({ title: 'Dubbel gestelde vraag', channel: 'landelijk' }) })]);
+    const created = await admin.agent.post('/api/channels').send({ slug: 'jeugd', name: 'Jeugd', postingPolicy: 'open' });
+    expect(created.status).toBe(201);
+    const log = await mod.agent.get('/api/mod/audit-log').query({ action: 'create_channel' });
+    expect(log.body.items[0]).toMatchObject({ action: 'create_channel', actor: { id: admin.id }, targetType: 'channel', targetId: created.body.channel.id });
+  });
+
   it('writes nothing when the action fails', async () => {
     const before = await t.db.selectFrom('moderation_action').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     await mod.agent.post('/api/threads/99999999/pin').send({}).expect(404);

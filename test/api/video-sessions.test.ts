@@ -176,6 +176,20 @@ describe('scheduling', () => {
     expect((await mod.agent.get(`/api/video-sessions/${id}/attendees.csv`)).status).toBe(200);
   });
 
+  it('puts a moderator changing or cancelling an organiser\'s session on the audit trail, not the organiser\'s own changes', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const id = (await expert.agent.post(`/api/threads/${thread.id}/video-session`).send({})).body.videoSession.id;
+    await schedule(expert, id).expect(200);
+    const audit = () => t.db.selectFrom('moderation_action').select(['action', 'actor_id', 'data']).where('target_type', '=', 'video_session').where('target_id', '=', id).orderBy('id').execute();
+    expect(await audit()).toHaveLength(0);
+    await mod.agent.patch(`/api/video-sessions/${id}`).send({ capacity: 12 }).expect(200);
+    await mod.agent.patch(`/api/video-sessions/${id}`).send({ status: 'cancelled' }).expect(200);
+    expect(await audit()).toEqual([
+      { action: 'edit_video_session', actor_id: mod.id, data: { threadId: thread.id, changed: ['capacity'] } },
+      { action: 'cancel_video_session', actor_id: mod.id, data: { threadId: thread.id, changed: ['status'] } },
+    ]);
+  });
+
   it('refuses registration for cancelled and ended sessions with 409 session_closed', async () => {
     const thread = await startThread(expert, 'landelijk');
     const { body } = await expert.agent.post(`/api/threads/${thread.id}/video-session`).send({});

@@ -185,7 +185,7 @@ export function OpeningPostModeration({ thread, onChanged }: { thread: { id: str
 
 type Queue = { items: ReportGroup[]; nextCursor: string | null };
 type Audit = { items: AuditEntry[]; nextCursor: string | null };
-const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend'];
+const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend', 'edit_post', 'delete_post', 'delete_thread', 'create_channel', 'edit_video_session', 'cancel_video_session'];
 
 /** One group of reports on a post: hide it (with the reporters' reason), dismiss, or suspend its author. */
 function ReportGroupCard({ group, onResolved }: { group: ReportGroup; onResolved(): void }) {
@@ -313,7 +313,7 @@ export function ModerationPage() {
           <label htmlFor="audit-target-type">{t('moderation.auditTargetType')}</label>
           <select id="audit-target-type" value={filters.targetType} onChange={(e) => setFilters((f) => ({ ...f, targetType: e.target.value }))}>
             <option value="">{t('moderation.all')}</option>
-            {(['thread', 'post', 'user'] as const).map((tt) => (
+            {(['thread', 'post', 'user', 'channel', 'video_session'] as const).map((tt) => (
               <option key={tt} value={tt}>{t(`moderation.targets.${tt}`)}</option>
             ))}
           </select>
