@@ -6,6 +6,7 @@ import { ErrorBody } from '../../shared/schemas/common';
 import { Notification, NotificationSettings, ReadBody, SubscriptionBody, SubscriptionLevel } from '../../shared/schemas/notifications';
 import { requireUser, requireWriter } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
+import { escapeHtml } from '../content/escape';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { badRequest, notFound } from '../http/errors';
 import { startJobs } from './jobs';
@@ -157,16 +158,38 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!app.hasContentTypeParser(type)) app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) => done(null, {}));
   }
 
-  app.post('/api/unsubscribe', { schema: { tags, summary: 'One-click unsubscribe (List-Unsubscribe-Post)', querystring: TokenQuery, response: { 200: Type.Object({ ok: Type.Boolean() }), 400: ErrorBody } } }, async (request) => {
-    await unsubscribe(request.query.token);
-    return { ok: true };
+  const page = (title: string, body: string) =>
+    `<!doctype html><html lang="nl"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Plein</title><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>${title}</h1>${body}</body></html>`;
+  const DONE = page('Je bent afgemeld', '<p>Je ontvangt geen e-mail meer van Plein. Je kunt dit altijd weer aanzetten bij je instellingen.</p><p><a href="/">Naar Plein</a></p>');
+  const INVALID = page('Deze afmeldlink werkt niet', '<p>De link is niet (meer) geldig. Log in en zet e-mail uit bij je instellingen.</p><p><a href="/instellingen">Naar instellingen</a></p>');
+  const wantsHtml = (accept: string | undefined) => !!accept && accept.includes('text/html');
+
+  // Mail clients (RFC 8058) and the confirmation form below. A browser gets a page, a mail client JSON.
+  app.post('/api/unsubscribe', { schema: { tags, summary: 'One-click unsubscribe (List-Unsubscribe-Post)', querystring: TokenQuery, response: { 200: Type.Object({ ok: Type.Boolean() }), 400: ErrorBody } } }, async (request, reply) => {
+    const html = wantsHtml(request.headers.accept);
+    try {
+      await unsubscribe(request.query.token);
+    } catch (err) {
+      if (!html) throw err;
+      return reply.status(400).type('text/html; charset=utf-8').send(INVALID as never);
+    }
+    return html ? reply.type('text/html; charset=utf-8').send(DONE as never) : { ok: true };
   });
 
-  app.get('/api/unsubscribe', { schema: { tags, summary: 'Unsubscribe link from a mail', querystring: TokenQuery } }, async (request, reply) => {
-    await unsubscribe(request.query.token);
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(`<!doctype html><html lang="nl"><meta charset="utf-8"><title>Afgemeld · Plein</title><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto"><h1>Je bent afgemeld</h1><p>Je ontvangt geen e-mail meer van Plein. Je kunt dit altijd weer aanzetten bij je profiel.</p><p><a href="/">Naar Plein</a></p></body></html>` as never);
+  // The link in a mail only asks: virus scanners and link previews (Outlook Safe Links) open every
+  // link in a mail, and must not unsubscribe anyone by doing so. The button POSTs.
+  app.get('/api/unsubscribe', { schema: { tags, summary: 'Unsubscribe link from a mail: a page that asks to confirm', querystring: TokenQuery } }, async (request, reply) => {
+    const token = request.query.token;
+    const valid = !!token && !!verifyUnsubscribeToken(await appSecret(db, app.config), token);
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    if (!valid) return reply.status(400).send(INVALID as never);
+    const action = `/api/unsubscribe?token=${encodeURIComponent(token)}`;
+    return reply.send(
+      page(
+        'Afmelden voor e-mail van Plein?',
+        `<p>Je krijgt dan geen e-mail meer van Plein: geen reacties, vermeldingen, overzichten of berichten over videosessies. Op de site zie je je meldingen nog wel.</p><form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit" style="font-size:1rem;padding:.5rem 1rem">Afmelden</button></form><p><a href="/">Nee, terug naar Plein</a></p>`,
+      ) as never,
+    );
   });
 };
 

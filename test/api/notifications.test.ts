@@ -384,6 +384,15 @@ describe('email', () => {
     const good = unsubscribeToken(secret, anne.id);
     const forged = `${anne.id}.${'A'.repeat(43)}`;
     const foreign = good.replace(/^\d+/, bas.id);
+    // Opening the link (as a mail scanner does) only asks; nothing changes until the button is pressed.
+    const ask = await request(t.app.server).get('/api/unsubscribe').query({ token: good });
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('Afmelden voor e-mail van Plein?');
+    expect(ask.text).toContain(`<form method="post" action="/api/unsubscribe?token=${encodeURIComponent(good)}">`);
+    expect((await anne.agent.get('/api/me/notification-settings')).body.emailFrequency).toBe('immediately');
+    const badLink = await request(t.app.server).get('/api/unsubscribe').query({ token: forged });
+    expect(badLink.status).toBe(400);
+    expect(badLink.text).toContain('Deze afmeldlink werkt niet');
     expect((await request(t.app.server).post('/api/unsubscribe').query({ token: forged })).status).toBe(400);
     expect((await request(t.app.server).post('/api/unsubscribe').query({ token: foreign })).status).toBe(400);
     expect((await request(t.app.server).post('/api/unsubscribe').query({ token: 'rommel' })).status).toBe(400);
@@ -395,8 +404,10 @@ describe('email', () => {
     const multipart = await request(t.app.server).post('/api/unsubscribe').query({ token: good }).field('List-Unsubscribe', 'One-Click');
     expect(multipart.status).toBe(200);
     expect((await anne.agent.get('/api/me/notification-settings')).body.emailFrequency).toBe('never');
-    const page = await request(t.app.server).get('/api/unsubscribe').query({ token: good });
-    expect(page.text).toContain('Je bent afgemeld');
+    // The confirmation form, as a browser submits it: a page back, not JSON.
+    const confirmed = await request(t.app.server).post('/api/unsubscribe').query({ token: good }).set('Accept', 'text/html').set('Origin', 'http://plein.test').type('form').send('List-Unsubscribe=One-Click');
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.text).toContain('Je bent afgemeld');
   });
 });
 
