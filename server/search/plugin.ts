@@ -7,7 +7,7 @@ import { SearchHit, SearchQuery, SimilarQuery } from '../../shared/schemas/searc
 import { isModerator } from '../accounts/guards';
 import { excerpt } from '../content/sanitize';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { loadThreadRows, presentSummary } from '../threads/queries';
+import { type ThreadRow, loadThreadRows, presentSummary } from '../threads/queries';
 import { escapeHtml } from '../content/escape';
 
 const tags = ['search'];
@@ -79,7 +79,17 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const candidateQuery = singleWord ? query : sql`q.query`;
       const candidateSource = singleWord ? sql`` : sql`, q`;
       const candidateOrder = singleWord ? sql`order by p.id desc` : sql``;
-      const { rows } = await sql<{ id: string; score: number; lat_us: string; best_post_id: string | null; best_is_opening: boolean | null }>`
+      type Row = ThreadRow & {
+        score: number;
+        lat_us: string;
+        post_id: string | null;
+        post_is_opening: boolean | null;
+        post_created_at: Date | null;
+        post_hidden_at: Date | null;
+        post_author_name: string | null;
+        headline: string | null;
+      };
+      const { rows } = await sql<Row>`
         with q as (select ${query} as query),
         post_hits as (
           select p.id, p.thread_id, p.is_opening, ts_rank_cd(p.search_vector, q.query) as rank
@@ -109,35 +119,34 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           -- = any(array(…)): primary-key lookups of the hits, never a pass over every thread
           where t.id = any(array(select id from thread_hits union select thread_id from best_post)) ${sql.join(filters, sql` `)}
         )
-        select * from scored ${keyset}
-        order by score desc, lat_us desc, id desc
-        limit ${limit + 1}
+        -- One statement to the end: the page's threads with their authors and tags, and the snippet of
+        -- each thread's best post (or its opening post), made for the page's rows only.
+        select s.score, s.lat_us,
+               t.id, t.channel_id, c.slug as channel_slug, t.title, t.kind, t.first_post_id, t.pinned, t.locked,
+               t.reply_count, t.last_activity_at, t.created_at,
+               coalesce((select array_agg(tt.tag order by tt.tag) from thread_tag tt where tt.thread_id = t.id), '{}') as tags,
+               u.id as author_id, u.display_name, u.job_title, u.organisation, u.role, u.avatar_key,
+               p.id as post_id, p.is_opening as post_is_opening, p.created_at as post_created_at, p.hidden_at as post_hidden_at,
+               pu.display_name as post_author_name,
+               case when p.id is not null then ${headline(query)} end as headline
+        from (select * from scored ${keyset} order by score desc, lat_us desc, id desc limit ${limit + 1}) s
+        join thread t on t.id = s.id
+        join channel c on c.id = t.channel_id
+        join "user" u on u.id = t.author_id
+        left join post p on p.id = coalesce(s.best_post_id, t.first_post_id)
+        left join "user" pu on pu.id = p.author_id
+        order by s.score desc, s.lat_us desc, s.id desc
       `.execute(db);
 
       const page = rows.slice(0, limit);
-      const threads = await loadThreadRows(db, page.map((r) => r.id));
-      const postIds = page.map((r) => r.best_post_id ?? threads.get(r.id)?.first_post_id).filter((id): id is string => !!id);
-      const posts = postIds.length
-        ? await db
-            .selectFrom('post as p')
-            .innerJoin('user as u', 'u.id', 'p.author_id')
-            .select(['p.id', 'p.is_opening', 'p.created_at', 'p.hidden_at', 'u.display_name', headline(query).as('headline')])
-            .where('p.id', 'in', postIds)
-            .execute()
-        : [];
-      const postById = new Map(posts.map((p) => [p.id, p]));
-      const items = [];
-      for (const r of page) {
-        const thread = threads.get(r.id);
-        if (!thread) continue;
-        const post = postById.get(r.best_post_id ?? thread.first_post_id ?? '');
-        const showBody = post && (post.hidden_at === null || mod);
-        items.push({
-          thread: presentSummary(thread, ''),
-          ...(post && !post.is_opening && showBody ? { post: { id: post.id, authorName: post.display_name, createdAt: post.created_at.toISOString() } } : {}),
-          snippet: showBody ? markSnippet(post!.headline) : '',
-        });
-      }
+      const items = page.map((r) => {
+        const showBody = r.post_id !== null && (r.post_hidden_at === null || mod);
+        return {
+          thread: presentSummary(r, ''),
+          ...(showBody && !r.post_is_opening ? { post: { id: r.post_id!, authorName: r.post_author_name ?? '', createdAt: r.post_created_at!.toISOString() } } : {}),
+          snippet: showBody ? markSnippet(r.headline ?? '') : '',
+        };
+      });
       const last = page[page.length - 1];
       return { items, nextCursor: rows.length > limit ? encodeCursor({ s: last.score, us: String(last.lat_us), id: last.id }) : null };
     },
