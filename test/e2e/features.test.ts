@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seed/demo';
-import { pdf } from '../support/files';
+import { exe, pdf, png } from '../support/files';
 import { type E2E, login, screenshot, startE2E } from './support/harness';
 
 let e: E2E;
@@ -47,6 +47,64 @@ describe('handouts', () => {
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).subarray(0, 8).toString()).toBe('%PDF-1.4');
+  });
+});
+
+describe('handouts and photos', () => {
+  it('drops an image and a refused file on the reply editor: a Dutch error beside the refused one, which can be removed; the image shows as a thumbnail', async () => {
+    const joost = await person('joost@plein.example');
+    await openFirstThread(joost, 'jeugd');
+    await joost.locator('#reply-editor').click();
+    await joost.keyboard.type('Foto van de flip-over van onze sessie.');
+    // A real drop event with files in its DataTransfer, as dragging from the desktop gives.
+    const drop = async (name: string, type: string, bytes: Buffer) => {
+      const dataTransfer = await joost.evaluateHandle(
+        ({ b64, name, type }) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }));
+          return dt;
+        },
+        { b64: bytes.toString('base64'), name, type },
+      );
+      await joost.locator('.attachment-picker').dispatchEvent('drop', { dataTransfer });
+    };
+    await drop('flip-over.png', 'image/png', await png(120, 80));
+    await drop('rapport.pdf', 'application/pdf', exe());
+    const refused = joost.locator('.upload-list li', { hasText: 'rapport.pdf' });
+    await expect.poll(() => refused.getByRole('alert').textContent()).toBe('Uploaden mislukt: dit soort bestand is niet toegestaan');
+    await refused.getByRole('button', { name: 'Verwijder rapport.pdf' }).click();
+    await expect.poll(() => joost.locator('.upload-list li').count()).toBe(1);
+    await expect.poll(() => joost.locator('.upload-list progress').count()).toBe(0);
+    await joost.getByRole('button', { name: 'Plaats reactie' }).click();
+    const reply = joost.locator('article.post', { hasText: 'Foto van de flip-over van onze sessie.' });
+    const thumb = reply.locator('.attachments img');
+    await thumb.waitFor();
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
+    expect(await reply.locator('.attachments li').count()).toBe(1);
+  });
+
+  it('a member sets a profile photo in the settings, sees it next to their reply, and removes it again', async () => {
+    const ilse = await person('ilse@plein.example');
+    await ilse.goto('/instellingen');
+    const photo = ilse.locator('.avatar-settings .avatar img');
+    await ilse.locator('#avatar-file').setInputFiles({ name: 'ik.png', mimeType: 'image/png', buffer: await png(400, 300) });
+    await ilse.getByText('Je foto is opgeslagen.').waitFor();
+    await expect.poll(() => photo.getAttribute('src')).toMatch(/\?v=/);
+
+    await openFirstThread(ilse, 'participatie');
+    await ilse.locator('#reply-editor').click();
+    await ilse.keyboard.type('Met foto erbij.');
+    await ilse.getByRole('button', { name: 'Plaats reactie' }).click();
+    const mine = ilse.locator('article.post', { hasText: 'Met foto erbij.' }).locator('.avatar img');
+    await mine.waitFor();
+    expect(await mine.getAttribute('src')).toMatch(/\?v=/);
+    await expect.poll(() => mine.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(256);
+
+    await ilse.goto('/instellingen');
+    await ilse.getByRole('button', { name: 'Foto verwijderen' }).click();
+    await ilse.getByText('Je foto is verwijderd.').waitFor();
+    await expect.poll(() => photo.getAttribute('src')).not.toMatch(/\?v=/);
+    expect(await ilse.getByRole('button', { name: 'Foto verwijderen' }).count()).toBe(0);
   });
 });
 

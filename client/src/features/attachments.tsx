@@ -1,5 +1,7 @@
 import { useRef, useState } from 'react';
 import type { Attachment } from '../../../shared/schemas/attachments';
+import type { Author } from '../../../shared/schemas/accounts';
+import { Avatar } from '../components/ui';
 import { useI18n } from '../i18n';
 
 interface Item {
@@ -89,29 +91,65 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
   );
 }
 
-/** Profile photo upload in the settings page. */
-export function AvatarUpload({ onSaved }: { onSaved(): void }) {
+/** The profile photo in the settings page: the current one, choose a new one, or remove it. */
+export function AvatarUpload({ user, onSaved }: { user: Pick<Author, 'displayName' | 'avatarUrl'>; onSaved(): void }) {
   const { t } = useI18n();
   const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // Without a photo the URL has no version: the server draws initials.
+  const hasPhoto = user.avatarUrl.includes('?v=');
+  const failed = (status: number) => t('attachments.failed', { reason: status === 413 ? t('attachments.tooLarge') : status === 415 ? t('attachments.unsupported') : t('errors.generic') });
   return (
-    <div className="card form">
+    <div className="card form avatar-settings">
+      <Avatar author={user} size={96} />
       <label htmlFor="avatar-file">{t('attachments.photoUpload')}</label>
       <input
         id="avatar-file"
         type="file"
         accept="image/png,image/jpeg,image/webp"
+        disabled={busy}
         onChange={async (e) => {
-          const file = e.target.files?.[0];
+          const input = e.currentTarget;
+          const file = input.files?.[0];
           if (!file) return;
           const form = new FormData();
           form.append('file', file);
-          const res = await fetch('/api/me/avatar', { method: 'PUT', body: form, credentials: 'same-origin' });
-          if (res.ok) {
-            setMessage(t('attachments.photoSaved'));
-            onSaved();
-          } else setMessage(t('attachments.failed', { reason: res.status === 413 ? t('attachments.tooLarge') : t('attachments.unsupported') }));
+          setBusy(true);
+          setMessage(t('attachments.uploading'));
+          try {
+            const res = await fetch('/api/me/avatar', { method: 'PUT', body: form, credentials: 'same-origin' });
+            setMessage(res.ok ? t('attachments.photoSaved') : failed(res.status));
+            if (res.ok) onSaved();
+          } catch {
+            setMessage(t('errors.network'));
+          } finally {
+            setBusy(false);
+            input.value = '';
+          }
         }}
       />
+      <p className="hint">{t('attachments.photoHint')}</p>
+      {hasPhoto && (
+        <button
+          type="button"
+          className="button secondary small"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              const res = await fetch('/api/me/avatar', { method: 'DELETE', credentials: 'same-origin' });
+              setMessage(res.ok ? t('attachments.photoRemoved') : t('errors.generic'));
+              if (res.ok) onSaved();
+            } catch {
+              setMessage(t('errors.network'));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {t('attachments.photoRemove')}
+        </button>
+      )}
       <p role="status">{message}</p>
     </div>
   );

@@ -312,6 +312,9 @@ export const en: Messages = {
     photo: 'Profile photo',
     photoUpload: 'Choose a new photo',
     photoSaved: 'Your photo was saved.',
+    photoHint: 'PNG, JPEG or WebP, at most 5 MB. It is cropped to a square.',
+    photoRemove: 'Remove photo',
+    photoRemoved: 'Your photo has been removed.',
   },
   time: {
     justNow: 'just now',

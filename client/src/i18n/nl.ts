@@ -311,6 +311,9 @@ export const nl = {
     photo: 'Profielfoto',
     photoUpload: 'Nieuwe foto kiezen',
     photoSaved: 'Je foto is opgeslagen.',
+    photoHint: 'PNG, JPEG of WebP, hoogstens 5 MB. We maken er een vierkant van.',
+    photoRemove: 'Foto verwijderen',
+    photoRemoved: 'Je foto is verwijderd.',
   },
   time: {
     justNow: 'zojuist',

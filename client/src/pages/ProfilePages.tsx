@@ -86,7 +86,7 @@ export function SettingsPage() {
         </button>
       </form>
       <h2>{t('attachments.photo')}</h2>
-      <AvatarUpload onSaved={() => void refresh()} />
+      <AvatarUpload user={user} onSaved={() => void refresh()} />
       <EmailSettings />
       <form
         className="card form"
