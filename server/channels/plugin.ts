@@ -9,7 +9,7 @@ import { plainText } from '../content/sanitize';
 import { conflict, invalidField } from '../http/errors';
 import { recordAction } from '../moderation/audit';
 import { listChannelThreads } from '../threads/queries';
-import { getChannelBySlug, toChannel } from './queries';
+import { getChannelBySlug, latestThreads, toChannel } from './queries';
 
 const tags = ['channels'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -19,7 +19,8 @@ const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60
 const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/channels', { schema: { tags, summary: 'All channels', response: { 200: Type.Object({ items: Type.Array(Channel) }) } } }, async () => {
     const rows = await app.db.selectFrom('channel').selectAll().orderBy('position').orderBy('id').execute();
-    return { items: rows.map(toChannel) };
+    const latest = await latestThreads(app.db, rows.map((r) => r.id));
+    return { items: rows.map((r) => ({ ...toChannel(r), latestThread: latest.get(r.id) ?? null })) };
   });
 
   app.post(

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Channel } from '../../shared/schemas/forum';
 import type { Db } from '../db';
 import type { ChannelTable } from '../db/tables/forum';
@@ -24,4 +24,25 @@ export async function getChannelBySlug(db: Db, slug: string) {
   const channel = await findChannelBySlug(db, slug);
   if (!channel) throw notFound('channel');
   return channel;
+}
+
+/**
+ * The most recently active thread of each channel. Pinned and unpinned are read separately so both
+ * reads follow the channel list index (channel, pinned, last activity); the newer of the two wins.
+ */
+export async function latestThreads(db: Db, channelIds: string[]): Promise<Map<string, { id: string; title: string; lastActivityAt: string }>> {
+  if (!channelIds.length) return new Map();
+  const { rows } = await sql<{ channel_id: string; id: string; title: string; last_activity_at: Date }>`
+    select c.id as channel_id, l.id, l.title, l.last_activity_at
+    from unnest(${channelIds}::bigint[]) as c(id)
+    cross join lateral (
+      select * from (
+        (select t.id, t.title, t.last_activity_at from thread t where t.channel_id = c.id and t.pinned order by t.pinned desc, t.last_activity_at desc, t.id desc limit 1)
+        union all
+        (select t.id, t.title, t.last_activity_at from thread t where t.channel_id = c.id and not t.pinned order by t.pinned desc, t.last_activity_at desc, t.id desc limit 1)
+      ) both_kinds
+      order by last_activity_at desc, id desc
+      limit 1
+    ) l`.execute(db);
+  return new Map(rows.map((r) => [r.channel_id, { id: r.id, title: r.title, lastActivityAt: r.last_activity_at.toISOString() }]));
 }

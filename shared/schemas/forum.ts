@@ -19,6 +19,10 @@ export const Channel = Type.Object({
   postingPolicy: PostingPolicy,
   threadCount: Type.Integer(),
   lastActivityAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** In the channel list only: the most recently active thread, for the home page. */
+  latestThread: Type.Optional(
+    Type.Union([Type.Object({ id: Id, title: Type.String(), lastActivityAt: Type.String({ format: 'date-time' }) }), Type.Null()]),
+  ),
 });
 export type Channel = Static<typeof Channel>;
 

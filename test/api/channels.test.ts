@@ -64,6 +64,21 @@ describe('channels', () => {
     expect(new Date(afterReply.lastActivityAt).getTime()).toBeGreaterThanOrEqual(new Date(afterThread.lastActivityAt).getTime());
   });
 
+  it('lists each channel with its most recently active thread (pinned or not), and none for an empty channel', async () => {
+    await admin.agent.post('/api/channels').send({ slug: 'mantelzorg', name: 'Mantelzorg', postingPolicy: 'open' }).expect(201);
+    await admin.agent.post('/api/channels').send({ slug: 'leeg', name: 'Leeg kanaal', postingPolicy: 'open' }).expect(201);
+    const latestOf = async (slug: string) => (await request(t.app.server).get('/api/channels')).body.items.find((c: { slug: string }) => c.slug === slug).latestThread;
+    expect(await latestOf('leeg')).toBeNull();
+    const pinned = await startThread(member, 'mantelzorg', { title: 'Spelregels van dit kanaal' });
+    await t.db.updateTable('thread').set({ pinned: true }).where('id', '=', pinned.id).execute();
+    const busy = await startThread(member, 'mantelzorg', { title: 'Respijtzorg in de regio' });
+    expect(await latestOf('mantelzorg')).toMatchObject({ id: busy.id, title: 'Respijtzorg in de regio' });
+    await replyTo(member, pinned.id);
+    const latest = await latestOf('mantelzorg');
+    expect(latest).toMatchObject({ id: pinned.id, title: 'Spelregels van dit kanaal' });
+    expect(latest.lastActivityAt).toBe((await request(t.app.server).get(`/api/threads/${pinned.id}`)).body.thread.lastActivityAt);
+  });
+
   it('answers an unknown channel with 404', async () => {
     expect((await request(t.app.server).get('/api/channels/bestaat-niet')).status).toBe(404);
     expect((await request(t.app.server).get('/api/channels/bestaat-niet/threads')).status).toBe(404);

@@ -64,7 +64,9 @@ export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }
               <span>{i.name}</span>{' '}
               {!i.attachment && !i.error && <progress max={1} value={i.progress} aria-label={t('attachments.uploading')} />}
               {i.error && <span className="field-error" role="alert">{i.error}</span>}
-              <button type="button" className="link-button" aria-label={t('attachments.remove', { name: i.name })} onClick={() => update(items.filter((x) => x.key !== i.key))}>✕</button>
+              <button type="button" className="link-button" aria-label={t('attachments.remove', { name: i.name })} onClick={() => update(items.filter((x) => x.key !== i.key))}>
+                <svg aria-hidden="true" focusable="false" viewBox="0 0 16 16" width="14" height="14"><path d="M3 3l10 10M13 3L3 13" stroke="currentColor" strokeWidth="2" strokeLinecap="round" /></svg>
+              </button>
             </li>
           ))}
         </ul>

@@ -68,7 +68,10 @@ export function NotificationBell() {
   if (!user) return null;
   return (
     <Link to="/meldingen" className="bell" aria-label={unread ? t('notifications.bellUnread', { count: unread }) : t('notifications.bell')}>
-      <span aria-hidden="true">🔔</span>
+      {/* An SVG, not the emoji: locked-down office machines often lack an emoji font. */}
+      <svg className="bell-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="22" height="22">
+        <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z" />
+      </svg>
       {unread > 0 && (
         <span className="bell-count" data-testid="bell-count" aria-hidden="true">
           {unread}

@@ -26,6 +26,7 @@ export const en: Messages = {
     intro: 'Ask colleagues across the social domain, or share your experience.',
     threads: '{count, plural, one {# topic} other {# topics}}',
     lastActivity: 'Last activity {when}',
+    latest: 'Latest:',
     noActivity: 'No activity yet',
     empty: 'There are no channels yet.',
   },

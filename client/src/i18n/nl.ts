@@ -25,6 +25,7 @@ export const nl = {
     intro: 'Stel je vraag aan collega’s uit het hele sociaal domein, of deel je ervaring.',
     threads: '{count, plural, one {# onderwerp} other {# onderwerpen}}',
     lastActivity: 'Laatste activiteit {when}',
+    latest: 'Laatst besproken:',
     noActivity: 'Nog geen activiteit',
     empty: 'Er zijn nog geen kanalen.',
   },

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
 import { useAsync } from '../lib/useAsync';
+import { threadPath } from './paths';
 
 export function HomePage() {
   const { t, locale } = useI18n();
@@ -26,6 +27,11 @@ export function HomePage() {
                   <Link to={`/c/${c.slug}`}>{c.name}</Link>
                 </h2>
                 {c.description && <p>{c.description}</p>}
+                {c.latestThread && (
+                  <p className="latest-thread">
+                    {t('home.latest')} <Link to={threadPath(c.latestThread)}>{c.latestThread.title}</Link>
+                  </p>
+                )}
                 <p className="meta">
                   {t('home.threads', { count: c.threadCount })} ·{' '}
                   {c.lastActivityAt ? t('home.lastActivity', { when: formatRelative(c.lastActivityAt, locale) }) : t('home.noActivity')}
