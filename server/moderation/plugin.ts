@@ -113,7 +113,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // Readers of the thread and of the old channel learn where it went; the new channel gets the
         // whole summary (as thread.updated, and as thread.created so open lists show it as new).
         const summary = await loadThreadSummary(trx, thread.id);
-        await pushThreadUpdate(trx, thread.id, [thread.slug], { channelSlug: target.slug, moved: true, fromChannelSlug: thread.slug });
+        await pushThreadUpdate(trx, thread.id, [thread.slug], { channelSlug: target.slug, channelName: target.name, moved: true, fromChannelSlug: thread.slug });
         await appendEvent(trx, { topic: `channel:${target.slug}`, type: 'thread.updated', payload: { thread: { ...summary, moved: true, fromChannelSlug: thread.slug } } });
         await appendEvent(trx, { topic: `channel:${target.slug}`, type: 'thread.created', payload: { thread: summary } });
       });

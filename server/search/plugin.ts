@@ -122,7 +122,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         -- One statement to the end: the page's threads with their authors and tags, and the snippet of
         -- each thread's best post (or its opening post), made for the page's rows only.
         select s.score, s.lat_us,
-               t.id, t.channel_id, c.slug as channel_slug, t.title, t.kind, t.first_post_id, t.pinned, t.locked,
+               t.id, t.channel_id, c.slug as channel_slug, c.name as channel_name, t.title, t.kind, t.first_post_id, t.pinned, t.locked,
                t.reply_count, t.last_activity_at, t.created_at,
                coalesce((select array_agg(tt.tag order by tt.tag) from thread_tag tt where tt.thread_id = t.id), '{}') as tags,
                u.id as author_id, u.display_name, u.job_title, u.organisation, u.role, u.avatar_key,

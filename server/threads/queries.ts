@@ -126,6 +126,7 @@ export interface ThreadRow extends AuthorRow {
   id: string;
   channel_id: string;
   channel_slug: string;
+  channel_name: string;
   title: string;
   kind: 'question' | 'discussion';
   first_post_id: string | null;
@@ -142,6 +143,7 @@ const threadColumns = (db: Db) =>
     't.id',
     't.channel_id',
     'c.slug as channel_slug',
+    'c.name as channel_name',
     't.title',
     't.kind',
     't.first_post_id',
@@ -221,6 +223,7 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
   return {
     id: row.id,
     channelSlug: row.channel_slug,
+    channelName: row.channel_name,
     title: row.title,
     kind: row.kind,
     body: visible ? row.body_html : '',
@@ -335,6 +338,7 @@ export async function loadThreadPage(
     thread: {
       id: row.id,
       channelSlug: row.channel_slug,
+      channelName: row.channel_name,
       title: row.title,
       kind: row.kind,
       body: visible ? row.body_html : '',

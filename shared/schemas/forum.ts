@@ -56,6 +56,7 @@ export type ThreadSummary = Static<typeof ThreadSummary>;
 export const Thread = Type.Object({
   id: Id,
   channelSlug: Type.String(),
+  channelName: Type.String(),
   title: Type.String(),
   kind: ThreadKind,
   /** Sanitized HTML of the opening post (the Toelichting). */

@@ -79,7 +79,7 @@ describe('thread actions are pushed live', () => {
     const from = await lastEventId();
     const res = await mod.agent.post(`/api/threads/${moving.id}/move`).send({ channelSlug: 'jeugd', reason: 'Hoort bij jeugd' });
     expect(res.status).toBe(200);
-    expect(res.body.thread.channelSlug).toBe('jeugd');
+    expect(res.body.thread).toMatchObject({ channelSlug: 'jeugd', channelName: 'Jeugd' });
     const [landelijkAfter, jeugdAfter] = [await channel('landelijk'), await channel('jeugd')];
     expect(landelijkAfter.thread_count).toBe(landelijk.thread_count - 1);
     expect(jeugdAfter.thread_count).toBe(jeugd.thread_count + 1);
@@ -91,6 +91,8 @@ describe('thread actions are pushed live', () => {
     const events = await eventsSince(from);
     const updated = events.filter((e) => e.type === 'thread.updated').map((e) => e.topic);
     expect(updated).toEqual([`thread:${moving.id}`, 'channel:landelijk', 'channel:jeugd']);
+    // Readers of the thread get the new channel's name for the breadcrumb.
+    expect(events.find((e) => e.topic === `thread:${moving.id}`)?.payload).toMatchObject({ thread: { channelSlug: 'jeugd', channelName: 'Jeugd', moved: true } });
     expect(events.find((e) => e.topic === 'channel:jeugd' && e.type === 'thread.created')?.payload).toMatchObject({ thread: { id: moving.id, channelSlug: 'jeugd', title: 'Gaat verhuizen' } });
     expect(events.find((e) => e.topic === 'channel:landelijk')?.payload).toMatchObject({ thread: { id: moving.id, channelSlug: 'jeugd', moved: true } });
     // The channel's list follows.

@@ -36,7 +36,7 @@ describe('starting threads', () => {
     });
     expect(res.status).toBe(201);
     const thread = res.body.thread;
-    expect(thread).toMatchObject({ title: 'Hoe betrekken jullie ervaringsdeskundigen?', kind: 'question', channelSlug: 'landelijk', replyCount: 0, pinned: false, locked: false });
+    expect(thread).toMatchObject({ title: 'Hoe betrekken jullie ervaringsdeskundigen?', kind: 'question', channelSlug: 'landelijk', channelName: 'Landelijk', replyCount: 0, pinned: false, locked: false });
     expect(thread.tags.sort()).toEqual(['participatie', 'wmo']);
     expect(thread.author).toMatchObject({ displayName: 'Els Expert', jobTitle: 'Directeur Expertise Platform', organisation: 'Academie Sociaal Domein', role: 'expert' });
     expect(thread.body).toBe('<p>Toelichting: wij zoeken <strong>voorbeelden</strong>.</p>');

@@ -1,6 +1,7 @@
 import type { Editor } from '@tiptap/react';
 import { useEffect, useState } from 'react';
 import type { Author } from '../../../shared/schemas/accounts';
+import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 
 /** The "@naam" being typed right before the cursor, if any. */
@@ -17,6 +18,7 @@ function mentionQuery(editor: Editor): { text: string; from: number } | null {
  * Enter/Tab or a click inserts the full display name (which is what the server matches on).
  */
 export function MentionSuggestions({ editor }: { editor: Editor }) {
+  const { t } = useI18n();
   const [items, setItems] = useState<Author[]>([]);
   const [active, setActive] = useState(0);
   const [query, setQuery] = useState<{ text: string; from: number } | null>(null);
@@ -74,7 +76,7 @@ export function MentionSuggestions({ editor }: { editor: Editor }) {
 
   if (!items.length) return null;
   return (
-    <ul className="mention-list" role="listbox" aria-label="Personen">
+    <ul className="mention-list" role="listbox" aria-label={t('app.people')}>
       {items.map((a, i) => (
         <li key={a.id} role="option" aria-selected={i === active} className={i === active ? 'active' : undefined} onMouseDown={(e) => { e.preventDefault(); choose(a); }}>
           {a.displayName} {a.organisation && <span className="meta">· {a.organisation}</span>}

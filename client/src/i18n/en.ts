@@ -12,6 +12,8 @@ export const en: Messages = {
     settings: 'My profile',
     offline: 'No connection. Trying to reconnect…',
     language: 'Taal: Nederlands',
+    breadcrumbs: 'Breadcrumbs',
+    people: 'People',
     mainNav: 'Main menu',
     loading: 'Loading…',
     retry: 'Try again',

@@ -11,6 +11,8 @@ export const nl = {
     settings: 'Mijn profiel',
     offline: 'Geen verbinding. We proberen opnieuw te verbinden…',
     language: 'Language: English',
+    breadcrumbs: 'Kruimelpad',
+    people: 'Personen',
     mainNav: 'Hoofdmenu',
     loading: 'Bezig met laden…',
     retry: 'Opnieuw proberen',

@@ -69,7 +69,7 @@ export function ChannelPage() {
 
   return (
     <>
-      <nav aria-label="Kruimelpad" className="breadcrumbs">
+      <nav aria-label={t('app.breadcrumbs')} className="breadcrumbs">
         <Link to="/">{t('app.home')}</Link> <span aria-hidden="true">›</span> <span>{channel.name}</span>
       </nav>
       <div className="page-head">
@@ -116,7 +116,7 @@ export function ChannelPage() {
                 </p>
                 {th.excerpt && <p className="excerpt">{th.excerpt}</p>}
                 {th.tags.length > 0 && (
-                  <ul className="tags" aria-label="Trefwoorden">
+                  <ul className="tags" aria-label={t('newThread.tagsLabel')}>
                     {th.tags.map((tag) => (
                       <li key={tag}>{tag}</li>
                     ))}

@@ -162,8 +162,8 @@ export function ThreadPage() {
 
   return (
     <>
-      <nav aria-label="Kruimelpad" className="breadcrumbs">
-        <Link to="/">{t('app.home')}</Link> <span aria-hidden="true">›</span> <Link to={`/c/${thread.channelSlug}`}>{thread.channelSlug}</Link>
+      <nav aria-label={t('app.breadcrumbs')} className="breadcrumbs">
+        <Link to="/">{t('app.home')}</Link> <span aria-hidden="true">›</span> <Link to={`/c/${thread.channelSlug}`}>{thread.channelName}</Link>
       </nav>
       <article className="thread" aria-labelledby="thread-title">
         <header className="thread-head">
@@ -190,7 +190,7 @@ export function ThreadPage() {
           <OpeningPostModeration thread={thread} onChanged={reload} />
         </section>
         {thread.tags.length > 0 && (
-          <ul className="tags" aria-label="Trefwoorden">
+          <ul className="tags" aria-label={t('newThread.tagsLabel')}>
             {thread.tags.map((tag) => (
               <li key={tag}>{tag}</li>
             ))}
