@@ -7,6 +7,7 @@ import * as m0005 from './0005_video_sessions';
 import * as m0006 from './0006_search';
 import * as m0007 from './0007_attachments';
 import * as m0008 from './0008_notifications_delivery';
+import * as m0009 from './0009_post_attachment_count';
 
 /**
  * Every migration, by name. Append-only: add a line for a new file, never edit a landed migration.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006_search': m0006,
   '0007_attachments': m0007,
   '0008_notifications_delivery': m0008,
+  '0009_post_attachment_count': m0009,
 };

@@ -34,6 +34,7 @@ export async function attachToPost(trx: Transaction<Database>, options: { upload
     .returning('id')
     .execute();
   if (updated.length !== ids.length) throw badRequest('invalid_attachments', 'Only your own uploads that are not attached yet can be attached.', { attachmentIds: 'unknown or not yours' });
+  await trx.updateTable('post').set({ attachment_count: ids.length }).where('id', '=', options.postId).execute();
 }
 
 /** The attachments of each post, in the order given. Posts without attachments are absent from the map. */
@@ -63,6 +64,11 @@ export interface AttachmentJson {
   sha256: string;
 }
 
-/** A post's attachments as a JSON array inside the caller's query (no extra round trip). */
-export const attachmentsOf = (postIdColumn: string) =>
-  sql<AttachmentJson[]>`coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json)`;
+/**
+ * A post's attachments as a JSON array inside the caller's query (no extra round trip). With the
+ * post's attachment_count column, posts without attachments skip the lookup altogether.
+ */
+export const attachmentsOf = (postIdColumn: string, countColumn?: string) => {
+  const lookup = sql<AttachmentJson[]>`coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json)`;
+  return countColumn ? sql<AttachmentJson[]>`case when ${sql.ref(countColumn)} > 0 then ${lookup} else '[]'::json end` : lookup;
+};

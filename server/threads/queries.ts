@@ -210,7 +210,7 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
       'op.edited_at',
       'op.hidden_at',
       'op.hidden_reason',
-      attachmentsOf('op.id').as('attachments'),
+      attachmentsOf('op.id', 'op.attachment_count').as('attachments'),
       sql<boolean>`exists (select 1 from video_session v where v.thread_id = t.id and v.status != 'cancelled')`.as('has_video_session'),
       // The newest event visible in this snapshot: a client subscribing with it misses nothing.
       sql<string>`(select last_id::text from event_counter where id = 1)`.as('event_watermark'),
@@ -296,7 +296,7 @@ export async function loadThreadPage(
       'op.edited_at',
       'op.hidden_at',
       'op.hidden_reason',
-      attachmentsOf('op.id').as('attachments'),
+      attachmentsOf('op.id', 'op.attachment_count').as('attachments'),
       sql<boolean>`exists (select 1 from video_session v where v.thread_id = t.id and v.status != 'cancelled')`.as('has_video_session'),
       sql<string>`(select last_id::text from event_counter where id = 1)`.as('event_watermark'),
       jsonArrayFrom(
@@ -318,7 +318,7 @@ export async function loadThreadPage(
             'ru.organisation',
             'ru.role',
             'ru.avatar_key',
-            attachmentsOf('p.id').as('attachments'),
+            attachmentsOf('p.id', 'p.attachment_count').as('attachments'),
           ])
           .whereRef('p.thread_id', '=', 't.id')
           .where('p.is_opening', '=', false)

@@ -113,6 +113,20 @@ describe('uploading and downloading handouts', () => {
     expect((await member.agent.get(url)).status).toBe(200);
   });
 
+  it('shows a question\'s handouts in the order given, and only on the posts that have them', async () => {
+    const a = await upload(expert, pdf('Notitie A'), 'notitie-a.pdf');
+    const b = await upload(expert, await png(), 'schema.png');
+    const res = await expert.agent.post('/api/channels/landelijk/threads').send({ title: 'Vraag met twee bijlagen', body: '<p>Zie de bijlagen</p>', kind: 'question', attachmentIds: [b.body.attachment.id, a.body.attachment.id] });
+    expect(res.status).toBe(201);
+    const id = res.body.thread.id;
+    await replyTo(member, id, '<p>Zonder bijlage</p>');
+    const withOne = await upload(member, pdf('Antwoord'), 'antwoord.pdf');
+    await replyTo(member, id, '<p>Met bijlage</p>', { attachmentIds: [withOne.body.attachment.id] });
+    const page = (await request(t.app.server).get(`/api/threads/${id}`)).body;
+    expect(page.thread.attachments.map((x: { filename: string }) => x.filename)).toEqual(['schema.png', 'notitie-a.pdf']);
+    expect(page.replies.items.map((r: { attachments: { filename: string }[] }) => r.attachments.map((x) => x.filename))).toEqual([[], ['antwoord.pdf']]);
+  });
+
   it('serves an unattached upload only to its uploader', async () => {
     const up = await upload(member, pdf(), 'concept.pdf');
     expect((await member.agent.get(`/api/attachments/${up.body.attachment.id}/download`)).status).toBe(200);

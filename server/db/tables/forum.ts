@@ -52,6 +52,8 @@ export interface PostTable {
   hidden_at: NullableTimestamp;
   hidden_by: string | null;
   hidden_reason: string | null;
+  /** How many attachments the post has (set when they are attached), so readers skip the lookup at 0. */
+  attachment_count: Generated<number>;
   search_vector: ColumnType<string, never, never>;
 }
 
