@@ -103,21 +103,28 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         best_post as (
           select distinct on (thread_id) thread_id, id, is_opening, rank from post_hits order by thread_id, rank desc, id
         ),
+        -- Title hits carry what scoring and the filters need, so only threads found through a post
+        -- alone are looked up again (by primary key, never a pass over every thread).
         thread_hits as (
-          select t.id, ts_rank_cd(t.search_vector, q.query) as rank
+          select t.id, ts_rank_cd(t.search_vector, q.query) as rank, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at
           from thread t, q
           where t.search_vector @@ ${query} ${threadAuthor} ${exclusionCheck}
         ),
+        hits as (
+          select * from thread_hits
+          union all
+          select t.id, null::real, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at
+          from thread t
+          where t.id = any(array(select thread_id from best_post except select id from thread_hits))
+        ),
         scored as (
           select t.id,
-                 (coalesce(th.rank, 0) * 2 + coalesce(bp.rank, 0))::float8 as score,
+                 (coalesce(t.rank, 0) * 2 + coalesce(bp.rank, 0))::float8 as score,
                  (extract(epoch from t.last_activity_at) * 1000000)::bigint as lat_us,
                  bp.id as best_post_id, bp.is_opening as best_is_opening
-          from thread t
-          left join thread_hits th on th.id = t.id
+          from hits t
           left join best_post bp on bp.thread_id = t.id
-          -- = any(array(…)): primary-key lookups of the hits, never a pass over every thread
-          where t.id = any(array(select id from thread_hits union select thread_id from best_post)) ${sql.join(filters, sql` `)}
+          where true ${sql.join(filters, sql` `)}
         )
         -- One statement to the end: the page's threads with their authors and tags, and the snippet of
         -- each thread's best post (or its opening post), made for the page's rows only.
