@@ -94,6 +94,51 @@ describe('an expert question answered live', () => {
   });
 });
 
+describe('a long thread', () => {
+  it('shows 50 replies with "Meer laden"; a reply that arrives live before the rest is loaded ends up last, in order', async () => {
+    const { t } = e;
+    const author = await t.db.selectFrom('user').select('id').where('email', '=', 'youssef@plein.example').executeTakeFirstOrThrow();
+    const channel = await t.db.selectFrom('channel').select('id').where('slug', '=', 'participatie').executeTakeFirstOrThrow();
+    // 60 earlier replies, written straight to the database (the posting limits are not the subject here).
+    const thread = await t.db
+      .insertInto('thread')
+      .values({ channel_id: channel.id, author_id: author.id, title: 'Lange draad over re-integratie', kind: 'discussion', reply_count: 60 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const opening = await t.db
+      .insertInto('post')
+      .values({ thread_id: thread.id, author_id: author.id, is_opening: true, body_html: '<p>Wat werkt bij jullie?</p>', body_text: 'Wat werkt bij jullie?' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db.updateTable('thread').set({ first_post_id: opening.id }).where('id', '=', thread.id).execute();
+    const base = Date.now() - 3_600_000;
+    await t.db
+      .insertInto('post')
+      .values(Array.from({ length: 60 }, (_, i) => ({ thread_id: thread.id, author_id: author.id, body_html: `<p>Reactie ${i + 1}</p>`, body_text: `Reactie ${i + 1}`, created_at: new Date(base + i * 1000) })))
+      .execute();
+
+    const reader = await (await e.context()).newPage();
+    await login(reader, 'anne@plein.example', DEMO_PASSWORD);
+    await reader.goto(`/t/${thread.id}/lange-draad`);
+    const bodies = () => reader.locator('ol.post-list article.post .post-body').allInnerTexts();
+    await expect.poll(async () => (await bodies()).length).toBe(50);
+    await reader.getByRole('button', { name: 'Meer laden' }).waitFor();
+
+    const writer = await (await e.context()).newPage();
+    await login(writer, 'sander@plein.example', DEMO_PASSWORD);
+    await writer.goto(`/t/${thread.id}/lange-draad`);
+    await writer.locator('#reply-editor').click();
+    await writer.keyboard.type('Nieuwe reactie terwijl je leest');
+    await writer.getByRole('button', { name: 'Plaats reactie' }).click();
+
+    await expect.poll(async () => (await bodies()).at(-1)).toBe('Nieuwe reactie terwijl je leest');
+    await reader.getByRole('button', { name: 'Meer laden' }).click();
+    await expect.poll(async () => (await bodies()).length).toBe(61);
+    expect(await bodies()).toEqual([...Array.from({ length: 60 }, (_, i) => `Reactie ${i + 1}`), 'Nieuwe reactie terwijl je leest']);
+    expect(await reader.getByRole('button', { name: 'Meer laden' }).count()).toBe(0);
+  });
+});
+
 describe('keyboard only', () => {
   it('signs up, opens a thread and posts a reply without a mouse', async () => {
     const ctx = await e.context();

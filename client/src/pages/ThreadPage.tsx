@@ -37,6 +37,9 @@ function AuthorCard({ author, large = false }: { author: Post['author']; large?:
   );
 }
 
+/** Oldest first: ids are decimal strings of increasing numbers. */
+const oldestFirst = (a: Post, b: Post) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 function PostView({ post, quoted, onQuote, onChanged }: { post: Post; quoted?: Post; onQuote?: () => void; onChanged(): void }) {
   const { t, locale } = useI18n();
   return (
@@ -157,7 +160,8 @@ export function ThreadPage() {
   const loadMore = async () => {
     if (!nextCursor) return;
     const more = await api<{ items: Post[]; nextCursor: string | null }>(`/api/threads/${id}/replies?cursor=${encodeURIComponent(nextCursor)}`);
-    update((d) => ({ ...d, replies: [...d.replies, ...more.items.filter((m) => !d.replies.some((p) => p.id === m.id))], nextCursor: more.nextCursor }));
+    // Replies that arrived live while older pages were still unloaded sit at the end: merge in id order.
+    update((d) => ({ ...d, replies: [...d.replies, ...more.items.filter((m) => !d.replies.some((p) => p.id === m.id))].sort(oldestFirst), nextCursor: more.nextCursor }));
   };
 
   return (
