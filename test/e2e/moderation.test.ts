@@ -72,11 +72,15 @@ describe('moderation tools', () => {
     expect(await sander.getByRole('link', { name: 'Moderatie' }).count()).toBe(0);
   });
 
-  it('a moderator pins and moves a thread with the inline tools', async () => {
+  it('a moderator pins and moves a thread with the inline tools; a member watching the old channel sees it leave', async () => {
     const mod = await person('youssef@plein.example');
     await mod.goto('/c/participatie');
     await mod.locator('.thread-card h2 a').first().click();
     const title = await mod.getByRole('heading', { level: 1 }).innerText();
+    const watcher = await person('anne@plein.example');
+    await watcher.goto('/c/participatie');
+    const card = watcher.locator('.thread-card h2 a', { hasText: title });
+    await card.waitFor();
     const tools = mod.getByRole('group', { name: 'Moderatie' });
     await tools.getByRole('button', { name: 'Vastzetten' }).click();
     await tools.getByRole('button', { name: 'Losmaken' }).waitFor();
@@ -84,7 +88,8 @@ describe('moderation tools', () => {
     await tools.getByLabel('Naar kanaal').selectOption('jeugd');
     await tools.getByLabel('Reden (niet verplicht)').fill('Gaat over jongeren');
     await tools.getByRole('button', { name: 'Bevestigen' }).click();
-    await mod.locator('.breadcrumbs a', { hasText: 'jeugd' }).waitFor();
+    await mod.locator('.breadcrumbs a', { hasText: 'Jeugd' }).waitFor();
+    await expect.poll(() => card.count()).toBe(0);
     await mod.goto('/c/jeugd');
     // Pinned threads come first in their (new) channel.
     await expect.poll(() => mod.locator('.thread-card h2 a').first().innerText()).toBe(title);

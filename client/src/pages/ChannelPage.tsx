@@ -42,8 +42,13 @@ export function ChannelPage() {
     return subscribe(`channel:${slug}`, {
       onEvent: (e) => {
         if (e.event === 'thread.created') setIncoming((list) => (list.some((x) => x.id === e.data.thread.id) ? list : [e.data.thread, ...list]));
-        if (e.event === 'thread.updated' && e.data.thread)
-          update((page) => ({ ...page, threads: page.threads.map((th) => (th.id === e.data.thread.id ? { ...th, ...e.data.thread } : th)) }));
+        if (e.event === 'thread.updated' && e.data.thread) {
+          const changed = e.data.thread;
+          // Deleted, or moved to another channel: it leaves this list.
+          const gone = changed.deleted || (changed.moved && changed.channelSlug !== slug);
+          update((page) => ({ ...page, threads: gone ? page.threads.filter((th) => th.id !== changed.id) : page.threads.map((th) => (th.id === changed.id ? { ...th, ...changed } : th)) }));
+          if (gone) setIncoming((list) => list.filter((x) => x.id !== changed.id));
+        }
       },
       onGap: reload,
     }, since);
