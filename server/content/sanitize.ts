@@ -1,6 +1,6 @@
 import { decode } from 'html-entities';
 import sanitizeHtml from 'sanitize-html';
-import { stripWordArtifacts, wordListsToHtmlLists } from '../../shared/content/word-paste';
+import { cleanWordPaste } from '../../shared/content/word-paste';
 
 /** The body allowlist of DESIGN.md; nothing else survives (no style, script, iframe, svg, math, form…). */
 const ALLOWED_TAGS = ['p', 'br', 'strong', 'em', 'ul', 'ol', 'li', 'a', 'blockquote', 'h2', 'h3', 'h4', 'code', 'pre'];
@@ -57,7 +57,7 @@ function plainTextToHtml(input: string): string {
 /** Cleans user HTML to the allowlist and derives the plain-text copy used for previews and search. */
 export function sanitizeBody(input: string): CleanBody {
   const source = /<[a-zA-Z!/?]/.test(input) ? input : plainTextToHtml(input);
-  const prepared = stripWordArtifacts(wordListsToHtmlLists(source.replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, '')))
+  const prepared = cleanWordPaste(source)
     // Table rows become paragraphs (tr → p), cells keep a space between them and lose their own paragraphs.
     .replace(/(<t[dh]\b[^>]*>)([\s\S]*?)(<\/t[dh]\s*>)/gi, (_m, open: string, inner: string, close: string) =>
       `${open}${inner.replace(/<\/p\s*>\s*<p\b[^>]*>/gi, '<br>').replace(/<\/?p\b[^>]*>/gi, '')}${close} `);

@@ -12,7 +12,7 @@ const LIST_PARAGRAPH = /<p\b[^>]*(?:class=["']?MsoListParagraph|mso-list:)[^>]*>
  * Word and Outlook write list items as paragraphs with `mso-list` styles and a bullet glyph inside
  * `<![if !supportLists]>` markers. Turn runs of such paragraphs into real lists before sanitizing.
  */
-export function wordListsToHtmlLists(html: string): string {
+function wordListsToHtmlLists(html: string): string {
   const runs = /(?:<p\b[^>]*(?:class=["']?MsoListParagraph|mso-list:)[^>]*>[\s\S]*?<\/p>\s*)+/gi;
   return html.replace(runs, (run) => {
     // Split the run into lists: a new list starts at a *CxSpFirst paragraph or when the list id (lfoN) changes.
@@ -36,13 +36,13 @@ export function wordListsToHtmlLists(html: string): string {
   });
 }
 
-export function stripWordArtifacts(html: string): string {
-  return (
-    html
-      // conditional comments, both hidden (<!--[if …]>…<![endif]-->) and downlevel-revealed (<![if …]>…<![endif]>)
-      .replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, '')
-      .replace(/<!\[if[^\]]*\]>|<!\[endif\]>/gi, '')
-      .replace(/<\/?o:p>/gi, '')
-  );
+/**
+ * Word/Outlook clipboard HTML → plain HTML: hidden conditional comments go first (they hold Word's
+ * own copies of the content), then list paragraphs become lists, then the remaining markers go.
+ */
+export function cleanWordPaste(html: string): string {
+  return wordListsToHtmlLists(html.replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, ''))
+    // downlevel-revealed conditionals (<![if …]>…<![endif]>) and Office's empty paragraph marks
+    .replace(/<!\[if[^\]]*\]>|<!\[endif\]>/gi, '')
+    .replace(/<\/?o:p>/gi, '');
 }
-

@@ -2,7 +2,7 @@ import Link from '@tiptap/extension-link';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect } from 'react';
-import { stripWordArtifacts, wordListsToHtmlLists } from '../../../shared/content/word-paste';
+import { cleanWordPaste } from '../../../shared/content/word-paste';
 import { useI18n } from '../i18n';
 import { MentionSuggestions } from './MentionSuggestions';
 
@@ -32,7 +32,7 @@ export default function Editor({ id, label, initialHtml, onChange, resetKey, des
     content: initialHtml,
     editorProps: {
       // Word and Outlook lists are paragraphs with mso-list styles: make them real lists before parsing.
-      transformPastedHTML: (html) => stripWordArtifacts(wordListsToHtmlLists(html.replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, ''))),
+      transformPastedHTML: cleanWordPaste,
       attributes: {
         id,
         role: 'textbox',
