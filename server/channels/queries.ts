@@ -1,6 +1,7 @@
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, type Transaction, sql } from 'kysely';
 import type { Channel } from '../../shared/schemas/forum';
 import type { Db } from '../db';
+import type { Database } from '../db/schema';
 import type { ChannelTable } from '../db/tables/forum';
 import { notFound } from '../http/errors';
 
@@ -45,4 +46,19 @@ export async function latestThreads(db: Db, channelIds: string[]): Promise<Map<s
       limit 1
     ) l`.execute(db);
   return new Map(rows.map((r) => [r.channel_id, { id: r.id, title: r.title, lastActivityAt: r.last_activity_at.toISOString() }]));
+}
+
+/**
+ * A thread left the channel (moved away or deleted): one fewer, and its last activity is that of
+ * the threads it still has.
+ */
+export async function threadLeftChannel(trx: Transaction<Database>, channelId: string): Promise<void> {
+  await trx
+    .updateTable('channel')
+    .set((eb) => ({
+      thread_count: eb('thread_count', '-', 1),
+      last_activity_at: eb.selectFrom('thread').select((s) => s.fn.max('last_activity_at').as('m')).where('channel_id', '=', channelId),
+    }))
+    .where('id', '=', channelId)
+    .execute();
 }

@@ -26,6 +26,7 @@ import { notify } from '../notifications/notify';
 import { loadAttachmentsForPosts } from '../attachments/attach';
 import { appendEvent } from '../realtime/outbox';
 import { loadPostForViewer, loadPostRow, loadThread, loadThreadSummary, presentPost } from '../threads/queries';
+import { threadLeftChannel } from '../channels/queries';
 import { recordAction } from './audit';
 import { postingLimit } from './rate-limits';
 
@@ -95,15 +96,8 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!target) throw notFound('channel');
         if (target.id === thread.channel_id) return;
         await trx.updateTable('thread').set({ channel_id: target.id, updated_at: new Date() }).where('id', '=', thread.id).execute();
-        // The old channel's activity is that of the threads it still has; the new one gains this thread's.
-        await trx
-          .updateTable('channel')
-          .set((eb) => ({
-            thread_count: eb('thread_count', '-', 1),
-            last_activity_at: eb.selectFrom('thread').select((s) => s.fn.max('last_activity_at').as('m')).where('channel_id', '=', thread.channel_id),
-          }))
-          .where('id', '=', thread.channel_id)
-          .execute();
+        // The new channel gains this thread's activity.
+        await threadLeftChannel(trx, thread.channel_id);
         await trx
           .updateTable('channel')
           .set((eb) => ({ thread_count: eb('thread_count', '+', 1), last_activity_at: sql`greatest(last_activity_at, ${thread.last_activity_at})` }))

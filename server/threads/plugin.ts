@@ -5,7 +5,7 @@ import { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from 
 import { hasRole, isModerator, requireWriter } from '../accounts/guards';
 import { isUniqueViolation } from '../accounts/users';
 import { attachToPost, loadAttachmentsForPosts } from '../attachments/attach';
-import { getChannelBySlug } from '../channels/queries';
+import { getChannelBySlug, threadLeftChannel } from '../channels/queries';
 import { excerpt, normaliseTags, plainText, sanitizeBody } from '../content/sanitize';
 import { ApiError, forbidden, invalidField, notFound } from '../http/errors';
 import { recordAction, recordIfModerating } from '../moderation/audit';
@@ -259,7 +259,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .selectFrom('post as p')
           .innerJoin('thread as t', 't.id', 'p.thread_id')
           .innerJoin('channel as c', 'c.id', 't.channel_id')
-          .select(['p.id', 'p.author_id', 'p.is_opening', 'p.thread_id', 't.channel_id', 'c.slug as channel_slug'])
+          .select(['p.id', 'p.author_id', 'p.is_opening', 'p.thread_id', 't.channel_id', 't.title', 'c.slug as channel_slug'])
           .where('p.id', '=', request.params.id)
           .where('p.deleted_at', 'is', null)
           .forNoKeyUpdate('p')
@@ -270,18 +270,10 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (post.is_opening) {
           // The opening post carries the thread: deleting it removes the whole conversation.
           if (!isModerator(user)) throw forbidden('not_allowed', 'Only a moderator can delete a whole thread.');
-          const thread = await trx.selectFrom('thread').select('title').where('id', '=', post.thread_id).executeTakeFirstOrThrow();
           // Always audited, even for one's own thread: the whole conversation goes.
-          await recordAction(trx, { actorId: user.id, action: 'delete_thread', targetType: 'thread', targetId: post.thread_id, data: { title: thread.title, channel: post.channel_slug, authorId: post.author_id } });
+          await recordAction(trx, { actorId: user.id, action: 'delete_thread', targetType: 'thread', targetId: post.thread_id, data: { title: post.title, channel: post.channel_slug, authorId: post.author_id } });
           await trx.deleteFrom('thread').where('id', '=', post.thread_id).execute();
-          await trx
-            .updateTable('channel')
-            .set((eb) => ({
-              thread_count: eb('thread_count', '-', 1),
-              last_activity_at: eb.selectFrom('thread').select((s) => s.fn.max('last_activity_at').as('m')).where('channel_id', '=', post.channel_id),
-            }))
-            .where('id', '=', post.channel_id)
-            .execute();
+          await threadLeftChannel(trx, post.channel_id);
           await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: { thread: gone } });
           await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: { thread: gone } });
           return;
