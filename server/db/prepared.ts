@@ -21,13 +21,20 @@ export async function executePreparedTakeFirst<O>(db: Db, query: Compilable<O>):
   return (await executePrepared(db, query))[0];
 }
 
+// Statement texts are few and fixed (opt-in queries): name each once instead of hashing per execution.
+const names = new Map<string, string>();
+const nameOf = (text: string) => {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `plein_${createHash('sha1').update(text).digest('base64url')}`));
+  return name;
+};
+
 /** Installed on each pool connection: a statement carrying the mark is sent with a name. */
 export function namePreparedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, ...rest: unknown[]) => {
     if (typeof text === 'string' && text.startsWith(MARK) && Array.isArray(rest[0])) {
-      const name = `plein_${createHash('sha1').update(text).digest('base64url')}`;
-      return query({ name, text, values: rest[0] }, ...rest.slice(1));
+      return query({ name: nameOf(text), text, values: rest[0] }, ...rest.slice(1));
     }
     return query(text, ...rest);
   };
