@@ -55,7 +55,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const key = idempotencyKey(request);
       const replay = async (id: string) => {
-        const { lastEventId: _watermark, ...thread } = await loadThread(db, id, user);
+        const thread = await loadThread(db, id, user);
         return reply.status(201).send({ thread });
       };
       if (key) {
@@ -243,7 +243,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       const updated = (await loadPostForViewer(db, post.id, user))!;
       if (!post.is_opening) return { post: updated };
-      const { lastEventId: _watermark, ...thread } = await loadThread(db, post.thread_id, user);
+      const thread = await loadThread(db, post.thread_id, user);
       return { post: updated, thread };
     },
   );

@@ -5,7 +5,7 @@ import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
 import { isModerator } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
 import type { SessionUser } from '../accounts/session';
-import { attachmentsOf, loadAttachmentsForPosts, toAttachment } from '../attachments/attach';
+import { type AttachmentJson, attachmentsOf, loadAttachmentsForPosts, toAttachment } from '../attachments/attach';
 import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
 import type { ChannelTable } from '../db/tables/forum';
@@ -196,10 +196,9 @@ export function presentSummary(row: ThreadRow, excerptText: string): ThreadSumma
   };
 }
 
-/** The thread with its opening post (body, attachments) and video session, as `viewer` sees it. */
-export async function loadThread(db: Db, threadId: string, viewer: Viewer): Promise<Thread & { lastEventId: string }> {
-  // One round trip for the thread, its opening post and the opening post's attachments.
-  const row = await db
+/** The thread with its opening post (body, attachments, hidden state) and whether a session is open. */
+const threadWithOpeningPost = (db: Db) =>
+  db
     .selectFrom('thread as t')
     .innerJoin('channel as c', 'c.id', 't.channel_id')
     .innerJoin('user as u', 'u.id', 't.author_id')
@@ -212,12 +211,19 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
       'op.hidden_reason',
       attachmentsOf('op.id', 'op.attachment_count').as('attachments'),
       sql<boolean>`exists (select 1 from video_session v where v.thread_id = t.id and v.status != 'cancelled')`.as('has_video_session'),
-      // The newest event visible in this snapshot: a client subscribing with it misses nothing.
-      sql<string>`(select last_id::text from event_counter where id = 1)`.as('event_watermark'),
-    ])
-    .where('t.id', '=', threadId)
-    .executeTakeFirst();
-  if (!row || !row.first_post_id) throw notFound('thread');
+    ]);
+
+type ThreadWithOpeningPostRow = ThreadRow & {
+  body_html: string;
+  edited_at: Date | null;
+  hidden_at: Date | null;
+  hidden_reason: string | null;
+  attachments: AttachmentJson[];
+  has_video_session: boolean;
+};
+
+/** The Thread as `viewer` sees it: the opening post's body and handouts only when they may see it. */
+async function presentThread(db: Db, row: ThreadWithOpeningPostRow, viewer: Viewer): Promise<Thread> {
   const videoSession = row.has_video_session ? await loadVideoSessionForThread(db, row.id, viewer as SessionUser | null) : null;
   const visible = row.hidden_at === null || canSeeHiddenPost(viewer, row.author_id);
   return {
@@ -227,7 +233,7 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
     title: row.title,
     kind: row.kind,
     body: visible ? row.body_html : '',
-    postId: row.first_post_id,
+    postId: row.first_post_id!,
     author: authorOf(row),
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at ? row.edited_at.toISOString() : null,
@@ -240,8 +246,14 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
     videoSession,
     hidden: row.hidden_at !== null,
     ...(row.hidden_at !== null && visible ? { hiddenReason: row.hidden_reason ?? '' } : {}),
-    lastEventId: row.event_watermark,
   };
+}
+
+/** The thread with its opening post (body, attachments) and video session, as `viewer` sees it. */
+export async function loadThread(db: Db, threadId: string, viewer: Viewer): Promise<Thread> {
+  const row = await threadWithOpeningPost(db).where('t.id', '=', threadId).executeTakeFirst();
+  if (!row || !row.first_post_id) throw notFound('thread');
+  return presentThread(db, row, viewer);
 }
 
 interface ReplyJson {
@@ -259,7 +271,7 @@ interface ReplyJson {
   organisation: string;
   role: AuthorRow['role'];
   avatar_key: string | null;
-  attachments: Parameters<typeof toAttachment>[0][];
+  attachments: AttachmentJson[];
 }
 
 const replyFromJson = (r: ReplyJson): PostRow & { attachments: ReplyJson['attachments'] } => ({
@@ -285,19 +297,9 @@ export async function loadThreadPage(
   limit: number,
 ): Promise<{ thread: Thread; replies: { items: Post[]; nextCursor: string | null }; lastEventId: string }> {
   // The most requested page: a prepared statement, so PostgreSQL does not plan it on every view.
-  const query = db
-    .selectFrom('thread as t')
-    .innerJoin('channel as c', 'c.id', 't.channel_id')
-    .innerJoin('user as u', 'u.id', 't.author_id')
-    .innerJoin('post as op', 'op.id', 't.first_post_id')
-    .select(threadColumns(db))
+  const query = threadWithOpeningPost(db)
     .select((eb) => [
-      'op.body_html',
-      'op.edited_at',
-      'op.hidden_at',
-      'op.hidden_reason',
-      attachmentsOf('op.id', 'op.attachment_count').as('attachments'),
-      sql<boolean>`exists (select 1 from video_session v where v.thread_id = t.id and v.status != 'cancelled')`.as('has_video_session'),
+      // The newest event visible in this snapshot: a client subscribing with it misses nothing.
       sql<string>`(select last_id::text from event_counter where id = 1)`.as('event_watermark'),
       jsonArrayFrom(
         eb
@@ -330,32 +332,10 @@ export async function loadThreadPage(
     .where('t.id', '=', threadId);
   const row = await executePreparedTakeFirst(db, query);
   if (!row || !row.first_post_id) throw notFound('thread');
-  const videoSession = row.has_video_session ? await loadVideoSessionForThread(db, row.id, viewer as SessionUser | null) : null;
-  const visible = row.hidden_at === null || canSeeHiddenPost(viewer, row.author_id);
   const replies = (row.replies as unknown as ReplyJson[]).map(replyFromJson);
   const page = replies.slice(0, limit);
   return {
-    thread: {
-      id: row.id,
-      channelSlug: row.channel_slug,
-      channelName: row.channel_name,
-      title: row.title,
-      kind: row.kind,
-      body: visible ? row.body_html : '',
-      postId: row.first_post_id,
-      author: authorOf(row),
-      createdAt: row.created_at.toISOString(),
-      editedAt: row.edited_at ? row.edited_at.toISOString() : null,
-      replyCount: row.reply_count,
-      lastActivityAt: row.last_activity_at.toISOString(),
-      pinned: row.pinned,
-      locked: row.locked,
-      tags: row.tags,
-      attachments: visible ? row.attachments.map(toAttachment) : [],
-      videoSession,
-      hidden: row.hidden_at !== null,
-      ...(row.hidden_at !== null && visible ? { hiddenReason: row.hidden_reason ?? '' } : {}),
-    },
+    thread: await presentThread(db, row, viewer),
     replies: {
       items: page.map((r) => presentPost(r, viewer, r.attachments.map(toAttachment))),
       nextCursor: replies.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
