@@ -7,9 +7,12 @@ type UserRow = Pick<
   'id' | 'display_name' | 'job_title' | 'organisation' | 'role' | 'avatar_key'
 >;
 
-/** Profile photo URL; the version query makes a changed photo bypass long-lived caches. */
+/** The version in a photo's URL: a changed photo gets a new URL, so long-lived caches are bypassed. */
+export const avatarVersion = (avatarKey: string) => avatarKey.slice(0, 12);
+
+/** Profile photo URL (without a photo: the generated initials avatar). */
 export function avatarUrl(user: Pick<UserRow, 'id' | 'avatar_key'>): string {
-  return `/api/users/${user.id}/avatar${user.avatar_key ? `?v=${encodeURIComponent(user.avatar_key.slice(0, 12))}` : ''}`;
+  return `/api/users/${user.id}/avatar${user.avatar_key ? `?v=${encodeURIComponent(avatarVersion(user.avatar_key))}` : ''}`;
 }
 
 export function toAuthor(user: UserRow): Author {

@@ -7,11 +7,12 @@ import { Type } from '@sinclair/typebox';
 import sharp from 'sharp';
 import { Attachment } from '../../shared/schemas/attachments';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
-import { isModerator, requireWriter } from '../accounts/guards';
+import { requireWriter } from '../accounts/guards';
+import { avatarUrl, avatarVersion } from '../accounts/present';
 import { escapeHtml } from '../content/escape';
-import { findUserById } from '../accounts/users';
 import { ApiError, notFound, tooLarge, unsupportedType } from '../http/errors';
 import { postingLimit } from '../moderation/rate-limits';
+import { canSeeHiddenPost } from '../threads/queries';
 import { toAttachment } from './attach';
 import { contentDisposition, nameForType, safeFilename, sniffContentType } from './files';
 import { cleanupUnattachedUploads, releaseContent } from './cleanup';
@@ -122,8 +123,10 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .executeTakeFirst();
       if (!row) throw notFound('attachment');
       const viewer = request.user;
-      const own = !!viewer && viewer.id === row.uploader_id;
-      const visible = row.post_id === null ? own : row.deleted_at === null && (row.hidden_at === null || own || isModerator(viewer));
+      // An upload not attached yet is its uploader's alone; afterwards it follows its post (the
+      // uploader is that post's author: only one's own uploads can be attached).
+      const visible =
+        row.post_id === null ? !!viewer && viewer.id === row.uploader_id : row.deleted_at === null && (row.hidden_at === null || canSeeHiddenPost(viewer, row.author_id!));
       if (!visible) throw notFound('attachment');
       const size = Number(row.size);
       const etag = `"${row.sha256}"`;
@@ -180,7 +183,7 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return before.avatar_key;
         });
         if (previous && previous !== key) await releaseContent(db, storage, previous).catch((err: Error) => request.log.warn({ err: err.message }, 'old profile photo not removed'));
-        return { avatarUrl: `/api/users/${user.id}/avatar?v=${key.slice(0, 12)}` };
+        return { avatarUrl: avatarUrl({ id: user.id, avatar_key: key }) };
       } finally {
         await fs.rm(file.tempFile, { force: true });
         await fs.rm(resized, { force: true });
@@ -203,10 +206,11 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users/:id/avatar',
     { schema: { tags: ['accounts'], summary: 'Profile photo, or a generated initials avatar', params: IdParams, querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }) } },
     async (request, reply) => {
-      const user = await findUserById(db, request.params.id);
+      // Every photo next to every post comes here: read just what it needs.
+      const user = await db.selectFrom('user').select(['id', 'display_name', 'avatar_key']).where('id', '=', request.params.id).executeTakeFirst();
       if (!user) throw notFound('user');
       // Immutable only for the URL of the current photo: a stale ?v= must not pin an old photo forever.
-      const current = !!user.avatar_key && request.query.v === user.avatar_key.slice(0, 12);
+      const current = !!user.avatar_key && request.query.v === avatarVersion(user.avatar_key);
       const cache = current ? 'public, max-age=31536000, immutable' : 'public, max-age=300';
       reply.header('cache-control', cache).header('x-content-type-options', 'nosniff').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
       if (!user.avatar_key) return reply.type('image/svg+xml').send(initialsSvg(user.display_name, user.id));
