@@ -7,7 +7,7 @@ import { SearchHit, SearchQuery, SimilarQuery } from '../../shared/schemas/searc
 import { isModerator } from '../accounts/guards';
 import { excerpt } from '../content/sanitize';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { type ThreadRow, loadThreadRows, presentSummary } from '../threads/queries';
+import { type ThreadRow, presentSummary, threadRows } from '../threads/queries';
 import { escapeHtml } from '../content/escape';
 
 const tags = ['search'];
@@ -165,15 +165,25 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       // Any of the title's words may match (websearch "or" never raises a syntax error); best titles first.
       const words = request.query.title.replace(/["()\-]/g, ' ').split(/\s+/).filter((w) => w && w.toLowerCase() !== 'or');
-      const { rows } = await sql<{ id: string }>`
-        with q as (select websearch_to_tsquery('plein_dutch', ${words.join(' or ')}) as query)
-        select t.id from thread t, q
-        where t.search_vector @@ q.query
-        order by ts_rank_cd(t.search_vector, q.query) desc, t.last_activity_at desc
-        limit 5
-      `.execute(db);
-      const threads = await loadThreadRows(db, rows.map((r) => r.id));
-      return { items: rows.flatMap((r) => (threads.has(r.id) ? [presentSummary(threads.get(r.id)!, '')] : [])) };
+      const query = sql`websearch_to_tsquery('plein_dutch', ${words.join(' or ')})`;
+      // Rank on the thread table alone, then join channel and author for the five that win.
+      const rows = await threadRows(db)
+        .innerJoin(
+          (eb) =>
+            eb
+              .selectFrom('thread as s')
+              .select(['s.id', sql<number>`ts_rank_cd(s.search_vector, ${query})`.as('rank')])
+              .where(sql<boolean>`s.search_vector @@ ${query}`)
+              .orderBy('rank', 'desc')
+              .orderBy('s.last_activity_at', 'desc')
+              .limit(5)
+              .as('r'),
+          (join) => join.onRef('r.id', '=', 't.id'),
+        )
+        .orderBy('r.rank', 'desc')
+        .orderBy('t.last_activity_at', 'desc')
+        .execute();
+      return { items: rows.map((r) => presentSummary(r, '')) };
     },
   );
 };

@@ -156,27 +156,12 @@ const threadColumns = (db: Db) =>
     ...authorColumns('u'),
   ] as const;
 
-export async function loadThreadRow(db: Db, threadId: string): Promise<ThreadRow | undefined> {
-  return db
-    .selectFrom('thread as t')
-    .innerJoin('channel as c', 'c.id', 't.channel_id')
-    .innerJoin('user as u', 'u.id', 't.author_id')
-    .select(threadColumns(db))
-    .where('t.id', '=', threadId)
-    .executeTakeFirst();
-}
+/** Threads with their channel and author (a ThreadRow each), to be narrowed by the caller. */
+export const threadRows = (db: Db) =>
+  db.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').innerJoin('user as u', 'u.id', 't.author_id').select(threadColumns(db));
 
-/** Several threads at once (search results, lists), by id. */
-export async function loadThreadRows(db: Db, ids: string[]): Promise<Map<string, ThreadRow>> {
-  if (!ids.length) return new Map();
-  const rows = await db
-    .selectFrom('thread as t')
-    .innerJoin('channel as c', 'c.id', 't.channel_id')
-    .innerJoin('user as u', 'u.id', 't.author_id')
-    .select(threadColumns(db))
-    .where('t.id', 'in', ids)
-    .execute();
-  return new Map(rows.map((r) => [r.id, r]));
+export async function loadThreadRow(db: Db, threadId: string): Promise<ThreadRow | undefined> {
+  return threadRows(db).where('t.id', '=', threadId).executeTakeFirst();
 }
 
 export function presentSummary(row: ThreadRow, excerptText: string): ThreadSummary {
