@@ -1,6 +1,7 @@
 // The only module that touches lucia. Cookie holds a random token; PostgreSQL stores its SHA-256
 // as the session id, so a leaked database holds no usable session.
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { type Adapter, type Cookie, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan, verifyRequestOrigin } from 'lucia';
 import type { Config } from '../config';
 import type { Db } from '../db';
@@ -105,6 +106,19 @@ export function createSessionManager(db: Db, config: Config) {
   const maxAgeMs = config.sessionMaxDays * 24 * 60 * 60 * 1000;
   let allowedHosts = [new URL(config.publicUrl).host];
 
+  /** The sessions among `sessionIds` that still live, with their user's current role: one query. */
+  async function liveSessions(sessionIds: string[]): Promise<Map<string, SessionUser['role']>> {
+    if (!sessionIds.length) return new Map();
+    const rows = await db
+      .selectFrom('user_session as s')
+      .innerJoin('user as u', 'u.id', 's.user_id')
+      .select(['s.id', 'u.role'])
+      .where(sql<boolean>`s.id = any(${sessionIds}::text[])`) // any number of sockets, one parameter
+      .where('s.expires_at', '>', new Date())
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.role]));
+  }
+
   return {
     cookieName: lucia.sessionCookieName,
 
@@ -141,10 +155,8 @@ export function createSessionManager(db: Db, config: Config) {
     },
 
     /** Is this session still alive? (open websockets re-check this) */
-    async isAlive(sessionId: string): Promise<boolean> {
-      const row = await db.selectFrom('user_session').select('expires_at').where('id', '=', sessionId).executeTakeFirst();
-      return !!row && row.expires_at.getTime() > Date.now();
-    },
+    liveSessions,
+    isAlive: async (sessionId: string): Promise<boolean> => (await liveSessions([sessionId])).has(sessionId),
 
     invalidate: (sessionId: string) => lucia.invalidateSession(sessionId),
     invalidateAllForUser: (userId: string) => lucia.invalidateUserSessions(userId),

@@ -112,36 +112,18 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
     if (checking) return;
     checking = true;
     try {
-      // One look-up per distinct session, however many sockets it has.
-      const bySession = new Map<string, Subscriber[]>();
+      // One query for every open session: which still live, and with which role (a moderator
+      // stepping down stops getting moderator events). A database hiccup closes nobody.
+      const live = await app.sessions.liveSessions([...new Set(sessions.values())]).catch(() => null);
+      if (!live) return;
       for (const [sub, sessionId] of sessions) {
-        const list = bySession.get(sessionId);
-        if (list) list.push(sub);
-        else bySession.set(sessionId, [sub]);
-      }
-      // A few look-ups at a time: quick with thousands of sessions, without flooding the pool.
-      const entries = [...bySession];
-      for (let i = 0; i < entries.length; i += 8) {
-        await Promise.all(
-          entries.slice(i, i + 8).map(async ([sessionId, subs]) => {
-            // A database hiccup is not a reason to drop everybody: only a definite "no" closes.
-            const ok = await app.sessions.isAlive(sessionId).catch(() => true);
-            if (!ok) for (const sub of subs) sub.socket.close(SESSION_ENDED, 'session ended');
-          }),
-        );
-      }
-      // A role change (a moderator stepping down) applies to open sockets too: one query for all users.
-      const userIds = [...new Set([...sessions.keys()].map((sub) => sub.userId).filter((id): id is string => id !== null))];
-      if (userIds.length) {
-        const roles = new Map(
-          (await app.db.selectFrom('user').select(['id', 'role']).where('id', 'in', userIds).execute()).map((u) => [String(u.id), u.role]),
-        );
-        for (const sub of sessions.keys()) {
-          const role = sub.userId ? roles.get(sub.userId) : undefined;
-          if (!role) continue;
-          sub.isModerator = isModerator({ role });
-          if (!sub.isModerator && sub.topics.has('mod')) hub.unsubscribe(sub, 'mod');
+        const role = live.get(sessionId);
+        if (!role) {
+          sub.socket.close(SESSION_ENDED, 'session ended');
+          continue;
         }
+        sub.isModerator = isModerator({ role });
+        if (!sub.isModerator && sub.topics.has('mod')) hub.unsubscribe(sub, 'mod');
       }
     } finally {
       checking = false;
