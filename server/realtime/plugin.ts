@@ -338,33 +338,34 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
           return;
         }
         const accepted: string[] = [];
-        const resolvedTopics: string[] = [];
+        const resolvedTopics = new Set<string>();
+        // Topics new to this socket: the cap counts each once (user:me and user:<id> are one topic).
+        let added = 0;
         for (const topic of frame.topics) {
           const resolved = await resolveTopic(topic, sub);
           if (!resolved) {
             sendFrame(socket, { type: 'error', code: 'forbidden_topic', message: `You cannot subscribe to ${topic}.`, topic });
             continue;
           }
-          const added = resolvedTopics.filter((r) => !sub.topics.has(r)).length;
-          if (!sub.topics.has(resolved) && !resolvedTopics.includes(resolved) && sub.topics.size + added >= MAX_TOPICS) {
+          const isNew = !sub.topics.has(resolved) && !resolvedTopics.has(resolved);
+          if (isNew && sub.topics.size + added >= MAX_TOPICS) {
             sendFrame(socket, { type: 'error', code: 'too_many_topics', message: `At most ${MAX_TOPICS} topics per connection.`, topic });
             continue;
           }
+          if (isNew) added++;
           accepted.push(topic);
-          resolvedTopics.push(resolved);
+          resolvedTopics.add(resolved);
         }
         if (!accepted.length) return;
-        if (frame.lastEventId === undefined) {
-          for (const topic of resolvedTopics) hub.subscribe(sub, topic);
-          sendFrame(socket, { type: 'subscribed', topics: accepted });
-          return;
-        }
-        // Live events for these topics wait while the replay reads the table; then both are merged by id.
-        sub.pending = [];
+        // With lastEventId, live events for these topics wait while the replay reads the table; then
+        // both are merged by id.
+        const replaying = frame.lastEventId !== undefined;
+        if (replaying) sub.pending = [];
         for (const topic of resolvedTopics) hub.subscribe(sub, topic);
         sendFrame(socket, { type: 'subscribed', topics: accepted });
+        if (!replaying) return;
         try {
-          const result = await replay(sub, resolvedTopics, frame.lastEventId);
+          const result = await replay(sub, [...resolvedTopics], frame.lastEventId!);
           if (result === 'gap') {
             sendFrame(socket, { type: 'error', code: 'replay_gap', message: 'Some events are no longer available; reload.' });
           }

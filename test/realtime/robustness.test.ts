@@ -344,6 +344,17 @@ describe('connections', () => {
     const refused = await socket.collect((f) => f.type === 'error', 10);
     expect(refused.every((f) => f.code === 'too_many_topics')).toBe(true);
     socket.close();
+
+    // A topic named twice in one frame counts once: 47 + a, a, b, c = 50 topics, all accepted.
+    const again = await connect(t.app);
+    again.send({ type: 'subscribe', topics: topics.slice(0, 47) });
+    await again.next((f) => f.type === 'subscribed');
+    again.send({ type: 'subscribe', topics: [topics[47], topics[47], topics[48], topics[49]] });
+    expect((await again.collect((f) => f.type === 'subscribed', 2))[1].topics).toHaveLength(4);
+    again.send({ type: 'ping' });
+    await again.next((f) => f.type === 'pong');
+    expect(again.frames.filter((f) => f.type === 'error')).toHaveLength(0);
+    again.close();
   });
 
   it('rejects binary frames with an error frame', async () => {
