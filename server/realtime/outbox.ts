@@ -25,27 +25,39 @@ export interface NewEvent {
 }
 
 /**
- * Writes an event in the caller's transaction. The counter row stays locked until that transaction
- * ends, so event ids become visible strictly in order (no reader can see 11 before 10 commits).
- * Call it as late in the transaction as possible: it serialises event writers.
- * NOTIFY is transactional: other instances are woken only after commit.
+ * Writes events in the caller's transaction, in the order given: one counter update, one insert and
+ * one NOTIFY however many there are. The counter row stays locked until that transaction ends, so
+ * event ids become visible strictly in order (no reader can see 11 before 10 commits). Call it as
+ * late in the transaction as possible, with everything it needs already read: it serialises event
+ * writers. NOTIFY is transactional: other instances are woken only after commit.
  */
-export async function appendEvent(trx: Transaction<Database>, event: NewEvent): Promise<string> {
-  // A personal topic is personal by default; an audience nobody matches (a typo) fails loudly.
-  const audience = event.audience ?? (event.topic.startsWith('user:') ? event.topic : 'public');
-  if (audience !== 'public' && audience !== 'moderators' && !/^user:[1-9][0-9]*$/.test(audience)) {
-    throw new Error(`appendEvent: unknown audience ${JSON.stringify(audience)} (use 'public', 'moderators' or 'user:<id>')`);
-  }
-  const { last_id: id } = await trx
+export async function appendEvents(trx: Transaction<Database>, events: NewEvent[]): Promise<string[]> {
+  if (!events.length) return [];
+  const rows = events.map((event) => {
+    // A personal topic is personal by default; an audience nobody matches (a typo) fails loudly.
+    const audience = event.audience ?? (event.topic.startsWith('user:') ? event.topic : 'public');
+    if (audience !== 'public' && audience !== 'moderators' && !/^user:[1-9][0-9]*$/.test(audience)) {
+      throw new Error(`appendEvent: unknown audience ${JSON.stringify(audience)} (use 'public', 'moderators' or 'user:<id>')`);
+    }
+    return { topic: event.topic, type: event.type, payload: JSON.stringify(event.payload), audience };
+  });
+  const { last_id: last } = await trx
     .updateTable('event_counter')
-    .set({ last_id: sql`last_id + 1` })
+    .set({ last_id: sql`last_id + ${rows.length}` })
     .where('id', '=', 1)
     .returning('last_id')
     .executeTakeFirstOrThrow();
+  const first = BigInt(last) - BigInt(rows.length) + 1n;
+  const ids = rows.map((_, i) => String(first + BigInt(i)));
   await trx
     .insertInto('event')
-    .values({ id, topic: event.topic, type: event.type, payload: JSON.stringify(event.payload), audience })
+    .values(rows.map((row, i) => ({ id: ids[i], ...row })))
     .execute();
-  await sql`select pg_notify(${EVENTS_CHANNEL}, ${id})`.execute(trx);
-  return id;
+  await sql`select pg_notify(${EVENTS_CHANNEL}, ${last})`.execute(trx);
+  return ids;
+}
+
+/** One event: see appendEvents. */
+export async function appendEvent(trx: Transaction<Database>, event: NewEvent): Promise<string> {
+  return (await appendEvents(trx, [event]))[0];
 }

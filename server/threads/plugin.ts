@@ -4,16 +4,16 @@ import { ErrorBody, IdParams, Page, PageQuery } from '../../shared/schemas/commo
 import { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from '../../shared/schemas/forum';
 import { hasRole, isModerator, requireWriter } from '../accounts/guards';
 import { isUniqueViolation } from '../accounts/users';
-import { attachToPost, loadAttachmentsForPosts } from '../attachments/attach';
+import { attachToPost } from '../attachments/attach';
 import { getChannelBySlug, threadLeftChannel } from '../channels/queries';
 import { excerpt, normaliseTags, plainText, sanitizeBody } from '../content/sanitize';
 import { ApiError, forbidden, invalidField, notFound } from '../http/errors';
 import { recordAction, recordIfModerating } from '../moderation/audit';
 import { postingLimit } from '../moderation/rate-limits';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
-import { appendEvent } from '../realtime/outbox';
+import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
 import { findIdempotentResult, idempotencyKey, recordIdempotentResult } from './idempotency';
-import { listReplies, loadPostForViewer, loadThreadPage, loadPostRow, loadThread, loadThreadRow, loadThreadSummary, presentPost, presentSummary } from './queries';
+import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadRow, loadThreadSummary, presentSummary } from './queries';
 
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
@@ -169,14 +169,15 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .executeTakeFirstOrThrow();
           await trx.updateTable('channel').set({ last_activity_at: now }).where('id', '=', thread.channel_id).execute();
           if (key) await recordIdempotentResult(trx, user.id, key, 'post', post.id);
+          // Read before any event is written: event writers wait on each other until commit.
+          const member = await loadPostForViewer(trx, post.id, null); // what every subscriber may see
           await onReplyCreated(trx, { threadId: thread.id, channelId: thread.channel_id, threadTitle: thread.title, postId: post.id, authorId: user.id, authorName: user.displayName, quotePostId: b.quotePostId ?? null, bodyText: body.text });
-          const row = await loadPostRow(trx, post.id);
-          const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
-          // What every subscriber may see: the reply as a member sees it.
-          await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'reply.created', payload: { post: presentPost(row!, null, attachments) } });
           const counts = { thread: { id: thread.id, replyCount: updated.reply_count, lastActivityAt: now.toISOString() } };
-          await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'thread.updated', payload: counts });
-          await appendEvent(trx, { topic: `channel:${thread.channel_slug}`, type: 'thread.updated', payload: counts });
+          await appendEvents(trx, [
+            { topic: `thread:${thread.id}`, type: 'reply.created', payload: { post: member } },
+            { topic: `thread:${thread.id}`, type: 'thread.updated', payload: counts },
+            { topic: `channel:${thread.channel_slug}`, type: 'thread.updated', payload: counts },
+          ]);
           return post.id;
         });
       } catch (err) {
@@ -229,16 +230,14 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await trx.deleteFrom('thread_tag').where('thread_id', '=', post.thread_id).execute();
           if (newTags.length) await trx.insertInto('thread_tag').values(newTags.map((tag) => ({ thread_id: post.thread_id, tag }))).execute();
         }
-        // Events last. The post as a member sees it: a hidden post's new body is never pushed.
-        const row = await loadPostRow(trx, post.id);
-        const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
-        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: presentPost(row!, null, attachments) } });
+        // Events last, everything read first. The post as a member sees it: a hidden post's new body is never pushed.
+        const events: NewEvent[] = [{ topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: await loadPostForViewer(trx, post.id, null) } }];
         if (post.is_opening && (title !== null || newTags !== null || body !== null)) {
           const summary = await loadThreadSummary(trx, post.thread_id);
           const payload = { thread: { id: summary.id, title: summary.title, tags: summary.tags, excerpt: summary.excerpt } };
-          await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload });
-          await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload });
+          events.push({ topic: `thread:${post.thread_id}`, type: 'thread.updated', payload }, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload });
         }
+        await appendEvents(trx, events);
         return post;
       });
       const updated = (await loadPostForViewer(db, post.id, user))!;
@@ -274,8 +273,10 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await recordAction(trx, { actorId: user.id, action: 'delete_thread', targetType: 'thread', targetId: post.thread_id, data: { title: post.title, channel: post.channel_slug, authorId: post.author_id } });
           await trx.deleteFrom('thread').where('id', '=', post.thread_id).execute();
           await threadLeftChannel(trx, post.channel_id);
-          await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: { thread: gone } });
-          await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: { thread: gone } });
+          await appendEvents(trx, [
+            { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: { thread: gone } },
+            { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: { thread: gone } },
+          ]);
           return;
         }
 
@@ -289,9 +290,11 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .returning('reply_count')
           .executeTakeFirstOrThrow();
         const counts = { thread: { id: post.thread_id, replyCount: t.reply_count } };
-        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: { id: post.id, threadId: post.thread_id, deleted: true } } });
-        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: counts });
-        await appendEvent(trx, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: counts });
+        await appendEvents(trx, [
+          { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: { id: post.id, threadId: post.thread_id, deleted: true } } },
+          { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: counts },
+          { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: counts },
+        ]);
       });
       return reply.status(204).send(null);
     },
