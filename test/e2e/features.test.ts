@@ -83,6 +83,25 @@ describe('handouts and photos', () => {
     expect(await reply.locator('.attachments li').count()).toBe(1);
   });
 
+  it('posts a second reply without the first one\'s attachment', async () => {
+    const fatima = await person('fatima@plein.example');
+    await openFirstThread(fatima, 'armoede-en-schulden');
+    await fatima.locator('#reply-editor').click();
+    await fatima.keyboard.type('Eerste reactie met bijlage.');
+    await fatima.locator('.attachment-picker input[type=file]').setInputFiles({ name: 'signalen.pdf', mimeType: 'application/pdf', buffer: pdf('Signalen') });
+    await expect.poll(() => fatima.locator('.upload-list progress').count()).toBe(0);
+    await fatima.locator('.upload-list li', { hasText: 'signalen.pdf' }).waitFor();
+    await fatima.getByRole('button', { name: 'Plaats reactie' }).click();
+    await fatima.locator('article.post', { hasText: 'Eerste reactie met bijlage.' }).locator('.attachments a', { hasText: 'signalen.pdf' }).waitFor();
+
+    await fatima.locator('#reply-editor').click();
+    await fatima.keyboard.type('Tweede reactie, zonder bijlage.');
+    await fatima.getByRole('button', { name: 'Plaats reactie' }).click();
+    const second = fatima.locator('article.post', { hasText: 'Tweede reactie, zonder bijlage.' });
+    await second.waitFor();
+    expect(await second.locator('.attachments').count()).toBe(0);
+  });
+
   it('a member sets a profile photo in the settings, sees it next to their reply, and removes it again', async () => {
     const ilse = await person('ilse@plein.example');
     await ilse.goto('/instellingen');

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Attachment } from '../../../shared/schemas/attachments';
 import type { Author } from '../../../shared/schemas/accounts';
 import { Avatar } from '../components/ui';
@@ -36,17 +36,16 @@ export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }
   const { t } = useI18n();
   const [items, setItems] = useState<Item[]>([]);
   const input = useRef<HTMLInputElement>(null);
-  const update = (next: Item[]) => {
-    setItems(next);
-    onChange(next.filter((i) => i.attachment).map((i) => i.attachment!.id));
-  };
+  // The form always holds what the list shows: also [] after a remount (the form resets it per post).
+  const uploaded = items.flatMap((i) => (i.attachment ? [i.attachment.id] : [])).join(',');
+  useEffect(() => onChange(uploaded ? uploaded.split(',') : []), [uploaded]); // eslint-disable-line react-hooks/exhaustive-deps
   const add = (files: FileList | null) => {
     if (!files) return;
     for (const file of Array.from(files)) {
       const key = `${file.name}-${Math.random()}`;
       setItems((list) => [...list, { key, name: file.name, progress: 0 }]);
       uploadFile(file, (p) => setItems((list) => list.map((i) => (i.key === key ? { ...i, progress: p } : i))))
-        .then((attachment) => setItems((list) => { const next = list.map((i) => (i.key === key ? { ...i, attachment, progress: 1 } : i)); onChange(next.filter((i) => i.attachment).map((i) => i.attachment!.id)); return next; }))
+        .then((attachment) => setItems((list) => list.map((i) => (i.key === key ? { ...i, attachment, progress: 1 } : i))))
         .catch((err: { status?: number }) => {
           const reason = err.status === 413 ? t('attachments.tooLarge') : err.status === 415 ? t('attachments.unsupported') : t('errors.generic');
           setItems((list) => list.map((i) => (i.key === key ? { ...i, error: t('attachments.failed', { reason }) } : i)));
@@ -64,7 +63,7 @@ export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }
               <span>{i.name}</span>{' '}
               {!i.attachment && !i.error && <progress max={1} value={i.progress} aria-label={t('attachments.uploading')} />}
               {i.error && <span className="field-error" role="alert">{i.error}</span>}
-              <button type="button" className="link-button" aria-label={t('attachments.remove', { name: i.name })} onClick={() => update(items.filter((x) => x.key !== i.key))}>
+              <button type="button" className="link-button" aria-label={t('attachments.remove', { name: i.name })} onClick={() => setItems((list) => list.filter((x) => x.key !== i.key))}>
                 <svg aria-hidden="true" focusable="false" viewBox="0 0 16 16" width="14" height="14"><path d="M3 3l10 10M13 3L3 13" stroke="currentColor" strokeWidth="2" strokeLinecap="round" /></svg>
               </button>
             </li>
