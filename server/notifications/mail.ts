@@ -2,9 +2,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { sql } from 'kysely';
+import { type Transaction, sql } from 'kysely';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import type { Database } from '../db/schema';
 import { escapeHtml as esc } from '../content/escape';
 import { visibleNotification } from './visibility';
 
@@ -117,6 +118,30 @@ function recipientRejected(err: unknown): boolean {
   return e?.code === 'EENVELOPE' && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
 }
 
+/**
+ * Sends one mail and logs it in the caller's transaction. A recipient the mail server refuses for
+ * good is logged as 'rejected' and answered with false (retrying cannot help); any other failure
+ * (server down, timeout, auth) is thrown, so the caller's transaction rolls back and it is retried.
+ */
+async function deliver(
+  trx: Transaction<Database>,
+  mailer: Mailer,
+  message: Parameters<Mailer['send']>[0],
+  log: { userId: string; threadId: string | null; kind: 'notification' | 'digest'; now: Date },
+): Promise<boolean> {
+  let messageId: string | null = null;
+  try {
+    messageId = await mailer.send(message);
+  } catch (err) {
+    if (!recipientRejected(err)) throw err;
+  }
+  await trx
+    .insertInto('mail_log')
+    .values({ user_id: log.userId, thread_id: log.threadId, kind: messageId === null ? 'rejected' : log.kind, message_id: messageId, sent_at: log.now })
+    .execute();
+  return messageId !== null;
+}
+
 /** Advisory-lock namespace for "mailing this user about this thread". */
 const MAIL_LOCK = 0x504c4e31;
 const version = sql<string>`(extract(epoch from n.updated_at) * 1000000)::bigint::text`;
@@ -199,19 +224,13 @@ export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, n
         if (recent && g.thread_id !== null) return false; // batched into the next mail for this thread
         const lines = visible.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
         const subject = lines.length === 1 ? lines[0].text : `${lines.length} nieuwe meldingen op Plein`;
-        let messageId: string;
-        try {
-          messageId = await mailer.send({ to: user.email, ...compose(config, secret, g.user_id, user.display_name, lines, subject) });
-        } catch (err) {
-          if (!recipientRejected(err)) throw err; // server down, timeout, auth: retried later
-          // The server refuses this address for good (5xx): retrying cannot help; keep it out of the queue.
-          await mark('skipped', rows);
-          await trx.insertInto('mail_log').values({ user_id: g.user_id, thread_id: g.thread_id, kind: 'rejected', message_id: null, sent_at: now }).execute();
+        const message = { to: user.email, ...compose(config, secret, g.user_id, user.display_name, lines, subject) };
+        if (!(await deliver(trx, mailer, message, { userId: g.user_id, threadId: g.thread_id, kind: 'notification', now }))) {
+          await mark('skipped', rows); // refused for good: keep it out of the queue
           return false;
         }
         await mark('sent', visible);
         await mark('skipped', rows.filter((r) => !r.visible));
-        await trx.insertInto('mail_log').values({ user_id: g.user_id, thread_id: g.thread_id, kind: 'notification', message_id: messageId, sent_at: now }).execute();
         return true;
       });
       if (didSend) sent++;
@@ -234,6 +253,8 @@ export async function sendDigests(db: Db, config: Config, mailer: Mailer, now = 
     .where((eb) => eb.or([eb('s.last_digest_at', 'is', null), eb('s.last_digest_at', '<', new Date(now.getTime() - 20 * 3600_000))]))
     .execute();
   let sent = 0;
+  // As with the immediate mails: one user's failure neither stops the others nor is forgotten.
+  let failure: unknown = null;
   for (const u of users) {
     await db.transaction().execute(async (trx) => {
       const claimed = await trx
@@ -256,10 +277,13 @@ export async function sendDigests(db: Db, config: Config, mailer: Mailer, now = 
         .execute();
       if (!rows.length) return;
       const lines = rows.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
-      await mailer.send({ to: u.email, ...compose(config, secret, u.id, u.display_name, lines, `Je dagelijkse overzicht van Plein (${lines.length})`) });
-      sent++;
+      const message = { to: u.email, ...compose(config, secret, u.id, u.display_name, lines, `Je dagelijkse overzicht van Plein (${lines.length})`) };
+      if (await deliver(trx, mailer, message, { userId: u.id, threadId: null, kind: 'digest', now })) sent++;
+    }).catch((err: unknown) => {
+      failure = err; // rolled back: this user's digest is tried again on the job's retry
     });
   }
+  if (failure) throw failure;
   return sent;
 }
 

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../server/db';
 import { retryOptions } from '../../server/notifications/jobs';
-import { type Mailer, createMailer, sendPendingMails } from '../../server/notifications/mail';
+import { type Mailer, createMailer, sendDigests, sendPendingMails } from '../../server/notifications/mail';
 import { sendDueReminders } from '../../server/notifications/reminders';
 import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
 import { createChannel, replyTo, startThread } from '../support/forum';
@@ -161,6 +161,28 @@ describe('several instances sweeping at once', () => {
       const log = await t.db.selectFrom('mail_log').select('kind').where('user_id', '=', gone.id).execute();
       expect(log).toEqual([{ kind: 'rejected' }]);
       expect(await sendPendingMails(t.db, t.config, createMailer(t.config))).toBe(0);
+    } finally {
+      inbox.rejected.delete(gone.email);
+    }
+  });
+
+  it('a daily digest refused for one address (550) still goes out to the others, and is not retried for the refused one', async () => {
+    const gone = await signUp(t, { displayName: 'Onbereikbaar Adres' });
+    const reader = await signUp(t, { displayName: 'Dagelijkse Lezer' });
+    const thread = await startThread(expert, 'landelijk', { title: 'Voor het overzicht' });
+    for (const u of [gone, reader]) {
+      await u.agent.put('/api/me/notification-settings').send({ emailFrequency: 'daily' }).expect(200);
+      await u.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'watching' }).expect(200);
+    }
+    // Everyone else's digests are not the subject here.
+    await t.db.updateTable('notification_setting').set({ last_digest_at: new Date() }).where('user_id', 'not in', [gone.id, reader.id]).execute();
+    await replyTo(anne, thread.id);
+    inbox.rejected.add(gone.email);
+    try {
+      expect(await sendDigests(t.db, t.config, createMailer(t.config))).toBe(1);
+      await expect.poll(() => inbox.to(reader.email).some((m) => m.raw.includes('dagelijkse overzicht'))).toBe(true);
+      expect(await t.db.selectFrom('mail_log').select('kind').where('user_id', '=', gone.id).execute()).toEqual([{ kind: 'rejected' }]);
+      expect(await sendDigests(t.db, t.config, createMailer(t.config))).toBe(0);
     } finally {
       inbox.rejected.delete(gone.email);
     }
