@@ -1,7 +1,7 @@
 // The seam other domains use to tell a user something (replies, video sessions, moderation, ...).
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
-import { appendEvent } from '../realtime/outbox';
+import { appendEvents } from '../realtime/outbox';
 import { erasedAccount, visibleNotification } from './visibility';
 
 export interface NewNotification {
@@ -86,15 +86,17 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
     .groupBy('n.user_id')
     .execute();
   const unread = new Map(counts.map((c) => [c.user_id, Number(c.n)]));
-  for (const row of rows) {
-    await appendEvent(trx, {
+  // One batch of events for all recipients: the event lock is taken once, not once per person.
+  await appendEvents(
+    trx,
+    rows.map((row) => ({
       topic: `user:${row.user_id}`,
-      type: 'notification.created',
+      type: 'notification.created' as const,
       payload: {
         notification: { id: row.id, kind: row.kind, threadId: row.thread_id, postId: row.post_id, count: row.count, data: row.data, createdAt: row.created_at.toISOString(), read: false },
         unreadCount: unread.get(row.user_id) ?? 0,
       },
       audience: `user:${row.user_id}`,
-    });
-  }
+    })),
+  );
 }

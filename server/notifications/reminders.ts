@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
-import { notify } from './notify';
+import { notifyMany } from './notify';
 
 /**
  * Tells registrants of sessions that start within 24 hours, exactly once per start time: claiming a
@@ -18,12 +18,21 @@ export async function sendDueReminders(db: Db, now = new Date()): Promise<number
       .where(sql<boolean>`reminded_for is distinct from starts_at`)
       .returning(['id', 'thread_id', 'title', 'starts_at'])
       .execute();
-    for (const s of due) {
-      const registrants = await trx.selectFrom('video_session_registration').select('user_id').where('session_id', '=', s.id).where('status', '=', 'registered').execute();
-      for (const r of registrants) {
-        await notify(trx, { userId: r.user_id, kind: 'video_session_reminder', threadId: s.thread_id, data: { sessionId: s.id, title: s.title, startsAt: s.starts_at!.toISOString() } });
-      }
-    }
+    if (!due.length) return 0;
+    const registrants = await trx
+      .selectFrom('video_session_registration')
+      .select(['session_id', 'user_id'])
+      .where('session_id', 'in', due.map((s) => s.id))
+      .where('status', '=', 'registered')
+      .execute();
+    const byId = new Map(due.map((s) => [s.id, s]));
+    await notifyMany(
+      trx,
+      registrants.map((r) => {
+        const s = byId.get(r.session_id)!;
+        return { userId: r.user_id, kind: 'video_session_reminder', threadId: s.thread_id, data: { sessionId: s.id, title: s.title, startsAt: s.starts_at!.toISOString() } };
+      }),
+    );
     return due.length;
   });
 }

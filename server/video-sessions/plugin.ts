@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../accounts/users';
 import type { Database } from '../db/schema';
 import { ApiError, conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { recordIfModerating } from '../moderation/audit';
-import { notify } from '../notifications/notify';
+import { notify, notifyMany } from '../notifications/notify';
 import { appendEvent } from '../realtime/outbox';
 import { excelDateTime, sessionCalendar, toCsv } from './files';
 import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSession, presentSessions, waitlistPosition } from './present';
@@ -52,9 +52,8 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   async function notifyAll(trx: Trx, userIds: string[], n: { kind: string; row: SessionRow; actorId: string; extra?: Record<string, unknown> }) {
-    for (const userId of new Set(userIds)) {
-      await notify(trx, { userId, kind: n.kind, threadId: n.row.thread_id, actorId: n.actorId, data: { sessionId: n.row.id, title: n.row.title, startsAt: n.row.starts_at?.toISOString() ?? null, ...n.extra } });
-    }
+    const data = { sessionId: n.row.id, title: n.row.title, startsAt: n.row.starts_at?.toISOString() ?? null, ...n.extra };
+    await notifyMany(trx, [...new Set(userIds)].map((userId) => ({ userId, kind: n.kind, threadId: n.row.thread_id, actorId: n.actorId, data })));
   }
 
   const participants = async (trx: Trx, sessionId: string, statuses: ('registered' | 'waitlisted')[]) =>
@@ -74,10 +73,9 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .orderBy('waitlist_seq')
       .limit(free)
       .execute();
-    for (const r of next) {
-      await trx.updateTable('video_session_registration').set({ status: 'registered', waitlist_seq: null }).where('id', '=', r.id).execute();
-      await notify(trx, { userId: r.user_id, kind: 'video_session_promoted', threadId: row.thread_id, actorId, data: { sessionId: row.id, title: row.title, startsAt: row.starts_at?.toISOString() ?? null } });
-    }
+    if (!next.length) return;
+    await trx.updateTable('video_session_registration').set({ status: 'registered', waitlist_seq: null }).where('id', 'in', next.map((r) => r.id)).execute();
+    await notifyAll(trx, next.map((r) => r.user_id), { kind: 'video_session_promoted', row, actorId });
   }
 
   app.post(
