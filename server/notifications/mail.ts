@@ -45,11 +45,22 @@ export function createMailer(config: Config): Mailer {
 }
 
 /** APP_SECRET, or a random secret generated once and kept in the database so every instance agrees. */
-export async function appSecret(db: Db, config: Config): Promise<string> {
-  if (config.appSecret) return config.appSecret;
-  await db.insertInto('app_setting').values({ key: 'secret', value: randomBytes(32).toString('hex') }).onConflict((oc) => oc.column('key').doNothing()).execute();
-  return (await db.selectFrom('app_setting').select('value').where('key', '=', 'secret').executeTakeFirstOrThrow()).value;
+export function appSecret(db: Db, config: Config): Promise<string> {
+  if (config.appSecret) return Promise.resolve(config.appSecret);
+  // It never changes once stored: read it once per database handle (every minute's sweep and every
+  // opened unsubscribe link used to write and read it again). A failed read is not remembered.
+  let secret = storedSecrets.get(db);
+  if (!secret) {
+    secret = (async () => {
+      await db.insertInto('app_setting').values({ key: 'secret', value: randomBytes(32).toString('hex') }).onConflict((oc) => oc.column('key').doNothing()).execute();
+      return (await db.selectFrom('app_setting').select('value').where('key', '=', 'secret').executeTakeFirstOrThrow()).value;
+    })();
+    storedSecrets.set(db, secret);
+    secret.catch(() => storedSecrets.delete(db));
+  }
+  return secret;
 }
+const storedSecrets = new WeakMap<Db, Promise<string>>();
 
 const sign = (secret: string, userId: string) => createHmac('sha256', secret).update(`unsubscribe:${userId}`).digest('base64url');
 
