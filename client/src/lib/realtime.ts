@@ -3,6 +3,7 @@
  * the client reconnects with backoff and asks for what it missed (lastEventId per topic). On
  * `replay_gap` the topic's handlers get `onGap` so the page reloads its data.
  */
+import { useEffect, useRef } from 'react';
 export interface LiveEvent {
   id: string;
   topic: string;
@@ -112,7 +113,24 @@ export function subscribe(topic: string, handler: Handler, since?: string): () =
   };
 }
 
-/** Remembers the newest event id a page already has (e.g. loaded with the page) — not used for replay of older data. */
+/**
+ * Subscribes a page to `topic` from the watermark of its loaded data (`since`; nothing happens until
+ * it is there). Handlers may change on every render (language, user): they are read through a ref,
+ * so the subscription — and its replay from `since` — is made once per topic, not again per render.
+ */
+export function useLiveTopic(topic: string, since: string | null, handler: Handler): void {
+  const current = useRef(handler);
+  current.current = handler;
+  const ready = since !== null;
+  useEffect(() => {
+    if (!ready) return;
+    return subscribe(topic, { onEvent: (e) => current.current.onEvent(e), onGap: () => current.current.onGap?.() }, since!);
+    // `since` is read once per subscription: later reloads must not replay from an older watermark.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [topic, ready]);
+}
+
+/** Tells the listener whether the live connection is up (for the offline notice). */
 export function onStatus(listener: (s: Status) => void): () => void {
   statusListeners.add(listener);
   listener(status);

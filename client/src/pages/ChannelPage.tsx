@@ -5,7 +5,7 @@ import { Avatar, Empty, ErrorState, Loading, PageTitle } from '../components/ui'
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
-import { subscribe } from '../lib/realtime';
+import { useLiveTopic } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
@@ -36,24 +36,20 @@ export function ChannelPage() {
   );
 
   const since = state.status === 'ready' ? state.data.lastEventId : null;
-  useEffect(() => {
-    if (!since) return;
-    setIncoming([]);
-    return subscribe(`channel:${slug}`, {
-      onEvent: (e) => {
-        if (e.event === 'thread.created') setIncoming((list) => (list.some((x) => x.id === e.data.thread.id) ? list : [e.data.thread, ...list]));
-        if (e.event === 'thread.updated' && e.data.thread) {
-          const changed = e.data.thread;
-          // Deleted, or moved to another channel: it leaves this list.
-          const gone = changed.deleted || (changed.moved && changed.channelSlug !== slug);
-          update((page) => ({ ...page, threads: gone ? page.threads.filter((th) => th.id !== changed.id) : page.threads.map((th) => (th.id === changed.id ? { ...th, ...changed } : th)) }));
-          if (gone) setIncoming((list) => list.filter((x) => x.id !== changed.id));
-        }
-      },
-      onGap: reload,
-    }, since);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [slug, since === null, reload, update]);
+  useEffect(() => setIncoming([]), [slug]);
+  useLiveTopic(`channel:${slug}`, since, {
+    onEvent: (e) => {
+      if (e.event === 'thread.created') setIncoming((list) => (list.some((x) => x.id === e.data.thread.id) ? list : [e.data.thread, ...list]));
+      if (e.event === 'thread.updated' && e.data.thread) {
+        const changed = e.data.thread;
+        // Deleted, or moved to another channel: it leaves this list.
+        const gone = changed.deleted || (changed.moved && changed.channelSlug !== slug);
+        update((page) => ({ ...page, threads: gone ? page.threads.filter((th) => th.id !== changed.id) : page.threads.map((th) => (th.id === changed.id ? { ...th, ...changed } : th)) }));
+        if (gone) setIncoming((list) => list.filter((x) => x.id !== changed.id));
+      }
+    },
+    onGap: reload,
+  });
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;

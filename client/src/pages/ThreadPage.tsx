@@ -6,7 +6,7 @@ import { RichTextField } from '../components/RichTextField';
 import { useI18n } from '../i18n';
 import { ApiError, api, newIdempotencyKey } from '../lib/api';
 import { formatDate, formatRelative } from '../lib/dates';
-import { subscribe } from '../lib/realtime';
+import { useLiveTopic } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { AttachmentList, AttachmentPicker } from '../features/attachments';
@@ -109,48 +109,44 @@ export function ThreadPage() {
 
   // Subscribe once the thread is loaded, from its watermark: nothing between load and live is lost.
   const since = state.status === 'ready' ? state.data.lastEventId : null;
-  useEffect(() => {
-    if (!since) return;
-    setUnseen([]);
-    return subscribe(`thread:${id}`, {
-      onEvent: (e) => {
-        if (e.event === 'reply.created') {
-          const post = e.data.post as Post;
-          update((d) => (d.replies.some((p) => p.id === post.id) ? d : { ...d, replies: [...d.replies, post], thread: { ...d.thread, replyCount: d.thread.replyCount + 1 } }));
-          setAnnouncement(t('thread.announceReply', { name: post.author.displayName }));
-          if (!endVisible.current) setUnseen((u) => (u.includes(post.id) ? u : [...u, post.id]));
-        } else if (e.event === 'post.updated' || e.event === 'post.hidden') {
-          const changed = e.data.post ?? { id: e.data.postId, hidden: true, body: '' };
-          update((d) => {
-            if (changed.deleted) return { ...d, replies: d.replies.filter((p) => p.id !== changed.id) };
-            if (d.thread.postId === changed.id) {
-              const moderation = changed.hidden !== undefined ? { hidden: changed.hidden, hiddenReason: changed.hiddenReason, attachments: changed.attachments ?? d.thread.attachments } : {};
-              return { ...d, thread: { ...d.thread, body: changed.body ?? d.thread.body, ...moderation } };
-            }
-            return {
-              ...d,
-              replies: d.replies.map((p) => {
-                if (p.id !== changed.id) return p;
-                // The live payload is what members see; the author and moderators reload to see a hidden body.
-                const merged = { ...p, ...changed };
-                return changed.hidden && p.author.id === user?.id ? { ...merged, body: p.body } : merged;
-              }),
-            };
-          });
-        } else if (e.event === 'thread.updated' && e.data.thread) {
-          if (e.data.thread.deleted) reload();
-          else update((d) => ({ ...d, thread: { ...d.thread, ...e.data.thread } }));
-        } else if (e.event === 'video_session.updated') {
-          update((d) => ({ ...d, thread: { ...d.thread, videoSession: { ...(d.thread.videoSession ?? {}), ...e.data.videoSession } } }));
-        }
-      },
-      onGap: () => {
-        reload();
-        setAnnouncement(t('thread.reloaded'));
-      },
-    }, since);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, since === null, reload, update, t, user?.id]);
+  useEffect(() => setUnseen([]), [id]);
+  useLiveTopic(`thread:${id}`, since, {
+    onEvent: (e) => {
+      if (e.event === 'reply.created') {
+        const post = e.data.post as Post;
+        update((d) => (d.replies.some((p) => p.id === post.id) ? d : { ...d, replies: [...d.replies, post], thread: { ...d.thread, replyCount: d.thread.replyCount + 1 } }));
+        setAnnouncement(t('thread.announceReply', { name: post.author.displayName }));
+        if (!endVisible.current) setUnseen((u) => (u.includes(post.id) ? u : [...u, post.id]));
+      } else if (e.event === 'post.updated' || e.event === 'post.hidden') {
+        const changed = e.data.post ?? { id: e.data.postId, hidden: true, body: '' };
+        update((d) => {
+          if (changed.deleted) return { ...d, replies: d.replies.filter((p) => p.id !== changed.id) };
+          if (d.thread.postId === changed.id) {
+            const moderation = changed.hidden !== undefined ? { hidden: changed.hidden, hiddenReason: changed.hiddenReason, attachments: changed.attachments ?? d.thread.attachments } : {};
+            return { ...d, thread: { ...d.thread, body: changed.body ?? d.thread.body, ...moderation } };
+          }
+          return {
+            ...d,
+            replies: d.replies.map((p) => {
+              if (p.id !== changed.id) return p;
+              // The live payload is what members see; the author and moderators reload to see a hidden body.
+              const merged = { ...p, ...changed };
+              return changed.hidden && p.author.id === user?.id ? { ...merged, body: p.body } : merged;
+            }),
+          };
+        });
+      } else if (e.event === 'thread.updated' && e.data.thread) {
+        if (e.data.thread.deleted) reload();
+        else update((d) => ({ ...d, thread: { ...d.thread, ...e.data.thread } }));
+      } else if (e.event === 'video_session.updated') {
+        update((d) => ({ ...d, thread: { ...d.thread, videoSession: { ...(d.thread.videoSession ?? {}), ...e.data.videoSession } } }));
+      }
+    },
+    onGap: () => {
+      reload();
+      setAnnouncement(t('thread.reloaded'));
+    },
+  });
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
