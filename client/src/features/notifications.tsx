@@ -64,7 +64,8 @@ export function NotificationBell() {
       off();
       offStatus();
     };
-  }, [user]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- who is logged in, not their profile
+  }, [user?.id]);
   if (!user) return null;
   return (
     <Link to="/meldingen" className="bell" aria-label={unread ? t('notifications.bellUnread', { count: unread }) : t('notifications.bell')}>
@@ -172,7 +173,8 @@ export function FollowButton({ targetType, targetId }: { targetType: 'channel' |
   useEffect(() => {
     if (!user) return;
     api<{ level: 'watching' | 'normal' | 'muted' }>(`/api/subscriptions?targetType=${targetType}&targetId=${encodeURIComponent(targetId)}`).then((r) => setLevel(r.level), () => {});
-  }, [user, targetType, targetId]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- who is logged in, not their profile
+  }, [user?.id, targetType, targetId]);
   if (!user || level === null) return null;
   const set = async (next: 'watching' | 'normal' | 'muted') => {
     await api('/api/subscriptions', { method: 'PUT', body: { targetType, targetId, level: next } });

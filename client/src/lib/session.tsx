@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { User } from '../../../shared/schemas/accounts';
 import { ApiError, api } from './api';
 import { reconnect } from './realtime';
@@ -32,10 +32,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     void refresh();
   }, [refresh]);
 
-  const setUser = useCallback((next: User | null) => {
-    setUserState(next);
-    reconnect();
-  }, []);
+  const setUser = useCallback((next: User | null) => setUserState(next), []);
+
+  // The socket authenticates with the session cookie at connect: a new socket when someone logs in
+  // or out, not when their profile changes.
+  const knownId = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (loading) return;
+    const id = user?.id ?? null;
+    if (knownId.current !== undefined && knownId.current !== id) reconnect();
+    knownId.current = id;
+  }, [user?.id, loading]);
 
   const logout = useCallback(async () => {
     await api('/api/auth/logout', { method: 'POST' }).catch(() => {});

@@ -4,7 +4,7 @@ import type { PublicProfile, User } from '../../../shared/schemas/accounts';
 import { Avatar, ErrorState, Field, Loading, PageTitle, errorMessage, fieldMessage } from '../components/ui';
 import { useI18n } from '../i18n';
 import { ApiError, api } from '../lib/api';
-import { formatDate, formatDateTime } from '../lib/dates';
+import { formatDate } from '../lib/dates';
 import { useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { AvatarUpload } from '../features/attachments';
@@ -31,7 +31,7 @@ export function ProfilePage() {
 }
 
 export function SettingsPage() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { user, loading, setUser, refresh } = useSession();
   const [form, setForm] = useState<Record<string, string> | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -47,7 +47,6 @@ export function SettingsPage() {
   return (
     <div className="narrow">
       <PageTitle>{t('settings.title')}</PageTitle>
-      {user.suspension && <p className="notice">{t('settings.suspended', { until: formatDateTime(user.suspension.until, locale), reason: user.suspension.reason })}</p>}
       <p>
         <Link to={`/u/${user.id}`}>{t('settings.viewProfile')}</Link>
       </p>
