@@ -95,6 +95,52 @@ describe('moderation tools', () => {
     await expect.poll(() => mod.locator('.thread-card h2 a').first().innerText()).toBe(title);
   });
 
+  it('a moderator hides a reply loaded with "Meer laden" and pins the thread: the loaded replies stay', async () => {
+    const { t } = e;
+    const author = await t.db.selectFrom('user').select('id').where('email', '=', 'anne@plein.example').executeTakeFirstOrThrow();
+    const channel = await t.db.selectFrom('channel').select('id').where('slug', '=', 'wmo').executeTakeFirstOrThrow();
+    // 60 replies, written straight to the database (the posting limits are not the subject here).
+    const thread = await t.db
+      .insertInto('thread')
+      .values({ channel_id: channel.id, author_id: author.id, title: 'Lange draad over keukentafelgesprekken', kind: 'discussion', reply_count: 60 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const opening = await t.db
+      .insertInto('post')
+      .values({ thread_id: thread.id, author_id: author.id, is_opening: true, body_html: '<p>Hoe bereiden jullie ze voor?</p>', body_text: 'Hoe bereiden jullie ze voor?' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db.updateTable('thread').set({ first_post_id: opening.id }).where('id', '=', thread.id).execute();
+    const base = Date.now() - 3_600_000;
+    await t.db
+      .insertInto('post')
+      .values(Array.from({ length: 60 }, (_, i) => ({ thread_id: thread.id, author_id: author.id, body_html: `<p>Gesprek ${i + 1}</p>`, body_text: `Gesprek ${i + 1}`, created_at: new Date(base + i * 1000) })))
+      .execute();
+
+    const mod = await person('youssef@plein.example');
+    await mod.goto(`/t/${thread.id}/lange-draad`);
+    const bodies = mod.locator('ol.post-list article.post .post-body');
+    await expect.poll(() => bodies.count()).toBe(50);
+    await mod.getByRole('button', { name: 'Meer laden' }).click();
+    await expect.poll(() => bodies.count()).toBe(60);
+
+    const target = mod.locator('article.post', { hasText: 'Gesprek 55' });
+    await target.getByRole('button', { name: 'Verbergen' }).click();
+    await target.getByLabel('Reden').fill('Dubbel');
+    await Promise.all([mod.waitForResponse((r) => r.url().endsWith('/hide') && r.request().method() === 'POST'), target.getByRole('button', { name: 'Bevestigen' }).click()]);
+    await target.getByText('Verborgen door een moderator').waitFor();
+
+    const tools = mod.getByRole('group', { name: 'Moderatie' });
+    await Promise.all([mod.waitForResponse((r) => r.url().endsWith('/pin') && r.request().method() === 'POST'), tools.getByRole('button', { name: 'Vastzetten' }).click()]);
+    await tools.getByRole('button', { name: 'Losmaken' }).waitFor();
+
+    // Both actions applied in place: the second page is still there, the hidden reply with its notice and text.
+    expect(await bodies.count()).toBe(60);
+    expect(await target.innerText()).toContain('Verborgen door een moderator');
+    expect(await target.innerText()).toContain('Gesprek 55');
+    await mod.locator('article.post', { hasText: 'Gesprek 60' }).waitFor();
+  });
+
   it('a moderator hides the opening question; a member reading it sees the notice live instead of the text', async () => {
     const member = await person('ilse@plein.example');
     await member.goto('/c/armoede-en-schulden');

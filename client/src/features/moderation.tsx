@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Channel } from '../../../shared/schemas/forum';
+import type { Channel, Post, Thread } from '../../../shared/schemas/forum';
 import type { AuditEntry, ReportGroup } from '../../../shared/schemas/moderation';
 import { Empty, ErrorState, Loading, PageTitle, errorMessage } from '../components/ui';
 import { useI18n } from '../i18n';
@@ -52,7 +52,7 @@ function ReasonForm({ label, onSubmit, onCancel }: { label: string; onSubmit(rea
 }
 
 /** Moderator actions on a thread: pin, lock, move (to a channel chosen from the list). */
-export function ThreadModTools({ thread, onChanged }: { thread: { id: string; pinned: boolean; locked: boolean; channelSlug: string }; onChanged(): void }) {
+export function ThreadModTools({ thread, onChanged }: { thread: { id: string; pinned: boolean; locked: boolean; channelSlug: string }; onChanged(thread: Thread): void }) {
   const { t } = useI18n();
   const { user } = useSession();
   const [moving, setMoving] = useState(false);
@@ -64,8 +64,8 @@ export function ThreadModTools({ thread, onChanged }: { thread: { id: string; pi
   const act = async (action: string, body: object = {}) => {
     setError(null);
     try {
-      await api(`/api/threads/${thread.id}/${action}`, { method: 'POST', body });
-      onChanged();
+      const res = await api<{ thread: Thread }>(`/api/threads/${thread.id}/${action}`, { method: 'POST', body });
+      onChanged(res.thread);
       return true;
     } catch (err) {
       setError(errorMessage(err, t));
@@ -125,8 +125,8 @@ function openReportsOf(threadId: string): Promise<Map<string, number>> {
   return counts;
 }
 
-/** Hide/unhide for moderators (with the number of open reports), "Meld dit bericht" for other members. */
-export function PostActions({ post, onChanged }: { post: { id: string; threadId?: string; hidden: boolean; author: { id: string } }; onChanged(): void }) {
+/** Hide/unhide for moderators (with the number of open reports), "Meld dit bericht" for other members; `onChanged` gets the post as it is after the action. */
+export function PostActions({ post, onChanged }: { post: { id: string; threadId?: string; hidden: boolean; author: { id: string } }; onChanged(post: Post): void }) {
   const { t } = useI18n();
   const { user } = useSession();
   const [mode, setMode] = useState<'hide' | 'report' | null>(null);
@@ -149,14 +149,14 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
       )}{' '}
       {isMod && !post.hidden && <button type="button" className="link-button" onClick={() => setMode('hide')}>{t('moderation.hide')}</button>}
       {isMod && post.hidden && (
-        <button type="button" className="link-button" onClick={async () => { await api(`/api/posts/${post.id}/unhide`, { method: 'POST', body: {} }); onChanged(); }}>
+        <button type="button" className="link-button" onClick={async () => { const res = await api<{ post: Post }>(`/api/posts/${post.id}/unhide`, { method: 'POST', body: {} }); onChanged(res.post); }}>
           {t('moderation.unhide')}
         </button>
       )}
       {!isMod && post.author.id !== user.id && !done && <button type="button" className="link-button" onClick={() => setMode('report')}>{t('moderation.report')}</button>}
       {done && <span role="status">{t('moderation.reported')}</span>}
       {mode === 'hide' && (
-        <ReasonForm label={t('moderation.reason')} onCancel={() => setMode(null)} onSubmit={async (reason) => { await api(`/api/posts/${post.id}/hide`, { method: 'POST', body: { reason } }); setMode(null); onChanged(); }} />
+        <ReasonForm label={t('moderation.reason')} onCancel={() => setMode(null)} onSubmit={async (reason) => { const res = await api<{ post: Post }>(`/api/posts/${post.id}/hide`, { method: 'POST', body: { reason } }); setMode(null); onChanged(res.post); }} />
       )}
       {mode === 'report' && (
         <ReasonForm label={t('moderation.reportReason')} onCancel={() => setMode(null)} onSubmit={async (reason) => { await api('/api/reports', { method: 'POST', body: { postId: post.id, reason } }); setMode(null); setDone(true); }} />
@@ -166,7 +166,7 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
 }
 
 /** The opening post's moderation: the notice when it is hidden, hide/unhide for moderators, "Meld dit bericht" for members. */
-export function OpeningPostModeration({ thread, onChanged }: { thread: { id: string; postId: string; hidden?: boolean; hiddenReason?: string; author: { id: string } }; onChanged(): void }) {
+export function OpeningPostModeration({ thread, onChanged }: { thread: { id: string; postId: string; hidden?: boolean; hiddenReason?: string; author: { id: string } }; onChanged(post: Post): void }) {
   const { t } = useI18n();
   return (
     <>

@@ -40,7 +40,31 @@ function AuthorCard({ author, large = false }: { author: Post['author']; large?:
 /** Oldest first: ids are decimal strings of increasing numbers. */
 const oldestFirst = (a: Post, b: Post) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-function PostView({ post, quoted, onQuote, onChanged }: { post: Post; quoted?: Post; onQuote?: () => void; onChanged(): void }) {
+/** A post as a live event or a moderator's action gives it: whole, or only what changed. */
+type PostChange = Partial<Post> & { id: string; deleted?: boolean };
+
+/**
+ * Puts a changed post into the page: the opening post into the thread, a reply in its place in the
+ * list (also one loaded with "Meer laden"); a deleted reply leaves the list. The live payload of a
+ * hidden post is what members see (no body): its own author (`viewerId`) keeps the body they had.
+ */
+function applyPost(d: Data, changed: PostChange, viewerId?: string): Data {
+  if (changed.deleted) return { ...d, replies: d.replies.filter((p) => p.id !== changed.id) };
+  if (d.thread.postId === changed.id) {
+    const moderation = changed.hidden !== undefined ? { hidden: changed.hidden, hiddenReason: changed.hiddenReason, attachments: changed.attachments ?? d.thread.attachments } : {};
+    return { ...d, thread: { ...d.thread, body: changed.body ?? d.thread.body, ...moderation } };
+  }
+  return {
+    ...d,
+    replies: d.replies.map((p) => {
+      if (p.id !== changed.id) return p;
+      const merged = { ...p, ...changed };
+      return changed.hidden && viewerId !== undefined && p.author.id === viewerId ? { ...merged, body: p.body } : merged;
+    }),
+  };
+}
+
+function PostView({ post, quoted, onQuote, onChanged }: { post: Post; quoted?: Post; onQuote?: () => void; onChanged(post: Post): void }) {
   const { t, locale } = useI18n();
   return (
     <article className={`post${post.hidden ? ' post-hidden' : ''}`} id={`post-${post.id}`} tabIndex={-1} aria-labelledby={`post-${post.id}-author`}>
@@ -118,23 +142,8 @@ export function ThreadPage() {
         setAnnouncement(t('thread.announceReply', { name: post.author.displayName }));
         if (!endVisible.current) setUnseen((u) => (u.includes(post.id) ? u : [...u, post.id]));
       } else if (e.event === 'post.updated' || e.event === 'post.hidden') {
-        const changed = e.data.post ?? { id: e.data.postId, hidden: true, body: '' };
-        update((d) => {
-          if (changed.deleted) return { ...d, replies: d.replies.filter((p) => p.id !== changed.id) };
-          if (d.thread.postId === changed.id) {
-            const moderation = changed.hidden !== undefined ? { hidden: changed.hidden, hiddenReason: changed.hiddenReason, attachments: changed.attachments ?? d.thread.attachments } : {};
-            return { ...d, thread: { ...d.thread, body: changed.body ?? d.thread.body, ...moderation } };
-          }
-          return {
-            ...d,
-            replies: d.replies.map((p) => {
-              if (p.id !== changed.id) return p;
-              // The live payload is what members see; the author and moderators reload to see a hidden body.
-              const merged = { ...p, ...changed };
-              return changed.hidden && p.author.id === user?.id ? { ...merged, body: p.body } : merged;
-            }),
-          };
-        });
+        const changed: PostChange = e.data.post ?? { id: e.data.postId, hidden: true, body: '' };
+        update((d) => applyPost(d, changed, user?.id));
       } else if (e.event === 'thread.updated' && e.data.thread) {
         if (e.data.thread.deleted) reload();
         else update((d) => ({ ...d, thread: { ...d.thread, ...e.data.thread } }));
@@ -152,6 +161,11 @@ export function ThreadPage() {
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
   const { thread, replies, nextCursor } = state.data;
   const byId = new Map(replies.map((p) => [p.id, p]));
+
+  // A moderator's action answers with the post or thread as it is now: applied in place, so replies
+  // loaded with "Meer laden" stay (a reload would fetch only the first page again).
+  const applyChangedPost = (post: Post) => update((d) => applyPost(d, post));
+  const applyChangedThread = (changed: Thread) => update((d) => ({ ...d, thread: { ...d.thread, ...changed } }));
 
   const loadMore = async () => {
     if (!nextCursor) return;
@@ -187,7 +201,7 @@ export function ThreadPage() {
           </h2>
           <div className="post-body" dangerouslySetInnerHTML={{ __html: thread.body }} />
           <AttachmentList attachments={thread.attachments} />
-          <OpeningPostModeration thread={thread} onChanged={reload} />
+          <OpeningPostModeration thread={thread} onChanged={applyChangedPost} />
         </section>
         {thread.tags.length > 0 && (
           <ul className="tags" aria-label={t('newThread.tagsLabel')}>
@@ -210,7 +224,7 @@ export function ThreadPage() {
           </button>{' '}
           <FollowButton targetType="thread" targetId={thread.id} />
         </p>
-        <ThreadModTools thread={thread} onChanged={reload} />
+        <ThreadModTools thread={thread} onChanged={applyChangedThread} />
       </article>
       <VideoSessionCard threadId={thread.id} threadAuthorId={thread.author.id} initial={thread.videoSession} />
 
@@ -222,7 +236,7 @@ export function ThreadPage() {
         <ol className="post-list">
           {replies.map((p) => (
             <li key={p.id}>
-              <PostView post={p} quoted={p.quotePostId ? byId.get(p.quotePostId) : undefined} onQuote={user && !thread.locked ? () => quoteRef.current?.(p.id) : undefined} onChanged={reload} />
+              <PostView post={p} quoted={p.quotePostId ? byId.get(p.quotePostId) : undefined} onQuote={user && !thread.locked ? () => quoteRef.current?.(p.id) : undefined} onChanged={applyChangedPost} />
             </li>
           ))}
         </ol>
