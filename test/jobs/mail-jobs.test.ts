@@ -188,6 +188,41 @@ describe('several instances sweeping at once', () => {
     }
   });
 
+  it('a digest that fails for one user for another reason (timeout) does not stop the others; the run fails and that user is retried', async () => {
+    const first = await signUp(t, { displayName: 'Eerste Lezer' });
+    const second = await signUp(t, { displayName: 'Tweede Lezer' });
+    const thread = await startThread(expert, 'landelijk', { title: 'Overzicht met een storing' });
+    for (const u of [first, second]) {
+      await u.agent.put('/api/me/notification-settings').send({ emailFrequency: 'daily' }).expect(200);
+      await u.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'watching' }).expect(200);
+    }
+    await t.db.updateTable('notification_setting').set({ last_digest_at: new Date() }).where('user_id', 'not in', [first.id, second.id]).execute();
+    await replyTo(anne, thread.id);
+    const real = createMailer(t.config);
+    // Whoever comes first in the sweep meets a timeout; the connection is fine again for the next.
+    let failedFor: string | null = null;
+    const flaky: Mailer = {
+      async send(m) {
+        if (failedFor === null) {
+          failedFor = m.to;
+          throw Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' });
+        }
+        return real.send(m);
+      },
+    };
+    const digests = (u: TestUser) => inbox.to(u.email).filter((m) => m.raw.includes('dagelijkse overzicht'));
+    await expect(sendDigests(t.db, t.config, flaky)).rejects.toThrow('Connection timeout');
+    const [unlucky, lucky] = failedFor === first.email ? [first, second] : [second, first];
+    expect(failedFor).toBe(unlucky.email);
+    expect(digests(lucky)).toHaveLength(1);
+    expect(digests(unlucky)).toHaveLength(0);
+    // Rolled back: not claimed and nothing logged, so the job's retry sends it (and only it).
+    expect(await t.db.selectFrom('mail_log').select('id').where('user_id', '=', unlucky.id).execute()).toEqual([]);
+    expect(await sendDigests(t.db, t.config, real)).toBe(1);
+    expect(digests(unlucky)).toHaveLength(1);
+    expect(digests(lucky)).toHaveLength(1);
+  });
+
   it('erased accounts are never mentioned, notified or offered in autocomplete', async () => {
     const leaver = await signUp(t, { displayName: 'Vertrekt Binnenkort' });
     const target = await startThread(expert, 'landelijk', { title: 'Van iemand die vertrekt' });
