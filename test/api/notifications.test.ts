@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
+import { createDb } from '../../server/db';
 import { appSecret, createMailer, sendDigests, sendPendingMails, unsubscribeToken } from '../../server/notifications/mail';
 import { sendDueReminders } from '../../server/notifications/reminders';
 import { freePort } from '../../server/db/embedded';
@@ -408,6 +409,33 @@ describe('email', () => {
     const confirmed = await request(t.app.server).post('/api/unsubscribe').query({ token: good }).set('Accept', 'text/html').set('Origin', 'http://plein.test').type('form').send('List-Unsubscribe=One-Click');
     expect(confirmed.status).toBe(200);
     expect(confirmed.text).toContain('Je bent afgemeld');
+  });
+});
+
+describe('app secret', () => {
+  it('is read once per database handle, is the same for every handle, and a failed read is tried again', async () => {
+    const config = { ...t.config, appSecret: undefined };
+    const first = appSecret(t.db, config);
+    expect(appSecret(t.db, config)).toBe(first); // no second insert and select
+    const stored = await t.db.selectFrom('app_setting').select('value').where('key', '=', 'secret').executeTakeFirstOrThrow();
+    expect(await first).toBe(stored.value);
+    const instance = createDb(t.config.databaseUrl!, { max: 1 });
+    try {
+      expect(await appSecret(instance, config)).toBe(stored.value);
+    } finally {
+      await instance.destroy();
+    }
+    const down = createDb(`postgres://postgres@127.0.0.1:${await freePort()}/postgres`, { max: 1 });
+    try {
+      const failed = appSecret(down, config);
+      await expect(failed).rejects.toThrow();
+      const retried = appSecret(down, config);
+      expect(retried).not.toBe(failed);
+      await expect(retried).rejects.toThrow();
+    } finally {
+      await down.destroy();
+    }
+    expect(await appSecret(t.db, { ...t.config, appSecret: 'x'.repeat(32) })).toBe('x'.repeat(32));
   });
 });
 
