@@ -12,9 +12,14 @@ import { sendDueReminders } from './reminders';
 export const retryOptions = { retryLimit: 20, retryDelay: 10, retryBackoff: true } as const;
 export const queueNames = ['mail-sweep', 'reminder-sweep', 'daily-digest'] as const;
 
-export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<PgBoss> {
+export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<{ stop(): Promise<void> }> {
   const boss = new PgBoss({ connectionString: app.config.databaseUrl!, schema: 'pgboss', max: 4 });
-  boss.on('error', (err) => app.log.warn({ err: err.message }, 'jobs: pg-boss error'));
+  // pg-boss's stop resolves while its connections are still closing; when the database goes down
+  // right after (the embedded one at shutdown), those report errors that mean nothing any more.
+  let stopping = false;
+  boss.on('error', (err) => {
+    if (!stopping) app.log.warn({ err: err.message }, 'jobs: pg-boss error');
+  });
   await boss.start();
   const retry = retryOptions;
   const jobs: Record<(typeof queueNames)[number], () => Promise<number>> = {
@@ -40,5 +45,10 @@ export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<P
   await boss.schedule('daily-digest', '0 7 * * *', {}, { ...retry, tz: 'Europe/Amsterdam' });
   // Whatever was left pending before a restart goes out now, not at the next tick.
   await boss.send('mail-sweep', {}, { ...retry, singletonKey: 'startup' });
-  return boss;
+  return {
+    async stop() {
+      stopping = true;
+      await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {});
+    },
+  };
 }

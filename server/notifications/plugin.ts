@@ -22,10 +22,8 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.db;
   const mailer = createMailer(app.config);
   if (app.config.runJobs) {
-    const boss = await startJobs(app, mailer);
-    app.addHook('onClose', async () => {
-      await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {});
-    });
+    const jobs = await startJobs(app, mailer);
+    app.addHook('onClose', () => jobs.stop());
   }
 
   async function resolveTarget(targetType: 'channel' | 'thread', targetId: string): Promise<string> {
