@@ -2,7 +2,7 @@
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { appendEvents } from '../realtime/outbox';
-import { erasedAccount, visibleNotification } from './visibility';
+import { erasedAccount, unreadCounts } from './visibility';
 
 export interface NewNotification {
   userId: string;
@@ -75,17 +75,7 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
     )
     .returning(['id', 'user_id', 'kind', 'thread_id', 'post_id', 'data', 'count', 'created_at'])
     .execute();
-  const userIds = [...new Set(items.map((n) => n.userId))];
-  const counts = await trx
-    .selectFrom('notification as n')
-    .leftJoin('post as p', 'p.id', 'n.post_id')
-    .select(['n.user_id', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('n.user_id', 'in', userIds)
-    .where('n.read_at', 'is', null)
-    .where(visibleNotification)
-    .groupBy('n.user_id')
-    .execute();
-  const unread = new Map(counts.map((c) => [c.user_id, Number(c.n)]));
+  const unread = await unreadCounts(trx, items.map((n) => n.userId));
   // One batch of events for all recipients: the event lock is taken once, not once per person.
   await appendEvents(
     trx,

@@ -20,15 +20,25 @@ export const visibleNotification = sql<boolean>`(
 
 /** Unread notifications the user may see. Works in and outside a transaction. */
 export async function unreadCount(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db
+  return (await unreadCounts(db, [userId])).get(userId) ?? 0;
+}
+
+/** The same for several users in one query: every given user is in the map, with 0 when nothing is unread. */
+export async function unreadCounts(db: Kysely<Database>, userIds: string[]): Promise<Map<string, number>> {
+  const ids = [...new Set(userIds)];
+  const counts = new Map(ids.map((id) => [id, 0]));
+  if (!ids.length) return counts;
+  const rows = await db
     .selectFrom('notification as n')
     .leftJoin('post as p', 'p.id', 'n.post_id')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('n.user_id', '=', userId)
+    .select(['n.user_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('n.user_id', 'in', ids)
     .where('n.read_at', 'is', null)
     .where(visibleNotification)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .groupBy('n.user_id')
+    .execute();
+  for (const r of rows) counts.set(r.user_id, Number(r.n));
+  return counts;
 }
 
 /**
