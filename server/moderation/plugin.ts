@@ -17,15 +17,15 @@ import {
 } from '../../shared/schemas/moderation';
 import { hasRole, requireRole, requireWriter } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
+import type { SessionUser } from '../accounts/session';
 import { isUniqueViolation } from '../accounts/users';
 import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { notify } from '../notifications/notify';
-import { loadAttachmentsForPosts } from '../attachments/attach';
 import { appendEvent } from '../realtime/outbox';
-import { loadPostForViewer, loadPostRow, loadThread, loadThreadSummary, presentPost } from '../threads/queries';
+import { loadPostForViewer, loadThread, loadThreadSummary } from '../threads/queries';
 import { threadLeftChannel } from '../channels/queries';
 import { recordAction } from './audit';
 import { postingLimit } from './rate-limits';
@@ -131,31 +131,31 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /**
    * Hides a post in the caller's transaction, with its audit row, its events and the author's
-   * notification. Returns false (and does nothing) when it was hidden already.
+   * notification. Returns the post as moderators (and its author) now see it, or null (having done
+   * nothing) when it was hidden already.
    * thread.reply_count is left alone on purpose: it counts the replies that are not deleted, and a
    * hidden reply stays in the list (as "Verborgen door een moderator"), so the count stays what
    * readers see; deleting a hidden reply later decrements it once.
    */
-  async function hidePost(trx: Transaction<Database>, actorId: string, postId: string, reason: string): Promise<boolean> {
+  async function hidePost(trx: Transaction<Database>, actor: Pick<SessionUser, 'id' | 'role'>, postId: string, reason: string): Promise<Post | null> {
     const post = await lockPost(trx, postId);
-    if (post.hidden_at !== null) return false;
-    await trx.updateTable('post').set({ hidden_at: new Date(), hidden_by: actorId, hidden_reason: reason }).where('id', '=', post.id).execute();
-    await recordAction(trx, { actorId, action: 'hide', targetType: 'post', targetId: post.id, reason });
+    if (post.hidden_at !== null) return null;
+    await trx.updateTable('post').set({ hidden_at: new Date(), hidden_by: actor.id, hidden_reason: reason }).where('id', '=', post.id).execute();
+    await recordAction(trx, { actorId: actor.id, action: 'hide', targetType: 'post', targetId: post.id, reason });
     // What every reader gets: the fact, never the content (no body, no attachments, no reason).
     await appendEvent(trx, {
       topic: `thread:${post.thread_id}`,
       type: 'post.hidden',
       payload: { postId: post.id, threadId: post.thread_id, hidden: true, post: { id: post.id, threadId: post.thread_id, hidden: true, body: '', attachments: [] } },
     });
-    // Those who may see it get the post as they see it: moderators (with the details) and the author.
-    const row = (await loadPostRow(trx, post.id))!;
-    const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
-    const asModerator = presentPost(row, { id: actorId, role: 'moderator' }, attachments);
-    await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: asModerator, moderation: { action: 'hide', actorId, reason } }, audience: 'moderators' });
-    await appendEvent(trx, { topic: 'mod', type: 'post.hidden', payload: { postId: post.id, threadId: post.thread_id, threadTitle: post.title, actorId, reason }, audience: 'moderators' });
-    await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: presentPost(row, { id: post.author_id, role: 'member' }, attachments) }, audience: `user:${post.author_id}` });
-    await notify(trx, { userId: post.author_id, kind: 'post_hidden', threadId: post.thread_id, postId: post.id, actorId, data: { reason, threadTitle: post.title } });
-    return true;
+    // Those who may see it get the post as they see it: moderators (with the details) and the author,
+    // who both see a hidden post whole (canSeeHiddenPost), so one view serves both.
+    const hidden = (await loadPostForViewer(trx, post.id, actor))!;
+    await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: hidden, moderation: { action: 'hide', actorId: actor.id, reason } }, audience: 'moderators' });
+    await appendEvent(trx, { topic: 'mod', type: 'post.hidden', payload: { postId: post.id, threadId: post.thread_id, threadTitle: post.title, actorId: actor.id, reason }, audience: 'moderators' });
+    await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: hidden }, audience: `user:${post.author_id}` });
+    await notify(trx, { userId: post.author_id, kind: 'post_hidden', threadId: post.thread_id, postId: post.id, actorId: actor.id, data: { reason, threadTitle: post.title } });
+    return hidden;
   }
 
   app.post(
@@ -163,10 +163,12 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Hide a post with a reason (moderator)', params: IdParams, body: HideBody, response: { 200: Type.Object({ post: Post }), ...errors } } },
     async (request) => {
       const mod = requireRole(request, 'moderator');
-      await db.transaction().execute(async (trx) => {
-        if (!(await hidePost(trx, mod.id, request.params.id, request.body.reason.trim()))) throw conflict('already_hidden', 'This post is already hidden.');
+      const post = await db.transaction().execute(async (trx) => {
+        const hidden = await hidePost(trx, mod, request.params.id, request.body.reason.trim());
+        if (!hidden) throw conflict('already_hidden', 'This post is already hidden.');
+        return hidden;
       });
-      return { post: (await loadPostForViewer(db, request.params.id, mod))! };
+      return { post };
     },
   );
 
@@ -175,17 +177,17 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Show a hidden post again (moderator)', params: IdParams, body: Type.Optional(ThreadActionBody), response: { 200: Type.Object({ post: Post }), ...errors } } },
     async (request) => {
       const mod = requireRole(request, 'moderator');
-      await db.transaction().execute(async (trx) => {
+      const shown = await db.transaction().execute(async (trx) => {
         const post = await lockPost(trx, request.params.id);
         if (post.hidden_at === null) throw conflict('not_hidden', 'This post is not hidden.');
         await trx.updateTable('post').set({ hidden_at: null, hidden_by: null, hidden_reason: null }).where('id', '=', post.id).execute();
         await recordAction(trx, { actorId: mod.id, action: 'unhide', targetType: 'post', targetId: post.id, reason: request.body?.reason?.trim() });
-        // The post as members see it again: body and attachments.
-        const row = (await loadPostRow(trx, post.id))!;
-        const attachments = (await loadAttachmentsForPosts(trx, [post.id])).get(post.id) ?? [];
-        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: presentPost(row, null, attachments) } });
+        // The post as members see it again (body and attachments): a visible post looks the same to everyone.
+        const shown = (await loadPostForViewer(trx, post.id, null))!;
+        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: shown } });
+        return shown;
       });
-      return { post: (await loadPostForViewer(db, request.params.id, mod))! };
+      return { post: shown };
     },
   );
 
@@ -329,7 +331,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!rows.length) throw conflict('already_resolved', 'These reports were already resolved.');
         const post = await trx.selectFrom('post').select(['id', 'author_id']).where('id', '=', report.post_id).executeTakeFirstOrThrow();
         // A post a moderator hid already stays hidden; only the reports are resolved.
-        if (resolution === 'hide') await hidePost(trx, mod.id, post.id, reason);
+        if (resolution === 'hide') await hidePost(trx, mod, post.id, reason);
         if (resolution === 'suspend') await suspend(trx, mod, post.author_id, request.body.until!, reason);
         await recordAction(trx, { actorId: mod.id, action: `resolve_reports_${resolution}`, targetType: 'post', targetId: report.post_id, reason, data: { reports: rows.map((r) => r.id) } });
         return rows.length;

@@ -160,6 +160,28 @@ describe('hiding is pushed without its content', () => {
     expect(events[0].payload).toMatchObject({ post: { id: post.id, hidden: false, body: '<p>Terug zichtbaar</p>', attachments: [] } });
   });
 
+  it('hide and unhide answer with the post as it was pushed: whole with its reason to moderators, then as members see it', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const handout = await member.agent.post('/api/attachments').attach('file', Buffer.from('gemeente;aantal\nUtrecht;12\n'), 'overzicht.csv').expect(201);
+    const post = await replyTo(member, thread.id, '<p>Met een overzicht</p>', { attachmentIds: [handout.body.attachment.id] });
+    const whole = { id: post.id, threadId: thread.id, body: '<p>Met een overzicht</p>', attachments: [expect.objectContaining({ id: handout.body.attachment.id })] };
+
+    let from = await lastEventId();
+    const hidden = await mod.agent.post(`/api/posts/${post.id}/hide`).send({ reason: 'Controle' }).expect(200);
+    expect(hidden.body.post).toMatchObject({ ...whole, hidden: true, hiddenReason: 'Controle' });
+    const pushed = (await eventsSince(from)).filter((e) => e.type === 'post.updated');
+    expect(pushed.map((e) => e.audience)).toEqual(['moderators', `user:${member.id}`]);
+    for (const e of pushed) expect((e.payload as { post: unknown }).post).toEqual(hidden.body.post);
+
+    from = await lastEventId();
+    const shown = await mod.agent.post(`/api/posts/${post.id}/unhide`).send({}).expect(200);
+    expect(shown.body.post).toMatchObject({ ...whole, hidden: false });
+    expect(shown.body.post).not.toHaveProperty('hiddenReason');
+    const [event] = await eventsSince(from);
+    expect((event.payload as { post: unknown }).post).toEqual(shown.body.post);
+    expect((await other.agent.get(`/api/threads/${thread.id}`)).body.replies.items.find((p: { id: string }) => p.id === post.id)).toEqual(shown.body.post);
+  });
+
   it('hiding twice is 409 and logs, pushes and notifies once; unhiding a visible post is 409', async () => {
     const thread = await startThread(expert, 'landelijk');
     const post = await replyTo(member, thread.id);
