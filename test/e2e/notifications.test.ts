@@ -52,6 +52,18 @@ describe('notifications in the browser', () => {
     await anne.locator('.notification-list li.unread', { hasText: `Nieuwe reactie van Sander de Wit op "${title}"` }).waitFor({ timeout: 20_000 });
     await screenshot(anne, 'notifications-page');
 
+    // The list speaks the reader's language: the line is made in the browser from the notice's kind,
+    // count and data (not the server's Dutch sentence), and a second reply groups into a count.
+    await anne.getByRole('button', { name: 'Language: English' }).click();
+    await anne.locator('.notification-list li.unread', { hasText: `New reply from Sander de Wit on "${title}"` }).waitFor();
+    expect(await anne.locator('.notification-list').innerText()).not.toContain('Nieuwe reactie');
+    await sander.locator('#reply-editor').click();
+    await sander.keyboard.type('En een tweede gedachte daarover.');
+    await sander.getByRole('button', { name: 'Plaats reactie' }).click();
+    await anne.locator('.notification-list li.unread', { hasText: `2 new replies on "${title}"` }).waitFor({ timeout: 20_000 });
+    await anne.getByRole('button', { name: 'Taal: Nederlands' }).click();
+    await anne.locator('.notification-list li.unread', { hasText: `2 nieuwe reacties op "${title}"` }).waitFor();
+
     await anne.getByRole('button', { name: 'Alles gelezen' }).click();
     await expect.poll(() => bell.count(), { timeout: 15_000 }).toBe(0);
     expect(await anne.locator('.notification-list li.unread').count()).toBe(0);

@@ -82,6 +82,21 @@ export function NotificationBell() {
   );
 }
 
+/**
+ * The line for a notification in the reader's language, from its structured fields: `kind`, `count`
+ * (grouped replies) and `data` (`threadTitle`, or a video session's `title`; `actorName`). The server's
+ * `text` is the Dutch sentence it also uses in mails; the list does not show it.
+ */
+export function notificationText(n: Pick<Notification, 'kind' | 'count' | 'data'>, t: (key: string, vars?: Record<string, string | number>) => string): string {
+  const title = String(n.data.threadTitle ?? n.data.title ?? '');
+  const name = typeof n.data.actorName === 'string' && n.data.actorName ? n.data.actorName : null;
+  // "Iemand citeerde je…" starts with the actor; "Nieuwe reactie van iemand…" has it inside.
+  const actor = name ?? (n.kind === 'quote' || n.kind === 'mention' ? t('notifications.someoneStart') : t('notifications.someone'));
+  const key = n.kind === 'reply' && n.count > 1 ? 'notifications.kinds.replies' : `notifications.kinds.${n.kind}`;
+  const text = t(key, { title, actor, count: n.count });
+  return text === key ? t('notifications.kinds.other') : text;
+}
+
 interface NotificationPage {
   items: Notification[];
   nextCursor: string | null;
@@ -141,10 +156,10 @@ export function NotificationsPage() {
                 <li key={n.id} className={`card${n.read ? '' : ' unread'}`}>
                   {n.threadId ? (
                     <Link to={`/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`} onClick={() => void (n.read ? null : markRead([n.id]))}>
-                      {n.text}
+                      {notificationText(n, t)}
                     </Link>
                   ) : (
-                    n.text
+                    notificationText(n, t)
                   )}
                   <p className="meta">{formatRelative(n.updatedAt, locale)}</p>
                 </li>
