@@ -40,14 +40,14 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** Thread author, experts (and up) organise; anyone else requests. */
   const mayOrganise = (user: SessionUser, threadAuthorId: string) => user.id === threadAuthorId || hasRole(user, 'expert');
 
-  async function mayManage(user: SessionUser, row: SessionRow) {
-    if (isModerator(user) || row.organiser_id === user.id) return true;
-    return false;
-  }
+  /** The organiser and moderators manage a session (schedule, cancel, attendee list). */
+  const mayManage = (user: SessionUser, row: SessionRow) => isModerator(user) || row.organiser_id === user.id;
 
-  /** Everyone on the thread sees the new counts; personal fields and the link stay out of the public event. */
-  async function pushUpdate(trx: Trx, sessionId: string) {
-    const row = await loadSession(trx, sessionId);
+  /**
+   * Everyone on the thread sees the new counts; personal fields and the link stay out of the public event.
+   * `row` is the session as the caller's transaction left it (counts are read here).
+   */
+  async function pushUpdate(trx: Trx, row: SessionRow) {
     await appendEvent(trx, { topic: `thread:${row.thread_id}`, type: 'video_session.updated', payload: { videoSession: await presentSession(trx, row, null) } });
   }
 
@@ -100,8 +100,8 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (existing) {
           if (organiser) throw conflict('session_exists', 'This thread already has an open video session.');
           await trx.insertInto('video_session_interest').values({ session_id: existing.id, user_id: user.id }).onConflict((oc) => oc.doNothing()).execute();
-          await pushUpdate(trx, existing.id);
-          return { id: existing.id, status: 200 };
+          await pushUpdate(trx, existing);
+          return { row: existing, status: 200 };
         }
         const row = await trx
           .insertInto('video_session')
@@ -112,11 +112,11 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await trx.insertInto('video_session_interest').values({ session_id: row.id, user_id: user.id }).execute();
           await notify(trx, { userId: thread.author_id, kind: 'video_session_requested', threadId: thread.id, actorId: user.id, data: { sessionId: row.id, title: thread.title } });
         }
-        await pushUpdate(trx, row.id);
-        return { id: row.id, status: 201 };
+        await pushUpdate(trx, row);
+        return { row, status: 201 };
       });
       reply.status(result.status);
-      return { videoSession: await presentSession(db, await loadSession(db, result.id), user) };
+      return { videoSession: await presentSession(db, result.row, user) };
     },
   );
 
@@ -129,15 +129,16 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Become the organiser of a requested session (thread author, expert, moderator)', params: IdParams, response: { 200: SessionResponse, ...errors } } },
     async (request) => {
       const user = requireWriter(request);
-      await db.transaction().execute(async (trx) => {
+      const taken = await db.transaction().execute(async (trx) => {
         const row = await loadSession(trx, request.params.id, true);
         const thread = await trx.selectFrom('thread').select('author_id').where('id', '=', row.thread_id).executeTakeFirstOrThrow();
         if (!mayOrganise(user, thread.author_id)) throw forbidden('forbidden', 'Only the thread author, an expert or a moderator can organise this session.');
         if (row.status !== 'requested') throw conflict('not_requested', 'This session already has an organiser.');
-        await trx.updateTable('video_session').set({ status: 'proposed', organiser_id: user.id, updated_at: new Date() }).where('id', '=', row.id).execute();
-        await pushUpdate(trx, row.id);
+        const taken = await trx.updateTable('video_session').set({ status: 'proposed', organiser_id: user.id, updated_at: new Date() }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+        await pushUpdate(trx, taken);
+        return taken;
       });
-      return { videoSession: await presentSession(db, await loadSession(db, request.params.id), user) };
+      return { videoSession: await presentSession(db, taken, user) };
     },
   );
 
@@ -148,14 +149,15 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: method === 'POST' ? 'Say "Ik heb interesse"' : 'Take interest back', params: IdParams, response: { 200: SessionResponse, ...errors } },
       handler: async (request) => {
         const user = requireWriter(request);
-        await db.transaction().execute(async (trx) => {
+        const row = await db.transaction().execute(async (trx) => {
           const row = await loadSession(trx, (request.params as { id: string }).id, true);
           if (!isOpen(row)) throw conflict('session_closed', 'This session is no longer open.');
           if (method === 'POST') await trx.insertInto('video_session_interest').values({ session_id: row.id, user_id: user.id }).onConflict((oc) => oc.doNothing()).execute();
           else await trx.deleteFrom('video_session_interest').where('session_id', '=', row.id).where('user_id', '=', user.id).execute();
-          await pushUpdate(trx, row.id);
+          await pushUpdate(trx, row);
+          return row;
         });
-        return { videoSession: await presentSession(db, await loadSession(db, (request.params as { id: string }).id), user) };
+        return { videoSession: await presentSession(db, row, user) };
       },
     });
   }
@@ -166,9 +168,9 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = requireWriter(request);
       const b = request.body;
-      await db.transaction().execute(async (trx) => {
+      const changed = await db.transaction().execute(async (trx) => {
         const row = await loadSession(trx, request.params.id, true);
-        if (!(await mayManage(user, row))) throw forbidden('forbidden', 'Only the organiser or a moderator can change this session.');
+        if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can change this session.');
         const status = effectiveStatus(row);
         if (status === 'cancelled' || status === 'ended') throw conflict('session_closed', 'This session is cancelled or over.');
         const registrants = await participants(trx, row.id, ['registered', 'waitlisted']);
@@ -177,10 +179,10 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await recordIfModerating(trx, user, row.organiser_id, { action: b.status === 'cancelled' ? 'cancel_video_session' : 'edit_video_session', targetType: 'video_session', targetId: row.id, data: { threadId: row.thread_id, changed } });
         // Cancelling works in every open status (a moderator may also close a request nobody took on).
         if (b.status === 'cancelled') {
-          await trx.updateTable('video_session').set({ status: 'cancelled', sequence: row.sequence + 1, updated_at: new Date() }).where('id', '=', row.id).execute();
+          const cancelled = await trx.updateTable('video_session').set({ status: 'cancelled', sequence: row.sequence + 1, updated_at: new Date() }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
           await notifyAll(trx, registrants, { kind: 'video_session_cancelled', row, actorId: user.id });
-          await pushUpdate(trx, row.id);
-          return;
+          await pushUpdate(trx, cancelled);
+          return cancelled;
         }
         if (status === 'requested') throw conflict('no_organiser', 'Take the session on before scheduling it.');
         if (b.title !== undefined && !b.title.trim()) throw invalidField('title', 'must not be empty');
@@ -222,9 +224,10 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await notifyAll(trx, registrants, { kind: 'video_session_changed', row: updated, actorId: user.id });
         }
         await promote(trx, updated, user.id);
-        await pushUpdate(trx, row.id);
+        await pushUpdate(trx, updated);
+        return updated;
       });
-      return { videoSession: await presentSession(db, await loadSession(db, request.params.id), user) };
+      return { videoSession: await presentSession(db, changed, user) };
     },
   );
 
@@ -246,7 +249,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .values({ session_id: row.id, user_id: user.id, status: full ? 'waitlisted' : 'registered', waitlist_seq: full ? sql<string>`nextval('video_session_waitlist_seq')` : null })
           .returning(['status', 'waitlist_seq'])
           .executeTakeFirstOrThrow();
-        await pushUpdate(trx, row.id);
+        await pushUpdate(trx, row);
         return { status: 201, reg };
       }).catch(async (err) => {
         if (!isUniqueViolation(err)) throw err;
@@ -269,7 +272,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const deleted = await trx.deleteFrom('video_session_registration').where('session_id', '=', row.id).where('user_id', '=', user.id).returning('status').executeTakeFirst();
         if (!deleted) throw notFound('registration');
         if (deleted.status === 'registered' && effectiveStatus(row) === 'scheduled') await promote(trx, row, user.id);
-        await pushUpdate(trx, row.id);
+        await pushUpdate(trx, row);
       });
       return reply.status(204).send(null);
     },
@@ -282,7 +285,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireUser(request);
       const row = await loadSession(db, request.params.id);
       const reg = await db.selectFrom('video_session_registration').select('status').where('session_id', '=', row.id).where('user_id', '=', user.id).executeTakeFirst();
-      if (reg?.status !== 'registered' && row.organiser_id !== user.id && !isModerator(user)) throw forbidden('not_registered', 'Register first to add this session to your calendar.');
+      if (reg?.status !== 'registered' && !mayManage(user, row)) throw forbidden('not_registered', 'Register first to add this session to your calendar.');
       if (!row.starts_at) throw conflict('not_scheduled', 'This session has no date yet.');
       const organiser = row.organiser_id ? await db.selectFrom('user').select('display_name').where('id', '=', row.organiser_id).executeTakeFirst() : undefined;
       const body = sessionCalendar(row, { threadUrl: `${app.config.publicUrl}/t/${row.thread_id}`, organiserName: organiser?.display_name ?? 'Plein', host: new URL(app.config.publicUrl).hostname });
@@ -296,7 +299,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const user = requireUser(request);
       const row = await loadSession(db, request.params.id);
-      if (!(await mayManage(user, row))) throw forbidden('forbidden', 'Only the organiser or a moderator can download the attendee list.');
+      if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can download the attendee list.');
       const regs = await db
         .selectFrom('video_session_registration as r')
         .innerJoin('user as u', 'u.id', 'r.user_id')

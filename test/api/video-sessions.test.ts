@@ -291,6 +291,36 @@ describe('bad input and edges, one per test', () => {
     expect(await last()).toMatchObject({ registeredCount: 1, waitlistCount: 0 });
   });
 
+  it('after every write the answer is the session as the caller now reads it, and the event as a visitor reads it', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    let id = '';
+    /** One write: its answer (when it has a videoSession) and its one event agree with fresh reads. */
+    const check = async (user: TestUser, write: () => Promise<{ status: number; body: { videoSession?: Record<string, unknown> } }>) => {
+      const before = (await sessionEvents(thread.id)).length;
+      const res = await write();
+      expect(res.status).toBeLessThan(300);
+      if (res.body.videoSession) {
+        id ||= res.body.videoSession.id as string;
+        expect(res.body.videoSession).toEqual((await user.agent.get(`/api/video-sessions/${id}`).expect(200)).body.videoSession);
+      }
+      const events = await sessionEvents(thread.id);
+      expect(events).toHaveLength(before + 1);
+      expect(events.at(-1)!.payload.videoSession).toEqual((await request(t.app.server).get(`/api/video-sessions/${id}`).expect(200)).body.videoSession);
+    };
+    await check(anne, () => anne.agent.post(`/api/threads/${thread.id}/video-session`).send({ title: 'Samen verder' }));
+    await check(bas, () => bas.agent.post(`/api/threads/${thread.id}/video-session`).send({}));
+    await check(bas, () => bas.agent.delete(`/api/video-sessions/${id}/interest`));
+    await check(bas, () => bas.agent.post(`/api/video-sessions/${id}/interest`));
+    await check(expert, () => expert.agent.post(`/api/video-sessions/${id}/take-on`));
+    await check(expert, () => schedule(expert, id, { capacity: 1, title: 'Samen verder, ingepland' }));
+    await check(anne, () => anne.agent.post(`/api/video-sessions/${id}/registrations`));
+    await check(bas, () => bas.agent.post(`/api/video-sessions/${id}/registrations`));
+    await check(mod, () => schedule(mod, id, { capacity: 2, durationMinutes: 90 }));
+    await check(anne, () => anne.agent.delete(`/api/video-sessions/${id}/registrations/me`));
+    await check(mod, () => mod.agent.patch(`/api/video-sessions/${id}`).send({ status: 'cancelled' }));
+    expect((await sessionEvents(thread.id)).at(-1)!.payload.videoSession).toMatchObject({ status: 'cancelled', title: 'Samen verder, ingepland', durationMinutes: 90, capacity: 2 });
+  });
+
   it('a waitlisted cancellation moves the people behind up; a registered one promotes the first and tells only them', async () => {
     const { id } = await scheduledSession({ capacity: 1 });
     const [u1, u2, u3] = [anne, bas, mod];
