@@ -50,6 +50,25 @@ describe('handouts', () => {
   });
 });
 
+describe('handout sizes', () => {
+  it('shows a handout of 1.5 MB as "1,5 MB" in Dutch and "1.5 MB" in English', async () => {
+    const sander = await person('sander@plein.example');
+    await openFirstThread(sander, 'participatie');
+    await sander.locator('#reply-editor').click();
+    await sander.keyboard.type('De deelnemerslijst als bijlage.');
+    const csv = Buffer.from('naam;gemeente\n'.padEnd(1.5 * 1024 * 1024, 'x'));
+    await sander.locator('.attachment-picker input[type=file]').setInputFiles({ name: 'deelnemers.csv', mimeType: 'text/csv', buffer: csv });
+    await sander.locator('.upload-list li', { hasText: 'deelnemers.csv' }).waitFor();
+    await expect.poll(() => sander.locator('.upload-list progress').count()).toBe(0);
+    await sander.getByRole('button', { name: 'Plaats reactie' }).click();
+    const link = sander.locator('article.post', { hasText: 'De deelnemerslijst als bijlage.' }).locator('.attachments a', { hasText: 'deelnemers.csv' });
+    await link.waitFor();
+    expect(await link.locator('.meta').innerText()).toBe('(1,5 MB)');
+    await sander.getByRole('button', { name: 'Language: English' }).click();
+    await expect.poll(() => link.locator('.meta').innerText()).toBe('(1.5 MB)');
+  });
+});
+
 describe('handouts and photos', () => {
   it('drops an image and a refused file on the reply editor: a Dutch error beside the refused one, which can be removed; the image shows as a thumbnail', async () => {
     const joost = await person('joost@plein.example');

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Attachment } from '../../../shared/schemas/attachments';
 import type { Author } from '../../../shared/schemas/accounts';
 import { Avatar } from '../components/ui';
-import { useI18n } from '../i18n';
+import { type Locale, localeTag, useI18n } from '../i18n';
 
 interface Item {
   key: string;
@@ -29,7 +29,11 @@ function uploadFile(file: File, onProgress: (p: number) => void): Promise<Attach
   });
 }
 
-const formatSize = (n: number) => (n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} kB`);
+/** "1,5 MB" / "1.5 MB", "12 kB": the number in the reader's locale (Dutch has a decimal comma). */
+function formatSize(n: number, locale: Locale): string {
+  const mb = n > 1024 * 1024;
+  return new Intl.NumberFormat(localeTag(locale), { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', unitDisplay: 'short', minimumFractionDigits: mb ? 1 : 0, maximumFractionDigits: mb ? 1 : 0 }).format(mb ? n / 1024 / 1024 : Math.max(1, Math.round(n / 1024)));
+}
 
 /** Attach by button or drag-and-drop, a progress bar per file, remove before posting. */
 export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }) {
@@ -76,7 +80,7 @@ export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }
 
 /** Attachments under a post: thumbnails for images, type, name and size for the rest. */
 export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   if (!attachments.length) return null;
   return (
     <ul className="attachments" aria-label={t('attachments.list')}>
@@ -84,7 +88,7 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
         <li key={a.id}>
           <a href={a.url}>
             {a.contentType.startsWith('image/') ? <img src={a.url} alt="" width={48} height={48} loading="lazy" /> : <span className="file-type" aria-hidden="true">{a.filename.split('.').pop()?.toUpperCase().slice(0, 4)}</span>}
-            <span>{a.filename}</span> <span className="meta">({formatSize(a.size)})</span>
+            <span>{a.filename}</span> <span className="meta">({formatSize(a.size, locale)})</span>
           </a>
         </li>
       ))}

@@ -7,6 +7,9 @@ const catalogs: Record<Locale, Messages> = { nl, en };
 
 type Vars = Record<string, string | number>;
 
+/** The BCP 47 tag for Intl formatters: Dutch as in the Netherlands, English as in Britain. */
+export const localeTag = (locale: Locale): string => (locale === 'nl' ? 'nl-NL' : 'en-GB');
+
 /** Minimal ICU: `{name}` and `{count, plural, one {…} other {…}}` with `#` for the number. */
 export function format(template: string, vars: Vars = {}, locale: Locale = 'nl'): string {
   const plural = /\{(\w+), plural, one \{([^}]*)\} other \{([^}]*)\}\}/g;
@@ -14,7 +17,7 @@ export function format(template: string, vars: Vars = {}, locale: Locale = 'nl')
   return template
     .replace(plural, (_m, name: string, one: string, other: string) => {
       const n = Number(vars[name] ?? 0);
-      return (rules.select(n) === 'one' ? one : other).replace(/#/g, n.toLocaleString(locale === 'nl' ? 'nl-NL' : 'en-GB'));
+      return (rules.select(n) === 'one' ? one : other).replace(/#/g, n.toLocaleString(localeTag(locale)));
     })
     .replace(/\{(\w+)\}/g, (_m, name: string) => String(vars[name] ?? ''));
 }

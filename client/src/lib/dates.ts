@@ -1,7 +1,6 @@
-import type { Locale } from '../i18n';
+import { type Locale, localeTag as tag } from '../i18n';
 
 const ZONE = 'Europe/Amsterdam';
-const tag = (locale: Locale) => (locale === 'nl' ? 'nl-NL' : 'en-GB');
 
 /** "23 juni 2021" */
 export function formatDate(iso: string, locale: Locale): string {
