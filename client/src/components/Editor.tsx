@@ -61,9 +61,9 @@ export default function Editor({ id, label, initialHtml, onChange, resetKey, des
   return (
     <div className="editor">
       <div className="toolbar" role="toolbar" aria-label={t('editor.toolbar')} aria-controls={id}>
-        {button('bold', t('editor.bold'), () => editor.chain().focus().toggleBold().run(), 'B')}
-        {button('italic', t('editor.italic'), () => editor.chain().focus().toggleItalic().run(), 'I')}
-        {button('heading', t('editor.heading'), () => editor.chain().focus().toggleHeading({ level: 3 }).run(), 'H')}
+        {button('bold', t('editor.bold'), () => editor.chain().focus().toggleBold().run(), t('editor.buttonText.bold'))}
+        {button('italic', t('editor.italic'), () => editor.chain().focus().toggleItalic().run(), t('editor.buttonText.italic'))}
+        {button('heading', t('editor.heading'), () => editor.chain().focus().toggleHeading({ level: 3 }).run(), t('editor.buttonText.heading'))}
         {button('bulletList', t('editor.bulletList'), () => editor.chain().focus().toggleBulletList().run(), '•')}
         {button('orderedList', t('editor.orderedList'), () => editor.chain().focus().toggleOrderedList().run(), '1.')}
         {button('blockquote', t('editor.quote'), () => editor.chain().focus().toggleBlockquote().run(), '“')}
@@ -76,7 +76,7 @@ export default function Editor({ id, label, initialHtml, onChange, resetKey, des
             if (href === '') editor.chain().focus().unsetLink().run();
             else if (/^(https?:\/\/|mailto:)/i.test(href)) editor.chain().focus().setLink({ href }).run();
           },
-          'Link',
+          t('editor.buttonText.link'),
         )}
       </div>
       <EditorContent editor={editor} />

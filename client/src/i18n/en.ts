@@ -96,6 +96,8 @@ export const en: Messages = {
     heading: 'Heading',
     toolbar: 'Formatting',
     loading: 'Loading editor…',
+    /** What the toolbar buttons show (their names above are what screen readers say). */
+    buttonText: { bold: 'B', italic: 'I', heading: 'H', link: 'Link' },
   },
   auth: {
     loginTitle: 'Log in',

@@ -95,6 +95,8 @@ export const nl = {
     heading: 'Kop',
     toolbar: 'Opmaak',
     loading: 'Editor laden…',
+    /** What the toolbar buttons show (their names above are what screen readers say). */
+    buttonText: { bold: 'B', italic: 'I', heading: 'H', link: 'Link' },
   },
   auth: {
     loginTitle: 'Inloggen',
