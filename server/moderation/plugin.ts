@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type Transaction, sql } from 'kysely';
-import { ErrorBody, IdParams } from '../../shared/schemas/common';
+import { ErrorBody, IdCursor, IdParams, Page } from '../../shared/schemas/common';
 import { Post, Thread } from '../../shared/schemas/forum';
 import {
   AuditEntry,
   AuditQuery,
   HideBody,
   MoveBody,
+  NewReport,
   ReportBody,
   ReportGroup,
+  ReportQueueQuery,
   ResolveBody,
   Revision,
   SuspendBody,
@@ -212,7 +214,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/reports',
     {
-      schema: { tags, summary: 'Report a post to the moderators', body: ReportBody, response: { 201: Type.Object({ report: Type.Object({ id: Type.String(), postId: Type.String(), reason: Type.String(), status: Type.String() }) }), ...errors } },
+      schema: { tags, summary: 'Report a post to the moderators', body: ReportBody, response: { 201: Type.Object({ report: NewReport }), ...errors } },
       config: { rateLimit: postingLimit(app.config, 'reportsPerHour') },
     },
     async (request, reply) => {
@@ -236,29 +238,20 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const QueueCursor = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
-  const QueueQuery = Type.Object({
-    status: Type.Optional(Type.Literal('open')),
-    /** Only the reports on posts of this thread (the thread page shows moderators what is reported). */
-    threadId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,18}$' })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  });
-
   app.get(
     '/api/mod/reports',
     {
       schema: {
         tags,
         summary: 'Open reports grouped per post, the longest waiting first; keyset pagination (moderator)',
-        querystring: QueueQuery,
-        response: { 200: Type.Object({ items: Type.Array(ReportGroup), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+        querystring: ReportQueueQuery,
+        response: { 200: Page(ReportGroup), ...errors },
       },
     },
     async (request) => {
       requireRole(request, 'moderator');
       const limit = request.query.limit ?? 20;
-      const after = decodeCursor(QueueCursor, request.query.cursor);
+      const after = decodeCursor(IdCursor, request.query.cursor);
       // One group per post, ordered by its first open report (a queue: first come, first served).
       let groupsQuery = db
         .selectFrom('report')
@@ -382,16 +375,14 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const AuditCursor = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
-
   app.get(
     '/api/mod/audit-log',
-    { schema: { tags, summary: 'The audit log, newest first, filterable (moderator). There is no route to change it.', querystring: AuditQuery, response: { 200: Type.Object({ items: Type.Array(AuditEntry), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
+    { schema: { tags, summary: 'The audit log, newest first, filterable (moderator). There is no route to change it.', querystring: AuditQuery, response: { 200: Page(AuditEntry), ...errors } } },
     async (request) => {
       requireRole(request, 'moderator');
       const q = request.query;
       const limit = q.limit ?? 50;
-      const after = decodeCursor(AuditCursor, q.cursor);
+      const after = decodeCursor(IdCursor, q.cursor);
       let query = db
         .selectFrom('moderation_action as m')
         .innerJoin('user as u', 'u.id', 'm.actor_id')

@@ -25,3 +25,6 @@ export const PageQuery = Type.Object({
 
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** The decoded cursor of a list paged by id alone (the opaque cursor is its base64url JSON). */
+export const IdCursor = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Author } from './accounts';
-import { Id } from './common';
+import { Id, PageQuery } from './common';
 
 const Reason = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
 
@@ -19,6 +19,17 @@ export const ResolveBody = Type.Object(
 );
 
 export const Report = Type.Object({ id: Id, postId: Id, reason: Type.String(), status: Type.String(), createdAt: Type.String() });
+/** What POST /api/reports answers (201): the report just made, without its time. */
+export const NewReport = Type.Omit(Report, ['createdAt']);
+
+/** The moderators' queue: open reports grouped per post, first come first served. */
+export const ReportQueueQuery = Type.Object({
+  status: Type.Optional(Type.Literal('open')),
+  /** Only the reports on posts of this thread (the thread page shows moderators what is reported). */
+  threadId: Type.Optional(Id),
+  cursor: PageQuery.properties.cursor,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+});
 
 export const ReportGroup = Type.Object({
   /** Resolve the whole group with any of its report ids. */
@@ -46,8 +57,7 @@ export const AuditQuery = Type.Object({
   targetType: Type.Optional(Type.String({ maxLength: 40 })),
   targetId: Type.Optional(Id),
   action: Type.Optional(Type.String({ maxLength: 40 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  ...PageQuery.properties,
 });
 
 export const Revision = Type.Object({ id: Id, editor: Author, title: Type.Union([Type.String(), Type.Null()]), body: Type.String(), createdAt: Type.String() });

@@ -337,6 +337,10 @@ describe('audit log', () => {
     expect(p2.body.nextCursor).toBeNull();
     const locks = await mod.agent.get('/api/mod/audit-log').query({ action: 'lock', targetId: thread.id });
     expect(locks.body.items).toHaveLength(1);
+    for (const cursor of ['nope', Buffer.from(JSON.stringify({ id: '1', extra: 1 })).toString('base64url')]) {
+      const bad = await mod.agent.get('/api/mod/audit-log').query({ cursor });
+      expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_cursor']);
+    }
   });
 
   it('a moderator cannot change the audit log through any route', async () => {

@@ -133,8 +133,9 @@ describe('reports', () => {
   it('queues reports grouped per post and resolves them all by hiding in one action', async () => {
     const thread = await startThread(expert, 'landelijk');
     const post = await replyTo(member, thread.id, '<p>Reclame voor mijn bedrijf</p>');
-    const r1 = await other.agent.post('/api/reports').send({ postId: post.id, reason: 'Spam' });
+    const r1 = await other.agent.post('/api/reports').send({ postId: post.id, reason: ' Spam ' });
     expect(r1.status).toBe(201);
+    expect(r1.body).toEqual({ report: { id: expect.stringMatching(/^[1-9][0-9]*$/), postId: post.id, reason: 'Spam', status: 'open' } });
     await expert.agent.post('/api/reports').send({ postId: post.id, reason: 'Reclame' }).expect(201);
     const queue = await mod.agent.get('/api/mod/reports?status=open');
     const group = queue.body.items.find((g: { post: { id: string } }) => g.post.id === post.id);
