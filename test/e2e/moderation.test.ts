@@ -1,6 +1,7 @@
 // Moderation in Chromium: the inline tools on a thread, the reason dialog, live hiding for a
 // member, the Moderatie page's audit log, and that the page is for moderators only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amsterdamInputToIso, isoToAmsterdamInput } from '../../client/src/features/video-sessions/amsterdam-time';
 import { DEMO_PASSWORD } from '../../server/seed/demo';
 import { type E2E, expectAccessible, login, startE2E } from './support/harness';
 
@@ -12,8 +13,8 @@ afterAll(async () => {
   await e?.close();
 });
 
-async function person(email: string) {
-  const ctx = await e.context();
+async function person(email: string, timezoneId?: string) {
+  const ctx = await e.context({ timezoneId });
   const page = await ctx.newPage();
   await login(page, email, DEMO_PASSWORD);
   return page;
@@ -182,5 +183,36 @@ describe('moderation tools', () => {
     await sander.getByText(/Je account is geschorst tot .*Reden: Herhaaldelijk reclame/).waitFor();
     await sander.locator('.thread-card h2 a').first().click();
     await sander.getByText(/Reden: Herhaaldelijk reclame/).waitFor();
+  });
+
+  it('a moderator abroad suspends a reported author until the end of the chosen day on the Amsterdam clock', async () => {
+    const thread = await e.t.db.selectFrom('thread').innerJoin('channel', 'channel.id', 'thread.channel_id').select('thread.id').where('channel.slug', '=', 'wmo').executeTakeFirstOrThrow();
+    const fatima = await person('fatima@plein.example');
+    await fatima.goto('/');
+    const postId = await fatima.evaluate(async (threadId) => {
+      const res = await fetch(`/api/threads/${threadId}/replies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: '<p>Bel mijn bureau voor snelle leningen.</p>' }) });
+      return ((await res.json()) as { post: { id: string } }).post.id;
+    }, thread.id);
+    const anne = await person('anne@plein.example');
+    await anne.evaluate(async (id) => {
+      const res = await fetch('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ postId: id, reason: 'Leningen aangeboden' }) });
+      if (res.status !== 201) throw new Error(`report: ${res.status}`);
+    }, postId);
+
+    // The moderator's browser runs in New York; the chosen day still ends at 23:59 in Amsterdam.
+    const mod = await person('youssef@plein.example', 'America/New_York');
+    await mod.goto('/moderatie');
+    const group = mod.locator('.report-group', { hasText: 'Leningen aangeboden' });
+    await group.getByRole('button', { name: 'Auteur schorsen' }).click();
+    const day = isoToAmsterdamInput(new Date(Date.now() + 10 * 86400_000).toISOString()).slice(0, 10);
+    await group.getByLabel('Geschorst tot en met').fill(day);
+    await group.getByLabel('Reden').fill('Reclame voor leningen');
+    await group.getByRole('button', { name: 'Bevestigen' }).click();
+    await expect.poll(() => mod.locator('.report-group', { hasText: 'Leningen aangeboden' }).count()).toBe(0);
+
+    const row = await e.t.db.selectFrom('user').select('suspended_until').where('email', '=', 'fatima@plein.example').executeTakeFirstOrThrow();
+    expect(row.suspended_until?.toISOString()).toBe(amsterdamInputToIso(`${day}T23:59`));
+    await fatima.reload();
+    await fatima.getByText(/Je account is geschorst tot .* om 23:59\. Reden: Reclame voor leningen/).waitFor();
   });
 });

@@ -9,6 +9,10 @@ import { formatDateTime } from '../lib/dates';
 import { subscribe } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
+import { amsterdamInputToIso, isoToAmsterdamInput } from './video-sessions/amsterdam-time';
+
+/** The date (yyyy-mm-dd) on the Amsterdam calendar `days` from now, for a date input. */
+const amsterdamDateIn = (days: number) => isoToAmsterdamInput(new Date(Date.now() + days * 86400_000).toISOString()).slice(0, 10);
 
 /** On every page for a suspended member: until when and why (they can read, not write). */
 export function SuspensionBanner() {
@@ -191,7 +195,7 @@ const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide
 function ReportGroupCard({ group, onResolved }: { group: ReportGroup; onResolved(): void }) {
   const { t } = useI18n();
   const [suspending, setSuspending] = useState(false);
-  const [until, setUntil] = useState(() => new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10));
+  const [until, setUntil] = useState(() => amsterdamDateIn(7));
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const resolve = async (body: object) => {
@@ -227,12 +231,12 @@ function ReportGroupCard({ group, onResolved }: { group: ReportGroup; onResolved
           onSubmit={(e) => {
             e.preventDefault();
             if (!reason.trim()) return setError(t('errors.field.required'));
-            // The end of the chosen day, Amsterdam time is close enough: the server only needs a future moment.
-            void resolve({ resolution: 'suspend', reason: reason.trim(), until: new Date(`${until}T23:59:00`).toISOString() });
+            // Until the end of the chosen day on the Amsterdam clock, whatever the browser's time zone.
+            void resolve({ resolution: 'suspend', reason: reason.trim(), until: amsterdamInputToIso(`${until}T23:59`) });
           }}
         >
           <label htmlFor={`until-${g.reportId}`}>{t('moderation.until')}</label>
-          <input id={`until-${g.reportId}`} type="date" value={until} min={new Date(Date.now() + 86400_000).toISOString().slice(0, 10)} onChange={(e) => setUntil(e.target.value)} required />
+          <input id={`until-${g.reportId}`} type="date" value={until} min={amsterdamDateIn(1)} onChange={(e) => setUntil(e.target.value)} required />
           <label htmlFor={`suspend-reason-${g.reportId}`}>{t('moderation.reason')}</label>
           <input id={`suspend-reason-${g.reportId}`} type="text" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
           <button type="submit" className="button small">{t('moderation.confirm')}</button>

@@ -14,7 +14,7 @@ export interface E2E {
   baseUrl: string;
   browser: Browser;
   /** A fresh browser context (its own cookies and storage), like a second person. */
-  context(options?: { viewport?: { width: number; height: number }; isMobile?: boolean }): Promise<BrowserContext>;
+  context(options?: { viewport?: { width: number; height: number }; isMobile?: boolean; timezoneId?: string }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ export async function startE2E(): Promise<E2E> {
     baseUrl,
     browser,
     async context(options = {}) {
-      const ctx = await browser.newContext({ baseURL: baseUrl, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', viewport: options.viewport ?? { width: 1280, height: 900 }, isMobile: options.isMobile });
+      const ctx = await browser.newContext({ baseURL: baseUrl, locale: 'nl-NL', timezoneId: options.timezoneId ?? 'Europe/Amsterdam', viewport: options.viewport ?? { width: 1280, height: 900 }, isMobile: options.isMobile });
       ctx.setDefaultTimeout(15_000);
       contexts.push(ctx);
       return ctx;
