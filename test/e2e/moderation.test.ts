@@ -48,7 +48,11 @@ describe('moderation tools', () => {
     // The reason is required: an empty dialog is refused in the browser.
     await target.getByRole('button', { name: 'Bevestigen' }).click();
     await target.getByText('Dit veld is verplicht.').waitFor();
+    // The field keeps its id while the form re-renders (the error, typing): the label stays its label.
+    const reasonId = await target.getByLabel('Reden').getAttribute('id');
     await target.getByLabel('Reden').fill('Reclame');
+    expect(await target.locator('.reason-form input').getAttribute('id')).toBe(reasonId);
+    expect(await target.locator('.reason-form label').getAttribute('for')).toBe(reasonId);
     await target.getByRole('button', { name: 'Bevestigen' }).click();
     // The moderator still sees the content, with the notice.
     await target.getByText('Verborgen door een moderator').waitFor();

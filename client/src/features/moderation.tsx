@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Channel, Post, Thread } from '../../../shared/schemas/forum';
 import type { AuditEntry, ReportGroup } from '../../../shared/schemas/moderation';
@@ -32,7 +32,8 @@ function ReasonForm({ label, onSubmit, onCancel }: { label: string; onSubmit(rea
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const id = `reason-${Math.random().toString(36).slice(2, 8)}`;
+  // One id for the life of the form: the label stays tied to its field across renders.
+  const id = useId();
   return (
     <form
       className="reason-form"
