@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors';
 import { requireUser } from './guards';
 import { hashPassword, verifyPassword } from './password';
 import { toUser } from './present';
-import { findUserById } from './users';
+import { erasedEmail, findUserById } from './users';
 
 /** AVG/GDPR: a member can download everything Plein holds about them, and delete their account. */
 const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -52,7 +52,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('user')
-          .set({ email: `verwijderd-${me.id}@invalid.plein`, display_name: 'Verwijderd account', job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', updated_at: new Date() })
+          .set({ email: erasedEmail(me.id), display_name: 'Verwijderd account', job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', updated_at: new Date() })
           .where('id', '=', me.id)
           .execute();
         await trx.deleteFrom('notification').where('user_id', '=', me.id).execute();

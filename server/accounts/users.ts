@@ -11,3 +11,17 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
+
+/**
+ * Accounts erased on request (privacy.ts) keep their row for their posts, renamed "Verwijderd account",
+ * with an address made from these two parts. They are never mentioned, notified or mailed. (A dedicated
+ * column on "user" would be cleaner; this follows the current convention.)
+ */
+const ERASED_PREFIX = 'verwijderd-';
+const ERASED_DOMAIN = '@invalid.plein';
+
+/** The address an erased account is given (it is no one's, and stays unique). */
+export const erasedEmail = (userId: string) => `${ERASED_PREFIX}${userId}${ERASED_DOMAIN}`;
+
+/** True for the rows of erased accounts, given the column that holds their address. */
+export const erasedAccount = (emailColumn: string) => sql<boolean>`${sql.ref(emailColumn)} like ${sql.lit(`${ERASED_PREFIX}%${ERASED_DOMAIN}`)}`;

@@ -9,8 +9,8 @@
 //    member called "Bas". Members who share that exact display name are all mentioned.
 //  - At most MAX_MENTIONED people per post; mentions added later by editing a post do not notify.
 import { type Kysely, sql } from 'kysely';
+import { erasedAccount } from '../accounts/users';
 import type { Database } from '../db/schema';
-import { erasedAccount } from './visibility';
 
 const WORD = /[\p{L}\p{N}]/u;
 const MAX_NAME = 80;

@@ -2,7 +2,8 @@
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { appendEvents } from '../realtime/outbox';
-import { erasedAccount, unreadCounts } from './visibility';
+import { erasedAccount } from '../accounts/users';
+import { unreadCounts } from './visibility';
 
 export interface NewNotification {
   userId: string;

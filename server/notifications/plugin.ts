@@ -6,12 +6,13 @@ import { ErrorBody } from '../../shared/schemas/common';
 import { Notification, NotificationSettings, ReadBody, SubscriptionBody, SubscriptionLevel } from '../../shared/schemas/notifications';
 import { requireUser, requireWriter } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
+import { erasedAccount } from '../accounts/users';
 import { escapeHtml } from '../content/escape';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { badRequest, notFound } from '../http/errors';
 import { startJobs } from './jobs';
 import { appSecret, createMailer, describeNotification, verifyUnsubscribeToken } from './mail';
-import { erasedAccount, unreadCount, visibleNotification } from './visibility';
+import { unreadCount, visibleNotification } from './visibility';
 
 const tags = ['notifications'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };

@@ -40,10 +40,3 @@ export async function unreadCounts(db: Kysely<Database>, userIds: string[]): Pro
   for (const r of rows) counts.set(r.user_id, Number(r.n));
   return counts;
 }
-
-/**
- * Accounts erased on request (server/accounts/privacy.ts keeps the row for their posts, renamed
- * "Verwijderd account", with an address under invalid.plein). They are never mentioned, notified or
- * mailed. (A dedicated column on "user" would be cleaner; this follows the current convention.)
- */
-export const erasedAccount = (emailColumn: string) => sql<boolean>`${sql.ref(emailColumn)} like 'verwijderd-%@invalid.plein'`;

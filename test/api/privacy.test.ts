@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, type TestUser, browser, createTestApp, signUp } from '../support/app';
+import { erasedAccount } from '../../server/accounts/users';
 import { createChannel, replyTo, startThread } from '../support/forum';
 
 let t: TestApp;
@@ -45,5 +46,8 @@ describe('AVG: my data', () => {
     expect(page.body.replies.items[0]).toMatchObject({ body: '<p>Blijft staan</p>', author: { displayName: 'Verwijderd account' } });
     // The email address is free again.
     await browser(t.app).post('/api/auth/signup').send({ email: u.email, password: 'een nieuw begin', displayName: 'Daan' }).expect(201);
+    // The address it was given is the one the rest of the server recognises as erased (never notified or mailed).
+    const erased = await t.db.selectFrom('user').select('id').where(erasedAccount('email')).execute();
+    expect(erased.map((r) => r.id)).toEqual([u.id]);
   });
 });
