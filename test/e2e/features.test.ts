@@ -144,6 +144,22 @@ describe('handouts and photos', () => {
     await expect.poll(() => photo.getAttribute('src')).not.toMatch(/\?v=/);
     expect(await ilse.getByRole('button', { name: 'Foto verwijderen' }).count()).toBe(0);
   });
+
+  it('a refused profile photo says why: a PDF is not a photo, and a suspended member hears that they are suspended', async () => {
+    const ilse = await person('ilse@plein.example');
+    await ilse.goto('/instellingen');
+    const status = ilse.locator('.avatar-settings [role="status"]');
+    await ilse.locator('#avatar-file').setInputFiles({ name: 'ik.pdf', mimeType: 'application/pdf', buffer: pdf('Geen foto') });
+    await expect.poll(() => status.innerText()).toBe('Uploaden mislukt: dit soort bestand is niet toegestaan');
+
+    await e.t.db.updateTable('user').set({ suspended_until: new Date(Date.now() + 86400_000), suspension_reason: 'Even pauze' }).where('email', '=', 'ilse@plein.example').execute();
+    try {
+      await ilse.locator('#avatar-file').setInputFiles({ name: 'ik.png', mimeType: 'image/png', buffer: await png(64, 64) });
+      await expect.poll(() => status.innerText()).toBe('Je account is geschorst; je kunt nu niets plaatsen.');
+    } finally {
+      await e.t.db.updateTable('user').set({ suspended_until: null, suspension_reason: null }).where('email', '=', 'ilse@plein.example').execute();
+    }
+  });
 });
 
 describe('moderation', () => {

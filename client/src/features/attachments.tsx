@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Attachment } from '../../../shared/schemas/attachments';
 import type { Author } from '../../../shared/schemas/accounts';
-import { Avatar } from '../components/ui';
+import { Avatar, errorMessage } from '../components/ui';
 import { type Locale, localeTag, useI18n } from '../i18n';
+import { ApiError, api } from '../lib/api';
 
 interface Item {
   key: string;
@@ -103,7 +104,9 @@ export function AvatarUpload({ user, onSaved }: { user: Pick<Author, 'displayNam
   const [busy, setBusy] = useState(false);
   // Without a photo the URL has no version: the server draws initials.
   const hasPhoto = user.avatarUrl.includes('?v=');
-  const failed = (status: number) => t('attachments.failed', { reason: status === 413 ? t('attachments.tooLarge') : status === 415 ? t('attachments.unsupported') : t('errors.generic') });
+  // A refused file says why in the upload's own words; anything else (suspended, too many uploads, offline…) as usual.
+  const failed = (err: unknown) =>
+    err instanceof ApiError && (err.status === 413 || err.status === 415) ? t('attachments.failed', { reason: err.status === 413 ? t('attachments.tooLarge') : t('attachments.unsupported') }) : errorMessage(err, t);
   return (
     <div className="card form avatar-settings">
       <Avatar author={user} size={96} />
@@ -122,11 +125,11 @@ export function AvatarUpload({ user, onSaved }: { user: Pick<Author, 'displayNam
           setBusy(true);
           setMessage(t('attachments.uploading'));
           try {
-            const res = await fetch('/api/me/avatar', { method: 'PUT', body: form, credentials: 'same-origin' });
-            setMessage(res.ok ? t('attachments.photoSaved') : failed(res.status));
-            if (res.ok) onSaved();
-          } catch {
-            setMessage(t('errors.network'));
+            await api('/api/me/avatar', { method: 'PUT', body: form });
+            setMessage(t('attachments.photoSaved'));
+            onSaved();
+          } catch (err) {
+            setMessage(failed(err));
           } finally {
             setBusy(false);
             input.value = '';
@@ -142,11 +145,11 @@ export function AvatarUpload({ user, onSaved }: { user: Pick<Author, 'displayNam
           onClick={async () => {
             setBusy(true);
             try {
-              const res = await fetch('/api/me/avatar', { method: 'DELETE', credentials: 'same-origin' });
-              setMessage(res.ok ? t('attachments.photoRemoved') : t('errors.generic'));
-              if (res.ok) onSaved();
-            } catch {
-              setMessage(t('errors.network'));
+              await api('/api/me/avatar', { method: 'DELETE' });
+              setMessage(t('attachments.photoRemoved'));
+              onSaved();
+            } catch (err) {
+              setMessage(errorMessage(err, t));
             } finally {
               setBusy(false);
             }

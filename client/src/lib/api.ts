@@ -11,14 +11,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Calls the API: a `body` is sent as JSON, or as it is when it is FormData (a file upload: the browser
+ * sets the multipart content type with its boundary). Failures throw an ApiError.
+ */
 export async function api<T>(path: string, options: { method?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
+  const form = options.body instanceof FormData ? options.body : null;
+  const json = options.body !== undefined && !form;
   let res: Response;
   try {
     res = await fetch(path, {
       method: options.method ?? 'GET',
       credentials: 'same-origin',
-      headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), accept: 'application/json', ...options.headers },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      headers: { ...(json ? { 'content-type': 'application/json' } : {}), accept: 'application/json', ...options.headers },
+      body: form ?? (json ? JSON.stringify(options.body) : undefined),
       signal: options.signal,
     });
   } catch (err) {
