@@ -1,4 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
+import type { Db } from '../db';
+import { ApiError } from '../http/errors';
+import { findUserById } from './users';
 
 // argon2id with the parameters of the OWASP minimum (set explicitly, not left to library defaults).
 // `algorithm: 2` is Algorithm.Argon2id (an ambient const enum, not importable under isolatedModules).
@@ -18,4 +21,16 @@ export async function verifyPassword(passwordHash: string | null, password: stri
     return false;
   }
   return verify(passwordHash, password).catch(() => false);
+}
+
+/**
+ * The signed-in user's row when `given` is their password; otherwise 400 validation_failed with `field`
+ * marked incorrect. For actions a password confirms: changing it, erasing the account.
+ */
+export async function requirePassword(db: Db, userId: string, given: string, field: 'password' | 'currentPassword') {
+  const user = await findUserById(db, userId);
+  if (!user || !(await verifyPassword(user.password_hash, given))) {
+    throw new ApiError(400, 'validation_failed', `The ${field === 'currentPassword' ? 'current ' : ''}password is incorrect.`, { [field]: 'is incorrect' });
+  }
+  return user;
 }

@@ -13,7 +13,7 @@ import { ErrorBody, IdParams } from '../../shared/schemas/common';
 import { ApiError, conflict, notFound } from '../http/errors';
 import { recordAction } from '../moderation/audit';
 import { requireRole, requireUser, requireWriter } from './guards';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, requirePassword, verifyPassword } from './password';
 import { toPublicProfile, toUser } from './present';
 import { findUserByEmail, findUserById, isUniqueViolation } from './users';
 
@@ -106,10 +106,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const me = requireUser(request);
-      const user = await findUserById(app.db, me.id);
-      if (!user || !(await verifyPassword(user.password_hash, request.body.currentPassword))) {
-        throw new ApiError(400, 'validation_failed', 'The current password is incorrect.', { currentPassword: 'is incorrect' });
-      }
+      const user = await requirePassword(app.db, me.id, request.body.currentPassword, 'currentPassword');
       await app.db.updateTable('user').set({ password_hash: await hashPassword(request.body.newPassword), updated_at: new Date() }).where('id', '=', me.id).execute();
       await app.sessions.invalidateAllForUser(me.id);
       const { cookie } = await app.sessions.create(me.id);

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { PASSWORD_MAX_LENGTH } from '../../shared/schemas/accounts';
+import { DeleteAccountBody } from '../../shared/schemas/accounts';
 import { ErrorBody } from '../../shared/schemas/common';
-import { ApiError } from '../http/errors';
 import { requireUser } from './guards';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, requirePassword } from './password';
 import { toUser } from './present';
 import { erasedEmail, findUserById } from './users';
 
@@ -37,17 +36,14 @@ const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Delete my account: personal data is erased, posts stay as "Verwijderd account"',
-        body: Type.Object({ password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) }, { additionalProperties: false }),
+        body: DeleteAccountBody,
         response: { 204: Type.Null(), 400: ErrorBody, 401: ErrorBody },
       },
       config: { rateLimit: { max: app.config.rateLimits.loginPerMinute, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
       const me = requireUser(request);
-      const user = await findUserById(db, me.id);
-      if (!user || !(await verifyPassword(user.password_hash, request.body.password))) {
-        throw new ApiError(400, 'validation_failed', 'The password is incorrect.', { password: 'is incorrect' });
-      }
+      await requirePassword(db, me.id, request.body.password, 'password');
       const unusable = await hashPassword(randomBytes(32).toString('hex'));
       await db.transaction().execute(async (trx) => {
         await trx

@@ -51,7 +51,10 @@ export type User = Static<typeof User>;
 
 const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 const DisplayName = Type.String({ minLength: 2, maxLength: 60, pattern: '\\S' });
+/** A new password: the length rules. */
 const Password = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
+/** A password given to prove who one is: any non-empty string up to the maximum (older ones may be shorter than today's minimum). */
+const GivenPassword = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH });
 
 export const SignupBody = Type.Object(
   { email: Email, password: Password, displayName: DisplayName },
@@ -60,7 +63,7 @@ export const SignupBody = Type.Object(
 export type SignupBody = Static<typeof SignupBody>;
 
 export const LoginBody = Type.Object(
-  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) },
+  { email: Type.String({ minLength: 1, maxLength: 254 }), password: GivenPassword },
   { additionalProperties: false },
 );
 export type LoginBody = Static<typeof LoginBody>;
@@ -78,10 +81,14 @@ export const UpdateMeBody = Type.Object(
 export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 export const ChangePasswordBody = Type.Object(
-  { currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }), newPassword: Password },
+  { currentPassword: GivenPassword, newPassword: Password },
   { additionalProperties: false },
 );
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+
+/** DELETE /api/me: erasing the account is confirmed with the password. */
+export const DeleteAccountBody = Type.Object({ password: GivenPassword }, { additionalProperties: false });
+export type DeleteAccountBody = Static<typeof DeleteAccountBody>;
 
 export const SetRoleBody = Type.Object({ role: Role }, { additionalProperties: false });
 export type SetRoleBody = Static<typeof SetRoleBody>;

@@ -124,6 +124,19 @@ describe('login and logout', () => {
     expect((await u.agent.get('/api/me')).status).toBe(200);
     await browser(t.app).post('/api/auth/login').send({ email: u.email, password: 'een nieuw wachtwoord' }).expect(200);
   });
+
+  it('a wrong current password, or a new one that is too short, changes nothing and ends no session', async () => {
+    const u = await signUp(t);
+    const other = browser(t.app);
+    await other.post('/api/auth/login').send({ email: u.email, password: u.password }).expect(200);
+    const wrong = await u.agent.post('/api/me/password').send({ currentPassword: 'niet mijn wachtwoord', newPassword: 'een nieuw wachtwoord' });
+    expect([wrong.status, wrong.body.error.code, wrong.body.error.fields]).toEqual([400, 'validation_failed', { currentPassword: 'is incorrect' }]);
+    const short = await u.agent.post('/api/me/password').send({ currentPassword: u.password, newPassword: 'kort' });
+    expect([short.status, Object.keys(short.body.error.fields ?? {})]).toEqual([400, ['newPassword']]);
+    expect((await u.agent.post('/api/me/password').send({ currentPassword: '', newPassword: 'een nieuw wachtwoord' })).status).toBe(400);
+    expect((await other.get('/api/me')).status).toBe(200);
+    await browser(t.app).post('/api/auth/login').send({ email: u.email, password: u.password }).expect(200);
+  });
 });
 
 describe('profile', () => {
