@@ -56,6 +56,15 @@ export function fieldMessage(raw: string | undefined, t: (key: string) => string
   return t('errors.field.invalid');
 }
 
+/**
+ * A 400's `fields` as messages per form field in the user's language, or null when the error names no
+ * fields (then the form shows `errorMessage` instead). A nested name counts for its field: "tags.0" → "tags".
+ */
+export function fieldErrors(error: unknown, t: (key: string) => string): Record<string, string> | null {
+  if (!(error instanceof ApiError) || !Object.keys(error.fields).length) return null;
+  return Object.fromEntries(Object.entries(error.fields).map(([name, raw]) => [name.split('.')[0], fieldMessage(raw, t) ?? raw]));
+}
+
 export function Field(props: {
   id: string;
   label: string;

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { User } from '../../../shared/schemas/accounts';
-import { Field, PageTitle, errorMessage, fieldMessage } from '../components/ui';
+import { Field, PageTitle, errorMessage, fieldErrors } from '../components/ui';
 import { useI18n } from '../i18n';
-import { ApiError, api } from '../lib/api';
+import { api } from '../lib/api';
 import { useSession } from '../lib/session';
 
 function useAuthForm(path: string) {
@@ -24,9 +24,9 @@ function useAuthForm(path: string) {
       const back = params.get('terug');
       navigate(back && back.startsWith('/') && !back.startsWith('//') ? back : '/');
     } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fields).length) {
-        setErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, fieldMessage(v, t) ?? v])));
-      } else setFormError(errorMessage(err, t));
+      const fields = fieldErrors(err, t);
+      if (fields) setErrors(fields);
+      else setFormError(errorMessage(err, t));
     } finally {
       setSending(false);
     }

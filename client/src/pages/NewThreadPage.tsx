@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { Channel, Thread } from '../../../shared/schemas/forum';
 import { RichTextField } from '../components/RichTextField';
-import { ErrorState, Field, Loading, PageTitle, errorMessage, fieldMessage } from '../components/ui';
+import { ErrorState, Field, Loading, PageTitle, errorMessage, fieldErrors } from '../components/ui';
 import { useI18n } from '../i18n';
-import { ApiError, api, newIdempotencyKey } from '../lib/api';
+import { api, newIdempotencyKey } from '../lib/api';
 import { hasRole, useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
@@ -66,9 +66,9 @@ export function NewThreadPage() {
             localStorage.removeItem(`${draftKey}.title`);
             navigate(threadPath(res.thread));
           } catch (err) {
-            if (err instanceof ApiError && Object.keys(err.fields).length) {
-              setErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k.split('.')[0], fieldMessage(v, t) ?? v])));
-            } else setFormError(errorMessage(err, t));
+            const fields = fieldErrors(err, t);
+            if (fields) setErrors(fields);
+            else setFormError(errorMessage(err, t));
           } finally {
             setSending(false);
           }

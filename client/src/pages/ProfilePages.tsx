@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import type { PublicProfile, User } from '../../../shared/schemas/accounts';
-import { Avatar, ErrorState, Field, Loading, PageTitle, errorMessage, fieldMessage } from '../components/ui';
+import { Avatar, ErrorState, Field, Loading, PageTitle, errorMessage, fieldErrors } from '../components/ui';
 import { useI18n } from '../i18n';
 import { ApiError, api } from '../lib/api';
 import { formatDate } from '../lib/dates';
@@ -62,7 +62,8 @@ export function SettingsPage() {
             setForm(null);
             setMessage(t('settings.saved'));
           } catch (err) {
-            if (err instanceof ApiError && Object.keys(err.fields).length) setErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, fieldMessage(v, t) ?? v])));
+            const fields = fieldErrors(err, t);
+            if (fields) setErrors(fields);
             else setMessage(errorMessage(err, t));
           }
         }}
@@ -99,7 +100,8 @@ export function SettingsPage() {
             setPw({ currentPassword: '', newPassword: '' });
             setPwMessage(t('settings.passwordChanged'));
           } catch (err) {
-            if (err instanceof ApiError && Object.keys(err.fields).length) setPwErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, fieldMessage(v, t) ?? v])));
+            const fields = fieldErrors(err, t);
+            if (fields) setPwErrors(fields);
             else setPwMessage(errorMessage(err, t));
           }
         }}
