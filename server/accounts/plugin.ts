@@ -132,7 +132,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Appoint experts, moderators and admins (admin only); written to the audit log with an optional reason',
         params: IdParams,
-        body: Type.Object({ ...SetRoleBody.properties, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        body: SetRoleBody,
         response: { 200: UserResponse, ...errors },
       },
     },

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Id } from './common';
+import { AuditReason, Id } from './common';
 
 export const ROLES = ['member', 'expert', 'moderator', 'admin'] as const;
 export const Role = Type.Union([Type.Literal('member'), Type.Literal('expert'), Type.Literal('moderator'), Type.Literal('admin')]);
@@ -90,7 +90,8 @@ export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 export const DeleteAccountBody = Type.Object({ password: GivenPassword }, { additionalProperties: false });
 export type DeleteAccountBody = Static<typeof DeleteAccountBody>;
 
-export const SetRoleBody = Type.Object({ role: Role }, { additionalProperties: false });
+/** PUT /api/admin/users/:id/role: the role, and optionally why (written to the audit log). */
+export const SetRoleBody = Type.Object({ role: Role, reason: AuditReason }, { additionalProperties: false });
 export type SetRoleBody = Static<typeof SetRoleBody>;
 
 export const UserResponse = Type.Object({ user: User });

@@ -6,6 +6,9 @@ export const IdParams = Type.Object({ id: Id });
 
 export const DateTime = Type.String({ format: 'date-time' });
 
+/** Why a moderator or admin acted, when they say: optional, kept in the audit log. */
+export const AuditReason = Type.Optional(Type.String({ maxLength: 500 }));
+
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({

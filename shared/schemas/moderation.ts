@@ -1,18 +1,18 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Author } from './accounts';
-import { Id, PageQuery } from './common';
+import { AuditReason, Id, PageQuery } from './common';
 
 const Reason = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
 
 export const HideBody = Type.Object({ reason: Reason }, { additionalProperties: false });
-export const MoveBody = Type.Object({ channelSlug: Type.String({ minLength: 1, maxLength: 60 }), reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
-export const ThreadActionBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+export const MoveBody = Type.Object({ channelSlug: Type.String({ minLength: 1, maxLength: 60 }), reason: AuditReason }, { additionalProperties: false });
+export const ThreadActionBody = Type.Object({ reason: AuditReason }, { additionalProperties: false });
 export const ReportBody = Type.Object({ postId: Id, reason: Reason }, { additionalProperties: false });
 export const SuspendBody = Type.Object({ until: Type.String({ format: 'date-time' }), reason: Reason }, { additionalProperties: false });
 export const ResolveBody = Type.Object(
   {
     resolution: Type.Union([Type.Literal('hide'), Type.Literal('dismiss'), Type.Literal('suspend')]),
-    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    reason: AuditReason,
     until: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: false },

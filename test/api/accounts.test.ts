@@ -178,6 +178,12 @@ describe('roles', () => {
     expect(res.status).toBe(200);
     expect(res.body.user.role).toBe('expert');
     expect((await admin.agent.put(`/api/admin/users/${target.id}/role`).send({ role: 'king' })).status).toBe(400);
+    // The optional reason is part of the published body (the client's type comes from the same schema).
+    expect((await admin.agent.put(`/api/admin/users/${target.id}/role`).send({ role: 'moderator', reason: 'Nieuwe moderator' })).status).toBe(200);
+    const doc = (await request(t.app.server).get('/api/openapi.json')).body;
+    const body = doc.paths['/api/admin/users/{id}/role'].put.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties)).toEqual(['role', 'reason']);
+    expect(body.required).toEqual(['role']);
   });
 });
 
