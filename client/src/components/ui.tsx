@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import type { Author } from '../../../shared/schemas/accounts';
 import { useI18n } from '../i18n';
 import { ApiError } from '../lib/api';
+import type { AsyncState } from '../lib/useAsync';
 
 export function Loading() {
   const { t } = useI18n();
@@ -25,6 +26,13 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       )}
     </div>
   );
+}
+
+/** What `useAsync` gives: the loading notice, the error with a retry button, or the loaded data. */
+export function AsyncView<T>({ state, onRetry, children }: { state: AsyncState<T>; onRetry(): void; children(data: T): ReactNode }) {
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') return <ErrorState error={state.error} onRetry={onRetry} />;
+  return <>{children(state.data)}</>;
 }
 
 export function Empty({ children }: { children: ReactNode }) {

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import type { VideoSession } from '../../../shared/schemas/video-sessions';
-import { Empty, ErrorState, Loading, PageTitle } from '../components/ui';
+import { AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatDateTime } from '../lib/dates';
@@ -13,26 +13,27 @@ export function MyVideoSessionsPage() {
   return (
     <>
       <PageTitle>{t('video.mine')}</PageTitle>
-      {state.status === 'loading' && <Loading />}
-      {state.status === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-      {state.status === 'ready' &&
-        (state.data.items.length === 0 ? (
-          <Empty>{t('video.mineEmpty')}</Empty>
-        ) : (
-          <ul className="card-list">
-            {state.data.items.map(({ videoSession: s, thread }) => (
-              <li key={s.id} className="card">
-                <h2>
-                  <Link to={`/t/${thread.id}`}>{s.title}</Link>
-                </h2>
-                <p className="meta">
-                  {s.startsAt ? formatDateTime(s.startsAt, locale) : s.status === 'requested' ? t('video.requested') : ''}
-                  {s.myRegistration ? ` · ${s.myRegistration.status === 'registered' ? t('video.registered') : t('video.waitlisted', { position: s.myRegistration.position ?? 0 })}` : ''}
-                </p>
-              </li>
-            ))}
-          </ul>
-        ))}
+      <AsyncView state={state} onRetry={reload}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <Empty>{t('video.mineEmpty')}</Empty>
+          ) : (
+            <ul className="card-list">
+              {items.map(({ videoSession: s, thread }) => (
+                <li key={s.id} className="card">
+                  <h2>
+                    <Link to={`/t/${thread.id}`}>{s.title}</Link>
+                  </h2>
+                  <p className="meta">
+                    {s.startsAt ? formatDateTime(s.startsAt, locale) : s.status === 'requested' ? t('video.requested') : ''}
+                    {s.myRegistration ? ` · ${s.myRegistration.status === 'registered' ? t('video.registered') : t('video.waitlisted', { position: s.myRegistration.position ?? 0 })}` : ''}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </AsyncView>
     </>
   );
 }

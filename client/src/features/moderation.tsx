@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Channel, Post, Thread } from '../../../shared/schemas/forum';
 import type { AuditEntry, ReportGroup } from '../../../shared/schemas/moderation';
-import { Empty, ErrorState, Loading, PageTitle, errorMessage } from '../components/ui';
+import { AsyncView, Empty, Loading, PageTitle, errorMessage } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatDateTime } from '../lib/dates';
@@ -287,23 +287,24 @@ export function ModerationPage() {
       <PageTitle>{t('moderation.page')}</PageTitle>
       <section aria-labelledby="queue-title">
         <h2 id="queue-title">{t('moderation.queue')}</h2>
-        {reports.status === 'loading' && <Loading />}
-        {reports.status === 'error' && <ErrorState error={reports.error} onRetry={reloadReports} />}
-        {reports.status === 'ready' &&
-          (reports.data.items.length === 0 ? (
-            <Empty>{t('moderation.queueEmpty')}</Empty>
-          ) : (
-            <>
-              <ul className="card-list">
-                {reports.data.items.map((g) => (
-                  <ReportGroupCard key={g.reportId} group={g} onResolved={onResolved} />
-                ))}
-              </ul>
-              {reports.data.nextCursor && (
-                <button type="button" className="button secondary" onClick={() => moreReports(reports.data.nextCursor!)}>{t('channel.loadMore')}</button>
-              )}
-            </>
-          ))}
+        <AsyncView state={reports} onRetry={reloadReports}>
+          {(queue) =>
+            queue.items.length === 0 ? (
+              <Empty>{t('moderation.queueEmpty')}</Empty>
+            ) : (
+              <>
+                <ul className="card-list">
+                  {queue.items.map((g) => (
+                    <ReportGroupCard key={g.reportId} group={g} onResolved={onResolved} />
+                  ))}
+                </ul>
+                {queue.nextCursor && (
+                  <button type="button" className="button secondary" onClick={() => moreReports(queue.nextCursor!)}>{t('channel.loadMore')}</button>
+                )}
+              </>
+            )
+          }
+        </AsyncView>
       </section>
       <section aria-labelledby="audit-title">
         <h2 id="audit-title">{t('moderation.auditLog')}</h2>
@@ -325,42 +326,43 @@ export function ModerationPage() {
           <label htmlFor="audit-target-id">{t('moderation.auditTargetId')}</label>
           <input id="audit-target-id" type="text" inputMode="numeric" pattern="[0-9]*" value={filters.targetId} onChange={(e) => setFilters((f) => ({ ...f, targetId: e.target.value.replace(/\D/g, '') }))} />
         </form>
-        {audit.status === 'loading' && <Loading />}
-        {audit.status === 'error' && <ErrorState error={audit.error} onRetry={reloadAudit} />}
-        {audit.status === 'ready' &&
-          (audit.data.items.length === 0 ? (
-            <Empty>{t('moderation.auditEmpty')}</Empty>
-          ) : (
-            <>
-              <table className="audit">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('moderation.auditTime')}</th>
-                    <th scope="col">{t('moderation.auditActor')}</th>
-                    <th scope="col">{t('moderation.auditAction')}</th>
-                    <th scope="col">{t('moderation.auditTarget')}</th>
-                    <th scope="col">{t('moderation.reason')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {audit.data.items.map((a) => (
-                    <tr key={a.id}>
-                      <td>{formatDateTime(a.createdAt, locale)}</td>
-                      <td>{a.actor.displayName}</td>
-                      <td>{t(`moderation.actions.${a.action}`) === `moderation.actions.${a.action}` ? a.action : t(`moderation.actions.${a.action}`)}</td>
-                      <td>
-                        {t(`moderation.targets.${a.targetType}`)} {a.targetId}
-                      </td>
-                      <td>{a.reason}</td>
+        <AsyncView state={audit} onRetry={reloadAudit}>
+          {(log) =>
+            log.items.length === 0 ? (
+              <Empty>{t('moderation.auditEmpty')}</Empty>
+            ) : (
+              <>
+                <table className="audit">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('moderation.auditTime')}</th>
+                      <th scope="col">{t('moderation.auditActor')}</th>
+                      <th scope="col">{t('moderation.auditAction')}</th>
+                      <th scope="col">{t('moderation.auditTarget')}</th>
+                      <th scope="col">{t('moderation.reason')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-              {audit.data.nextCursor && (
-                <button type="button" className="button secondary" onClick={() => moreAudit(audit.data.nextCursor!)}>{t('channel.loadMore')}</button>
-              )}
-            </>
-          ))}
+                  </thead>
+                  <tbody>
+                    {log.items.map((a) => (
+                      <tr key={a.id}>
+                        <td>{formatDateTime(a.createdAt, locale)}</td>
+                        <td>{a.actor.displayName}</td>
+                        <td>{t(`moderation.actions.${a.action}`) === `moderation.actions.${a.action}` ? a.action : t(`moderation.actions.${a.action}`)}</td>
+                        <td>
+                          {t(`moderation.targets.${a.targetType}`)} {a.targetId}
+                        </td>
+                        <td>{a.reason}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {log.nextCursor && (
+                  <button type="button" className="button secondary" onClick={() => moreAudit(log.nextCursor!)}>{t('channel.loadMore')}</button>
+                )}
+              </>
+            )
+          }
+        </AsyncView>
       </section>
     </>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Notification } from '../../../shared/schemas/notifications';
-import { Empty, ErrorState, Loading, PageTitle } from '../components/ui';
+import { AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
@@ -139,40 +139,40 @@ export function NotificationsPage() {
   return (
     <>
       <PageTitle>{t('notifications.title')}</PageTitle>
-      {state.status === 'loading' && <Loading />}
-      {state.status === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-      {state.status === 'ready' && (
-        <>
-          {state.data.unreadCount > 0 && (
-            <button type="button" className="button secondary small" onClick={() => void markRead('all')}>
-              {t('notifications.markAllRead')}
-            </button>
-          )}
-          {state.data.items.length === 0 ? (
-            <Empty>{t('notifications.empty')}</Empty>
-          ) : (
-            <ul className="card-list notification-list">
-              {state.data.items.map((n) => (
-                <li key={n.id} className={`card${n.read ? '' : ' unread'}`}>
-                  {n.threadId ? (
-                    <Link to={`/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`} onClick={() => void (n.read ? null : markRead([n.id]))}>
-                      {notificationText(n, t)}
-                    </Link>
-                  ) : (
-                    notificationText(n, t)
-                  )}
-                  <p className="meta">{formatRelative(n.updatedAt, locale)}</p>
-                </li>
-              ))}
-            </ul>
-          )}
-          {state.data.nextCursor && (
-            <button type="button" className="button secondary" disabled={loadingMore} onClick={() => void more(state.data.nextCursor!)}>
-              {t('channel.loadMore')}
-            </button>
-          )}
-        </>
-      )}
+      <AsyncView state={state} onRetry={reload}>
+        {(data) => (
+          <>
+            {data.unreadCount > 0 && (
+              <button type="button" className="button secondary small" onClick={() => void markRead('all')}>
+                {t('notifications.markAllRead')}
+              </button>
+            )}
+            {data.items.length === 0 ? (
+              <Empty>{t('notifications.empty')}</Empty>
+            ) : (
+              <ul className="card-list notification-list">
+                {data.items.map((n) => (
+                  <li key={n.id} className={`card${n.read ? '' : ' unread'}`}>
+                    {n.threadId ? (
+                      <Link to={`/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`} onClick={() => void (n.read ? null : markRead([n.id]))}>
+                        {notificationText(n, t)}
+                      </Link>
+                    ) : (
+                      notificationText(n, t)
+                    )}
+                    <p className="meta">{formatRelative(n.updatedAt, locale)}</p>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {data.nextCursor && (
+              <button type="button" className="button secondary" disabled={loadingMore} onClick={() => void more(data.nextCursor!)}>
+                {t('channel.loadMore')}
+              </button>
+            )}
+          </>
+        )}
+      </AsyncView>
     </>
   );
 }

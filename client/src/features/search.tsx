@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { ThreadSummary } from '../../../shared/schemas/forum';
-import { Empty, ErrorState, Loading, PageTitle } from '../components/ui';
+import { AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
@@ -59,28 +59,29 @@ export function SearchPage() {
         <label className="inline"><input type="checkbox" checked={unanswered} onChange={(e) => setUnanswered(e.target.checked)} /> {t('search.unanswered')}</label>
         <button type="submit" className="button small">{t('search.apply')}</button>
       </form>
-      {state.status === 'loading' && <Loading />}
-      {state.status === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-      {state.status === 'ready' &&
-        (state.data.items.length === 0 ? (
-          q ? <Empty>{t('search.empty')}</Empty> : null
-        ) : (
-          <ol className="card-list search-results">
-            {state.data.items.map((h) => (
-              <li key={h.thread.id} className="card">
-                <h2>
-                  <Link to={`${threadPath(h.thread)}${h.post ? `#post-${h.post.id}` : ''}`}>{h.thread.title}</Link>
-                </h2>
-                <p className="meta">
-                  {h.thread.channelSlug} · {formatRelative(h.thread.lastActivityAt, locale)}
-                  {h.post ? ` · ${t('search.inReply', { name: h.post.authorName })}` : ''}
-                </p>
-                {/* The server escapes everything in the snippet except <mark>. */}
-                <p className="snippet" dangerouslySetInnerHTML={{ __html: h.snippet }} />
-              </li>
-            ))}
-          </ol>
-        ))}
+      <AsyncView state={state} onRetry={reload}>
+        {({ items }) =>
+          items.length === 0 ? (
+            q ? <Empty>{t('search.empty')}</Empty> : null
+          ) : (
+            <ol className="card-list search-results">
+              {items.map((h) => (
+                <li key={h.thread.id} className="card">
+                  <h2>
+                    <Link to={`${threadPath(h.thread)}${h.post ? `#post-${h.post.id}` : ''}`}>{h.thread.title}</Link>
+                  </h2>
+                  <p className="meta">
+                    {h.thread.channelSlug} · {formatRelative(h.thread.lastActivityAt, locale)}
+                    {h.post ? ` · ${t('search.inReply', { name: h.post.authorName })}` : ''}
+                  </p>
+                  {/* The server escapes everything in the snippet except <mark>. */}
+                  <p className="snippet" dangerouslySetInnerHTML={{ __html: h.snippet }} />
+                </li>
+              ))}
+            </ol>
+          )
+        }
+      </AsyncView>
     </>
   );
 }

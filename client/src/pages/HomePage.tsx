@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import type { Channel } from '../../../shared/schemas/forum';
-import { Empty, ErrorState, Loading, PageTitle } from '../components/ui';
+import { AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
@@ -14,32 +14,33 @@ export function HomePage() {
     <>
       <PageTitle>{t('home.title')}</PageTitle>
       <p className="lead">{t('home.intro')}</p>
-      {state.status === 'loading' && <Loading />}
-      {state.status === 'error' && <ErrorState error={state.error} onRetry={reload} />}
-      {state.status === 'ready' &&
-        (state.data.items.length === 0 ? (
-          <Empty>{t('home.empty')}</Empty>
-        ) : (
-          <ul className="card-list channel-list">
-            {state.data.items.map((c) => (
-              <li key={c.id} className="card">
-                <h2>
-                  <Link to={`/c/${c.slug}`}>{c.name}</Link>
-                </h2>
-                {c.description && <p>{c.description}</p>}
-                {c.latestThread && (
-                  <p className="latest-thread">
-                    {t('home.latest')} <Link to={threadPath(c.latestThread)}>{c.latestThread.title}</Link>
+      <AsyncView state={state} onRetry={reload}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <Empty>{t('home.empty')}</Empty>
+          ) : (
+            <ul className="card-list channel-list">
+              {items.map((c) => (
+                <li key={c.id} className="card">
+                  <h2>
+                    <Link to={`/c/${c.slug}`}>{c.name}</Link>
+                  </h2>
+                  {c.description && <p>{c.description}</p>}
+                  {c.latestThread && (
+                    <p className="latest-thread">
+                      {t('home.latest')} <Link to={threadPath(c.latestThread)}>{c.latestThread.title}</Link>
+                    </p>
+                  )}
+                  <p className="meta">
+                    {t('home.threads', { count: c.threadCount })} ·{' '}
+                    {c.lastActivityAt ? t('home.lastActivity', { when: formatRelative(c.lastActivityAt, locale) }) : t('home.noActivity')}
                   </p>
-                )}
-                <p className="meta">
-                  {t('home.threads', { count: c.threadCount })} ·{' '}
-                  {c.lastActivityAt ? t('home.lastActivity', { when: formatRelative(c.lastActivityAt, locale) }) : t('home.noActivity')}
-                </p>
-              </li>
-            ))}
-          </ul>
-        ))}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </AsyncView>
     </>
   );
 }
