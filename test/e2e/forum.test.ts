@@ -94,6 +94,38 @@ describe('an expert question answered live', () => {
   });
 });
 
+describe('switching the language on an open thread', () => {
+  it('keeps the page live: a reply posted after the switch appears without a reload, announced in English', async () => {
+    const reader = await (await e.context()).newPage();
+    await login(reader, 'anne@plein.example', DEMO_PASSWORD);
+    await reader.goto('/c/armoede-en-schulden');
+    await reader.locator('.thread-card h2 a').first().click();
+    await reader.getByRole('heading', { level: 1 }).waitFor();
+    const threadId = /\/t\/(\d+)/.exec(reader.url())![1];
+    const heading = reader.locator('#replies-title');
+    const before = Number(/\((\d+)\)/.exec(await heading.innerText())![1]);
+
+    await reader.getByRole('button', { name: 'Language: English' }).click();
+    await reader.getByRole('button', { name: 'Taal: Nederlands' }).waitFor();
+    await expect.poll(() => heading.innerText()).toBe(`Replies (${before})`);
+
+    // A colleague replies through the API while the reader's page stays open.
+    const writer = await (await e.context()).newPage();
+    await login(writer, 'sander@plein.example', DEMO_PASSWORD);
+    const status = await writer.evaluate(async (id) => {
+      const res = await fetch(`/api/threads/${id}/replies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: '<p>Wij sturen een brief in eenvoudige taal.</p>' }) });
+      return res.status;
+    }, threadId);
+    expect(status).toBe(201);
+
+    const reply = reader.locator('article.post', { hasText: 'Wij sturen een brief in eenvoudige taal.' });
+    await reply.waitFor();
+    await expect.poll(() => heading.innerText()).toBe(`Replies (${before + 1})`);
+    await expect.poll(() => reader.locator('[role="status"]').filter({ hasText: 'New reply from Sander de Wit' }).count()).toBe(1);
+    expect(await reply.count()).toBe(1);
+  });
+});
+
 describe('a long thread', () => {
   it('shows 50 replies with "Meer laden"; a reply that arrives live before the rest is loaded ends up last, in order', async () => {
     const { t } = e;
