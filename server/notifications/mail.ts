@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { type Transaction, sql } from 'kysely';
+import { type ExpressionBuilder, type Transaction, sql } from 'kysely';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
@@ -167,28 +167,41 @@ const version = sql<string>`(extract(epoch from n.updated_at) * 1000000)::bigint
  * SMTP, so posting a reply never waits for a mail server. A row that got a new reply while its mail
  * was being sent (its updated_at changed) stays pending and goes out with the next mail. An SMTP
  * failure rolls the group back (still pending) and the job fails, so pg-boss retries it with backoff.
+ *
+ * Users who do not want mail at once ('daily' gets the digest, 'never' nothing) have their pending
+ * rows marked skipped first, in one statement, without a group transaction each.
  */
 export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, now = new Date()): Promise<number> {
   const secret = await appSecret(db, config);
+  const notMailedAtOnce = (eb: ExpressionBuilder<Database, 'notification'>) =>
+    eb.exists(eb.selectFrom('notification_setting as s').select('s.user_id').whereRef('s.user_id', '=', 'notification.user_id').where('s.email_frequency', '!=', 'immediately'));
+  // SKIP LOCKED: a row a reply is updating right now is left pending for the next sweep, so this never
+  // waits for (or deadlocks with) posting. Only users with another choice than 'immediately' are touched.
+  await db
+    .updateTable('notification')
+    .set({ email_status: 'skipped' })
+    .where('id', 'in', (eb) => eb.selectFrom('notification').select('id').where('email_status', '=', 'pending').where(notMailedAtOnce).forUpdate().skipLocked())
+    .execute();
   // Oldest first, leaving out threads mailed in the last 15 minutes (they wait for the next mail), so a
-  // backlog of batched groups never starves the rest.
+  // backlog of batched groups never starves the rest; only users who are mailed at once.
   const groups = await db
-    .selectFrom('notification as n')
-    .select(['n.user_id', 'n.thread_id'])
-    .where('n.email_status', '=', 'pending')
+    .selectFrom('notification')
+    .select(['notification.user_id', 'notification.thread_id'])
+    .where('notification.email_status', '=', 'pending')
+    .where((eb) => eb.not(notMailedAtOnce(eb)))
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
           selectFrom('mail_log as m')
             .select('m.id')
-            .whereRef('m.user_id', '=', 'n.user_id')
-            .whereRef('m.thread_id', '=', 'n.thread_id')
+            .whereRef('m.user_id', '=', 'notification.user_id')
+            .whereRef('m.thread_id', '=', 'notification.thread_id')
             .where('m.sent_at', '>', new Date(now.getTime() - THROTTLE_MS)),
         ),
       ),
     )
-    .groupBy(['n.user_id', 'n.thread_id'])
-    .orderBy(sql`min(n.created_at)`)
+    .groupBy(['notification.user_id', 'notification.thread_id'])
+    .orderBy(sql`min(notification.created_at)`)
     .limit(500)
     .execute();
   let sent = 0;
@@ -218,6 +231,7 @@ export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, n
           .select(['u.email', 'u.display_name', 's.email_frequency'])
           .where('u.id', '=', g.user_id)
           .executeTakeFirstOrThrow();
+        // The choice may have changed since the sweep began (skipped above otherwise).
         const frequency = user.email_frequency ?? 'immediately';
         // Content the user may no longer see is not mailed.
         const visible = rows.filter((r) => r.visible);

@@ -1,8 +1,10 @@
 // Background jobs against a real SMTP receiver: pg-boss retries, several instances, exactly once.
 import PgBoss from 'pg-boss';
-import { sql } from 'kysely';
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../server/db';
+import type { Database } from '../../server/db/schema';
 import { retryOptions } from '../../server/notifications/jobs';
 import { type Mailer, createMailer, sendDigests, sendPendingMails } from '../../server/notifications/mail';
 import { sendDueReminders } from '../../server/notifications/reminders';
@@ -221,6 +223,38 @@ describe('several instances sweeping at once', () => {
     expect(await sendDigests(t.db, t.config, real)).toBe(1);
     expect(digests(unlucky)).toHaveLength(1);
     expect(digests(lucky)).toHaveLength(1);
+  });
+
+  it('users who want no mail at once (daily, never) are skipped before any group is locked; the others are mailed as before', async () => {
+    const daily = await signUp(t, { displayName: 'Liever Dagelijks' });
+    const never = await signUp(t, { displayName: 'Liever Nooit' });
+    const thread = await startThread(expert, 'landelijk', { title: 'Niet meteen mailen' });
+    for (const [u, emailFrequency] of [[daily, 'daily'], [never, 'never']] as const) {
+      await u.agent.put('/api/me/notification-settings').send({ emailFrequency }).expect(200);
+      await u.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'watching' }).expect(200);
+    }
+    await replyTo(anne, thread.id);
+    // Every statement the sweep runs, with its parameters: which groups did it lock?
+    const locked: unknown[][] = [];
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.config.databaseUrl!, max: 2 }) }),
+      log: (e) => {
+        if (e.level === 'query' && e.query.sql.includes('pg_try_advisory_xact_lock')) locked.push([...e.query.parameters]);
+      },
+    });
+    try {
+      await sendPendingMails(db, t.config, createMailer(t.config));
+    } finally {
+      await db.destroy();
+    }
+    const lockedFor = (u: TestUser) => locked.filter((p) => p.includes(`${u.id}:${thread.id}`));
+    expect(lockedFor(daily)).toEqual([]);
+    expect(lockedFor(never)).toEqual([]);
+    expect(lockedFor(expert)).toHaveLength(1);
+    const status = async (u: TestUser) => (await t.db.selectFrom('notification').select('email_status').where('user_id', '=', u.id).where('thread_id', '=', thread.id).executeTakeFirstOrThrow()).email_status;
+    expect([await status(daily), await status(never), await status(expert)]).toEqual(['skipped', 'skipped', 'sent']);
+    await expect.poll(() => inbox.to(expert.email).some((m) => Inbox.subject(m.raw).includes('Niet meteen mailen'))).toBe(true);
+    expect([...inbox.to(daily.email), ...inbox.to(never.email)]).toEqual([]);
   });
 
   it('erased accounts are never mentioned, notified or offered in autocomplete', async () => {
