@@ -104,7 +104,7 @@ export function createSessionManager(db: Db, config: Config) {
     getUserAttributes: (attributes) => ({ attributes }),
   });
   const maxAgeMs = config.sessionMaxDays * 24 * 60 * 60 * 1000;
-  let allowedHosts = [new URL(config.publicUrl).host];
+  const allowedHosts = [new URL(config.publicUrl).host];
 
   /** The sessions among `sessionIds` that still live, with their user's current role: one query. */
   async function liveSessions(sessionIds: string[]): Promise<Map<string, SessionUser['role']>> {
@@ -162,11 +162,6 @@ export function createSessionManager(db: Db, config: Config) {
     invalidateAllForUser: (userId: string) => lucia.invalidateUserSessions(userId),
     blankCookie: () => lucia.createBlankSessionCookie().serialize(),
     deleteExpired: () => lucia.deleteExpiredSessions(),
-
-    /** For tests that learn their address only after listening. */
-    setAllowedOrigin(origin: string): void {
-      allowedHosts = [new URL(origin).host];
-    },
 
     /** CSRF defence for cookie-authenticated writes and websocket handshakes. */
     originAllowed(origin: string | undefined): boolean {

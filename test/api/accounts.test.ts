@@ -115,6 +115,16 @@ describe('login and logout', () => {
     expect(res.body.user.bio).toBe('');
   });
 
+  it('takes the Origin writes must come from from PUBLIC_URL: an app built for another address accepts that one only', async () => {
+    const elsewhere = 'http://127.0.0.1:4321';
+    const app = await t.another({ publicUrl: elsewhere });
+    const u = await signUp(t);
+    const write = (origin: string) => request(app.server).patch('/api/me').set('Cookie', u.cookie).set('Origin', origin).send({ bio: `Via ${origin}` });
+    expect((await write(PUBLIC_URL)).status).toBe(403);
+    expect((await write('http://127.0.0.1:1234')).status).toBe(403);
+    expect((await write(elsewhere)).body.user.bio).toBe(`Via ${elsewhere}`);
+  });
+
   it('changing the password ends every other session', async () => {
     const u = await signUp(t);
     const other = browser(t.app);

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
@@ -23,15 +24,12 @@ export interface E2E {
  * Debian Chromium driven by playwright-core.
  */
 export async function startE2E(): Promise<E2E> {
-  const t = await createTestApp({ serveClient: true });
+  // The app is built for the address the browser uses: its PUBLIC_URL is the origin writes must come from.
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({ serveClient: true, publicUrl: baseUrl });
   await seedDemo(t.db);
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = t.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  // The app's PUBLIC_URL must match the browser's origin for the Origin check on writes.
-  const baseUrl = `http://127.0.0.1:${address.port}`;
-  (t.app.config as { publicUrl: string }).publicUrl = baseUrl;
-  t.app.sessions.setAllowedOrigin(baseUrl);
+  await t.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
@@ -54,6 +52,15 @@ export async function startE2E(): Promise<E2E> {
       await t.close();
     },
   };
+}
+
+/** A port free on 127.0.0.1 right now (the kernel's choice), so the app can be configured before it listens. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export async function login(page: Page, email: string, password: string): Promise<void> {
