@@ -79,4 +79,61 @@ describe('notifications in the browser', () => {
     const sub = await e.t.db.selectFrom('subscription').select('level').where('user_id', '=', annesId).where('target_type', '=', 'thread').where('target_id', '=', threadId).executeTakeFirstOrThrow();
     expect(sub.level).toBe('muted');
   }, 120_000);
+
+  it('a live notice is merged into a list grown with "Meer laden": older pages stay, a grouped notice moves to the top with its count, a new one goes on top', async () => {
+    const db = e.t.db;
+    const ilse = (await db.selectFrom('user').select('id').where('email', '=', 'ilse@plein.example').executeTakeFirstOrThrow()).id;
+    const [grouped, fresh] = await db.selectFrom('thread').select(['id', 'title']).orderBy('id').limit(2).execute();
+    await db.deleteFrom('notification').where('user_id', '=', ilse).execute();
+    for (const th of [grouped, fresh]) await db.insertInto('subscription').values({ user_id: ilse, target_type: 'thread', target_id: th.id, level: 'watching' }).onConflict((oc) => oc.columns(['user_id', 'target_type', 'target_id']).doUpdateSet({ level: 'watching' })).execute();
+    // 34 read notices, then (oldest, so on the second page) an open group of one reply on `grouped`.
+    const hour = 3600_000;
+    const old = Array.from({ length: 34 }, (_, i) => ({
+      user_id: ilse, kind: 'new_thread', thread_id: fresh.id, data: JSON.stringify({ threadTitle: `Oude melding ${i + 1}` }), read_at: new Date(), created_at: new Date(Date.now() - (i + 1) * hour), updated_at: new Date(Date.now() - (i + 1) * hour),
+    }));
+    await db.insertInto('notification').values(old).execute();
+    await db.insertInto('notification').values({ user_id: ilse, kind: 'reply', thread_id: grouped.id, data: JSON.stringify({ threadTitle: grouped.title, actorName: 'Anne Hoekstra' }), group_key: `replies:${grouped.id}`, created_at: new Date(Date.now() - 40 * hour), updated_at: new Date(Date.now() - 40 * hour) }).execute();
+
+    const page = await person('ilse@plein.example');
+    // The page's socket confirms the user topic before anything is pushed.
+    const listening = new Promise<void>((resolve) =>
+      page.on('websocket', (ws) => ws.on('framereceived', (f) => /"type":"subscribed".*"user:/.test(String(f.payload)) && resolve())),
+    );
+    await page.goto('/meldingen');
+    const items = page.locator('.notification-list li');
+    await expect.poll(() => items.count()).toBe(30);
+    await page.getByRole('button', { name: 'Meer laden' }).click();
+    await expect.poll(() => items.count()).toBe(35);
+    await page.locator('.notification-list li.unread', { hasText: `Nieuwe reactie van Anne Hoekstra op "${grouped.title}"` }).waitFor();
+    await listening;
+
+    const sander = await person('sander@plein.example');
+    const reply = (threadId: string, text: string) =>
+      sander.evaluate(async ({ threadId, text }) => (await fetch(`/api/threads/${threadId}/replies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: `<p>${text}</p>` }) })).status, { threadId, text });
+    const texts = () => items.allInnerTexts();
+
+    // The group on the second page gets a second reply: it moves to the top, once, still unread; nothing is dropped.
+    expect(await reply(grouped.id, 'Een tweede reactie in de groep.')).toBe(201);
+    await expect.poll(async () => (await texts())[0], { timeout: 20_000 }).toContain(`2 nieuwe reacties op "${grouped.title}"`);
+    expect(await items.count()).toBe(35);
+    expect((await texts()).filter((t) => t.includes(grouped.title))).toHaveLength(1);
+    expect(await items.first().getAttribute('class')).toContain('unread');
+    expect((await texts())[34]).toContain('Oude melding 34');
+
+    // A reply in another watched thread: a new notice on top, the grouped one second, the loaded pages still there.
+    expect(await reply(fresh.id, 'Een reactie in een andere vraag.')).toBe(201);
+    await expect.poll(async () => (await texts())[0], { timeout: 20_000 }).toContain(`Nieuwe reactie van Sander de Wit op "${fresh.title}"`);
+    expect(await items.count()).toBe(36);
+    expect((await texts())[1]).toContain(`2 nieuwe reacties op "${grouped.title}"`);
+    expect((await texts())[35]).toContain('Oude melding 34');
+    expect(await page.locator('.notification-list li.unread').count()).toBe(2);
+    await expect.poll(async () => (await page.getByTestId('bell-count').textContent())?.trim()).toBe('2');
+    // The merged list is what the server has (no duplicates, newest first).
+    await page.reload();
+    await expect.poll(() => items.count()).toBe(30);
+    await page.getByRole('button', { name: 'Meer laden' }).click();
+    await expect.poll(() => items.count()).toBe(36);
+    expect((await texts())[0]).toContain(`Nieuwe reactie van Sander de Wit op "${fresh.title}"`);
+    expect((await texts())[1]).toContain(`2 nieuwe reacties op "${grouped.title}"`);
+  }, 120_000);
 });

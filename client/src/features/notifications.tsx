@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Notification } from '../../../shared/schemas/notifications';
 import { AsyncView, Empty, PageTitle } from '../components/ui';
@@ -103,6 +103,20 @@ interface NotificationPage {
   unreadCount: number;
 }
 
+/** A notice as `notification.created` carries it: without the list's `text` and, from older servers, `updatedAt`. */
+type LiveNotification = Omit<Notification, 'text' | 'updatedAt'> & Partial<Pick<Notification, 'text' | 'updatedAt'>>;
+
+/**
+ * The list with a live notice in it: on top (it is the newest; the list is by last update), unread, once —
+ * a grouped notice already in the list is replaced by its new count. A pushed notice has just been
+ * created or updated, so without an `updatedAt` it counts as updated now.
+ */
+function mergeLive(items: Notification[], live: LiveNotification): Notification[] {
+  const before = items.find((n) => n.id === live.id);
+  const merged: Notification = { text: '', ...before, ...live, updatedAt: live.updatedAt ?? new Date().toISOString(), read: false };
+  return [merged, ...items.filter((n) => n.id !== live.id)];
+}
+
 export function NotificationsPage() {
   const { t, locale } = useI18n();
   const [state, reload, update] = useAsync(async (signal) => {
@@ -111,16 +125,23 @@ export function NotificationsPage() {
     return page;
   }, []);
   const [loadingMore, setLoadingMore] = useState(false);
-  // New notices arrive live: reload the first page (grouped ones move to the top with their new count).
+  const loaded = useRef(false);
+  loaded.current = state.status === 'ready';
+  // New notices arrive live and are merged into what is loaded, so pages added with "Meer laden" stay:
+  // a grouped one moves to the top with its new count, a new one goes on top. While the list is still
+  // loading, load it again instead (the answer in flight may predate the notice).
   useEffect(
     () =>
       subscribe('user:me', {
         onEvent: (e) => {
-          if (e.event === 'notification.created') reload();
+          if (e.event !== 'notification.created') return;
+          const { notification, unreadCount } = e.data as { notification: LiveNotification; unreadCount: number };
+          if (!loaded.current) return reload();
+          update((d) => ({ ...d, unreadCount, items: mergeLive(d.items, notification) }));
         },
         onGap: reload,
       }),
-    [reload],
+    [reload, update],
   );
   const markRead = async (ids: string[] | 'all') => {
     const res = await api<{ unreadCount: number }>('/api/notifications/read', { method: 'POST', body: ids === 'all' ? { all: true } : { ids } });
