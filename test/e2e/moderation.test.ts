@@ -146,6 +146,53 @@ describe('moderation tools', () => {
     await mod.locator('article.post', { hasText: 'Gesprek 60' }).waitFor();
   });
 
+  it('a failed "Weer tonen" says why next to the button (offline, not allowed, no longer hidden), and a retry that works clears it', async () => {
+    const { t } = e;
+    const author = await t.db.selectFrom('user').select('id').where('email', '=', 'joost@plein.example').executeTakeFirstOrThrow();
+    const modUser = await t.db.selectFrom('user').select(['id', 'role']).where('email', '=', 'youssef@plein.example').executeTakeFirstOrThrow();
+    const channel = await t.db.selectFrom('channel').select('id').where('slug', '=', 'jeugd').executeTakeFirstOrThrow();
+    const thread = await t.db.insertInto('thread').values({ channel_id: channel.id, author_id: author.id, title: 'Weer tonen na een fout', kind: 'discussion', reply_count: 1 }).returning('id').executeTakeFirstOrThrow();
+    const opening = await t.db.insertInto('post').values({ thread_id: thread.id, author_id: author.id, is_opening: true, body_html: '<p>Een vraag.</p>', body_text: 'Een vraag.' }).returning('id').executeTakeFirstOrThrow();
+    await t.db.updateTable('thread').set({ first_post_id: opening.id }).where('id', '=', thread.id).execute();
+    const hide = { hidden_at: new Date(), hidden_by: modUser.id, hidden_reason: 'Te snel verborgen' };
+    const reply = await t.db.insertInto('post').values({ thread_id: thread.id, author_id: author.id, body_html: '<p>Een nuttig antwoord.</p>', body_text: 'Een nuttig antwoord.', ...hide }).returning('id').executeTakeFirstOrThrow();
+
+    const mod = await person('youssef@plein.example');
+    await mod.goto(`/t/${thread.id}`);
+    const target = mod.locator(`#post-${reply.id}`);
+    await target.getByText('Verborgen door een moderator').waitFor();
+    const unhide = target.getByRole('button', { name: 'Weer tonen' });
+    const alert = target.getByRole('alert');
+    const click = () => Promise.all([mod.waitForResponse((r) => r.url().endsWith('/unhide')).catch(() => null), unhide.click()]);
+
+    // Offline.
+    await mod.route('**/unhide', (route) => route.abort('internetdisconnected'));
+    await unhide.click();
+    await expect.poll(() => alert.textContent()).toBe('Geen verbinding met Plein. Controleer je internetverbinding.');
+    await mod.unroute('**/unhide');
+
+    // No longer a moderator (403).
+    await t.db.updateTable('user').set({ role: 'member' }).where('id', '=', modUser.id).execute();
+    try {
+      await click();
+      await expect.poll(() => alert.textContent()).toBe('Je hebt geen toestemming om dit te doen.');
+    } finally {
+      await t.db.updateTable('user').set({ role: modUser.role }).where('id', '=', modUser.id).execute();
+    }
+
+    // Shown by someone else in the meantime (409 not_hidden; no event reached this page).
+    await t.db.updateTable('post').set({ hidden_at: null, hidden_by: null, hidden_reason: null }).where('id', '=', reply.id).execute();
+    await click();
+    await expect.poll(() => alert.textContent()).toBe('Dit bericht is niet verborgen.');
+
+    // Hidden again: now it works, the error goes and the notice with it.
+    await t.db.updateTable('post').set(hide).where('id', '=', reply.id).execute();
+    await click();
+    await expect.poll(() => target.getByText('Verborgen door een moderator').count()).toBe(0);
+    expect(await alert.count()).toBe(0);
+    await target.getByText('Een nuttig antwoord.').waitFor();
+  });
+
   it('a moderator hides the opening question; a member reading it sees the notice live instead of the text', async () => {
     const member = await person('ilse@plein.example');
     await member.goto('/c/armoede-en-schulden');

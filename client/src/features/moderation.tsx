@@ -137,6 +137,7 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
   const [mode, setMode] = useState<'hide' | 'report' | null>(null);
   const [done, setDone] = useState(false);
   const [reported, setReported] = useState(0);
+  const [unhideError, setUnhideError] = useState<string | null>(null);
   const isMod = hasRole(user, 'moderator');
   useEffect(() => {
     if (!isMod || !post.threadId) return;
@@ -147,6 +148,16 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
     };
   }, [isMod, post.threadId, post.id, post.hidden]);
   if (!user) return null;
+  // A refused or failed unhide (403, 409 not_hidden, offline…) says why next to the button, as the hide form does.
+  const unhide = async () => {
+    setUnhideError(null);
+    try {
+      const res = await api<{ post: Post }>(`/api/posts/${post.id}/unhide`, { method: 'POST', body: {} });
+      onChanged(res.post);
+    } catch (err) {
+      setUnhideError(errorMessage(err, t));
+    }
+  };
   return (
     <span className="post-mod">
       {isMod && reported > 0 && (
@@ -154,9 +165,12 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
       )}{' '}
       {isMod && !post.hidden && <button type="button" className="link-button" onClick={() => setMode('hide')}>{t('moderation.hide')}</button>}
       {isMod && post.hidden && (
-        <button type="button" className="link-button" onClick={async () => { const res = await api<{ post: Post }>(`/api/posts/${post.id}/unhide`, { method: 'POST', body: {} }); onChanged(res.post); }}>
-          {t('moderation.unhide')}
-        </button>
+        <>
+          <button type="button" className="link-button" onClick={unhide}>
+            {t('moderation.unhide')}
+          </button>
+          {unhideError && <span className="field-error" role="alert">{unhideError}</span>}
+        </>
       )}
       {!isMod && post.author.id !== user.id && !done && <button type="button" className="link-button" onClick={() => setMode('report')}>{t('moderation.report')}</button>}
       {done && <span role="status">{t('moderation.reported')}</span>}
