@@ -121,6 +121,30 @@ describe('handouts and photos', () => {
     expect(await second.locator('.attachments').count()).toBe(0);
   });
 
+  it('a refused handout says why like any other request: a suspended member hears that they are suspended, a rate limit says when to try again', async () => {
+    const fatima = await person('fatima@plein.example');
+    await openFirstThread(fatima, 'jeugd');
+    const attach = (name: string) => fatima.locator('.attachment-picker input[type=file]').setInputFiles({ name, mimeType: 'application/pdf', buffer: pdf(name) });
+    const errorOf = (name: string) => fatima.locator('.upload-list li', { hasText: name }).getByRole('alert');
+
+    // Too many uploads: the server's 429 with Retry-After (the test app runs without limits, so it is answered here).
+    await fatima.route('**/api/attachments', (route) =>
+      route.fulfill({ status: 429, headers: { 'retry-after': '42' }, contentType: 'application/json', body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many uploads.' } }) }),
+    );
+    await attach('te-vaak.pdf');
+    await expect.poll(() => errorOf('te-vaak.pdf').textContent()).toBe('Je hebt dit te vaak geprobeerd. Probeer het over 42 seconden opnieuw.');
+    await fatima.unroute('**/api/attachments');
+
+    await e.t.db.updateTable('user').set({ suspended_until: new Date(Date.now() + 86400_000), suspension_reason: 'Even pauze' }).where('email', '=', 'fatima@plein.example').execute();
+    try {
+      await attach('geschorst.pdf');
+      await expect.poll(() => errorOf('geschorst.pdf').textContent()).toBe('Je account is geschorst; je kunt nu niets plaatsen.');
+    } finally {
+      await e.t.db.updateTable('user').set({ suspended_until: null, suspension_reason: null }).where('email', '=', 'fatima@plein.example').execute();
+    }
+    expect(await fatima.locator('.upload-list progress').count()).toBe(0);
+  });
+
   it('a member sets a profile photo in the settings, sees it next to their reply, and removes it again', async () => {
     const ilse = await person('ilse@plein.example');
     await ilse.goto('/instellingen');

@@ -3,7 +3,7 @@ import type { Attachment } from '../../../shared/schemas/attachments';
 import type { Author } from '../../../shared/schemas/accounts';
 import { Avatar, errorMessage } from '../components/ui';
 import { type Locale, localeTag, useI18n } from '../i18n';
-import { ApiError, api } from '../lib/api';
+import { ApiError, api, apiError } from '../lib/api';
 
 interface Item {
   key: string;
@@ -13,21 +13,37 @@ interface Item {
   error?: string;
 }
 
+/** Uploads with XHR for the progress bar; fails with an ApiError as `api()` does (suspended, 429, offline…). */
 function uploadFile(file: File, onProgress: (p: number) => void): Promise<Attachment> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/attachments');
+    xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
-      const body = JSON.parse(xhr.responseText || '{}');
-      if (xhr.status === 201) resolve(body.attachment);
-      else reject(Object.assign(new Error(body.error?.message ?? 'upload failed'), { status: xhr.status }));
+      let body: { attachment?: Attachment } | null = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // Not JSON (a proxy's error page): the status still says what happened.
+      }
+      if (xhr.status === 201 && body?.attachment) resolve(body.attachment);
+      else reject(apiError(xhr.status, body, xhr.getResponseHeader('retry-after'), xhr.statusText));
     };
-    xhr.onerror = () => reject(Object.assign(new Error('network'), { status: 0 }));
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
     const form = new FormData();
     form.append('file', file);
     xhr.send(form);
   });
+}
+
+/**
+ * Why an upload failed: a refused file in the upload's own words (too large, not allowed), anything else
+ * (suspended, too many uploads, offline…) as every other request says it.
+ */
+function uploadError(err: unknown, t: (key: string, vars?: Record<string, string | number>) => string): string {
+  if (err instanceof ApiError && (err.status === 413 || err.status === 415)) return t('attachments.failed', { reason: err.status === 413 ? t('attachments.tooLarge') : t('attachments.unsupported') });
+  return errorMessage(err, t);
 }
 
 /** "1,5 MB" / "1.5 MB", "12 kB": the number in the reader's locale (Dutch has a decimal comma). */
@@ -51,10 +67,7 @@ export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }
       setItems((list) => [...list, { key, name: file.name, progress: 0 }]);
       uploadFile(file, (p) => setItems((list) => list.map((i) => (i.key === key ? { ...i, progress: p } : i))))
         .then((attachment) => setItems((list) => list.map((i) => (i.key === key ? { ...i, attachment, progress: 1 } : i))))
-        .catch((err: { status?: number }) => {
-          const reason = err.status === 413 ? t('attachments.tooLarge') : err.status === 415 ? t('attachments.unsupported') : t('errors.generic');
-          setItems((list) => list.map((i) => (i.key === key ? { ...i, error: t('attachments.failed', { reason }) } : i)));
-        });
+        .catch((err: unknown) => setItems((list) => list.map((i) => (i.key === key ? { ...i, error: uploadError(err, t) } : i))));
     }
   };
   return (
@@ -104,9 +117,6 @@ export function AvatarUpload({ user, onSaved }: { user: Pick<Author, 'displayNam
   const [busy, setBusy] = useState(false);
   // Without a photo the URL has no version: the server draws initials.
   const hasPhoto = user.avatarUrl.includes('?v=');
-  // A refused file says why in the upload's own words; anything else (suspended, too many uploads, offline…) as usual.
-  const failed = (err: unknown) =>
-    err instanceof ApiError && (err.status === 413 || err.status === 415) ? t('attachments.failed', { reason: err.status === 413 ? t('attachments.tooLarge') : t('attachments.unsupported') }) : errorMessage(err, t);
   return (
     <div className="card form avatar-settings">
       <Avatar author={user} size={96} />
@@ -129,7 +139,7 @@ export function AvatarUpload({ user, onSaved }: { user: Pick<Author, 'displayNam
             setMessage(t('attachments.photoSaved'));
             onSaved();
           } catch (err) {
-            setMessage(failed(err));
+            setMessage(uploadError(err, t));
           } finally {
             setBusy(false);
             input.value = '';

@@ -33,12 +33,17 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   }
   if (res.status === 204) return undefined as T;
   const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    const e = data?.error ?? {};
-    const retry = res.headers.get('retry-after');
-    throw new ApiError(res.status, e.code ?? 'generic', e.message ?? res.statusText, e.fields ?? {}, retry ? Number(retry) : null);
-  }
+  if (!res.ok) throw apiError(res.status, data, res.headers.get('retry-after'), res.statusText);
   return data as T;
+}
+
+/**
+ * The ApiError for a failed answer: its status, the api.md error body (`data`, null when it was not
+ * JSON) and the Retry-After header. Also for requests made without `api()` (an upload with progress).
+ */
+export function apiError(status: number, data: unknown, retryAfter: string | null, statusText = ''): ApiError {
+  const e: { code?: string; message?: string; fields?: Record<string, string> } = (data as { error?: object } | null)?.error ?? {};
+  return new ApiError(status, e.code ?? 'generic', e.message ?? statusText, e.fields ?? {}, retryAfter ? Number(retryAfter) : null);
 }
 
 /** A random key so a retried post is not stored twice (Idempotency-Key). */
