@@ -8,6 +8,7 @@ import * as m0006 from './0006_search';
 import * as m0007 from './0007_attachments';
 import * as m0008 from './0008_notifications_delivery';
 import * as m0009 from './0009_post_attachment_count';
+import * as m0010 from './0010_search_segments';
 
 /**
  * Every migration, by name. Append-only: add a line for a new file, never edit a landed migration.
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0007_attachments': m0007,
   '0008_notifications_delivery': m0008,
   '0009_post_attachment_count': m0009,
+  '0010_search_segments': m0010,
 };

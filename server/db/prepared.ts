@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Compilable, CompiledQuery } from 'kysely';
+import { type Compilable, CompiledQuery, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import type { Db } from './index';
 
@@ -11,13 +11,13 @@ import type { Db } from './index';
 const MARK = '/* plein:prepared */ ';
 
 /** Runs `query` as a named prepared statement (named after its SQL text, so variants never clash). */
-export async function executePrepared<O>(db: Db, query: Compilable<O>): Promise<O[]> {
-  const compiled = query.compile();
+export async function executePrepared<O>(db: Db, query: Compilable<O> | RawBuilder<O>): Promise<O[]> {
+  const compiled = 'isRawBuilder' in query ? query.compile(db) : query.compile();
   const result = await db.executeQuery<O>(CompiledQuery.raw(MARK + compiled.sql, [...compiled.parameters]));
   return result.rows;
 }
 
-export async function executePreparedTakeFirst<O>(db: Db, query: Compilable<O>): Promise<O | undefined> {
+export async function executePreparedTakeFirst<O>(db: Db, query: Compilable<O> | RawBuilder<O>): Promise<O | undefined> {
   return (await executePrepared(db, query))[0];
 }
 

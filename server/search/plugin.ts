@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import { ErrorBody } from '../../shared/schemas/common';
 import { ThreadSummary } from '../../shared/schemas/forum';
 import { SearchHit, SearchQuery, SimilarQuery } from '../../shared/schemas/search';
 import { isModerator } from '../accounts/guards';
-import { excerpt } from '../content/sanitize';
+import { executePrepared } from '../db/prepared';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { type ThreadRow, presentSummary, threadRows } from '../threads/queries';
 import { escapeHtml } from '../content/escape';
@@ -28,8 +28,7 @@ export function markSnippet(escapedHeadline: string): string {
 }
 
 /** ts_headline over the HTML-escaped plain text, with sentinel markers around the matches. */
-const headline = (query: RawBuilder<unknown>) =>
-  sql<string>`ts_headline('plein_dutch', replace(replace(replace(replace(replace(p.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), ${query}, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`;
+const headline = sql<string>`ts_headline('plein_dutch', replace(replace(replace(replace(replace(p.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), q.query, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`;
 
 const Cursor = Type.Object({ s: Type.Number(), us: Type.String({ pattern: '^-?[0-9]{1,19}$' }), id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
 
@@ -55,30 +54,23 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         q.tag ? sql`and exists (select 1 from thread_tag tt where tt.thread_id = t.id and tt.tag = ${q.tag.trim().toLowerCase()})` : sql``,
         q.kind ? sql`and t.kind = ${q.kind}` : sql``,
         q.unanswered ? sql`and t.kind = 'question' and t.reply_count = 0` : sql``,
+        q.hasAttachments
+          ? sql`and exists (select 1 from post ap where ap.thread_id = t.id and ap.attachment_count > 0 and ap.deleted_at is null ${mod ? sql`` : sql`and ap.hidden_at is null`})`
+          : sql``,
         q.from ? sql`and t.created_at >= ${q.from}::date` : sql``,
         q.to ? sql`and t.created_at < ${q.to}::date + 1` : sql``,
       ];
-      const postFilters = [q.author ? sql`and p.author_id = ${q.author}` : sql``];
       const threadAuthor = q.author ? sql`and t.author_id = ${q.author}` : sql``;
-      const visible = mod ? sql`` : sql`and p.hidden_at is null`;
       const keyset = after
         ? sql`where (score, lat_us, id) < (${after.s}::float8, ${after.us}::bigint, ${after.id}::bigint)`
         : sql``;
 
-      // At most CANDIDATES matching posts are ranked, so common words stay cheap. One word: written
-      // inline, so the planner sees its frequency — a common word is read newest-first from the primary
-      // key, a rare one through the GIN index. Several words: their combined frequency is easily
-      // misjudged (words correlate), so take the GIN bitmap and stop after CANDIDATES rows.
-      const singleWord = /^[\p{L}\p{N}]+$/u.test(q.q.trim());
       // A title hit must also survive -exclusions in the opening post ("wijkteam -huisarts" leaves out a
       // question whose title says wijkteam and whose Toelichting says huisarts). Without a "-" no term
       // is negated, and more words can only keep a match, so the opening post need not be read.
       const exclusionCheck = /(^|\s)-/.test(q.q)
         ? sql`and (select (t.search_vector || case when op.hidden_at is null ${mod ? sql`or true` : sql``} then op.search_vector else ''::tsvector end) @@ q.query from post op where op.id = t.first_post_id)`
         : sql``;
-      const candidateQuery = singleWord ? query : sql`q.query`;
-      const candidateSource = singleWord ? sql`` : sql`, q`;
-      const candidateOrder = singleWord ? sql`order by p.id desc` : sql``;
       type Row = ThreadRow & {
         score: number;
         lat_us: string;
@@ -89,16 +81,14 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         post_author_name: string | null;
         headline: string | null;
       };
-      const { rows } = await sql<Row>`
+      // A prepared statement per combination of filters: nothing in its plan depends on the words any
+      // more (candidates come from post_search_candidates), and planning this statement cost more
+      // than a third of a one-word search.
+      const rows = await executePrepared(db, sql<Row>`
         with q as (select ${query} as query),
+        -- The newest CANDIDATES matching posts, ranked (migrations/0010_search_segments.ts).
         post_hits as (
-          select p.id, p.thread_id, p.is_opening, ts_rank_cd(p.search_vector, q.query) as rank
-          from (
-            select p.id, p.thread_id, p.is_opening, p.search_vector from post p ${candidateSource}
-            where p.search_vector @@ ${candidateQuery} and p.deleted_at is null ${visible} ${sql.join(postFilters, sql` `)}
-            ${candidateOrder}
-            limit ${CANDIDATES}
-          ) p, q
+          select c.* from q, post_search_candidates(q.query, ${CANDIDATES}, ${mod}, ${q.author ?? null}::bigint) c
         ),
         best_post as (
           select distinct on (thread_id) thread_id, id, is_opening, rank from post_hits order by thread_id, rank desc, id
@@ -108,7 +98,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         thread_hits as (
           select t.id, ts_rank_cd(t.search_vector, q.query) as rank, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at
           from thread t, q
-          where t.search_vector @@ ${query} ${threadAuthor} ${exclusionCheck}
+          where t.search_vector @@ q.query ${threadAuthor} ${exclusionCheck}
         ),
         hits as (
           select * from thread_hits
@@ -135,15 +125,16 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
                u.id as author_id, u.display_name, u.job_title, u.organisation, u.role, u.avatar_key,
                p.id as post_id, p.is_opening as post_is_opening, p.created_at as post_created_at, p.hidden_at as post_hidden_at,
                pu.display_name as post_author_name,
-               case when p.id is not null then ${headline(query)} end as headline
+               case when p.id is not null then ${headline} end as headline
         from (select * from scored ${keyset} order by score desc, lat_us desc, id desc limit ${limit + 1}) s
+        cross join q
         join thread t on t.id = s.id
         join channel c on c.id = t.channel_id
         join "user" u on u.id = t.author_id
         left join post p on p.id = coalesce(s.best_post_id, t.first_post_id)
         left join "user" pu on pu.id = p.author_id
         order by s.score desc, s.lat_us desc, s.id desc
-      `.execute(db);
+      `);
 
       const page = rows.slice(0, limit);
       const items = page.map((r) => {

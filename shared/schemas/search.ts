@@ -11,6 +11,8 @@ export const SearchQuery = Type.Object({
   tag: Type.Optional(Type.String({ maxLength: 40 })),
   kind: Type.Optional(ThreadKind),
   unanswered: Type.Optional(Type.Boolean()),
+  /** Only threads with a handout on a post the caller may see. */
+  hasAttachments: Type.Optional(Type.Boolean()),
   from: Type.Optional(Type.String({ format: 'date' })),
   to: Type.Optional(Type.String({ format: 'date' })),
   cursor: Type.Optional(Type.String({ maxLength: 300 })),

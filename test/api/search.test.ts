@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
+import { pdf } from '../support/files';
 import { createChannel, replyTo, startThread } from '../support/forum';
 
 let t: TestApp;
@@ -95,6 +97,61 @@ describe('Dutch full-text search', () => {
     expect(second.status).toBe(200);
     const all = [...threadIds(first), ...threadIds(second)];
     expect(new Set(all).size).toBe(all.length);
+  });
+});
+
+describe('has attachments', () => {
+  it('keeps only threads with a handout the caller may see', async () => {
+    const withFile = await startThread(member, 'wmo', { title: 'Handreiking armoedeval', body: '<p>Wie heeft een handreiking over de armoedeval?</p>' });
+    const without = await startThread(member, 'wmo', { title: 'Nog een vraag over de armoedeval', body: '<p>Zonder bijlage.</p>' });
+    const hiddenFile = await startThread(member, 'wmo', { title: 'Verborgen armoedeval', body: '<p>Alleen een verborgen bijlage.</p>' });
+    const up = async () => (await member.agent.post('/api/attachments').attach('file', pdf(), 'armoedeval.pdf')).body.attachment.id as string;
+    await replyTo(member, withFile.id, '<p>Hier is die van ons.</p>', { attachmentIds: [await up()] });
+    const hidden = await replyTo(member, hiddenFile.id, '<p>Deze wordt verborgen.</p>', { attachmentIds: [await up()] });
+    await mod.agent.post(`/api/posts/${hidden.id}/hide`).send({ reason: 'privacy' }).expect(200);
+
+    expect(threadIds(await search({ q: 'armoedeval' })).sort()).toEqual([withFile.id, without.id, hiddenFile.id].sort());
+    expect(threadIds(await search({ q: 'armoedeval', hasAttachments: 'true' }))).toEqual([withFile.id]);
+    expect(threadIds(await search({ q: 'armoedeval', hasAttachments: 'true' }, mod.agent)).sort()).toEqual([withFile.id, hiddenFile.id].sort());
+    expect((await search({ q: 'armoedeval', hasAttachments: 'misschien' })).status).toBe(400);
+  });
+});
+
+describe('candidates', () => {
+  it('ranks the newest matching posts when more posts match than are ranked (500)', async () => {
+    // 520 older threads whose opening post says "zorgmijding", made in one statement.
+    await t.db.transaction().execute(async (trx) => {
+      const channelId = (await trx.selectFrom('channel').select('id').where('slug', '=', 'wmo').executeTakeFirstOrThrow()).id;
+      const made = await trx
+        .insertInto('thread')
+        .columns(['channel_id', 'author_id', 'title', 'kind', 'last_activity_at', 'created_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom(sql<{ i: number }>`generate_series(1, 520)`.as('g'))
+            .select([
+              sql`${channelId}::bigint`.as('channel_id'),
+              sql`${member.id}::bigint`.as('author_id'),
+              sql`'Oude vraag ' || g`.as('title'),
+              sql`'question'`.as('kind'),
+              sql`now() - interval '30 days'`.as('last_activity_at'),
+              sql`now() - interval '30 days'`.as('created_at'),
+            ]),
+        )
+        .returning('id')
+        .execute();
+      await sql`
+        with p as (
+          insert into post (thread_id, author_id, is_opening, body_html, body_text, created_at)
+          select t.id, ${member.id}::bigint, true, '<p>Zorgmijding bij ouderen</p>', 'Zorgmijding bij ouderen', t.created_at
+          from thread t where t.id = any(${made.map((r) => r.id)}::bigint[])
+          returning id, thread_id
+        )
+        update thread t set first_post_id = p.id from p where p.thread_id = t.id`.execute(trx);
+    });
+    const newest = await startThread(member, 'wmo', { title: 'Nieuwe vraag', body: '<p>Zorgmijding bij jongeren</p>' });
+    const res = await search({ q: 'zorgmijding' });
+    expect(res.status).toBe(200);
+    expect(threadIds(res)[0]).toBe(newest.id);
   });
 });
 

@@ -1,0 +1,65 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
+import { createChannel, startThread } from '../support/forum';
+
+// post_search_candidates (migrations/0010_search_segments.ts) reads segments of 10,000 post ids,
+// newest first. Posts with chosen ids put matches into ten segments without writing 100,000 rows.
+let t: TestApp;
+let author: TestUser;
+let other: TestUser;
+const matchIds = [95_000, 85_000, 75_000, 65_000, 55_000, 45_000, 35_000, 25_000, 15_000, 5_000];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await createChannel(t, 'wmo');
+  author = await signUp(t);
+  other = await signUp(t);
+  const thread = await startThread(author, 'wmo', { title: 'Segmenten', body: '<p>Openingsbericht</p>' });
+  for (const id of matchIds) {
+    const by = id === 45_000 ? other.id : author.id;
+    await sql`insert into post (id, thread_id, author_id, body_html, body_text) overriding system value
+              values (${id}, ${thread.id}, ${by}, '<p>Zorgmijding</p>', 'Zorgmijding komt voor')`.execute(t.db);
+  }
+  // A match that is not in the newest segments' neighbourhood of non-matches: noise in between.
+  await sql`insert into post (id, thread_id, author_id, body_html, body_text) overriding system value
+            select g, ${thread.id}, ${author.id}, '<p>Iets anders</p>', 'Iets anders' from generate_series(96000, 96100) g`.execute(t.db);
+  await sql`update post set hidden_at = now() where id = 65000`.execute(t.db);
+  await sql`select setval(pg_get_serial_sequence('post', 'id'), 200000)`.execute(t.db);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const candidates = async (wanted: number, withHidden = false, byAuthor: string | null = null) =>
+  (
+    await sql<{ id: string }>`select id from post_search_candidates(to_tsquery('plein_dutch', 'zorgmijding'), ${wanted}, ${withHidden}, ${byAuthor}::bigint)`.execute(
+      t.db,
+    )
+  ).rows.map((r) => Number(r.id));
+
+describe('search candidates over id segments', () => {
+  it('uses the segment index on this server', async () => {
+    const idx = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname = 'post_search_segment_idx'`.execute(t.db);
+    expect(idx.rows[0].n).toBe(1);
+  });
+
+  it('takes the newest matches first', async () => {
+    expect(await candidates(3)).toEqual([95_000, 85_000, 75_000]);
+  });
+
+  it('finds every match when fewer match than wanted (rare words: the rest from the whole-table index)', async () => {
+    const all = await candidates(100);
+    expect(all.sort((a, b) => b - a)).toEqual(matchIds.filter((id) => id !== 65_000));
+  });
+
+  it('leaves hidden posts out unless asked, and filters by author', async () => {
+    expect(await candidates(100, true)).toContain(65_000);
+    expect(await candidates(100, false, other.id)).toEqual([45_000]);
+  });
+
+  it('never returns a deleted post', async () => {
+    await sql`update post set deleted_at = now() where id = 95000`.execute(t.db);
+    expect(await candidates(2)).toEqual([85_000, 75_000]);
+  });
+});
