@@ -239,3 +239,37 @@ describe('phone', () => {
     await screenshot(page, 'thread-phone');
   });
 });
+
+describe('pages that are not there', () => {
+  it('an unknown thread, channel, profile or new-question channel shows "niet gevonden" (no retry); a failed load still offers one', async () => {
+    const ctx = await e.context();
+    const page = await ctx.newPage();
+    await login(page, 'marieke@plein.example', DEMO_PASSWORD);
+    const notFound = async (url: string) => {
+      await page.goto(url);
+      await page.getByRole('heading', { level: 1, name: 'Pagina niet gevonden' }).waitFor();
+      expect(await page.getByText('Deze pagina bestaat niet (meer).').count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'Terug naar de startpagina' }).count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Opnieuw proberen' }).count()).toBe(0);
+      expect(await page.getByText('Dit kon niet worden geladen.').count()).toBe(0);
+    };
+    await notFound('/t/987654321');
+    await notFound('/t/987654321/een-oude-vraag');
+    await notFound('/t/geen-nummer');
+    await notFound('/c/bestaat-niet');
+    await notFound('/c/bestaat-niet/nieuw');
+    await notFound('/u/987654321');
+    await page.getByRole('link', { name: 'Terug naar de startpagina' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+
+    // A load that fails for another reason is not "not found": it says so and can be tried again.
+    const thread = await e.t.db.selectFrom('thread').select(['id', 'title']).orderBy('id').executeTakeFirstOrThrow();
+    await page.route(`**/api/threads/${thread.id}`, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Down for a moment.' } }) }));
+    await page.goto(`/t/${thread.id}`);
+    await page.getByText('Dit kon niet worden geladen.').waitFor();
+    expect(await page.getByRole('heading', { name: 'Pagina niet gevonden' }).count()).toBe(0);
+    await page.unroute(`**/api/threads/${thread.id}`);
+    await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
+    await page.getByRole('heading', { level: 1, name: thread.title }).waitFor();
+  });
+});

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { Link } from 'react-router-dom';
 import type { Author } from '../../../shared/schemas/accounts';
 import { useI18n } from '../i18n';
 import { ApiError } from '../lib/api';
@@ -13,8 +14,33 @@ export function Loading() {
   );
 }
 
+/**
+ * What the page was asked for does not exist (any more): a 404, or an address whose id or slug the server
+ * refuses outright ("/t/abc"). Trying again cannot help, so this is not shown as a failed load.
+ */
+export function isNotFound(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  return error.status === 404 || (error.status === 400 && error.code === 'validation_failed' && ('id' in error.fields || 'slug' in error.fields));
+}
+
+/** The "niet gevonden" page: its heading, a line why, and the way home (also for an unknown thread, channel or profile). */
+export function NotFound() {
+  const { t } = useI18n();
+  return (
+    <div className="narrow">
+      <PageTitle>{t('app.notFoundTitle')}</PageTitle>
+      <p>{t('app.notFoundText')}</p>
+      <Link to="/" className="button">
+        {t('app.backHome')}
+      </Link>
+    </div>
+  );
+}
+
+/** A failed load with a retry button; an unknown thread, channel or profile (404) gets the not-found page instead. */
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
+  if (isNotFound(error)) return <NotFound />;
   const message = errorMessage(error, t);
   return (
     <div className="state state-error" role="alert">
@@ -28,7 +54,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
-/** What `useAsync` gives: the loading notice, the error with a retry button, or the loaded data. */
+/** What `useAsync` gives: the loading notice, the error with a retry button (or not found), or the loaded data. */
 export function AsyncView<T>({ state, onRetry, children }: { state: AsyncState<T>; onRetry(): void; children(data: T): ReactNode }) {
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={onRetry} />;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import type { PublicProfile, User } from '../../../shared/schemas/accounts';
-import { Avatar, ErrorState, Field, Loading, PageTitle, errorMessage, fieldErrors } from '../components/ui';
+import { AsyncView, Avatar, Field, Loading, NotFound, PageTitle, errorMessage, fieldErrors } from '../components/ui';
 import { useI18n } from '../i18n';
 import { ApiError, api } from '../lib/api';
 import { formatDate } from '../lib/dates';
@@ -14,19 +14,20 @@ export function ProfilePage() {
   const { id = '' } = useParams();
   const { t, locale } = useI18n();
   const [state, reload] = useAsync((signal) => api<{ user: PublicProfile }>(`/api/users/${encodeURIComponent(id)}`, { signal }), [id]);
-  if (state.status === 'loading') return <Loading />;
-  if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
-  const u = state.data.user;
   return (
-    <div className="profile card">
-      <Avatar author={u} size={96} />
-      <PageTitle>{u.displayName}</PageTitle>
-      <p className="lead">{[u.jobTitle, u.organisation].filter(Boolean).join(' · ')}</p>
-      <p>
-        <span className={`badge role-${u.role}`}>{t(`profile.role.${u.role}`)}</span> {t('profile.memberSince', { date: formatDate(u.createdAt, locale) })}
-      </p>
-      <p>{u.bio || t('profile.noBio')}</p>
-    </div>
+    <AsyncView state={state} onRetry={reload}>
+      {({ user: u }) => (
+        <div className="profile card">
+          <Avatar author={u} size={96} />
+          <PageTitle>{u.displayName}</PageTitle>
+          <p className="lead">{[u.jobTitle, u.organisation].filter(Boolean).join(' · ')}</p>
+          <p>
+            <span className={`badge role-${u.role}`}>{t(`profile.role.${u.role}`)}</span> {t('profile.memberSince', { date: formatDate(u.createdAt, locale) })}
+          </p>
+          <p>{u.bio || t('profile.noBio')}</p>
+        </div>
+      )}
+    </AsyncView>
   );
 }
 
@@ -164,14 +165,5 @@ function PrivacySection() {
 }
 
 export function NotFoundPage() {
-  const { t } = useI18n();
-  return (
-    <div className="narrow">
-      <PageTitle>{t('app.notFoundTitle')}</PageTitle>
-      <p>{t('app.notFoundText')}</p>
-      <Link to="/" className="button">
-        {t('app.backHome')}
-      </Link>
-    </div>
-  );
+  return <NotFound />;
 }
