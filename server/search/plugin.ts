@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { ErrorBody } from '../../shared/schemas/common';
 import { ThreadSummary } from '../../shared/schemas/forum';
 import { SearchHit, SearchQuery, SimilarQuery } from '../../shared/schemas/search';
@@ -49,17 +49,24 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const after = decodeCursor(Cursor, q.cursor);
       const mod = isModerator(request.user);
       const query = sql`websearch_to_tsquery('plein_dutch', ${q.q})`;
-      const filters = [
-        q.channel ? sql`and t.channel_id = (select c.id from channel c where c.slug = ${q.channel})` : sql``,
-        q.tag ? sql`and exists (select 1 from thread_tag tt where tt.thread_id = t.id and tt.tag = ${q.tag.trim().toLowerCase()})` : sql``,
-        q.kind ? sql`and t.kind = ${q.kind}` : sql``,
-        q.unanswered ? sql`and t.kind = 'question' and t.reply_count = 0` : sql``,
+      const threadFilters = [
+        q.channel ? sql`and t.channel_id = (select c.id from channel c where c.slug = ${q.channel})` : null,
+        q.tag ? sql`and exists (select 1 from thread_tag tt where tt.thread_id = t.id and tt.tag = ${q.tag.trim().toLowerCase()})` : null,
+        q.kind ? sql`and t.kind = ${q.kind}` : null,
+        q.unanswered ? sql`and t.kind = 'question' and t.reply_count = 0` : null,
         q.hasAttachments
           ? sql`and exists (select 1 from post ap where ap.thread_id = t.id and ap.attachment_count > 0 and ap.deleted_at is null ${mod ? sql`` : sql`and ap.hidden_at is null`})`
-          : sql``,
-        q.from ? sql`and t.created_at >= ${q.from}::date` : sql``,
-        q.to ? sql`and t.created_at < ${q.to}::date + 1` : sql``,
-      ];
+          : null,
+        q.from ? sql`and t.created_at >= ${q.from}::date` : null,
+        q.to ? sql`and t.created_at < ${q.to}::date + 1` : null,
+      ].filter((f): f is RawBuilder<unknown> => f !== null);
+      // The first page without thread filters needs only the best (limit + 1) threads found through a
+      // post alone, and those tied with the last of them: any other has limit + 1 threads above it.
+      // Filters or a cursor can remove threads above it, so then every candidate thread is looked up.
+      const postOnly =
+        !after && threadFilters.length === 0
+          ? sql`select thread_id from post_only where rank >= coalesce((select rank from post_only order by rank desc offset ${limit} limit 1), 0)`
+          : sql`select thread_id from post_only`;
       const threadAuthor = q.author ? sql`and t.author_id = ${q.author}` : sql``;
       const keyset = after
         ? sql`where (score, lat_us, id) < (${after.s}::float8, ${after.us}::bigint, ${after.id}::bigint)`
@@ -100,12 +107,15 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           from thread t, q
           where t.search_vector @@ q.query ${threadAuthor} ${exclusionCheck}
         ),
+        post_only as (
+          select thread_id, rank from best_post where thread_id not in (select id from thread_hits)
+        ),
         hits as (
           select * from thread_hits
           union all
           select t.id, null::real, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at
           from thread t
-          where t.id = any(array(select thread_id from best_post except select id from thread_hits))
+          where t.id = any(array(${postOnly}))
         ),
         scored as (
           select t.id,
@@ -114,7 +124,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
                  bp.id as best_post_id, bp.is_opening as best_is_opening
           from hits t
           left join best_post bp on bp.thread_id = t.id
-          where true ${sql.join(filters, sql` `)}
+          where true ${threadFilters.length ? sql.join(threadFilters, sql` `) : sql``}
         )
         -- One statement to the end: the page's threads with their authors and tags, and the snippet of
         -- each thread's best post (or its opening post), made for the page's rows only.

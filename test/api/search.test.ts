@@ -155,6 +155,29 @@ describe('candidates', () => {
   });
 });
 
+describe('first page', () => {
+  it('is the same whether or not only the best threads found through a reply are looked up', async () => {
+    // Replies that say "inloopspreekuur" once, twice or three times rank differently; several tie.
+    const made: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const thread = await startThread(member, 'wmo', { title: `Spreekuur ${i}`, body: '<p>Openingsvraag</p>' });
+      await replyTo(member, thread.id, `<p>${'Het inloopspreekuur helpt. '.repeat(1 + (i % 3))}</p>`);
+      made.push(thread.id);
+    }
+    const titled = await startThread(member, 'wmo', { title: 'Inloopspreekuur in de wijk', body: '<p>Titel telt.</p>' });
+    for (const limit of ['1', '2', '3', '4', '20']) {
+      // A filter that keeps everything makes the server look up every candidate thread.
+      const trimmed = await search({ q: 'inloopspreekuur', limit });
+      const full = await search({ q: 'inloopspreekuur', limit, from: '2000-01-01' });
+      expect(threadIds(trimmed), limit).toEqual(threadIds(full));
+      expect(trimmed.body.nextCursor === null, limit).toBe(full.body.nextCursor === null);
+    }
+    const all = threadIds(await search({ q: 'inloopspreekuur', limit: '20' }));
+    expect(all[0]).toBe(titled.id);
+    expect(all.slice(1).sort()).toEqual([...made].sort());
+  });
+});
+
 describe('visibility', () => {
   it('never shows a hidden post to a member, but does to a moderator', async () => {
     expect((await search({ q: 'wachtwoord' })).body.items).toHaveLength(0);
