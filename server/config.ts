@@ -23,6 +23,8 @@ export interface Config {
   publicUrl: string;
   /** Unset: start the embedded PostgreSQL under dataDir/postgres. */
   databaseUrl: string | undefined;
+  /** Connections this process keeps to PostgreSQL. */
+  databasePoolSize: number;
   dataDir: string;
   seedDemo: boolean;
   smtpUrl: string | undefined;
@@ -129,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     publicUrl,
     databaseUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
     seedDemo: bool(env, 'SEED_DEMO', true),
     smtpUrl,

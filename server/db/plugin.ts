@@ -5,7 +5,7 @@ import { createDb } from './index';
 export default fp(
   async (app) => {
     if (!app.config.databaseUrl) throw new Error('databaseUrl must be resolved before buildApp (see scripts/start.ts)');
-    const db = createDb(app.config.databaseUrl, { max: 20 });
+    const db = createDb(app.config.databaseUrl, { max: app.config.databasePoolSize });
     app.decorate('db', db);
     // Registered now so it runs after the plugins that close later (hooks run in reverse).
     app.addHook('onClose', async () => {

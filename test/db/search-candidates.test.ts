@@ -39,9 +39,11 @@ const candidates = async (wanted: number, withHidden = false, byAuthor: string |
   ).rows.map((r) => Number(r.id));
 
 describe('search candidates over id segments', () => {
-  it('uses the segment index on this server', async () => {
+  it('uses the segment index on this server (and no second whole-table index)', async () => {
     const idx = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname = 'post_search_segment_idx'`.execute(t.db);
     expect(idx.rows[0].n).toBe(1);
+    const whole = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname = 'post_search_idx'`.execute(t.db);
+    expect(whole.rows[0].n).toBe(0);
   });
 
   it('takes the newest matches first', async () => {
