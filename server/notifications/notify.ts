@@ -74,7 +74,7 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
           email_status: 'pending',
         }),
     )
-    .returning(['id', 'user_id', 'kind', 'thread_id', 'post_id', 'data', 'count', 'created_at'])
+    .returning(['id', 'user_id', 'kind', 'thread_id', 'post_id', 'data', 'count', 'created_at', 'updated_at'])
     .execute();
   const unread = await unreadCounts(trx, items.map((n) => n.userId));
   // One batch of events for all recipients: the event lock is taken once, not once per person.
@@ -84,7 +84,7 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
       topic: `user:${row.user_id}`,
       type: 'notification.created' as const,
       payload: {
-        notification: { id: row.id, kind: row.kind, threadId: row.thread_id, postId: row.post_id, count: row.count, data: row.data, createdAt: row.created_at.toISOString(), read: false },
+        notification: { id: row.id, kind: row.kind, threadId: row.thread_id, postId: row.post_id, count: row.count, data: row.data, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(), read: false },
         unreadCount: unread.get(row.user_id) ?? 0,
       },
       audience: `user:${row.user_id}`,

@@ -177,6 +177,9 @@ describe('subscriptions and notifications', () => {
     const frame = await socket.next((f) => f.type === 'event' && f.event === 'notification.created');
     expect(frame.data.notification).toMatchObject({ kind: 'reply', threadId: thread.id });
     expect(frame.data.unreadCount).toBeGreaterThan(0);
+    // The list is ordered by updatedAt: the pushed notice carries the same value the list will show.
+    const listed = (await notificationsOf(expert)).items.find((n: { id: string }) => n.id === frame.data.notification.id);
+    expect(frame.data.notification.updatedAt).toBe(listed.updatedAt);
     socket.close();
   });
 
