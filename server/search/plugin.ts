@@ -167,26 +167,23 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Any of the title's words may match (websearch "or" never raises a syntax error); best titles first.
       const words = request.query.title.replace(/["()\-]/g, ' ').split(/\s+/).filter((w) => w && w.toLowerCase() !== 'or');
       const query = sql`websearch_to_tsquery('plein_dutch', ${words.join(' or ')})`;
-      // Rank on the thread table alone, then join channel and author for the five that win. Prepared:
-      // asked on every pause in typing, and its plan is the same for any title.
-      const rows = await executePrepared(
-        db,
-        threadRows(db)
-          .innerJoin(
-            (eb) =>
-              eb
-                .selectFrom('thread as s')
-                .select(['s.id', sql<number>`ts_rank_cd(s.search_vector, ${query})`.as('rank')])
-                .where(sql<boolean>`s.search_vector @@ ${query}`)
-                .orderBy('rank', 'desc')
-                .orderBy('s.last_activity_at', 'desc')
-                .limit(5)
-                .as('r'),
-            (join) => join.onRef('r.id', '=', 't.id'),
-          )
-          .orderBy('r.rank', 'desc')
-          .orderBy('t.last_activity_at', 'desc'),
-      );
+      // Rank on the thread table alone, then join channel and author for the five that win.
+      const rows = await threadRows(db)
+        .innerJoin(
+          (eb) =>
+            eb
+              .selectFrom('thread as s')
+              .select(['s.id', sql<number>`ts_rank_cd(s.search_vector, ${query})`.as('rank')])
+              .where(sql<boolean>`s.search_vector @@ ${query}`)
+              .orderBy('rank', 'desc')
+              .orderBy('s.last_activity_at', 'desc')
+              .limit(5)
+              .as('r'),
+          (join) => join.onRef('r.id', '=', 't.id'),
+        )
+        .orderBy('r.rank', 'desc')
+        .orderBy('t.last_activity_at', 'desc')
+        .execute();
       return { items: rows.map((r) => presentSummary(r, '')) };
     },
   );
