@@ -136,4 +136,73 @@ describe('notifications in the browser', () => {
     expect((await texts())[0]).toContain(`Nieuwe reactie van Sander de Wit op "${fresh.title}"`);
     expect((await texts())[1]).toContain(`2 nieuwe reacties op "${grouped.title}"`);
   }, 120_000);
+
+  it('a failed follow, mail choice or "Meer laden" says why next to the control, and trying again works', async () => {
+    const page = await person('fatima@plein.example');
+    const subscriptions = (url: URL) => url.pathname === '/api/subscriptions';
+    const serverError = { status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'boom' } }) };
+
+    // Follow: the server fails once; the button keeps its state and says why; the next click works.
+    await page.goto('/c/jeugd');
+    await page.locator('.thread-card h2 a').first().click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    const follow = page.getByRole('button', { name: /^(Abonneren|Volgend)$/ });
+    await follow.waitFor();
+    const before = (await follow.innerText()).trim();
+    const after = before === 'Abonneren' ? 'Volgend' : 'Abonneren';
+    await page.route(subscriptions, (route) => (route.request().method() === 'PUT' ? route.fulfill(serverError) : route.continue()));
+    await follow.click();
+    const followError = page.locator('.follow-buttons [role=alert]');
+    await followError.waitFor();
+    expect(await followError.innerText()).toBe('Er ging iets mis. Probeer het opnieuw.');
+    expect((await follow.innerText()).trim()).toBe(before);
+    await page.unroute(subscriptions);
+    await follow.click();
+    await page.getByRole('button', { name: after, exact: true }).waitFor();
+    expect(await followError.count()).toBe(0);
+
+    // The mail choice: offline, the stored choice stays checked and the reason shows; back online, choosing again saves.
+    await page.goto('/instellingen');
+    const never = page.getByLabel('Nooit');
+    await never.waitFor();
+    const stored = page.locator('input[name=emailFrequency]:checked');
+    const storedValue = await stored.getAttribute('value');
+    expect(storedValue).not.toBe('never');
+    await page.context().setOffline(true);
+    await never.check({ force: true }).catch(() => {}); // the page puts the stored choice back, which check() reports
+    const mailFieldset = page.locator('fieldset', { hasText: 'E-mail over meldingen' });
+    await mailFieldset.getByRole('alert').waitFor();
+    expect(await mailFieldset.getByRole('alert').innerText()).toBe('Geen verbinding met Plein. Controleer je internetverbinding.');
+    expect(await stored.getAttribute('value')).toBe(storedValue);
+    await page.context().setOffline(false);
+    await never.check();
+    await mailFieldset.getByText('Opgeslagen.').waitFor();
+    expect(await mailFieldset.getByRole('alert').count()).toBe(0);
+    await page.reload();
+    await page.getByLabel('Nooit').waitFor();
+    expect(await page.getByLabel('Nooit').isChecked()).toBe(true);
+
+    // "Meer laden" on the notifications page, offline, then again online.
+    const db = e.t.db;
+    const fatima = (await db.selectFrom('user').select('id').where('email', '=', 'fatima@plein.example').executeTakeFirstOrThrow()).id;
+    const thread = await db.selectFrom('thread').select('id').orderBy('id').executeTakeFirstOrThrow();
+    await db.deleteFrom('notification').where('user_id', '=', fatima).execute();
+    await db
+      .insertInto('notification')
+      .values(Array.from({ length: 33 }, (_, i) => ({ user_id: fatima, kind: 'new_thread', thread_id: thread.id, data: JSON.stringify({ threadTitle: `Melding ${i + 1}` }), created_at: new Date(Date.now() - (i + 1) * 60_000), updated_at: new Date(Date.now() - (i + 1) * 60_000) })))
+      .execute();
+    await page.goto('/meldingen');
+    const items = page.locator('.notification-list li');
+    await expect.poll(() => items.count()).toBe(30);
+    await page.context().setOffline(true);
+    await page.getByRole('button', { name: 'Meer laden' }).click();
+    const moreError = page.locator('main [role=alert]', { hasText: 'Geen verbinding met Plein' });
+    await moreError.waitFor();
+    await screenshot(page, 'notifications-more-failed');
+    expect(await items.count()).toBe(30);
+    await page.context().setOffline(false);
+    await page.getByRole('button', { name: 'Meer laden' }).click();
+    await expect.poll(() => items.count()).toBe(33);
+    expect(await moreError.count()).toBe(0);
+  }, 120_000);
 });

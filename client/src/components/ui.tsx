@@ -61,6 +61,15 @@ export function AsyncView<T>({ state, onRetry, children }: { state: AsyncState<T
   return <>{children(state.data)}</>;
 }
 
+/** A failed action's error text next to its control (useAction's `error`); nothing when there is none. */
+export function ActionError({ error }: { error: string | null }) {
+  return error ? (
+    <span className="field-error action-error" role="alert">
+      {error}
+    </span>
+  ) : null;
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="state state-empty">{children}</p>;
 }

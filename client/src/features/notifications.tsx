@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Notification } from '../../../shared/schemas/notifications';
-import { AsyncView, Empty, PageTitle } from '../components/ui';
+import { ActionError, AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
 import { onStatus, subscribe } from '../lib/realtime';
 import { useSession } from '../lib/session';
+import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
 
 /**
@@ -118,13 +119,12 @@ function mergeLive(items: Notification[], live: LiveNotification): Notification[
 }
 
 export function NotificationsPage() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [state, reload, update] = useAsync(async (signal) => {
     const page = await api<NotificationPage>('/api/notifications', { signal });
     setUnreadCount(page.unreadCount);
     return page;
   }, []);
-  const [loadingMore, setLoadingMore] = useState(false);
   const loaded = useRef(false);
   loaded.current = state.status === 'ready';
   // New notices arrive live and are merged into what is loaded, so pages added with "Meer laden" stay:
@@ -148,15 +148,12 @@ export function NotificationsPage() {
     setUnreadCount(res.unreadCount);
     update((d) => ({ ...d, unreadCount: res.unreadCount, items: d.items.map((n) => (ids === 'all' || ids.includes(n.id) ? { ...n, read: true } : n)) }));
   };
-  const more = async (cursor: string) => {
-    setLoadingMore(true);
-    try {
-      const page = await api<NotificationPage>(`/api/notifications?cursor=${encodeURIComponent(cursor)}`);
-      update((d) => ({ ...page, items: [...d.items, ...page.items.filter((n) => !d.items.some((m) => m.id === n.id))] }));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  // A failed "Alles gelezen" or "Meer laden" says why next to its button, which stays for another try.
+  const markAll = useAction(() => markRead('all'));
+  const more = useAction(async (cursor: string) => {
+    const page = await api<NotificationPage>(`/api/notifications?cursor=${encodeURIComponent(cursor)}`);
+    update((d) => ({ ...page, items: [...d.items, ...page.items.filter((n) => !d.items.some((m) => m.id === n.id))] }));
+  });
   return (
     <>
       <PageTitle>{t('notifications.title')}</PageTitle>
@@ -164,37 +161,56 @@ export function NotificationsPage() {
         {(data) => (
           <>
             {data.unreadCount > 0 && (
-              <button type="button" className="button secondary small" onClick={() => void markRead('all')}>
-                {t('notifications.markAllRead')}
-              </button>
+              <p>
+                <button type="button" className="button secondary small" onClick={() => void markAll.run()}>
+                  {t('notifications.markAllRead')}
+                </button>{' '}
+                <ActionError error={markAll.error} />
+              </p>
             )}
             {data.items.length === 0 ? (
               <Empty>{t('notifications.empty')}</Empty>
             ) : (
               <ul className="card-list notification-list">
                 {data.items.map((n) => (
-                  <li key={n.id} className={`card${n.read ? '' : ' unread'}`}>
-                    {n.threadId ? (
-                      <Link to={`/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`} onClick={() => void (n.read ? null : markRead([n.id]))}>
-                        {notificationText(n, t)}
-                      </Link>
-                    ) : (
-                      notificationText(n, t)
-                    )}
-                    <p className="meta">{formatRelative(n.updatedAt, locale)}</p>
-                  </li>
+                  <NotificationItem key={n.id} notification={n} markRead={markRead} />
                 ))}
               </ul>
             )}
             {data.nextCursor && (
-              <button type="button" className="button secondary" disabled={loadingMore} onClick={() => void more(data.nextCursor!)}>
-                {t('channel.loadMore')}
-              </button>
+              <p>
+                <button type="button" className="button secondary" onClick={() => void more.run(data.nextCursor!)}>
+                  {more.busy ? t('app.loading') : t('channel.loadMore')}
+                </button>{' '}
+                <ActionError error={more.error} />
+              </p>
             )}
           </>
         )}
       </AsyncView>
     </>
+  );
+}
+
+/**
+ * One notice; opening it marks it read. The link opens the thread at once; should marking fail while this
+ * page is still open (the thread opened in another tab), the notice stays unread and says why.
+ */
+function NotificationItem({ notification: n, markRead }: { notification: Notification; markRead(ids: string[]): Promise<void> }) {
+  const { t, locale } = useI18n();
+  const mark = useAction(() => markRead([n.id]));
+  return (
+    <li className={`card${n.read ? '' : ' unread'}`}>
+      {n.threadId ? (
+        <Link to={`/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`} onClick={() => void (n.read ? null : mark.run())}>
+          {notificationText(n, t)}
+        </Link>
+      ) : (
+        notificationText(n, t)
+      )}
+      <p className="meta">{formatRelative(n.updatedAt, locale)}</p>
+      <ActionError error={mark.error} />
+    </li>
   );
 }
 
@@ -211,35 +227,39 @@ export function FollowButton({ targetType, targetId }: { targetType: 'channel' |
     api<{ level: 'watching' | 'normal' | 'muted' }>(`/api/subscriptions?targetType=${targetType}&targetId=${encodeURIComponent(targetId)}`).then((r) => setLevel(r.level), () => {});
     // eslint-disable-next-line react-hooks/exhaustive-deps -- who is logged in, not their profile
   }, [user?.id, targetType, targetId]);
-  if (!user || level === null) return null;
-  const set = async (next: 'watching' | 'normal' | 'muted') => {
+  // A failed change (offline, suspended, 429…) says why next to the buttons; they stay, so a click tries again.
+  const change = useAction(async (next: 'watching' | 'normal' | 'muted') => {
     await api('/api/subscriptions', { method: 'PUT', body: { targetType, targetId, level: next } });
     setLevel(next);
-  };
+  });
+  if (!user || level === null) return null;
+  const set = (next: 'watching' | 'normal' | 'muted') => void change.run(next);
   if (level === 'muted') {
     return (
       <span className="follow-buttons">
         <span className="meta">{t('notifications.muted')}</span>{' '}
-        <button type="button" className="button small secondary" onClick={() => void set('normal')}>
+        <button type="button" className="button small secondary" onClick={() => set('normal')}>
           {t('notifications.unmute')}
         </button>
+        <ActionError error={change.error} />
       </span>
     );
   }
   const watching = level === 'watching';
   return (
     <span className="follow-buttons">
-      <button type="button" className={`button small ${watching ? '' : 'secondary'}`} aria-pressed={watching} onClick={() => void set(watching ? 'normal' : 'watching')}>
+      <button type="button" className={`button small ${watching ? '' : 'secondary'}`} aria-pressed={watching} onClick={() => set(watching ? 'normal' : 'watching')}>
         {watching ? t('notifications.following') : t('notifications.follow')}
       </button>
       {targetType === 'thread' && (
         <>
           {' '}
-          <button type="button" className="button small secondary" onClick={() => void set('muted')}>
+          <button type="button" className="button small secondary" onClick={() => set('muted')}>
             {t('notifications.mute')}
           </button>
         </>
       )}
+      <ActionError error={change.error} />
     </span>
   );
 }
@@ -247,21 +267,34 @@ export function FollowButton({ targetType, targetId }: { targetType: 'channel' |
 export function EmailSettings() {
   const { t } = useI18n();
   const [state] = useAsync((signal) => api<{ emailFrequency: string }>('/api/me/notification-settings', { signal }), []);
+  // The new choice is checked while it is saved; a failed save checks the stored choice again and says
+  // why under the choices, so choosing again tries again.
+  const [stored, setStored] = useState<string | null>(null);
+  const [pending, setPending] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  if (state.status !== 'ready') return null;
-  return (
-    <fieldset className="card form" onChange={async (e) => {
-      const value = (e.target as unknown as HTMLInputElement).value;
+  const save = useAction(async (value: string) => {
+    setSaved(false);
+    setPending(value);
+    try {
       await api('/api/me/notification-settings', { method: 'PUT', body: { emailFrequency: value } });
+      setStored(value);
       setSaved(true);
-    }}>
+    } finally {
+      setPending(null);
+    }
+  });
+  if (state.status !== 'ready') return null;
+  const current = pending ?? stored ?? state.data.emailFrequency;
+  return (
+    <fieldset className="card form">
       <legend>{t('notifications.emailTitle')}</legend>
       {(['immediately', 'daily', 'never'] as const).map((f) => (
         <label key={f} className="inline block">
-          <input type="radio" name="emailFrequency" value={f} defaultChecked={state.data.emailFrequency === f} /> {t(`notifications.email${f[0].toUpperCase()}${f.slice(1)}`)}
+          <input type="radio" name="emailFrequency" value={f} checked={current === f} onChange={() => void save.run(f)} /> {t(`notifications.email${f[0].toUpperCase()}${f.slice(1)}`)}
         </label>
       ))}
       <p role="status">{saved ? t('notifications.saved') : ''}</p>
+      <ActionError error={save.error} />
     </fieldset>
   );
 }

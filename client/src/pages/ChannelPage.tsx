@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
-import { Avatar, Empty, ErrorState, Loading, PageTitle } from '../components/ui';
+import { ActionError, Avatar, Empty, ErrorState, Loading, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
 import { useLiveTopic } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
+import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
 import { FollowButton } from '../features/notifications';
@@ -23,7 +24,6 @@ export function ChannelPage() {
   const { t, locale } = useI18n();
   const { user } = useSession();
   const [incoming, setIncoming] = useState<ThreadSummary[]>([]);
-  const [loadingMore, setLoadingMore] = useState(false);
   const [state, reload, update] = useAsync<Page>(
     async (signal) => {
       const [c, list] = await Promise.all([
@@ -51,22 +51,17 @@ export function ChannelPage() {
     onGap: reload,
   });
 
+  // "Meer laden": a failure says why next to the button, which stays for another try.
+  const loadMore = useAction(async (cursor: string) => {
+    const more = await api<{ items: ThreadSummary[]; nextCursor: string | null }>(`/api/channels/${encodeURIComponent(slug)}/threads?limit=30&cursor=${encodeURIComponent(cursor)}`);
+    update((page) => ({ ...page, threads: [...page.threads, ...more.items.filter((m) => !page.threads.some((x) => x.id === m.id))], nextCursor: more.nextCursor }));
+  });
+
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
   const { channel, threads, nextCursor } = state.data;
   const canStart = !!user && (channel.postingPolicy === 'open' || hasRole(user, 'expert'));
   const fresh = incoming.filter((n) => !threads.some((th) => th.id === n.id));
-
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    try {
-      const more = await api<{ items: ThreadSummary[]; nextCursor: string | null }>(`/api/channels/${encodeURIComponent(slug)}/threads?limit=30&cursor=${encodeURIComponent(nextCursor)}`);
-      update((page) => ({ ...page, threads: [...page.threads, ...more.items.filter((m) => !page.threads.some((x) => x.id === m.id))], nextCursor: more.nextCursor }));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
 
   return (
     <>
@@ -129,9 +124,12 @@ export function ChannelPage() {
         </ul>
       )}
       {nextCursor && (
-        <button type="button" className="button secondary" onClick={loadMore} disabled={loadingMore}>
-          {loadingMore ? t('app.loading') : t('channel.loadMore')}
-        </button>
+        <p>
+          <button type="button" className="button secondary" onClick={() => void loadMore.run(nextCursor)}>
+            {loadMore.busy ? t('app.loading') : t('channel.loadMore')}
+          </button>{' '}
+          <ActionError error={loadMore.error} />
+        </p>
       )}
     </>
   );
