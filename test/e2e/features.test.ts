@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seed/demo';
 import { exe, pdf, png } from '../support/files';
-import { type E2E, login, screenshot, startE2E } from './support/harness';
+import { type E2E, expectAccessible, login, screenshot, startE2E } from './support/harness';
 
 let e: E2E;
 beforeAll(async () => {
@@ -270,6 +270,114 @@ describe('search', () => {
     await page.locator(`#${id}`).waitFor();
     expect(await page.locator(`#${id}`).innerText()).toMatch(/ervaringsdeskundige/i);
   });
+});
+
+describe('search filters', () => {
+  /** Starts a thread through the API as the page's signed-in user (the page's own origin and cookie). */
+  async function startThread(page: import('playwright-core').Page, channel: string, title: string, body: string, pdfText?: string): Promise<string> {
+    return page.evaluate(
+      async ({ channel, title, body, pdfText }) => {
+        const attachmentIds: string[] = [];
+        if (pdfText) {
+          const form = new FormData();
+          form.append('file', new Blob([pdfText], { type: 'application/pdf' }), 'handreiking.pdf');
+          const up = await fetch('/api/attachments', { method: 'POST', body: form });
+          if (up.status !== 201) throw new Error(`upload ${up.status}`);
+          attachmentIds.push((await up.json()).attachment.id);
+        }
+        const res = await fetch(`/api/channels/${channel}/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title, body: `<p>${body}</p>`, kind: 'question', attachmentIds }) });
+        if (res.status !== 201) throw new Error(`thread ${res.status} ${await res.text()}`);
+        return (await res.json()).thread.id as string;
+      },
+      { channel, title, body, pdfText: pdfText ? pdf(pdfText).toString('latin1') : undefined },
+    );
+  }
+
+  it('narrows by channel, "Met bijlagen" and a date range, keeps every filter in the address (back button), and searches a member\'s posts from their profile', async () => {
+    const marieke = await person('marieke@plein.example');
+    const withPdf = await startThread(marieke, 'wmo', 'Klompjesregeling met handreiking', 'Hoe passen jullie de klompjesregeling toe?', 'Handreiking klompjes');
+    const older = await startThread(marieke, 'jeugd', 'Klompjesregeling voor jongeren', 'Geldt de klompjesregeling ook voor jongeren?');
+    await e.t.db.updateTable('thread').set({ created_at: new Date('2025-03-10T10:00:00Z') }).where('id', '=', older).execute();
+    const anne = await person('anne@plein.example');
+    const annes = await startThread(anne, 'participatie', 'Klompjesregeling in de praktijk', 'Onze ervaring met de klompjesregeling.');
+    expect(new Set([withPdf, older, annes]).size).toBe(3);
+
+    const page = await person('sander@plein.example');
+    const titles = async () => (await page.locator('.search-results h2').allInnerTexts()).sort();
+    const words = page.getByLabel('Zoekterm');
+    await page.goto('/zoeken?q=klompjesregeling');
+    await expect.poll(titles).toEqual(['Klompjesregeling in de praktijk', 'Klompjesregeling met handreiking', 'Klompjesregeling voor jongeren']);
+    // Each result names its channel, not its slug.
+    expect(await page.locator('.search-results li', { hasText: 'met handreiking' }).locator('.channel-name').innerText()).toBe('Wmo');
+
+    // Channel: a select of the channels by name.
+    await page.getByLabel('Kanaal').selectOption({ label: 'Jeugd' });
+    await words.press('Enter');
+    await page.waitForURL(/channel=jeugd/);
+    await expect.poll(titles).toEqual(['Klompjesregeling voor jongeren']);
+    await page.goBack();
+    await expect.poll(titles).toHaveLength(3);
+    expect(await page.getByLabel('Kanaal').inputValue()).toBe('');
+
+    // "Met bijlagen": only the thread with the uploaded PDF.
+    await page.getByLabel('Met bijlagen').check();
+    await words.press('Enter');
+    await page.waitForURL(/hasAttachments=true/);
+    await expect.poll(titles).toEqual(['Klompjesregeling met handreiking']);
+    await screenshot(page, 'search-filters');
+
+    // A date range (by when the thread was started), keyboard-only from the checkbox.
+    await page.getByLabel('Met bijlagen').uncheck();
+    await page.getByLabel('Vanaf').fill('2025-03-01');
+    await page.getByLabel('Tot en met').fill('2025-03-31');
+    await page.getByLabel('Tot en met').press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('from') === '2025-03-01' && url.searchParams.get('to') === '2025-03-31' && !url.searchParams.has('hasAttachments'));
+    await expect.poll(titles).toEqual(['Klompjesregeling voor jongeren']);
+    // The shared address gives the same search in another browser.
+    const shared = await (await e.context()).newPage();
+    await shared.goto(page.url());
+    await expect.poll(async () => shared.locator('.search-results h2').allInnerTexts()).toEqual(['Klompjesregeling voor jongeren']);
+    expect(await shared.getByLabel('Vanaf').inputValue()).toBe('2025-03-01');
+
+    // From a member's profile: "Berichten zoeken" opens search with "Van <naam>" and the search box focused.
+    const anneId = (await e.t.db.selectFrom('user').select('id').where('email', '=', 'anne@plein.example').executeTakeFirstOrThrow()).id;
+    await page.goto(`/u/${anneId}`);
+    await page.getByRole('link', { name: 'Berichten zoeken' }).click();
+    await page.waitForURL((url) => url.pathname === '/zoeken' && url.searchParams.get('author') === anneId);
+    await page.locator('.chip', { hasText: 'Van Anne Hoekstra' }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('f-q');
+    await page.getByText('Typ een zoekterm om in de berichten van Anne Hoekstra te zoeken.').waitFor();
+    await expectAccessible(page, 'search-author');
+    await screenshot(page, 'search-author');
+    await page.keyboard.type('klompjesregeling');
+    await page.keyboard.press('Enter');
+    await expect.poll(titles).toEqual(['Klompjesregeling in de praktijk']);
+    expect(new URL(page.url()).searchParams.get('author')).toBe(anneId);
+    await page.getByRole('button', { name: 'Filter “Van Anne Hoekstra” verwijderen' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('author'));
+    await expect.poll(titles).toHaveLength(3);
+    expect(await page.locator('.chip').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-q');
+
+    // The same page in English.
+    await page.getByRole('button', { name: 'Language: English' }).click();
+    await page.getByLabel('With attachments').waitFor();
+    expect(await page.getByLabel('Channel').locator('option').first().innerText()).toBe('All channels');
+    await page.getByRole('button', { name: 'Taal: Nederlands' }).click();
+  }, 120_000);
+
+  it('"Meer laden" adds the next page of results', async () => {
+    const marieke = await person('marieke@plein.example');
+    for (let i = 1; i <= 23; i++) await startThread(marieke, 'wmo', `Vlierbessenbeleid deel ${i}`, 'Over het vlierbessenbeleid.');
+    const page = await (await e.context()).newPage();
+    await page.goto('/zoeken?q=vlierbessenbeleid&channel=wmo');
+    const items = page.locator('.search-results li');
+    await expect.poll(() => items.count()).toBe(20);
+    await page.getByRole('button', { name: 'Meer laden' }).click();
+    await expect.poll(() => items.count()).toBe(23);
+    expect(await page.getByRole('button', { name: 'Meer laden' }).count()).toBe(0);
+    expect(new Set(await page.locator('.search-results h2').allInnerTexts()).size).toBe(23);
+  }, 60_000);
 });
 
 describe('video sessions', () => {

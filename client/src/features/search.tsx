@@ -1,10 +1,12 @@
-import { useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import type { ThreadSummary } from '../../../shared/schemas/forum';
-import { AsyncView, Empty, PageTitle } from '../components/ui';
+import type { PublicProfile } from '../../../shared/schemas/accounts';
+import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
+import { ActionError, AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
+import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from '../pages/paths';
 
@@ -28,61 +30,224 @@ export function SearchBox() {
   );
 }
 
+/** The search page's filters as they stand in its address: every one optional except the words (`q`). */
+const FILTERS = ['q', 'channel', 'tag', 'kind', 'unanswered', 'hasAttachments', 'from', 'to', 'author'] as const;
+type Filters = Record<(typeof FILTERS)[number], string>;
+
+function readFilters(params: URLSearchParams): Filters {
+  return Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? ''])) as Filters;
+}
+
+/** The address (and API) query for filters: empty ones left out, so a shared link holds only what was chosen. */
+function filterParams(f: Filters): URLSearchParams {
+  const next = new URLSearchParams();
+  for (const k of FILTERS) {
+    const v = k === 'q' || k === 'tag' ? f[k].trim() : f[k];
+    if (v) next.set(k, v);
+  }
+  return next;
+}
+
+interface SearchResults {
+  items: Hit[];
+  nextCursor: string | null;
+}
+
+/**
+ * Search results with the filters the API has (Discourse's advanced search as the model): words, channel,
+ * tag, kind, unanswered questions, with handouts, a date range, and an author (a removable chip, set by
+ * "Berichten zoeken" on a profile). Everything is in the address, so a search can be shared and the back
+ * button goes to the previous one. The API needs words: without them the search box gets the focus.
+ */
 export function SearchPage() {
   const { t, locale } = useI18n();
   const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const query = params.toString();
-  const [state, reload] = useAsync((signal) => (q ? api<{ items: Hit[] }>(`/api/search?${query}`, { signal }) : Promise.resolve({ items: [] })), [query]);
-  const [channel, setChannel] = useState(params.get('channel') ?? '');
-  const [kind, setKind] = useState(params.get('kind') ?? '');
-  const [unanswered, setUnanswered] = useState(params.get('unanswered') === 'true');
+  const applied = readFilters(params);
+  const query = filterParams(applied).toString();
+  const [state, reload, update] = useAsync<SearchResults>(
+    (signal) => (applied.q.trim() ? api<SearchResults>(`/api/search?${query}`, { signal }) : Promise.resolve({ items: [], nextCursor: null })),
+    [query],
+  );
+  const [channelState] = useAsync((signal) => api<{ items: Channel[] }>('/api/channels', { signal }), []);
+  const channels = channelState.status === 'ready' ? channelState.data.items : [];
+  const channelName = (slug: string) => channels.find((c) => c.slug === slug)?.name ?? slug;
+  const [authorState] = useAsync(
+    (signal) => (applied.author ? api<{ user: PublicProfile }>(`/api/users/${encodeURIComponent(applied.author)}`, { signal }).then((r) => r.user) : Promise.resolve(null)),
+    [applied.author],
+  );
+  const authorName = authorState.status === 'ready' ? authorState.data?.displayName : authorState.status === 'error' ? t('search.unknownAuthor') : '…';
+
+  // The form shows what is applied, also after the back button; changes count once submitted.
+  const [form, setForm] = useState(applied);
+  const [formError, setFormError] = useState<{ field: 'q' | 'to'; message: string } | null>(null);
+  useEffect(() => {
+    setForm(readFilters(params));
+    setFormError(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the address is what counts
+  }, [query]);
+  const qRef = useRef<HTMLInputElement>(null);
+  // No words yet (e.g. from a profile's "Berichten zoeken"): the search box has the focus. This runs after
+  // PageTitle has focused the heading.
+  useEffect(() => {
+    if (!applied.q.trim()) qRef.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query]);
+
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const toggle = (k: 'unanswered' | 'hasAttachments') => (e: { target: { checked: boolean } }) => setForm((f) => ({ ...f, [k]: e.target.checked ? 'true' : '' }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!form.q.trim()) {
+      setFormError({ field: 'q', message: t('search.needWords') });
+      qRef.current?.focus();
+      return;
+    }
+    if (form.from && form.to && form.to < form.from) {
+      setFormError({ field: 'to', message: t('search.dateOrder') });
+      document.getElementById('f-to')?.focus();
+      return;
+    }
+    setFormError(null);
+    setParams(filterParams(form));
+  };
+  const removeAuthor = () => {
+    setParams(filterParams({ ...form, author: '' }));
+    qRef.current?.focus();
+  };
+
+  // "Meer laden" appends the next page of this search; an answer for a search since replaced is dropped.
+  const current = useRef(query);
+  current.current = query;
+  const loadMore = async (cursor: string) => {
+    const asked = query;
+    const page = await api<SearchResults>(`/api/search?${asked}&cursor=${encodeURIComponent(cursor)}`);
+    if (current.current !== asked) return;
+    update((d) => ({ items: [...d.items, ...page.items.filter((h) => !d.items.some((x) => x.thread.id === h.thread.id))], nextCursor: page.nextCursor }));
+  };
+
+  const errorProps = (field: 'q' | 'to') => (formError?.field === field ? { 'aria-invalid': true, 'aria-describedby': `f-${field}-error` } : {});
+  const authorChip = t('search.byAuthor', { name: authorName ?? '' });
   return (
     <>
-      <PageTitle>{q ? t('search.resultsFor', { q }) : t('search.title')}</PageTitle>
-      <form className="filters" aria-label={t('search.filters')} onSubmit={(e) => {
-        e.preventDefault();
-        const next = new URLSearchParams({ q });
-        if (channel) next.set('channel', channel);
-        if (kind) next.set('kind', kind);
-        if (unanswered) next.set('unanswered', 'true');
-        setParams(next);
-      }}>
-        <label htmlFor="f-channel">{t('search.channel')}</label>
-        <input id="f-channel" type="text" value={channel} onChange={(e) => setChannel(e.target.value)} placeholder={t('search.allChannels')} />
-        <label htmlFor="f-kind">{t('search.kind')}</label>
-        <select id="f-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-          <option value="">{t('search.anyKind')}</option>
-          <option value="question">{t('channel.question')}</option>
-          <option value="discussion">{t('channel.discussion')}</option>
-        </select>
-        <label className="inline"><input type="checkbox" checked={unanswered} onChange={(e) => setUnanswered(e.target.checked)} /> {t('search.unanswered')}</label>
-        <button type="submit" className="button small">{t('search.apply')}</button>
-      </form>
-      <AsyncView state={state} onRetry={reload}>
-        {({ items }) =>
-          items.length === 0 ? (
-            q ? <Empty>{t('search.empty')}</Empty> : null
-          ) : (
-            <ol className="card-list search-results">
-              {items.map((h) => (
-                <li key={h.thread.id} className="card">
-                  <h2>
-                    <Link to={`${threadPath(h.thread)}${h.post ? `#post-${h.post.id}` : ''}`}>{h.thread.title}</Link>
-                  </h2>
-                  <p className="meta">
-                    {h.thread.channelSlug} · {formatRelative(h.thread.lastActivityAt, locale)}
-                    {h.post ? ` · ${t('search.inReply', { name: h.post.authorName })}` : ''}
-                  </p>
-                  {/* The server escapes everything in the snippet except <mark>. */}
-                  <p className="snippet" dangerouslySetInnerHTML={{ __html: h.snippet }} />
-                </li>
+      <PageTitle>{applied.q ? t('search.resultsFor', { q: applied.q }) : t('search.label')}</PageTitle>
+      <form className="search-form card" aria-label={t('search.advanced')} onSubmit={submit} noValidate>
+        <div className="search-query">
+          <label htmlFor="f-q">{t('search.words')}</label>
+          <div className="search-query-row">
+            <input id="f-q" ref={qRef} type="search" value={form.q} onChange={set('q')} maxLength={200} placeholder={t('search.placeholder')} {...errorProps('q')} />
+            <button type="submit" className="button">
+              {t('search.submit')}
+            </button>
+          </div>
+          {formError?.field === 'q' && (
+            <p className="field-error" id="f-q-error">
+              {formError.message}
+            </p>
+          )}
+        </div>
+        {applied.author && (
+          <p className="chips">
+            <span className="chip">
+              {authorChip}
+              <button type="button" className="chip-remove" aria-label={t('search.removeFilter', { filter: authorChip })} onClick={removeAuthor}>
+                <span aria-hidden="true">×</span>
+              </button>
+            </span>
+          </p>
+        )}
+        <fieldset className="filters">
+          <legend>{t('search.filters')}</legend>
+          <span className="filter">
+            <label htmlFor="f-channel">{t('search.channel')}</label>
+            <select id="f-channel" value={form.channel} onChange={set('channel')}>
+              <option value="">{t('search.allChannels')}</option>
+              {channels.map((c) => (
+                <option key={c.slug} value={c.slug}>
+                  {c.name}
+                </option>
               ))}
-            </ol>
-          )
-        }
-      </AsyncView>
+              {/* A channel in the address that the list does not (or not yet) have stays chosen. */}
+              {form.channel && !channels.some((c) => c.slug === form.channel) && <option value={form.channel}>{form.channel}</option>}
+            </select>
+          </span>
+          <span className="filter">
+            <label htmlFor="f-tag">{t('search.tag')}</label>
+            <input id="f-tag" type="text" value={form.tag} onChange={set('tag')} maxLength={40} size={14} />
+          </span>
+          <span className="filter">
+            <label htmlFor="f-kind">{t('search.kind')}</label>
+            <select id="f-kind" value={form.kind} onChange={set('kind')}>
+              <option value="">{t('search.anyKind')}</option>
+              <option value="question">{t('channel.question')}</option>
+              <option value="discussion">{t('channel.discussion')}</option>
+            </select>
+          </span>
+          <span className="filter">
+            <label htmlFor="f-from">{t('search.from')}</label>
+            <input id="f-from" type="date" value={form.from} max={form.to || undefined} onChange={set('from')} />
+          </span>
+          <span className="filter">
+            <label htmlFor="f-to">{t('search.to')}</label>
+            <input id="f-to" type="date" value={form.to} min={form.from || undefined} onChange={set('to')} {...errorProps('to')} />
+          </span>
+          <label className="inline">
+            <input type="checkbox" checked={form.unanswered === 'true'} onChange={toggle('unanswered')} /> {t('search.unanswered')}
+          </label>
+          <label className="inline">
+            <input type="checkbox" checked={form.hasAttachments === 'true'} onChange={toggle('hasAttachments')} /> {t('search.hasAttachments')}
+          </label>
+          {formError?.field === 'to' && (
+            <p className="field-error" id="f-to-error">
+              {formError.message}
+            </p>
+          )}
+        </fieldset>
+      </form>
+      {!applied.q.trim() ? (
+        <p className="state state-empty">{applied.author ? t('search.typeWordsAuthor', { name: authorName ?? '' }) : t('search.typeWords')}</p>
+      ) : (
+        <AsyncView state={state} onRetry={reload}>
+          {({ items, nextCursor }) =>
+            items.length === 0 ? (
+              <Empty>{t('search.empty')}</Empty>
+            ) : (
+              <>
+                <ol className="card-list search-results">
+                  {items.map((h) => (
+                    <li key={h.thread.id} className="card">
+                      <h2>
+                        <Link to={`${threadPath(h.thread)}${h.post ? `#post-${h.post.id}` : ''}`}>{h.thread.title}</Link>
+                      </h2>
+                      <p className="meta">
+                        <span className="channel-name">{channelName(h.thread.channelSlug)}</span> · {formatRelative(h.thread.lastActivityAt, locale)}
+                        {h.post ? ` · ${t('search.inReply', { name: h.post.authorName })}` : ''}
+                      </p>
+                      {/* The server escapes everything in the snippet except <mark>. */}
+                      <p className="snippet" dangerouslySetInnerHTML={{ __html: h.snippet }} />
+                    </li>
+                  ))}
+                </ol>
+                {nextCursor && <MoreResults key={query} cursor={nextCursor} load={loadMore} />}
+              </>
+            )
+          }
+        </AsyncView>
+      )}
     </>
+  );
+}
+
+/** "Meer laden" under the results; a failure says why next to it (one per search: a new search starts clean). */
+function MoreResults({ cursor, load }: { cursor: string; load(cursor: string): Promise<void> }) {
+  const { t } = useI18n();
+  const more = useAction(load);
+  return (
+    <p>
+      <button type="button" className="button secondary" onClick={() => void more.run(cursor)}>
+        {more.busy ? t('app.loading') : t('channel.loadMore')}
+      </button>{' '}
+      <ActionError error={more.error} />
+    </p>
   );
 }
 

@@ -25,6 +25,10 @@ export function ProfilePage() {
             <span className={`badge role-${u.role}`}>{t(`profile.role.${u.role}`)}</span> {t('profile.memberSince', { date: formatDate(u.createdAt, locale) })}
           </p>
           <p>{u.bio || t('profile.noBio')}</p>
+          {/* Search needs words: the page opens with this author chosen and the search box focused. */}
+          <p>
+            <Link to={`/zoeken?author=${encodeURIComponent(u.id)}`}>{t('profile.searchPosts')}</Link>
+          </p>
         </div>
       )}
     </AsyncView>
