@@ -43,5 +43,8 @@ export function toUser(user: Selectable<UserTable>, options: { withEmail: boolea
   };
 }
 
-/** Columns for toAuthor, aliased for joins: select(authorColumns('u')). */
+/** The user columns toAuthor reads. */
 export const AUTHOR_COLUMNS = ['id', 'display_name', 'job_title', 'organisation', 'role', 'avatar_key'] as const;
+
+/** AUTHOR_COLUMNS of a joined user table: select(authorColumnsOf('u')). */
+export const authorColumnsOf = <A extends string>(alias: A) => AUTHOR_COLUMNS.map((c) => `${alias}.${c}` as `${A}.${(typeof AUTHOR_COLUMNS)[number]}`);

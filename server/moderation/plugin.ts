@@ -18,7 +18,7 @@ import {
   ThreadActionBody,
 } from '../../shared/schemas/moderation';
 import { hasRole, requireRole, requireWriter } from '../accounts/guards';
-import { toAuthor } from '../accounts/present';
+import { authorColumnsOf, toAuthor } from '../accounts/present';
 import type { SessionUser } from '../accounts/session';
 import { isUniqueViolation } from '../accounts/users';
 import { excerpt } from '../content/sanitize';
@@ -34,7 +34,7 @@ import { postingLimit } from './rate-limits';
 
 const tags = ['moderation'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
-const authorCols = ['u.id', 'u.display_name', 'u.job_title', 'u.organisation', 'u.role', 'u.avatar_key'] as const;
+const authorCols = authorColumnsOf('u');
 
 type ThreadFlag = 'pin' | 'unpin' | 'lock' | 'unlock';
 const FLAGS: Record<ThreadFlag, { pinned?: boolean; locked?: boolean }> = {

@@ -5,7 +5,7 @@ import { Author } from '../../shared/schemas/accounts';
 import { ErrorBody } from '../../shared/schemas/common';
 import { Notification, NotificationSettings, ReadBody, SubscriptionBody, SubscriptionLevel } from '../../shared/schemas/notifications';
 import { requireUser, requireWriter } from '../accounts/guards';
-import { toAuthor } from '../accounts/present';
+import { AUTHOR_COLUMNS, toAuthor } from '../accounts/present';
 import { erasedAccount } from '../accounts/users';
 import { escapeHtml } from '../content/escape';
 import { decodeCursor, encodeCursor } from '../http/cursor';
@@ -136,7 +136,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       requireUser(request);
       const prefix = request.query.prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
-      const rows = await db.selectFrom('user').select(['id', 'display_name', 'job_title', 'organisation', 'role', 'avatar_key']).where(sql<boolean>`lower(display_name) like lower(${`${prefix}%`})`).where((eb) => eb.not(erasedAccount('email'))).orderBy('display_name').limit(8).execute();
+      const rows = await db.selectFrom('user').select(AUTHOR_COLUMNS).where(sql<boolean>`lower(display_name) like lower(${`${prefix}%`})`).where((eb) => eb.not(erasedAccount('email'))).orderBy('display_name').limit(8).execute();
       return { items: rows.map(toAuthor) };
     },
   );

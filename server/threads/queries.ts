@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { IdCursor } from '../../shared/schemas/common';
 import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
 import { isModerator } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
@@ -17,6 +18,7 @@ import { loadVideoSessionForThread } from '../video-sessions/summary';
 type Db = Kysely<Database>;
 type Viewer = Pick<SessionUser, 'id' | 'role'> | null;
 
+// AUTHOR_COLUMNS with the id aliased: these rows carry the thread's or post's own id too.
 const authorColumns = (alias: 'u') =>
   [`${alias}.id as author_id`, `${alias}.display_name`, `${alias}.job_title`, `${alias}.organisation`, `${alias}.role`, `${alias}.avatar_key`] as const;
 
@@ -94,11 +96,10 @@ export async function loadPostForViewer(db: Db, postId: string, viewer: Viewer):
   return presentPost(row, viewer, attachments.get(row.id) ?? []);
 }
 
-const ReplyCursor = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
 
 /** Replies oldest first (keyset on id), deleted ones left out. */
 export async function listReplies(db: Db, threadId: string, viewer: Viewer, limit: number, cursor?: string): Promise<{ items: Post[]; nextCursor: string | null }> {
-  const after = decodeCursor(ReplyCursor, cursor);
+  const after = decodeCursor(IdCursor, cursor);
   let q = db
     .selectFrom('post as p')
     .innerJoin('user as u', 'u.id', 'p.author_id')
@@ -330,12 +331,13 @@ export async function loadThreadPage(
 }
 
 export async function loadThreadSummary(db: Db, threadId: string): Promise<ThreadSummary> {
-  const row = await loadThreadRow(db, threadId);
+  const row = await threadRows(db)
+    .leftJoin('post as op', 'op.id', 't.first_post_id')
+    .select(sql<string>`case when op.hidden_at is null then op.body_text else '' end`.as('opening_text'))
+    .where('t.id', '=', threadId)
+    .executeTakeFirst();
   if (!row) throw notFound('thread');
-  const opening = row.first_post_id
-    ? await db.selectFrom('post').select(['body_text', 'hidden_at']).where('id', '=', row.first_post_id).executeTakeFirst()
-    : undefined;
-  return presentSummary(row, opening && !opening.hidden_at ? excerpt(opening.body_text) : '');
+  return presentSummary(row, excerpt(row.opening_text ?? ''));
 }
 
 // Keyset over (pinned desc, last_activity_at desc, id desc); the time travels as microseconds since
