@@ -169,6 +169,7 @@ export function presentSummary(row: ThreadRow, excerptText: string): ThreadSumma
   return {
     id: row.id,
     channelSlug: row.channel_slug,
+    channelName: row.channel_name,
     title: row.title,
     kind: row.kind,
     excerpt: excerptText,

@@ -40,6 +40,7 @@ export const CreateChannelBody = Type.Object(
 export const ThreadSummary = Type.Object({
   id: Id,
   channelSlug: Type.String(),
+  channelName: Type.String(),
   title: Type.String(),
   kind: ThreadKind,
   excerpt: Type.String(),

@@ -197,6 +197,7 @@ describe('demo channels', () => {
     }
 
     const [question] = (await request(fresh.app.server).get('/api/channels/landelijk/threads')).body.items;
+    expect(question).toMatchObject({ channelSlug: 'landelijk', channelName: 'Landelijk' });
     const page = (await request(fresh.app.server).get(`/api/threads/${question.id}`)).body;
     expect(page.thread.kind).toBe('question');
     expect(page.thread.author).toMatchObject({ role: 'expert', jobTitle: 'Directeur Expertise Platform' });

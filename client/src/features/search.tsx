@@ -70,7 +70,6 @@ export function SearchPage() {
   );
   const [channelState] = useAsync((signal) => api<{ items: Channel[] }>('/api/channels', { signal }), []);
   const channels = channelState.status === 'ready' ? channelState.data.items : [];
-  const channelName = (slug: string) => channels.find((c) => c.slug === slug)?.name ?? slug;
   const [authorState] = useAsync(
     (signal) => (applied.author ? api<{ user: PublicProfile }>(`/api/users/${encodeURIComponent(applied.author)}`, { signal }).then((r) => r.user) : Promise.resolve(null)),
     [applied.author],
@@ -219,7 +218,7 @@ export function SearchPage() {
                         <Link to={`${threadPath(h.thread)}${h.post ? `#post-${h.post.id}` : ''}`}>{h.thread.title}</Link>
                       </h2>
                       <p className="meta">
-                        <span className="channel-name">{channelName(h.thread.channelSlug)}</span> · {formatRelative(h.thread.lastActivityAt, locale)}
+                        <span className="channel-name">{h.thread.channelName}</span> · {formatRelative(h.thread.lastActivityAt, locale)}
                         {h.post ? ` · ${t('search.inReply', { name: h.post.authorName })}` : ''}
                       </p>
                       {/* The server escapes everything in the snippet except <mark>. */}
