@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 export interface RateLimitSettings {
@@ -131,7 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     publicUrl,
     databaseUrl,
-    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    // PostgreSQL's rule of thumb, two connections per core, for the usual case of the database on this machine.
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 2 * os.availableParallelism() + 1, 1, 500),
     dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
     seedDemo: bool(env, 'SEED_DEMO', true),
     smtpUrl,
