@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { ErrorBody, IdParams, Page, PageQuery } from '../../shared/schemas/common';
 import { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from '../../shared/schemas/forum';
 import { hasRole, isModerator, requireWriter } from '../accounts/guards';
-import { isUniqueViolation } from '../accounts/users';
 import { attachToPost } from '../attachments/attach';
 import { getChannelBySlug, threadLeftChannel } from '../channels/queries';
 import { excerpt, normaliseTags, plainText, sanitizeBody } from '../content/sanitize';
@@ -12,7 +11,7 @@ import { recordAction, recordIfModerating } from '../moderation/audit';
 import { postingLimit } from '../moderation/rate-limits';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
-import { findIdempotentResult, idempotencyKey, recordIdempotentResult } from './idempotency';
+import { createIdempotently } from './idempotency';
 import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadRow, loadThreadSummary, presentSummary } from './queries';
 
 const tags = ['threads'];
@@ -53,57 +52,46 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (channel.posting_policy === 'experts_ask' && !hasRole(user, 'expert')) {
         throw forbidden('experts_only', 'In this channel only experts start new questions; you can reply to them.');
       }
-      const key = idempotencyKey(request);
       const replay = async (id: string) => {
         const thread = await loadThread(db, id, user);
         return reply.status(201).send({ thread });
       };
-      if (key) {
-        const existing = await findIdempotentResult(db, user.id, key, 'thread');
-        if (existing) return replay(existing);
-      }
-      const b = request.body;
-      const title = cleanTitle(b.title);
-      const body = cleanBody(b.body);
-      const threadTags = normaliseTags(b.tags);
-      const now = new Date();
+      return createIdempotently(db, request, user.id, 'thread', {
+        replay,
+        create: async (remember) => {
+          const b = request.body;
+          const title = cleanTitle(b.title);
+          const body = cleanBody(b.body);
+          const threadTags = normaliseTags(b.tags);
+          const now = new Date();
 
-      let threadId: string;
-      try {
-        threadId = await db.transaction().execute(async (trx) => {
-          const thread = await trx
-            .insertInto('thread')
-            .values({ channel_id: channel.id, author_id: user.id, title, kind: b.kind, first_post_id: null, last_activity_at: now, created_at: now })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          const post = await trx
-            .insertInto('post')
-            .values({ thread_id: thread.id, author_id: user.id, is_opening: true, body_html: body.html, body_text: body.text, quote_post_id: null, created_at: now, edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null, hidden_reason: null })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          await trx.updateTable('thread').set({ first_post_id: post.id }).where('id', '=', thread.id).execute();
-          if (threadTags.length) await trx.insertInto('thread_tag').values(threadTags.map((tag) => ({ thread_id: thread.id, tag }))).execute();
-          if (b.attachmentIds?.length) await attachToPost(trx, { uploaderId: user.id, postId: post.id, attachmentIds: b.attachmentIds });
-          await trx
-            .updateTable('channel')
-            .set((eb) => ({ thread_count: eb('thread_count', '+', 1), last_activity_at: now }))
-            .where('id', '=', channel.id)
-            .execute();
-          if (key) await recordIdempotentResult(trx, user.id, key, 'thread', thread.id);
-          await onThreadCreated(trx, { threadId: thread.id, channelId: channel.id, channelSlug: channel.slug, authorId: user.id, title, bodyText: body.text });
-          const row = await loadThreadRow(trx, thread.id);
-          await appendEvent(trx, { topic: `channel:${channel.slug}`, type: 'thread.created', payload: { thread: presentSummary(row!, excerpt(body.text)) } });
-          return thread.id;
-        });
-      } catch (err) {
-        // A concurrent request with the same key committed first: answer with its result.
-        if (key && isUniqueViolation(err, 'idempotency_key_pkey')) {
-          const existing = await findIdempotentResult(db, user.id, key, 'thread');
-          if (existing) return replay(existing);
-        }
-        throw err;
-      }
-      return replay(threadId);
+          return db.transaction().execute(async (trx) => {
+            const thread = await trx
+              .insertInto('thread')
+              .values({ channel_id: channel.id, author_id: user.id, title, kind: b.kind, first_post_id: null, last_activity_at: now, created_at: now })
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            const post = await trx
+              .insertInto('post')
+              .values({ thread_id: thread.id, author_id: user.id, is_opening: true, body_html: body.html, body_text: body.text, quote_post_id: null, created_at: now, edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null, hidden_reason: null })
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            await trx.updateTable('thread').set({ first_post_id: post.id }).where('id', '=', thread.id).execute();
+            if (threadTags.length) await trx.insertInto('thread_tag').values(threadTags.map((tag) => ({ thread_id: thread.id, tag }))).execute();
+            if (b.attachmentIds?.length) await attachToPost(trx, { uploaderId: user.id, postId: post.id, attachmentIds: b.attachmentIds });
+            await trx
+              .updateTable('channel')
+              .set((eb) => ({ thread_count: eb('thread_count', '+', 1), last_activity_at: now }))
+              .where('id', '=', channel.id)
+              .execute();
+            await remember(trx, thread.id);
+            await onThreadCreated(trx, { threadId: thread.id, channelId: channel.id, channelSlug: channel.slug, authorId: user.id, title, bodyText: body.text });
+            const row = await loadThreadRow(trx, thread.id);
+            await appendEvent(trx, { topic: `channel:${channel.slug}`, type: 'thread.created', payload: { thread: presentSummary(row!, excerpt(body.text)) } });
+            return thread.id;
+          });
+        },
+      });
     },
   );
 
@@ -133,61 +121,51 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireWriter(request);
       const thread = await loadThreadRow(db, request.params.id);
       if (!thread) throw notFound('thread');
-      const key = idempotencyKey(request);
       const replay = async (id: string) => {
         const post = await loadPostForViewer(db, id, user);
         if (!post) throw notFound('post'); // the first result was deleted since
         return reply.status(201).send({ post });
       };
-      if (key) {
-        const existing = await findIdempotentResult(db, user.id, key, 'post');
-        if (existing) return replay(existing);
-      }
-      // After the retry check: a reply that got through before a moderator locked the thread is still answered.
-      if (thread.locked && !isModerator(user)) throw new ApiError(403, 'thread_locked', 'This thread is closed for new replies.');
-      const b = request.body;
-      if (b.quotePostId) {
-        const quoted = await db.selectFrom('post').select('id').where('id', '=', b.quotePostId).where('thread_id', '=', thread.id).where('deleted_at', 'is', null).executeTakeFirst();
-        if (!quoted) throw invalidField('quotePostId', 'is not a post in this thread');
-      }
-      const body = cleanBody(b.body);
-      const now = new Date();
-      let postId: string;
-      try {
-        postId = await db.transaction().execute(async (trx) => {
-          const post = await trx
-            .insertInto('post')
-            .values({ thread_id: thread.id, author_id: user.id, body_html: body.html, body_text: body.text, quote_post_id: b.quotePostId ?? null, created_at: now, edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null, hidden_reason: null })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          if (b.attachmentIds?.length) await attachToPost(trx, { uploaderId: user.id, postId: post.id, attachmentIds: b.attachmentIds });
-          const updated = await trx
-            .updateTable('thread')
-            .set((eb) => ({ reply_count: eb('reply_count', '+', 1), last_activity_at: now, updated_at: now }))
-            .where('id', '=', thread.id)
-            .returning(['reply_count'])
-            .executeTakeFirstOrThrow();
-          await trx.updateTable('channel').set({ last_activity_at: now }).where('id', '=', thread.channel_id).execute();
-          if (key) await recordIdempotentResult(trx, user.id, key, 'post', post.id);
-          // Read before any event is written: event writers wait on each other until commit.
-          const member = await loadPostForViewer(trx, post.id, null); // what every subscriber may see
-          await onReplyCreated(trx, { threadId: thread.id, channelId: thread.channel_id, threadTitle: thread.title, postId: post.id, authorId: user.id, authorName: user.displayName, quotePostId: b.quotePostId ?? null, bodyText: body.text });
-          const counts = { thread: { id: thread.id, replyCount: updated.reply_count, lastActivityAt: now.toISOString() } };
-          await appendEvents(trx, [
-            { topic: `thread:${thread.id}`, type: 'reply.created', payload: { post: member } },
-            { topic: `thread:${thread.id}`, type: 'thread.updated', payload: counts },
-            { topic: `channel:${thread.channel_slug}`, type: 'thread.updated', payload: counts },
-          ]);
-          return post.id;
-        });
-      } catch (err) {
-        if (key && isUniqueViolation(err, 'idempotency_key_pkey')) {
-          const existing = await findIdempotentResult(db, user.id, key, 'post');
-          if (existing) return replay(existing);
-        }
-        throw err;
-      }
-      return replay(postId);
+      return createIdempotently(db, request, user.id, 'post', {
+        replay,
+        create: async (remember) => {
+          // After the retry check: a reply that got through before a moderator locked the thread is still answered.
+          if (thread.locked && !isModerator(user)) throw new ApiError(403, 'thread_locked', 'This thread is closed for new replies.');
+          const b = request.body;
+          if (b.quotePostId) {
+            const quoted = await db.selectFrom('post').select('id').where('id', '=', b.quotePostId).where('thread_id', '=', thread.id).where('deleted_at', 'is', null).executeTakeFirst();
+            if (!quoted) throw invalidField('quotePostId', 'is not a post in this thread');
+          }
+          const body = cleanBody(b.body);
+          const now = new Date();
+          return db.transaction().execute(async (trx) => {
+            const post = await trx
+              .insertInto('post')
+              .values({ thread_id: thread.id, author_id: user.id, body_html: body.html, body_text: body.text, quote_post_id: b.quotePostId ?? null, created_at: now, edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null, hidden_reason: null })
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            if (b.attachmentIds?.length) await attachToPost(trx, { uploaderId: user.id, postId: post.id, attachmentIds: b.attachmentIds });
+            const updated = await trx
+              .updateTable('thread')
+              .set((eb) => ({ reply_count: eb('reply_count', '+', 1), last_activity_at: now, updated_at: now }))
+              .where('id', '=', thread.id)
+              .returning(['reply_count'])
+              .executeTakeFirstOrThrow();
+            await trx.updateTable('channel').set({ last_activity_at: now }).where('id', '=', thread.channel_id).execute();
+            await remember(trx, post.id);
+            // Read before any event is written: event writers wait on each other until commit.
+            const member = await loadPostForViewer(trx, post.id, null); // what every subscriber may see
+            await onReplyCreated(trx, { threadId: thread.id, channelId: thread.channel_id, threadTitle: thread.title, postId: post.id, authorId: user.id, authorName: user.displayName, quotePostId: b.quotePostId ?? null, bodyText: body.text });
+            const counts = { thread: { id: thread.id, replyCount: updated.reply_count, lastActivityAt: now.toISOString() } };
+            await appendEvents(trx, [
+              { topic: `thread:${thread.id}`, type: 'reply.created', payload: { post: member } },
+              { topic: `thread:${thread.id}`, type: 'thread.updated', payload: counts },
+              { topic: `channel:${thread.channel_slug}`, type: 'thread.updated', payload: counts },
+            ]);
+            return post.id;
+          });
+        },
+      });
     },
   );
 
