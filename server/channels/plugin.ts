@@ -66,10 +66,7 @@ const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/channels/:slug/threads',
     { schema: { tags, summary: 'Threads of a channel: pinned first, then by last activity', params: SlugParams, querystring: PageQuery, response: { 200: Type.Composite([Page(ThreadSummary), Type.Object({ lastEventId: Type.String() })]), ...errors } } },
-    async (request) => {
-      const channel = await getChannelBySlug(app.db, request.params.slug);
-      return listChannelThreads(app.db, channel, request.query.limit ?? 50, request.query.cursor);
-    },
+    async (request) => listChannelThreads(app.db, request.params.slug, request.query.limit ?? 50, request.query.cursor),
   );
 };
 

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Static, Type } from '@sinclair/typebox';
+import { type Kysely, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { IdCursor } from '../../shared/schemas/common';
 import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
@@ -9,7 +9,6 @@ import type { SessionUser } from '../accounts/session';
 import { type AttachmentJson, attachmentsOf, loadAttachmentsForPosts, toAttachment } from '../attachments/attach';
 import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
-import type { ChannelTable } from '../db/tables/forum';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { executePreparedTakeFirst } from '../db/prepared';
 import { notFound } from '../http/errors';
@@ -348,40 +347,65 @@ const ThreadCursor = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A channel's thread list in one statement: the channel (404 when there is none), the event
+ * watermark and the page (a lateral join, so an empty channel still answers its row), all from one
+ * snapshot — a client subscribing to channel:<slug> with `lastEventId` misses nothing.
+ */
 export async function listChannelThreads(
   db: Db,
-  channel: Selectable<ChannelTable>,
+  slug: string,
   limit: number,
   cursor?: string,
 ): Promise<{ items: ThreadSummary[]; nextCursor: string | null; lastEventId: string }> {
-  const after = decodeCursor(ThreadCursor, cursor);
-  const watermark = await db.selectFrom('event_counter').select(sql<string>`last_id::text`.as('id')).where('id', '=', 1).executeTakeFirstOrThrow();
-  let q = db
-    .selectFrom('thread as t')
-    .innerJoin('channel as c', 'c.id', 't.channel_id')
-    .innerJoin('user as u', 'u.id', 't.author_id')
-    .leftJoin('post as op', 'op.id', 't.first_post_id')
-    .select(threadColumns(db))
-    .select([
-      sql<string>`(extract(epoch from t.last_activity_at) * 1000000)::bigint::text`.as('lat_us'),
-      sql<string>`coalesce(case when op.hidden_at is null then left(op.body_text, 400) end, '')`.as('opening_text'),
-    ])
-    .where('t.channel_id', '=', channel.id)
-    .orderBy('t.pinned', 'desc')
-    .orderBy('t.last_activity_at', 'desc')
-    .orderBy('t.id', 'desc')
-    .limit(limit + 1);
-  if (after) {
-    q = q.where(
-      sql<boolean>`(t.pinned, t.last_activity_at, t.id) < (${after.p}, timestamptz 'epoch' + ${after.us}::bigint * interval '1 microsecond', ${after.id}::bigint)`,
-    );
+  let after: Static<typeof ThreadCursor> | undefined;
+  try {
+    after = decodeCursor(ThreadCursor, cursor);
+  } catch (err) {
+    // An unknown channel is 404 whatever the cursor (checked only on this error path).
+    if (!(await db.selectFrom('channel').select('id').where('slug', '=', slug).executeTakeFirst())) throw notFound('channel');
+    throw err;
   }
-  const rows = await q.execute();
-  const page = rows.slice(0, limit);
+  const rows = await db
+    .selectFrom('channel as ch')
+    .leftJoinLateral(
+      () => {
+        let page = threadRows(db)
+          .leftJoin('post as op', 'op.id', 't.first_post_id')
+          .select([
+            sql<string>`(extract(epoch from t.last_activity_at) * 1000000)::bigint::text`.as('lat_us'),
+            sql<string>`coalesce(case when op.hidden_at is null then left(op.body_text, 400) end, '')`.as('opening_text'),
+          ])
+          .where('t.channel_id', '=', sql.ref<string>('ch.id'))
+          .orderBy('t.pinned', 'desc')
+          .orderBy('t.last_activity_at', 'desc')
+          .orderBy('t.id', 'desc')
+          .limit(limit + 1);
+        if (after) {
+          page = page.where(
+            sql<boolean>`(t.pinned, t.last_activity_at, t.id) < (${after.p}, timestamptz 'epoch' + ${after.us}::bigint * interval '1 microsecond', ${after.id}::bigint)`,
+          );
+        }
+        return page.as('l');
+      },
+      (join) => join.onTrue(),
+    )
+    // The newest event visible in this snapshot.
+    .select(sql<string>`(select last_id::text from event_counter where id = 1)`.as('event_watermark'))
+    .selectAll('l')
+    .where('ch.slug', '=', slug)
+    .orderBy('l.pinned', 'desc')
+    .orderBy('l.last_activity_at', 'desc')
+    .orderBy('l.id', 'desc')
+    .execute();
+  if (!rows.length) throw notFound('channel');
+  // An empty channel is one row without a thread.
+  const threads = rows.filter((r): r is typeof r & ThreadRow & { lat_us: string; opening_text: string } => r.id !== null);
+  const page = threads.slice(0, limit);
   const last = page[page.length - 1];
   return {
     items: page.map((r) => presentSummary(r, excerpt(r.opening_text))),
-    nextCursor: rows.length > limit ? encodeCursor({ p: last.pinned, us: last.lat_us, id: last.id }) : null,
-    lastEventId: watermark.id,
+    nextCursor: threads.length > limit ? encodeCursor({ p: last.pinned, us: last.lat_us, id: last.id }) : null,
+    lastEventId: rows[0].event_watermark,
   };
 }

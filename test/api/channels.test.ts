@@ -144,6 +144,29 @@ describe('thread list', () => {
     expect(all.body.nextCursor).toBeNull();
   });
 
+  it('answers an empty channel with no items and a lastEventId, and an unknown slug with 404 (whatever the cursor)', async () => {
+    await createChannel(t, 'zonder-vragen');
+    const empty = await request(t.app.server).get('/api/channels/zonder-vragen/threads');
+    expect(empty.status).toBe(200);
+    expect(empty.body.items).toEqual([]);
+    expect(empty.body.nextCursor).toBeNull();
+    expect(empty.body.lastEventId).toMatch(/^[0-9]+$/);
+    for (const query of [{}, { cursor: 'e30' }, { limit: 3 }]) {
+      const res = await request(t.app.server).get('/api/channels/bestaat-niet/threads').query(query);
+      expect(res.status, JSON.stringify(query)).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+  });
+
+  it('gives a lastEventId that covers the threads listed (their thread.created events are not newer)', async () => {
+    await createChannel(t, 'watermerk');
+    const thread = await startThread(member, 'watermerk');
+    const res = await request(t.app.server).get('/api/channels/watermerk/threads');
+    expect(res.body.items.map((x: { id: string }) => x.id)).toEqual([thread.id]);
+    const created = await t.db.selectFrom('event').select('id').where('topic', '=', 'channel:watermerk').where('type', '=', 'thread.created').executeTakeFirstOrThrow();
+    expect(BigInt(res.body.lastEventId)).toBeGreaterThanOrEqual(BigInt(created.id));
+  });
+
   it('rejects a garbage or tampered cursor and out-of-range limits with 400', async () => {
     const page = await request(t.app.server).get('/api/channels/wmo/threads').query({ limit: 2 });
     const valid = JSON.parse(Buffer.from(page.body.nextCursor, 'base64url').toString());
