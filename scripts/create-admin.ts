@@ -1,8 +1,7 @@
 // npm run create-admin -- --email you@example.nl --password '...' [--name 'Your Name']
 // Creates the account as admin, or promotes an existing account (the password is then left alone).
 import { parseArgs } from 'node:util';
-import { PASSWORD_MIN_LENGTH } from '../shared/schemas/accounts';
-import { hashPassword } from '../server/accounts/password';
+import { hashPassword, newPasswordProblem } from '../server/accounts/password';
 import { findUserByEmail } from '../server/accounts/users';
 import { ConfigError, loadConfig } from '../server/config';
 import { createDb } from '../server/db';
@@ -31,13 +30,16 @@ try {
       await db.updateTable('user').set({ role: 'admin', updated_at: new Date() }).where('id', '=', existing.id).execute();
       console.log(`${existing.email} is now an admin`);
     } else {
-      if (!values.password || values.password.length < PASSWORD_MIN_LENGTH) fail(`give --password of at least ${PASSWORD_MIN_LENGTH} characters`);
+      // The rule the API applies to a new password.
+      const password = values.password ?? '';
+      const problem = newPasswordProblem(password);
+      if (problem) fail(`--password ${problem}`);
       await db
         .insertInto('user')
         .values({
           email: values.email,
           display_name: values.name ?? values.email.split('@')[0],
-          password_hash: await hashPassword(values.password),
+          password_hash: await hashPassword(password),
           role: 'admin',
           avatar_key: null,
           suspended_until: null,

@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import { NewPassword } from '../../shared/schemas/accounts';
 import type { Db } from '../db';
 import { ApiError } from '../http/errors';
 import { findUserById } from './users';
@@ -9,6 +10,17 @@ const OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 }
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
+}
+
+/**
+ * Why `password` cannot be a new password, or null when it can: the lengths of the NewPassword schema
+ * the API checks sign-up and password changes against, counted in characters (code points) as its
+ * validator counts them. For places the schema does not guard, such as scripts/create-admin.ts.
+ */
+export function newPasswordProblem(password: string): string | null {
+  const length = [...password].length;
+  const { minLength, maxLength } = NewPassword;
+  return length < minLength! || length > maxLength! ? `must be ${minLength} to ${maxLength} characters` : null;
 }
 
 // Verified against when the email is unknown, so both failures take the same time.

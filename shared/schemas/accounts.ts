@@ -51,13 +51,13 @@ export type User = Static<typeof User>;
 
 const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 const DisplayName = Type.String({ minLength: 2, maxLength: 60, pattern: '\\S' });
-/** A new password: the length rules. */
-const Password = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
+/** A new password: the length rules (sign-up, password change and scripts/create-admin.ts). */
+export const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
 /** A password given to prove who one is: any non-empty string up to the maximum (older ones may be shorter than today's minimum). */
 const GivenPassword = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH });
 
 export const SignupBody = Type.Object(
-  { email: Email, password: Password, displayName: DisplayName },
+  { email: Email, password: NewPassword, displayName: DisplayName },
   { additionalProperties: false },
 );
 export type SignupBody = Static<typeof SignupBody>;
@@ -81,7 +81,7 @@ export const UpdateMeBody = Type.Object(
 export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 export const ChangePasswordBody = Type.Object(
-  { currentPassword: GivenPassword, newPassword: Password },
+  { currentPassword: GivenPassword, newPassword: NewPassword },
   { additionalProperties: false },
 );
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;

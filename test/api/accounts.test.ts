@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newPasswordProblem } from '../../server/accounts/password';
 import { buildApp } from '../../server/app';
 import { PUBLIC_URL, type TestApp, browser, createTestApp, signUp, uniqueEmail } from '../support/app';
 
@@ -264,5 +267,35 @@ describe('logging', () => {
     expect(all).not.toContain(password);
     expect(all).not.toContain('fout-wachtwoord-456');
     expect(all).not.toContain('$argon2');
+  });
+});
+
+describe('the new-password rule outside the API (scripts/create-admin.ts)', () => {
+  it('newPasswordProblem agrees with sign-up at both limits, counting characters as the API does', async () => {
+    const candidates = ['x'.repeat(9), 'x'.repeat(10), 'x'.repeat(256), 'x'.repeat(257), '🙂'.repeat(9), '🙂'.repeat(10), '🙂'.repeat(256), '🙂'.repeat(257)];
+    for (const password of candidates) {
+      const res = await browser(t.app).post('/api/auth/signup').send({ email: uniqueEmail(), password, displayName: 'Regel' });
+      expect(res.status === 201, `${password.length} UTF-16 units`).toBe(newPasswordProblem(password) === null);
+    }
+    expect(newPasswordProblem('x'.repeat(257))).toBe('must be 10 to 256 characters');
+  });
+
+  it('create-admin refuses a new admin whose password is too short or too long with one clear line, and accepts 256 characters', () => {
+    const run = (email: string, password: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', '--email', email, '--password', password], {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { ...process.env, DATABASE_URL: t.config.databaseUrl!, LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    for (const password of ['kort', 'x'.repeat(257)]) {
+      const res = run(uniqueEmail('beheer'), password);
+      expect(res.status).toBe(1);
+      expect(res.stderr.trim()).toBe('create-admin: --password must be 10 to 256 characters');
+    }
+    const email = uniqueEmail('beheer');
+    const ok = run(email, 'x'.repeat(256));
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`admin account ${email} created`);
   });
 });
