@@ -31,12 +31,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     -- "has attachments" in search: one probe per candidate thread
     create index post_with_attachments_idx on post (thread_id) where attachment_count > 0 and deleted_at is null;
-
+  `.execute(db);
+  // Decided here, once, instead of a catalog look-up in every search.
+  const { rows } = await sql<{ segmented: boolean }>`select exists (select 1 from pg_extension where extname = 'btree_gin') as segmented`.execute(db);
+  await sql`
     create function post_search_candidates(query tsquery, wanted integer, with_hidden boolean, by_author bigint)
     returns table (id bigint, thread_id bigint, is_opening boolean, rank real)
     language plpgsql stable as $fn$
     declare
-      segmented boolean := exists (select 1 from pg_class where relname = 'post_search_segment_idx' and relkind = 'i');
+      segmented constant boolean := ${sql.lit(rows[0].segmented)};
       segment bigint := coalesce((select max(p.id) from post p), 0) / 10000;
       found integer := 0;
       scanned integer := 0;
