@@ -57,6 +57,12 @@ export async function appendEvents(trx: Transaction<Database>, events: NewEvent[
   return ids;
 }
 
+/**
+ * The newest event id visible in the reading statement's snapshot, for a select list: a client that
+ * subscribes with it as `lastEventId` after loading what the statement read misses nothing.
+ */
+export const eventWatermark = sql<string>`(select last_id::text from event_counter where id = 1)`;
+
 /** One event: see appendEvents. */
 export async function appendEvent(trx: Transaction<Database>, event: NewEvent): Promise<string> {
   return (await appendEvents(trx, [event]))[0];

@@ -12,6 +12,7 @@ import type { Database } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { executePreparedTakeFirst } from '../db/prepared';
 import { notFound } from '../http/errors';
+import { eventWatermark } from '../realtime/outbox';
 import { loadVideoSessionForThread } from '../video-sessions/summary';
 
 type Db = Kysely<Database>;
@@ -285,8 +286,7 @@ export async function loadThreadPage(
   // The most requested page: a prepared statement, so PostgreSQL does not plan it on every view.
   const query = threadWithOpeningPost(db)
     .select((eb) => [
-      // The newest event visible in this snapshot: a client subscribing with it misses nothing.
-      sql<string>`(select last_id::text from event_counter where id = 1)`.as('event_watermark'),
+      eventWatermark.as('event_watermark'),
       jsonArrayFrom(
         eb
           .selectFrom('post as p')
@@ -330,14 +330,16 @@ export async function loadThreadPage(
   };
 }
 
-export async function loadThreadSummary(db: Db, threadId: string): Promise<ThreadSummary> {
-  const row = await threadRows(db)
+/** Threads with what a ThreadSummary needs besides: the opening post's text (empty when hidden). */
+const summaryRows = (db: Db) =>
+  threadRows(db)
     .leftJoin('post as op', 'op.id', 't.first_post_id')
-    .select(sql<string>`case when op.hidden_at is null then op.body_text else '' end`.as('opening_text'))
-    .where('t.id', '=', threadId)
-    .executeTakeFirst();
+    .select(sql<string>`coalesce(case when op.hidden_at is null then left(op.body_text, 400) end, '')`.as('opening_text'));
+
+export async function loadThreadSummary(db: Db, threadId: string): Promise<ThreadSummary> {
+  const row = await summaryRows(db).where('t.id', '=', threadId).executeTakeFirst();
   if (!row) throw notFound('thread');
-  return presentSummary(row, excerpt(row.opening_text ?? ''));
+  return presentSummary(row, excerpt(row.opening_text));
 }
 
 // Keyset over (pinned desc, last_activity_at desc, id desc); the time travels as microseconds since
@@ -370,12 +372,8 @@ export async function listChannelThreads(
     .selectFrom('channel as ch')
     .leftJoinLateral(
       () => {
-        let page = threadRows(db)
-          .leftJoin('post as op', 'op.id', 't.first_post_id')
-          .select([
-            sql<string>`(extract(epoch from t.last_activity_at) * 1000000)::bigint::text`.as('lat_us'),
-            sql<string>`coalesce(case when op.hidden_at is null then left(op.body_text, 400) end, '')`.as('opening_text'),
-          ])
+        let page = summaryRows(db)
+          .select(sql<string>`(extract(epoch from t.last_activity_at) * 1000000)::bigint::text`.as('lat_us'))
           .where('t.channel_id', '=', sql.ref<string>('ch.id'))
           .orderBy('t.pinned', 'desc')
           .orderBy('t.last_activity_at', 'desc')
@@ -390,8 +388,7 @@ export async function listChannelThreads(
       },
       (join) => join.onTrue(),
     )
-    // The newest event visible in this snapshot.
-    .select(sql<string>`(select last_id::text from event_counter where id = 1)`.as('event_watermark'))
+    .select(eventWatermark.as('event_watermark'))
     .selectAll('l')
     .where('ch.slug', '=', slug)
     .orderBy('l.pinned', 'desc')
