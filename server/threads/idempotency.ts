@@ -46,16 +46,16 @@ export type RememberResult = (trx: Transaction<Database>, id: string) => Promise
 
 /**
  * The Idempotency-Key flow of a create route: an earlier result for the request's key is replayed;
- * otherwise `create` runs (it validates, writes and calls `remember` in its transaction) and the new
- * id is replayed. A simultaneous duplicate that committed first fails ours on the primary key: its
- * result is replayed instead.
+ * otherwise `create` runs (it validates, writes, calls `remember` in its transaction and answers).
+ * A simultaneous duplicate that committed first fails ours on the primary key: its result is
+ * replayed instead.
  */
 export async function createIdempotently<T>(
   db: Db,
   request: FastifyRequest,
   userId: string,
   type: IdempotentResultType,
-  steps: { create: (remember: RememberResult) => Promise<string>; replay: (id: string) => Promise<T> },
+  steps: { create: (remember: RememberResult) => Promise<T>; replay: (id: string) => Promise<T> },
 ): Promise<T> {
   const key = idempotencyKey(request);
   if (key) {
@@ -65,9 +65,8 @@ export async function createIdempotently<T>(
   const remember: RememberResult = async (trx, id) => {
     if (key) await recordIdempotentResult(trx, userId, key, type, id);
   };
-  let id: string;
   try {
-    id = await steps.create(remember);
+    return await steps.create(remember);
   } catch (err) {
     if (key && isUniqueViolation(err, 'idempotency_key_pkey')) {
       const existing = await findIdempotentResult(db, userId, key, type);
@@ -75,5 +74,4 @@ export async function createIdempotently<T>(
     }
     throw err;
   }
-  return steps.replay(id);
 }

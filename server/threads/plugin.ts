@@ -12,7 +12,7 @@ import { postingLimit } from '../moderation/rate-limits';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
 import { createIdempotently } from './idempotency';
-import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadRow, loadThreadSummary, presentSummary } from './queries';
+import { listReplies, loadPostForViewer, loadPostForViewers, loadThread, loadThreadPage, loadThreadRow, loadThreadSummary, presentSummary } from './queries';
 
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
@@ -65,7 +65,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const threadTags = normaliseTags(b.tags);
           const now = new Date();
 
-          return db.transaction().execute(async (trx) => {
+          const threadId = await db.transaction().execute(async (trx) => {
             const thread = await trx
               .insertInto('thread')
               .values({ channel_id: channel.id, author_id: user.id, title, kind: b.kind, first_post_id: null, last_activity_at: now, created_at: now })
@@ -90,6 +90,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
             await appendEvent(trx, { topic: `channel:${channel.slug}`, type: 'thread.created', payload: { thread: presentSummary(row!, excerpt(body.text)) } });
             return thread.id;
           });
+          return replay(threadId);
         },
       });
     },
@@ -138,7 +139,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           }
           const body = cleanBody(b.body);
           const now = new Date();
-          return db.transaction().execute(async (trx) => {
+          const created = await db.transaction().execute(async (trx) => {
             const post = await trx
               .insertInto('post')
               .values({ thread_id: thread.id, author_id: user.id, body_html: body.html, body_text: body.text, quote_post_id: b.quotePostId ?? null, created_at: now, edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null, hidden_reason: null })
@@ -153,8 +154,9 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
               .executeTakeFirstOrThrow();
             await trx.updateTable('channel').set({ last_activity_at: now }).where('id', '=', thread.channel_id).execute();
             await remember(trx, post.id);
-            // Read before any event is written: event writers wait on each other until commit.
-            const member = await loadPostForViewer(trx, post.id, null); // what every subscriber may see
+            // Read before any event is written: event writers wait on each other until commit. What every
+            // subscriber may see, and the writer's answer.
+            const [member, own] = (await loadPostForViewers(trx, post.id, [null, user]))!;
             await onReplyCreated(trx, { threadId: thread.id, channelId: thread.channel_id, threadTitle: thread.title, postId: post.id, authorId: user.id, authorName: user.displayName, quotePostId: b.quotePostId ?? null, bodyText: body.text });
             const counts = { thread: { id: thread.id, replyCount: updated.reply_count, lastActivityAt: now.toISOString() } };
             await appendEvents(trx, [
@@ -162,8 +164,9 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
               { topic: `thread:${thread.id}`, type: 'thread.updated', payload: counts },
               { topic: `channel:${thread.channel_slug}`, type: 'thread.updated', payload: counts },
             ]);
-            return post.id;
+            return own;
           });
+          return reply.status(201).send({ post: created });
         },
       });
     },
@@ -208,20 +211,21 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await trx.deleteFrom('thread_tag').where('thread_id', '=', post.thread_id).execute();
           if (newTags.length) await trx.insertInto('thread_tag').values(newTags.map((tag) => ({ thread_id: post.thread_id, tag }))).execute();
         }
-        // Events last, everything read first. The post as a member sees it: a hidden post's new body is never pushed.
-        const events: NewEvent[] = [{ topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: await loadPostForViewer(trx, post.id, null) } }];
+        // Events last, everything read first. The post as a member sees it (a hidden post's new body is
+        // never pushed) and as the editor sees it, for the answer.
+        const [member, own] = (await loadPostForViewers(trx, post.id, [null, user]))!;
+        const events: NewEvent[] = [{ topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: member } }];
         if (post.is_opening && (title !== null || newTags !== null || body !== null)) {
           const summary = await loadThreadSummary(trx, post.thread_id);
           const payload = { thread: { id: summary.id, title: summary.title, tags: summary.tags, excerpt: summary.excerpt } };
           events.push({ topic: `thread:${post.thread_id}`, type: 'thread.updated', payload }, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload });
         }
         await appendEvents(trx, events);
-        return post;
+        return { ...post, own };
       });
-      const updated = (await loadPostForViewer(db, post.id, user))!;
-      if (!post.is_opening) return { post: updated };
+      if (!post.is_opening) return { post: post.own };
       const thread = await loadThread(db, post.thread_id, user);
-      return { post: updated, thread };
+      return { post: post.own, thread };
     },
   );
 

@@ -90,10 +90,15 @@ export async function loadPostRow(db: Db, postId: string): Promise<PostRow | und
 
 /** One post as `viewer` sees it, with its attachments. */
 export async function loadPostForViewer(db: Db, postId: string, viewer: Viewer): Promise<Post | null> {
+  return (await loadPostForViewers(db, postId, [viewer]))?.[0] ?? null;
+}
+
+/** One post as each of `viewers` sees it, from one read (an event for everyone and the writer's answer). */
+export async function loadPostForViewers(db: Db, postId: string, viewers: Viewer[]): Promise<Post[] | null> {
   const row = await loadPostRow(db, postId);
   if (!row) return null;
-  const attachments = await loadAttachmentsForPosts(db, [row.id]);
-  return presentPost(row, viewer, attachments.get(row.id) ?? []);
+  const attachments = (await loadAttachmentsForPosts(db, [row.id])).get(row.id) ?? [];
+  return viewers.map((viewer) => presentPost(row, viewer, attachments));
 }
 
 
