@@ -7,7 +7,7 @@ import { SearchHit, SearchQuery, SimilarQuery } from '../../shared/schemas/searc
 import { isModerator } from '../accounts/guards';
 import { executePrepared } from '../db/prepared';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { type ThreadRow, presentSummary, threadRows } from '../threads/queries';
+import { presentSummary, threadRows } from '../threads/queries';
 import { escapeHtml } from '../content/escape';
 
 const tags = ['search'];
@@ -78,7 +78,8 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const exclusionCheck = /(^|\s)-/.test(q.q)
         ? sql`and (select (t.search_vector || case when op.hidden_at is null ${mod ? sql`or true` : sql``} then op.search_vector else ''::tsvector end) @@ q.query from post op where op.id = t.first_post_id)`
         : sql``;
-      type Row = ThreadRow & {
+      interface Hit {
+        id: string;
         score: number;
         lat_us: string;
         post_id: string | null;
@@ -87,11 +88,10 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         post_hidden_at: Date | null;
         post_author_name: string | null;
         headline: string | null;
-      };
-      // A prepared statement per combination of filters: nothing in its plan depends on the words any
-      // more (candidates come from post_search_candidates), and planning this statement cost more
-      // than a third of a one-word search.
-      const rows = await executePrepared(db, sql<Row>`
+      }
+      // The page's threads in score order, each with its best post (or its opening post) and that
+      // post's snippet, made for the page's rows only.
+      const hits = sql<Hit>`(
         with q as (select ${query} as query),
         -- The newest CANDIDATES matching posts, ranked (migrations/0010_search_segments.ts).
         post_hits as (
@@ -126,25 +126,28 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           left join best_post bp on bp.thread_id = t.id
           where true ${threadFilters.length ? sql.join(threadFilters, sql` `) : sql``}
         )
-        -- One statement to the end: the page's threads with their authors and tags, and the snippet of
-        -- each thread's best post (or its opening post), made for the page's rows only.
-        select s.score, s.lat_us,
-               t.id, t.channel_id, c.slug as channel_slug, c.name as channel_name, t.title, t.kind, t.first_post_id, t.pinned, t.locked,
-               t.reply_count, t.last_activity_at, t.created_at,
-               coalesce((select array_agg(tt.tag order by tt.tag) from thread_tag tt where tt.thread_id = t.id), '{}') as tags,
-               u.id as author_id, u.display_name, u.job_title, u.organisation, u.role, u.avatar_key,
+        select s.id, s.score, s.lat_us,
                p.id as post_id, p.is_opening as post_is_opening, p.created_at as post_created_at, p.hidden_at as post_hidden_at,
                pu.display_name as post_author_name,
                case when p.id is not null then ${headline} end as headline
         from (select * from scored ${keyset} order by score desc, lat_us desc, id desc limit ${limit + 1}) s
         cross join q
-        join thread t on t.id = s.id
-        join channel c on c.id = t.channel_id
-        join "user" u on u.id = t.author_id
-        left join post p on p.id = coalesce(s.best_post_id, t.first_post_id)
+        join thread ft on ft.id = s.id
+        left join post p on p.id = coalesce(s.best_post_id, ft.first_post_id)
         left join "user" pu on pu.id = p.author_id
-        order by s.score desc, s.lat_us desc, s.id desc
-      `);
+      )`;
+      // One statement to the end, prepared per combination of filters: nothing in its plan depends on
+      // the words any more (candidates come from post_search_candidates), and planning it cost more
+      // than a third of a one-word search.
+      const rows = await executePrepared(
+        db,
+        threadRows(db)
+          .innerJoin(hits.as('s'), 's.id', 't.id')
+          .select(['s.score', 's.lat_us', 's.post_id', 's.post_is_opening', 's.post_created_at', 's.post_hidden_at', 's.post_author_name', 's.headline'])
+          .orderBy('s.score', 'desc')
+          .orderBy('s.lat_us', 'desc')
+          .orderBy('s.id', 'desc'),
+      );
 
       const page = rows.slice(0, limit);
       const items = page.map((r) => {
