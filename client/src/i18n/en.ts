@@ -310,7 +310,6 @@ export const en: Messages = {
   search: {
     label: 'Search',
     placeholder: 'Search questions and replies',
-    title: 'Search results',
     empty: 'Nothing found. Try other words.',
     resultsFor: 'Results for “{q}”',
     inReply: 'in a reply by {name}',

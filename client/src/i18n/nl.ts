@@ -310,7 +310,6 @@ export const nl = {
   search: {
     label: 'Zoeken',
     placeholder: 'Zoek in vragen en reacties',
-    title: 'Zoekresultaten',
     empty: 'Niets gevonden. Probeer andere woorden.',
     resultsFor: 'Resultaten voor “{q}”',
     inReply: 'in een reactie van {name}',
