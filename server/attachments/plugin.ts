@@ -3,7 +3,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
 import sharp from 'sharp';
 import { Attachment } from '../../shared/schemas/attachments';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
@@ -12,6 +14,7 @@ import { avatarUrl, avatarVersion } from '../accounts/present';
 import { escapeHtml } from '../content/escape';
 import { ApiError, notFound, tooLarge, unsupportedType } from '../http/errors';
 import { postingLimit } from '../moderation/rate-limits';
+import type { Database } from '../db/schema';
 import { canSeeHiddenPost } from '../threads/queries';
 import { toAttachment } from './attach';
 import { contentDisposition, nameForType, safeFilename, sniffContentType } from './files';
@@ -78,6 +81,34 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     clearTimeout(first);
     clearInterval(timer);
   });
+
+  /** Points the user's photo at `key` (null: none) in one statement, answering the key it replaces (read under the row lock). */
+  const swapAvatarKey = async (executor: Kysely<Database>, userId: string, key: string | null): Promise<string | null> =>
+    (
+      await executor
+        .updateTable('user as u')
+        .from(executor.selectFrom('user').select(['id', 'avatar_key']).where('id', '=', userId).forUpdate().as('old'))
+        .set({ avatar_key: key, updated_at: new Date() })
+        .whereRef('u.id', '=', 'old.id')
+        .returning('old.avatar_key as previous')
+        .executeTakeFirstOrThrow()
+    ).previous;
+
+  /**
+   * Sets the user's photo (`photo.file` stored under `photo.key`; null removes it), then drops the
+   * bytes of the photo it replaces when nothing else uses them.
+   */
+  async function setAvatar(request: FastifyRequest, userId: string, photo: { key: string; file: string } | null): Promise<void> {
+    const previous = photo
+      ? await db.transaction().execute(async (trx) => {
+          // The bytes and the reference to them appear together for the cleanup, which takes the same lock.
+          await lockContent(trx, photo.key);
+          await storage.put(photo.file, photo.key, 'image/webp');
+          return swapAvatarKey(trx, userId, photo.key);
+        })
+      : await swapAvatarKey(db, userId, null);
+    if (previous && previous !== photo?.key) await releaseContent(db, storage, previous).catch((err: Error) => request.log.warn({ err: err.message }, 'previous profile photo not removed'));
+  }
 
   app.post(
     '/api/attachments',
@@ -175,14 +206,7 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         const key = `${createHash('sha256').update(output).digest('hex')}.webp`;
         await fs.writeFile(resized, output);
-        const previous = await db.transaction().execute(async (trx) => {
-          await lockContent(trx, key);
-          await storage.put(resized, key, 'image/webp');
-          const before = await trx.selectFrom('user').select('avatar_key').where('id', '=', user.id).forUpdate().executeTakeFirstOrThrow();
-          await trx.updateTable('user').set({ avatar_key: key, updated_at: new Date() }).where('id', '=', user.id).execute();
-          return before.avatar_key;
-        });
-        if (previous && previous !== key) await releaseContent(db, storage, previous).catch((err: Error) => request.log.warn({ err: err.message }, 'old profile photo not removed'));
+        await setAvatar(request, user.id, { key, file: resized });
         return { avatarUrl: avatarUrl({ id: user.id, avatar_key: key }) };
       } finally {
         await fs.rm(file.tempFile, { force: true });
@@ -193,12 +217,7 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/api/me/avatar', { schema: { tags: ['accounts'], summary: 'Remove my profile photo', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const user = requireWriter(request);
-    const previous = await db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('user').select('avatar_key').where('id', '=', user.id).forUpdate().executeTakeFirstOrThrow();
-      await trx.updateTable('user').set({ avatar_key: null, updated_at: new Date() }).where('id', '=', user.id).execute();
-      return before.avatar_key;
-    });
-    if (previous) await releaseContent(db, storage, previous).catch((err: Error) => request.log.warn({ err: err.message }, 'profile photo not removed'));
+    await setAvatar(request, user.id, null);
     return reply.status(204).send(null);
   });
 
