@@ -2,12 +2,13 @@ import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Channel, Post, Thread } from '../../../shared/schemas/forum';
 import type { AuditEntry, ReportGroup } from '../../../shared/schemas/moderation';
-import { AsyncView, Empty, Loading, PageTitle, errorMessage } from '../components/ui';
+import { ActionError, AsyncView, Empty, Loading, PageTitle, errorMessage } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatDateTime } from '../lib/dates';
 import { subscribe } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
+import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
 import { amsterdamInputToIso, isoToAmsterdamInput } from './video-sessions/amsterdam-time';
 
@@ -137,7 +138,6 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
   const [mode, setMode] = useState<'hide' | 'report' | null>(null);
   const [done, setDone] = useState(false);
   const [reported, setReported] = useState(0);
-  const [unhideError, setUnhideError] = useState<string | null>(null);
   const isMod = hasRole(user, 'moderator');
   useEffect(() => {
     if (!isMod || !post.threadId) return;
@@ -147,17 +147,12 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
       live = false;
     };
   }, [isMod, post.threadId, post.id, post.hidden]);
-  if (!user) return null;
   // A refused or failed unhide (403, 409 not_hidden, offline…) says why next to the button, as the hide form does.
-  const unhide = async () => {
-    setUnhideError(null);
-    try {
-      const res = await api<{ post: Post }>(`/api/posts/${post.id}/unhide`, { method: 'POST', body: {} });
-      onChanged(res.post);
-    } catch (err) {
-      setUnhideError(errorMessage(err, t));
-    }
-  };
+  const unhide = useAction(async () => {
+    const res = await api<{ post: Post }>(`/api/posts/${post.id}/unhide`, { method: 'POST', body: {} });
+    onChanged(res.post);
+  });
+  if (!user) return null;
   return (
     <span className="post-mod">
       {isMod && reported > 0 && (
@@ -166,10 +161,10 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
       {isMod && !post.hidden && <button type="button" className="link-button" onClick={() => setMode('hide')}>{t('moderation.hide')}</button>}
       {isMod && post.hidden && (
         <>
-          <button type="button" className="link-button" onClick={unhide}>
+          <button type="button" className="link-button" onClick={() => void unhide.run()}>
             {t('moderation.unhide')}
           </button>
-          {unhideError && <span className="field-error" role="alert">{unhideError}</span>}
+          <ActionError error={unhide.error} />
         </>
       )}
       {!isMod && post.author.id !== user.id && !done && <button type="button" className="link-button" onClick={() => setMode('report')}>{t('moderation.report')}</button>}
