@@ -141,9 +141,11 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /** The user a signed unsubscribe token is for; null when it is missing, forged or foreign. */
+  const tokenUser = async (token: string | undefined): Promise<string | null> => (token ? verifyUnsubscribeToken(await appSecret(db, app.config), token) : null);
   /** One-click unsubscribe from a mail: works without login; a forged or foreign token changes nothing. */
   async function unsubscribe(token: string | undefined): Promise<string> {
-    const userId = token ? verifyUnsubscribeToken(await appSecret(db, app.config), token) : null;
+    const userId = await tokenUser(token);
     if (!userId) throw badRequest('invalid_token', 'This unsubscribe link is not valid.');
     await db.insertInto('notification_setting').values({ user_id: userId, email_frequency: 'never', last_digest_at: null }).onConflict((oc) => oc.column('user_id').doUpdateSet({ email_frequency: 'never' })).execute();
     return userId;
@@ -179,9 +181,8 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // link in a mail, and must not unsubscribe anyone by doing so. The button POSTs.
   app.get('/api/unsubscribe', { schema: { tags, summary: 'Unsubscribe link from a mail: a page that asks to confirm', querystring: TokenQuery } }, async (request, reply) => {
     const token = request.query.token;
-    const valid = !!token && !!verifyUnsubscribeToken(await appSecret(db, app.config), token);
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    if (!valid) return reply.status(400).send(INVALID as never);
+    if (!token || !(await tokenUser(token))) return reply.status(400).send(INVALID as never);
     const action = `/api/unsubscribe?token=${encodeURIComponent(token)}`;
     return reply.send(
       page(
