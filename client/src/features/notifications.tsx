@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Notification } from '../../../shared/schemas/notifications';
+import { LoadMore } from '../components/LoadMore';
 import { ActionError, AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
@@ -148,12 +149,12 @@ export function NotificationsPage() {
     setUnreadCount(res.unreadCount);
     update((d) => ({ ...d, unreadCount: res.unreadCount, items: d.items.map((n) => (ids === 'all' || ids.includes(n.id) ? { ...n, read: true } : n)) }));
   };
-  // A failed "Alles gelezen" or "Meer laden" says why next to its button, which stays for another try.
+  // A failed "Alles gelezen" says why next to its button, which stays for another try.
   const markAll = useAction(() => markRead('all'));
-  const more = useAction(async (cursor: string) => {
+  const more = async (cursor: string) => {
     const page = await api<NotificationPage>(`/api/notifications?cursor=${encodeURIComponent(cursor)}`);
     update((d) => ({ ...page, items: [...d.items, ...page.items.filter((n) => !d.items.some((m) => m.id === n.id))] }));
-  });
+  };
   return (
     <>
       <PageTitle>{t('notifications.title')}</PageTitle>
@@ -177,14 +178,7 @@ export function NotificationsPage() {
                 ))}
               </ul>
             )}
-            {data.nextCursor && (
-              <p>
-                <button type="button" className="button secondary" onClick={() => void more.run(data.nextCursor!)}>
-                  {more.busy ? t('app.loading') : t('channel.loadMore')}
-                </button>{' '}
-                <ActionError error={more.error} />
-              </p>
-            )}
+            {data.nextCursor && <LoadMore cursor={data.nextCursor} load={more} />}
           </>
         )}
       </AsyncView>

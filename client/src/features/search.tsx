@@ -2,11 +2,11 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { PublicProfile } from '../../../shared/schemas/accounts';
 import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
-import { ActionError, AsyncView, Empty, PageTitle } from '../components/ui';
+import { LoadMore } from '../components/LoadMore';
+import { AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
-import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from '../pages/paths';
 
@@ -226,27 +226,14 @@ export function SearchPage() {
                     </li>
                   ))}
                 </ol>
-                {nextCursor && <MoreResults key={query} cursor={nextCursor} load={loadMore} />}
+                {/* One per search: a failure of the last one's "Meer laden" is not shown under a new search. */}
+                {nextCursor && <LoadMore key={query} cursor={nextCursor} load={loadMore} />}
               </>
             )
           }
         </AsyncView>
       )}
     </>
-  );
-}
-
-/** "Meer laden" under the results; a failure says why next to it (one per search: a new search starts clean). */
-function MoreResults({ cursor, load }: { cursor: string; load(cursor: string): Promise<void> }) {
-  const { t } = useI18n();
-  const more = useAction(load);
-  return (
-    <p>
-      <button type="button" className="button secondary" onClick={() => void more.run(cursor)}>
-        {more.busy ? t('app.loading') : t('channel.loadMore')}
-      </button>{' '}
-      <ActionError error={more.error} />
-    </p>
   );
 }
 

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
-import { ActionError, Avatar, Empty, ErrorState, Loading, PageTitle } from '../components/ui';
+import { LoadMore } from '../components/LoadMore';
+import { Avatar, Empty, ErrorState, Loading, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
 import { useLiveTopic } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
-import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
 import { FollowButton } from '../features/notifications';
@@ -51,11 +51,11 @@ export function ChannelPage() {
     onGap: reload,
   });
 
-  // "Meer laden": a failure says why next to the button, which stays for another try.
-  const loadMore = useAction(async (cursor: string) => {
+  // "Meer laden": the next page of threads.
+  const loadMore = async (cursor: string) => {
     const more = await api<{ items: ThreadSummary[]; nextCursor: string | null }>(`/api/channels/${encodeURIComponent(slug)}/threads?limit=30&cursor=${encodeURIComponent(cursor)}`);
     update((page) => ({ ...page, threads: [...page.threads, ...more.items.filter((m) => !page.threads.some((x) => x.id === m.id))], nextCursor: more.nextCursor }));
-  });
+  };
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
@@ -123,14 +123,7 @@ export function ChannelPage() {
           ))}
         </ul>
       )}
-      {nextCursor && (
-        <p>
-          <button type="button" className="button secondary" onClick={() => void loadMore.run(nextCursor)}>
-            {loadMore.busy ? t('app.loading') : t('channel.loadMore')}
-          </button>{' '}
-          <ActionError error={loadMore.error} />
-        </p>
-      )}
+      {nextCursor && <LoadMore cursor={nextCursor} load={loadMore} />}
     </>
   );
 }

@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Post, Thread } from '../../../shared/schemas/forum';
-import { ActionError, Avatar, ErrorState, Loading, errorMessage } from '../components/ui';
+import { LoadMore } from '../components/LoadMore';
+import { Avatar, ErrorState, Loading, errorMessage } from '../components/ui';
 import { RichTextField } from '../components/RichTextField';
 import { useI18n } from '../i18n';
 import { ApiError, api, newIdempotencyKey } from '../lib/api';
 import { formatDate, formatRelative } from '../lib/dates';
 import { useLiveTopic } from '../lib/realtime';
 import { useSession } from '../lib/session';
-import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
 import { AttachmentList, AttachmentPicker } from '../features/attachments';
 import { OpeningPostModeration, PostActions, ThreadModTools } from '../features/moderation';
@@ -158,12 +158,12 @@ export function ThreadPage() {
     },
   });
 
-  // "Meer laden": a failure says why next to the button, which stays for another try.
-  const loadMore = useAction(async (cursor: string) => {
+  // "Meer laden": the next page of replies.
+  const loadMore = async (cursor: string) => {
     const more = await api<{ items: Post[]; nextCursor: string | null }>(`/api/threads/${id}/replies?cursor=${encodeURIComponent(cursor)}`);
     // Replies that arrived live while older pages were still unloaded sit at the end: merge in id order.
     update((d) => ({ ...d, replies: [...d.replies, ...more.items.filter((m) => !d.replies.some((p) => p.id === m.id))].sort(oldestFirst), nextCursor: more.nextCursor }));
-  });
+  };
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
@@ -242,14 +242,7 @@ export function ThreadPage() {
             </li>
           ))}
         </ol>
-        {nextCursor && (
-          <p>
-            <button type="button" className="button secondary" onClick={() => void loadMore.run(nextCursor)}>
-              {loadMore.busy ? t('app.loading') : t('channel.loadMore')}
-            </button>{' '}
-            <ActionError error={loadMore.error} />
-          </p>
-        )}
+        {nextCursor && <LoadMore cursor={nextCursor} load={loadMore} />}
         <div ref={endRef} className="end-of-replies" />
       </section>
 
