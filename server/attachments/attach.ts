@@ -65,10 +65,8 @@ export interface AttachmentJson {
 }
 
 /**
- * A post's attachments as a JSON array inside the caller's query (no extra round trip). With the
+ * A post's attachments as a JSON array inside the caller's query (no extra round trip). Given the
  * post's attachment_count column, posts without attachments skip the lookup altogether.
  */
-export const attachmentsOf = (postIdColumn: string, countColumn?: string) => {
-  const lookup = sql<AttachmentJson[]>`coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json)`;
-  return countColumn ? sql<AttachmentJson[]>`case when ${sql.ref(countColumn)} > 0 then ${lookup} else '[]'::json end` : lookup;
-};
+export const attachmentsOf = (postIdColumn: string, countColumn: string) =>
+  sql<AttachmentJson[]>`case when ${sql.ref(countColumn)} > 0 then coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json) else '[]'::json end`;
