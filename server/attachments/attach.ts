@@ -16,13 +16,13 @@ export const toAttachment = (r: { id: string; filename: string; content_type: st
 
 /**
  * Links the uploader's own, not yet attached uploads to a post, in the caller's transaction.
- * Anything else (someone else's upload, already attached, unknown, more than 10) → 400.
+ * Anything else (someone else's upload, already attached, unknown, more than 10) → 400. The ids
+ * are numeric: the routes' body schemas (AttachmentIds, items Id) refuse anything else first.
  */
 export async function attachToPost(trx: Transaction<Database>, options: { uploaderId: string; postId: string; attachmentIds: string[] }): Promise<void> {
   const ids = [...new Set(options.attachmentIds)];
   if (ids.length === 0) return;
   if (ids.length > MAX_ATTACHMENTS_PER_POST) throw badRequest('invalid_attachments', `At most ${MAX_ATTACHMENTS_PER_POST} attachments per post.`, { attachmentIds: 'too many' });
-  if (!ids.every((id) => /^[1-9]\d{0,18}$/.test(id))) throw badRequest('invalid_attachments', 'Unknown attachment.', { attachmentIds: 'unknown or not yours' });
   // One statement: link and number them in the order given. Row locks make a second post that
   // tries to take the same upload wait, then find it attached (post_id no longer null) → 400.
   const updated = await trx

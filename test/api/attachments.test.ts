@@ -217,6 +217,13 @@ describe('bad uploads leave nothing behind', () => {
     expect(attached).toHaveLength(0);
   });
 
+  it('refuses an attachment id that is not a number with 400, before any query', async () => {
+    const thread = await startThread(expert, 'landelijk');
+    const res = await member.agent.post(`/api/threads/${thread.id}/replies`).send({ body: '<p>Kijk</p>', attachmentIds: ['abc'] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+  });
+
   it('leaves no partial file and no row when the client disconnects half-way', async () => {
     if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (t.app.server.address() as { port: number }).port;
