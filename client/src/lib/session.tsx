@@ -14,15 +14,15 @@ interface Session {
 const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [user, setUserState] = useState<User | null>(null);
+  const [user, setUser] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
 
   const refresh = useCallback(async () => {
     try {
       const res = await api<{ user: User }>('/api/me');
-      setUserState(res.user);
+      setUser(res.user);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setUserState(null);
+      if (err instanceof ApiError && err.status === 401) setUser(null);
     } finally {
       setLoading(false);
     }
@@ -31,8 +31,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
-
-  const setUser = useCallback((next: User | null) => setUserState(next), []);
 
   // The socket authenticates with the session cookie at connect: a new socket when someone logs in
   // or out, not when their profile changes.
@@ -47,7 +45,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const logout = useCallback(async () => {
     await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
     setUser(null);
-  }, [setUser]);
+  }, []);
 
   return <SessionContext.Provider value={{ user, loading, setUser, logout, refresh }}>{children}</SessionContext.Provider>;
 }
