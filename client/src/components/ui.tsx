@@ -18,7 +18,7 @@ export function Loading() {
  * What the page was asked for does not exist (any more): a 404, or an address whose id or slug the server
  * refuses outright ("/t/abc"). Trying again cannot help, so this is not shown as a failed load.
  */
-export function isNotFound(error: unknown): boolean {
+function isNotFound(error: unknown): boolean {
   if (!(error instanceof ApiError)) return false;
   return error.status === 404 || (error.status === 400 && error.code === 'validation_failed' && ('id' in error.fields || 'slug' in error.fields));
 }
@@ -89,7 +89,7 @@ export function errorMessage(error: unknown, t: (key: string, vars?: Record<stri
 }
 
 /** A server field error in the user's language (the server speaks English; map what we know). */
-export function fieldMessage(raw: string | undefined, t: (key: string) => string): string | undefined {
+function fieldMessage(raw: string | undefined, t: (key: string) => string): string | undefined {
   if (!raw) return undefined;
   if (/fewer than 10|password/i.test(raw)) return t('errors.field.password');
   if (/must NOT have fewer|must contain text/i.test(raw)) return t('errors.field.tooShort');

@@ -89,7 +89,7 @@ export function NotificationBell() {
  * (grouped replies) and `data` (`threadTitle`, or a video session's `title`; `actorName`). The server's
  * `text` is the Dutch sentence it also uses in mails; the list does not show it.
  */
-export function notificationText(n: Pick<Notification, 'kind' | 'count' | 'data'>, t: (key: string, vars?: Record<string, string | number>) => string): string {
+function notificationText(n: Pick<Notification, 'kind' | 'count' | 'data'>, t: (key: string, vars?: Record<string, string | number>) => string): string {
   const title = String(n.data.threadTitle ?? n.data.title ?? '');
   const name = typeof n.data.actorName === 'string' && n.data.actorName ? n.data.actorName : null;
   // "Iemand citeerde je…" starts with the actor; "Nieuwe reactie van iemand…" has it inside.
