@@ -2,47 +2,40 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { fileTypeFromFile } from 'file-type';
 
-/** What may be uploaded, decided from the bytes: file-type's extension → content type. */
-const ALLOWED: Record<string, string> = {
-  pdf: 'application/pdf',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  odt: 'application/vnd.oasis.opendocument.text',
-  ods: 'application/vnd.oasis.opendocument.spreadsheet',
-  odp: 'application/vnd.oasis.opendocument.presentation',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-};
-
-/** The file name extensions that belong to each sniffed type (the first is the one we add). */
-const EXTENSIONS: Record<string, string[]> = {
-  pdf: ['pdf'],
-  docx: ['docx'],
-  xlsx: ['xlsx'],
-  pptx: ['pptx'],
-  odt: ['odt'],
-  ods: ['ods'],
-  odp: ['odp'],
-  png: ['png'],
-  jpg: ['jpg', 'jpeg', 'jpe', 'jfif'],
-  gif: ['gif'],
-  webp: ['webp'],
-  txt: ['txt'],
-  csv: ['csv'],
-};
-
 /** Zip-based documents: the part that must be in the archive for it to be what it says it is. */
-const ZIP_DOCUMENTS: Record<string, (names: Set<string>) => boolean> = {
-  docx: (n) => n.has('[Content_Types].xml') && [...n].some((x) => x.startsWith('word/') && x.endsWith('.xml')),
-  xlsx: (n) => n.has('[Content_Types].xml') && [...n].some((x) => x.startsWith('xl/') && x.endsWith('.xml')),
-  pptx: (n) => n.has('[Content_Types].xml') && [...n].some((x) => x.startsWith('ppt/') && x.endsWith('.xml')),
-  odt: (n) => n.has('mimetype') && n.has('content.xml'),
-  ods: (n) => n.has('mimetype') && n.has('content.xml'),
-  odp: (n) => n.has('mimetype') && n.has('content.xml'),
+const ooxml = (dir: string) => (n: Set<string>) => n.has('[Content_Types].xml') && [...n].some((x) => x.startsWith(dir) && x.endsWith('.xml'));
+const odf = (n: Set<string>) => n.has('mimetype') && n.has('content.xml');
+
+interface FileType {
+  contentType: string;
+  /** Further file name extensions of the type (the key is the one we add). */
+  aliases?: string[];
+  /** Zip-based document: does the archive hold the type's main part? */
+  zip?: (names: Set<string>) => boolean;
+  /** No magic number: allowed by its name and checked as plain text (isPlainText). */
+  text?: true;
+}
+
+/** What may be uploaded, keyed by file-type's extension for the bytes (the name's, for plain text). */
+const TYPES: Record<string, FileType> = {
+  pdf: { contentType: 'application/pdf' },
+  docx: { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', zip: ooxml('word/') },
+  xlsx: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', zip: ooxml('xl/') },
+  pptx: { contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', zip: ooxml('ppt/') },
+  odt: { contentType: 'application/vnd.oasis.opendocument.text', zip: odf },
+  ods: { contentType: 'application/vnd.oasis.opendocument.spreadsheet', zip: odf },
+  odp: { contentType: 'application/vnd.oasis.opendocument.presentation', zip: odf },
+  png: { contentType: 'image/png' },
+  jpg: { contentType: 'image/jpeg', aliases: ['jpeg', 'jpe', 'jfif'] },
+  gif: { contentType: 'image/gif' },
+  webp: { contentType: 'image/webp' },
+  txt: { contentType: 'text/plain; charset=utf-8', text: true },
+  csv: { contentType: 'text/csv; charset=utf-8', text: true },
 };
+const typeOf = (ext: string): FileType | undefined => (Object.hasOwn(TYPES, ext) ? TYPES[ext] : undefined);
+/** Every file name extension of an allowed type. */
+const KNOWN_EXTENSIONS = new Set(Object.entries(TYPES).flatMap(([ext, type]) => [ext, ...(type.aliases ?? [])]));
+
 /** Office extensions a name can claim; a document must then really be that kind of document. */
 const OFFICE_EXTENSIONS = new Set(['docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'docm', 'xlsm', 'pptm', 'doc', 'xls', 'ppt']);
 
@@ -147,19 +140,18 @@ export async function sniffContentType(file: string, filename: string, size: num
   }
   const claimed = extOf(filename);
   if (detected) {
-    const contentType = ALLOWED[detected.ext];
-    if (!contentType) return null;
-    const zipCheck = ZIP_DOCUMENTS[detected.ext];
-    if (zipCheck) {
+    const type = typeOf(detected.ext);
+    if (!type || type.text) return null;
+    if (type.zip) {
       const names = await zipEntryNames(file, size);
-      if (!names || !zipCheck(names)) return null;
+      if (!names || !type.zip(names)) return null;
       if (claimed && OFFICE_EXTENSIONS.has(claimed) && claimed !== detected.ext) return null;
     }
-    return { contentType, ext: detected.ext };
+    return { contentType: type.contentType, ext: detected.ext };
   }
-  if (claimed !== 'txt' && claimed !== 'csv') return null;
-  if (!(await isPlainText(file))) return null;
-  return claimed === 'csv' ? { contentType: 'text/csv; charset=utf-8', ext: 'csv' } : { contentType: 'text/plain; charset=utf-8', ext: 'txt' };
+  const type = claimed ? typeOf(claimed) : undefined;
+  if (!type?.text || !(await isPlainText(file))) return null;
+  return { contentType: type.contentType, ext: claimed! };
 }
 
 const MAX_NAME = 150;
@@ -195,11 +187,9 @@ function limitLength(name: string): string {
 export function nameForType(filename: string, sniffed: Sniffed): string {
   const ext = extOf(filename);
   if (!ext) return filename;
-  const own = EXTENSIONS[sniffed.ext] ?? [sniffed.ext];
-  if (own.includes(ext)) return filename;
-  const knownOther = Object.values(EXTENSIONS).some((list) => list.includes(ext));
-  const base = knownOther ? filename.slice(0, filename.lastIndexOf('.')) : filename;
-  return limitLength(`${base}.${own[0]}`);
+  if (ext === sniffed.ext || typeOf(sniffed.ext)?.aliases?.includes(ext)) return filename;
+  const base = KNOWN_EXTENSIONS.has(ext) ? filename.slice(0, filename.lastIndexOf('.')) : filename;
+  return limitLength(`${base}.${sniffed.ext}`);
 }
 
 /** RFC 6266 / 5987: an ASCII fallback plus the UTF-8 name. */
