@@ -265,20 +265,19 @@ export function EmailSettings() {
   // why under the choices, so choosing again tries again.
   const [stored, setStored] = useState<string | null>(null);
   const [pending, setPending] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
   const save = useAction(async (value: string) => {
-    setSaved(false);
     setPending(value);
     try {
       await api('/api/me/notification-settings', { method: 'PUT', body: { emailFrequency: value } });
       setStored(value);
-      setSaved(true);
     } finally {
       setPending(null);
     }
   });
   if (state.status !== 'ready') return null;
   const current = pending ?? stored ?? state.data.emailFrequency;
+  // "Opgeslagen." after a save that worked, until the next choice is being saved or has failed.
+  const saved = stored !== null && !save.busy && !save.error;
   return (
     <fieldset className="card form">
       <legend>{t('notifications.emailTitle')}</legend>
