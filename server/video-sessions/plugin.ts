@@ -56,14 +56,14 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await notifyMany(trx, [...new Set(userIds)].map((userId) => ({ userId, kind: n.kind, threadId: n.row.thread_id, actorId: n.actorId, data })));
   }
 
-  const participants = async (trx: Trx, sessionId: string, statuses: ('registered' | 'waitlisted')[]) =>
-    (await trx.selectFrom('video_session_registration').select('user_id').where('session_id', '=', sessionId).where('status', 'in', statuses).execute()).map((r) => r.user_id);
+  /** How many have a place (the waitlist not counted). */
+  const registeredCount = async (trx: Trx, sessionId: string) =>
+    Number((await trx.selectFrom('video_session_registration').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', sessionId).where('status', '=', 'registered').executeTakeFirstOrThrow()).n);
 
   /** Fills free places from the waitlist, first come first served; tells each person promoted. */
   async function promote(trx: Trx, row: SessionRow, actorId: string) {
     if (!row.capacity) return;
-    const { n } = await trx.selectFrom('video_session_registration').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', row.id).where('status', '=', 'registered').executeTakeFirstOrThrow();
-    const free = row.capacity - Number(n);
+    const free = row.capacity - (await registeredCount(trx, row.id));
     if (free <= 0) return;
     const next = await trx
       .selectFrom('video_session_registration')
@@ -173,7 +173,9 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can change this session.');
         const status = effectiveStatus(row);
         if (status === 'cancelled' || status === 'ended') throw conflict('session_closed', 'This session is cancelled or over.');
-        const registrants = await participants(trx, row.id, ['registered', 'waitlisted']);
+        // Everyone registered or waitlisted, read once: told of a change, and counted against the capacity.
+        const registrations = await trx.selectFrom('video_session_registration').select(['user_id', 'status']).where('session_id', '=', row.id).execute();
+        const registrants = registrations.map((r) => r.user_id);
         // A moderator managing someone else's session is moderating: on the audit trail.
         const changed = Object.keys(b).filter((k) => b[k as keyof typeof b] !== undefined);
         await recordIfModerating(trx, user, row.organiser_id, { action: b.status === 'cancelled' ? 'cancel_video_session' : 'edit_video_session', targetType: 'video_session', targetId: row.id, data: { threadId: row.thread_id, changed } });
@@ -201,7 +203,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         } catch {
           throw invalidField('meetingUrl', 'must be an http(s) link');
         }
-        const registered = (await participants(trx, row.id, ['registered'])).length;
+        const registered = registrations.filter((r) => r.status === 'registered').length;
         if (next.capacity! < registered) throw conflict('capacity_below_registered', `${registered} people are registered; capacity cannot be lower.`);
         const timeChanged = row.status === 'scheduled' && (next.starts_at!.getTime() !== row.starts_at?.getTime() || next.duration_minutes !== row.duration_minutes || next.meeting_url !== row.meeting_url);
         const updated = await trx
@@ -242,8 +244,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (effectiveStatus(row) !== 'scheduled') throw conflict('session_closed', 'Registration is closed for this session.');
         const existing = await trx.selectFrom('video_session_registration').select(['status', 'waitlist_seq']).where('session_id', '=', row.id).where('user_id', '=', user.id).executeTakeFirst();
         if (existing) return { status: 200, reg: existing };
-        const { n } = await trx.selectFrom('video_session_registration').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', row.id).where('status', '=', 'registered').executeTakeFirstOrThrow();
-        const full = Number(n) >= row.capacity!;
+        const full = (await registeredCount(trx, row.id)) >= row.capacity!;
         const reg = await trx
           .insertInto('video_session_registration')
           .values({ session_id: row.id, user_id: user.id, status: full ? 'waitlisted' : 'registered', waitlist_seq: full ? sql<string>`nextval('video_session_waitlist_seq')` : null })
