@@ -20,9 +20,11 @@ export interface CleanupResult {
  * transaction that holds lockContent(key), so a simultaneous upload of the same bytes cannot lose them.
  */
 async function deleteIfUnused(trx: Parameters<typeof lockContent>[0], storage: Storage, key: string): Promise<boolean> {
-  const used =
-    (await trx.selectFrom('attachment').select('id').where('storage_key', '=', key).limit(1).executeTakeFirst()) ??
-    (await trx.selectFrom('user').select('id').where('avatar_key', '=', key).limit(1).executeTakeFirst());
+  const { used } = await trx
+    .selectNoFrom((eb) =>
+      eb.or([eb.exists(eb.selectFrom('attachment').select('id').where('storage_key', '=', key)), eb.exists(eb.selectFrom('user').select('id').where('avatar_key', '=', key))]).as('used'),
+    )
+    .executeTakeFirstOrThrow();
   if (used) return false;
   await storage.delete(key);
   return true;
