@@ -79,17 +79,14 @@ export function SearchPage() {
   // The form shows what is applied, also after the back button; changes count once submitted.
   const [form, setForm] = useState(applied);
   const [formError, setFormError] = useState<{ field: 'q' | 'to'; message: string } | null>(null);
-  useEffect(() => {
-    setForm(readFilters(params));
-    setFormError(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the address is what counts
-  }, [query]);
   const qRef = useRef<HTMLInputElement>(null);
-  // No words yet (e.g. from a profile's "Berichten zoeken"): the search box has the focus. This runs after
-  // PageTitle has focused the heading.
+  // A new address: the form shows it, and with no words yet (e.g. from a profile's "Berichten zoeken")
+  // the search box has the focus. This runs after PageTitle has focused the heading.
   useEffect(() => {
+    setForm(applied);
+    setFormError(null);
     if (!applied.q.trim()) qRef.current?.focus();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the address is what counts
   }, [query]);
 
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
