@@ -31,7 +31,7 @@ const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
  * One byte range (RFC 9110 §14): null = serve the whole file (no Range, another unit, several
  * ranges or a malformed header are all ignored, as the RFC allows); 'unsatisfiable' → 416.
  */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
   if (!header) return null;
   const m = /^bytes=\s*(\d*)-(\d*)\s*$/i.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return null;

@@ -19,7 +19,7 @@ export interface Storage {
 }
 
 /** Storage keys: a SHA-256, optionally with an extension (avatars: `<sha256>.webp`). */
-export const isStorageKey = (key: string) => /^[0-9a-f]{64}(\.[a-z0-9]+)?$/.test(key);
+const isStorageKey = (key: string) => /^[0-9a-f]{64}(\.[a-z0-9]+)?$/.test(key);
 
 /**
  * Serialises everything that stores, references or deletes the bytes under `key`, across
