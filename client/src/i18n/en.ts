@@ -9,7 +9,6 @@ export const en: Messages = {
     login: 'Log in',
     signup: 'Create account',
     logout: 'Log out',
-    settings: 'My profile',
     offline: 'No connection. Trying to reconnect…',
     language: 'Taal: Nederlands',
     breadcrumbs: 'Breadcrumbs',
@@ -85,7 +84,6 @@ export const en: Messages = {
     notAllowed: 'You may not start a new question in this channel.',
   },
   editor: {
-    label: 'Text',
     bold: 'Bold',
     italic: 'Italic',
     bulletList: 'Bulleted list',
@@ -229,7 +227,6 @@ export const en: Messages = {
     dismiss: 'Dismiss',
     auditLog: 'Audit log',
     auditEmpty: 'No actions yet.',
-    openThread: 'View topic',
     reasonOptional: 'Reason (optional)',
     alreadyHidden: 'Already hidden',
     reportedReason: 'Reported by members',
@@ -352,6 +349,5 @@ export const en: Messages = {
     photoRemoved: 'Your photo has been removed.',
   },
   time: {
-    justNow: 'just now',
   },
 };

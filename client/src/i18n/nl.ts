@@ -8,7 +8,6 @@ export const nl = {
     login: 'Inloggen',
     signup: 'Account maken',
     logout: 'Uitloggen',
-    settings: 'Mijn profiel',
     offline: 'Geen verbinding. We proberen opnieuw te verbinden…',
     language: 'Language: English',
     breadcrumbs: 'Kruimelpad',
@@ -84,7 +83,6 @@ export const nl = {
     notAllowed: 'Je mag in dit kanaal geen nieuwe vraag starten.',
   },
   editor: {
-    label: 'Tekst',
     bold: 'Vet',
     italic: 'Cursief',
     bulletList: 'Opsomming',
@@ -228,7 +226,6 @@ export const nl = {
     dismiss: 'Afwijzen',
     auditLog: 'Logboek',
     auditEmpty: 'Nog geen acties.',
-    openThread: 'Bekijk onderwerp',
     reasonOptional: 'Reden (niet verplicht)',
     alreadyHidden: 'Al verborgen',
     reportedReason: 'Gemeld door leden',
@@ -352,7 +349,6 @@ export const nl = {
     photoRemoved: 'Je foto is verwijderd.',
   },
   time: {
-    justNow: 'zojuist',
   },
 };
 
