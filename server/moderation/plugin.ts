@@ -322,10 +322,12 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .returning('id')
           .execute();
         if (!rows.length) throw conflict('already_resolved', 'These reports were already resolved.');
-        const post = await trx.selectFrom('post').select(['id', 'author_id']).where('id', '=', report.post_id).executeTakeFirstOrThrow();
         // A post a moderator hid already stays hidden; only the reports are resolved.
-        if (resolution === 'hide') await hidePost(trx, mod, post.id, reason);
-        if (resolution === 'suspend') await suspend(trx, mod, post.author_id, request.body.until!, reason);
+        if (resolution === 'hide') await hidePost(trx, mod, report.post_id, reason);
+        if (resolution === 'suspend') {
+          const post = await trx.selectFrom('post').select('author_id').where('id', '=', report.post_id).executeTakeFirstOrThrow();
+          await suspend(trx, mod, post.author_id, request.body.until!, reason);
+        }
         await recordAction(trx, { actorId: mod.id, action: `resolve_reports_${resolution}`, targetType: 'post', targetId: report.post_id, reason, data: { reports: rows.map((r) => r.id) } });
         return rows.length;
       });
