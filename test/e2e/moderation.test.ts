@@ -193,6 +193,35 @@ describe('moderation tools', () => {
     await target.getByText('Een nuttig antwoord.').waitFor();
   });
 
+  it('the audit log\'s "Meer laden" says why when it fails and keeps the rows; a retry adds the next page', async () => {
+    const { t } = e;
+    const modUser = await t.db.selectFrom('user').select('id').where('email', '=', 'youssef@plein.example').executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('moderation_action')
+      .values(Array.from({ length: 60 }, (_, i) => ({ actor_id: modUser.id, action: 'hide', target_type: 'post', target_id: '987654', reason: `Opruimen ${i + 1}`, data: '{}' })))
+      .execute();
+
+    const mod = await person('youssef@plein.example');
+    await mod.goto('/moderatie');
+    await mod.getByLabel('Nummer', { exact: true }).fill('987654');
+    const rows = mod.locator('table.audit tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    const more = mod.getByRole('button', { name: 'Meer laden' });
+
+    await mod.route('**/api/mod/audit-log?*cursor=*', (route) => route.abort('internetdisconnected'));
+    await more.click();
+    const alert = mod.locator('section[aria-labelledby="audit-title"]').getByRole('alert');
+    await expect.poll(() => alert.textContent()).toBe('Geen verbinding met Plein. Controleer je internetverbinding.');
+    expect(await rows.count()).toBe(50);
+    await mod.unroute('**/api/mod/audit-log?*cursor=*');
+
+    await more.click();
+    await expect.poll(() => rows.count()).toBe(60);
+    expect(await more.count()).toBe(0);
+    expect(await alert.count()).toBe(0);
+    await mod.getByRole('cell', { name: 'Opruimen 1', exact: true }).waitFor();
+  });
+
   it('a moderator hides the opening question; a member reading it sees the notice live instead of the text', async () => {
     const member = await person('ilse@plein.example');
     await member.goto('/c/armoede-en-schulden');

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Channel, Post, Thread } from '../../../shared/schemas/forum';
 import type { AuditEntry, ReportGroup } from '../../../shared/schemas/moderation';
+import { LoadMore } from '../components/LoadMore';
 import { ActionError, AsyncView, Empty, Loading, PageTitle, errorMessage } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
@@ -285,7 +286,7 @@ export function ModerationPage() {
   };
   const moreAudit = async (cursor: string) => {
     const more = await api<Audit>(`/api/mod/audit-log?${auditQuery}&cursor=${encodeURIComponent(cursor)}`);
-    updateAudit((d) => ({ items: [...d.items, ...more.items], nextCursor: more.nextCursor }));
+    updateAudit((d) => ({ items: [...d.items, ...more.items.filter((m) => !d.items.some((x) => x.id === m.id))], nextCursor: more.nextCursor }));
   };
   const onResolved = () => {
     reloadReports();
@@ -307,9 +308,7 @@ export function ModerationPage() {
                     <ReportGroupCard key={g.reportId} group={g} onResolved={onResolved} />
                   ))}
                 </ul>
-                {queue.nextCursor && (
-                  <button type="button" className="button secondary" onClick={() => moreReports(queue.nextCursor!)}>{t('channel.loadMore')}</button>
-                )}
+                {queue.nextCursor && <LoadMore cursor={queue.nextCursor} load={moreReports} />}
               </>
             )
           }
@@ -365,9 +364,8 @@ export function ModerationPage() {
                     ))}
                   </tbody>
                 </table>
-                {log.nextCursor && (
-                  <button type="button" className="button secondary" onClick={() => moreAudit(log.nextCursor!)}>{t('channel.loadMore')}</button>
-                )}
+                {/* One per filter: a failure under the old filter is not shown under a new one. */}
+                {log.nextCursor && <LoadMore key={auditQuery} cursor={log.nextCursor} load={moreAudit} />}
               </>
             )
           }

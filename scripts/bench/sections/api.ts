@@ -1,4 +1,5 @@
 import { createDb } from '../../../server/db';
+import { loadThreadPage } from '../../../server/threads/queries';
 import type { Section } from './index';
 
 /** The ceiling (one indexed PK select), the thread page on random threads, and channel lists (first and deep page). */
@@ -25,6 +26,10 @@ export const apiSection: Section = {
     ctx.record({ section: thread, metric: 'req/s · p99 (ms)', value: `${t.requests.average.toFixed(0)} · ${t.latency.p99}`, target: 'p99 < 50' });
     ctx.record({ section: thread, metric: 'ratio to ceiling', value: `${((t.requests.average / ceiling) * 100).toFixed(0)} %`, target: '≥ 40 %' });
     if (t.non2xx || t.errors) ctx.record({ section: thread, metric: 'non-2xx / errors', value: `${t.non2xx} / ${t.errors}` });
+    // The same page without HTTP: what the database (and the driver) can do for it on this machine,
+    // with the server idle. The HTTP figure cannot rise above this one, whatever the server does.
+    const dataOnly = await pagesPerSecond(ctx.databaseUrl, ctx.duration, pick);
+    ctx.record({ section: thread, metric: 'data only, no HTTP (pages/s)', value: `${dataOnly.toFixed(0)} = ${((dataOnly / ceiling) * 100).toFixed(0)} % of ceiling` });
 
     const list = `/api/channels/${channel.slug}/threads`;
     const first = await ctx.cannon({ url: `${ctx.baseUrl}${list}`, connections: 64, duration: ctx.duration });
@@ -40,3 +45,23 @@ export const apiSection: Section = {
     ctx.record({ section: 'GET /api/channels/:slug/threads', metric: `page ${page + 1} (×50) req/s · p99 (ms)`, value: `${deep.requests.average.toFixed(0)} · ${deep.latency.p99}` });
   },
 };
+
+/** Thread pages read with loadThreadPage from 16 connections for `duration` seconds, in the bench process. */
+async function pagesPerSecond(databaseUrl: string, duration: number, pick: () => string): Promise<number> {
+  const connections = 16;
+  const db = createDb(databaseUrl, { max: connections });
+  const until = Date.now() + duration * 1000;
+  let pages = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < until) {
+        await loadThreadPage(db, pick(), null, 50);
+        pages++;
+      }
+    }),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  await db.destroy();
+  return pages / seconds;
+}
