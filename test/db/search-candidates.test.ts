@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
 import { createChannel, startThread } from '../support/forum';
 
-// post_search_candidates (migrations/0010_search_segments.ts) reads segments of 10,000 post ids,
-// newest first. Posts with chosen ids put matches into ten segments without writing 100,000 rows.
+// post_search_candidates (migrations/0011_search_segment_lexemes.ts) reads segments of 10,000 post
+// ids, newest first. Posts with chosen ids put matches into ten segments without writing 100,000 rows.
 let t: TestApp;
 let author: TestUser;
 let other: TestUser;
@@ -24,6 +24,11 @@ beforeAll(async () => {
   // A match that is not in the newest segments' neighbourhood of non-matches: noise in between.
   await sql`insert into post (id, thread_id, author_id, body_html, body_text) overriding system value
             select g, ${thread.id}, ${author.id}, '<p>Iets anders</p>', 'Iets anders' from generate_series(96000, 96100) g`.execute(t.db);
+  // A second word only in older segments, written oldest first (heap order = oldest first).
+  for (const id of [1_500, 10_000, 20_000, 30_000]) {
+    await sql`insert into post (id, thread_id, author_id, body_html, body_text) overriding system value
+              values (${id}, ${thread.id}, ${author.id}, '<p>Wachtlijst</p>', ${`De wachtlijst voor dagbesteding groeit (${id})`})`.execute(t.db);
+  }
   await sql`update post set hidden_at = now() where id = 65000`.execute(t.db);
   await sql`select setval(pg_get_serial_sequence('post', 'id'), 200000)`.execute(t.db);
 });
@@ -31,26 +36,45 @@ afterAll(async () => {
   await t.close();
 });
 
-const candidates = async (wanted: number, withHidden = false, byAuthor: string | null = null) =>
+const search = async (words: string, wanted: number, withHidden = false, byAuthor: string | null = null) =>
   (
-    await sql<{ id: string }>`select id from post_search_candidates(to_tsquery('plein_dutch', 'zorgmijding'), ${wanted}, ${withHidden}, ${byAuthor}::bigint)`.execute(
+    await sql<{ id: string }>`select id from post_search_candidates(websearch_to_tsquery('plein_dutch', ${words}), ${wanted}, ${withHidden}, ${byAuthor}::bigint)`.execute(
       t.db,
     )
   ).rows.map((r) => Number(r.id));
+const candidates = (wanted: number, withHidden = false, byAuthor: string | null = null) => search('zorgmijding', wanted, withHidden, byAuthor);
 
 describe('search candidates over id segments', () => {
-  it('uses the segment index on this server (and no second whole-table index)', async () => {
-    const idx = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname = 'post_search_segment_idx'`.execute(t.db);
-    expect(idx.rows[0].n).toBe(1);
-    const whole = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname = 'post_search_idx'`.execute(t.db);
-    expect(whole.rows[0].n).toBe(0);
+  it('keeps one full-text index on posts: the one keyed by segment and word', async () => {
+    const idx = await sql<{ relname: string }>`select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
+                                               where i.indrelid = 'post'::regclass and a.amname = 'gin'`.execute(t.db);
+    expect(idx.rows.map((r) => r.relname)).toEqual(['post_search_lexeme_idx']);
+  });
+
+  it('takes the newest matches first also when the newest segments have none', async () => {
+    expect(await search('wachtlijst', 2)).toEqual([30_000, 20_000]);
+    expect(await search('wachtlijst dagbesteding', 3)).toEqual([30_000, 20_000, 10_000]);
+  });
+
+  it('keeps phrases, exclusions and OR exact', async () => {
+    expect(await search('"wachtlijst voor dagbesteding"', 10)).toEqual([30_000, 20_000, 10_000, 1_500]);
+    expect(await search('"dagbesteding voor wachtlijst"', 10)).toEqual([]);
+    expect(await search('wachtlijst -"20000"', 10)).toEqual([30_000, 10_000, 1_500]);
+    expect(await search('wachtlijst -"wachtlijst voor dagbesteding"', 10)).toEqual([]);
+    expect(await search('wachtlijst -"dagbesteding voor wachtlijst"', 10)).toEqual([30_000, 20_000, 10_000, 1_500]);
+    expect(await search('"dagbesteding groeit" or zorgmijding', 3)).toEqual([95_000, 85_000, 75_000]);
+    expect((await search('wachtlijst or zorgmijding', 100)).length).toBe(13);
+  });
+
+  it('answers a query of stop words alone with nothing', async () => {
+    expect(await search('de het een', 10)).toEqual([]);
   });
 
   it('takes the newest matches first', async () => {
     expect(await candidates(3)).toEqual([95_000, 85_000, 75_000]);
   });
 
-  it('finds every match when fewer match than wanted (rare words: the rest from the whole-table index)', async () => {
+  it('finds every match when fewer match than wanted', async () => {
     const all = await candidates(100);
     expect(all.sort((a, b) => b - a)).toEqual(matchIds.filter((id) => id !== 65_000));
   });
