@@ -219,4 +219,11 @@ describe('similar questions', () => {
     expect(res.body.items.length).toBeLessThanOrEqual(5);
     expect((await request(t.app.server).get('/api/search/similar').query({ title: '"-()' })).status).toBe(200);
   });
+
+  it('puts the question that shares most of the typed words first, even when another is newer', async () => {
+    const closest = (await startThread(expert, 'landelijk', { title: 'Wachtlijst voor dagbesteding bij ouderen', body: '<p>Hoe lang?</p>' })).id;
+    const newer = (await startThread(expert, 'landelijk', { title: 'Dagbesteding voor jongeren', body: '<p>Wie heeft ervaring?</p>' })).id;
+    const res = await request(t.app.server).get('/api/search/similar').query({ title: 'Wachtlijst dagbesteding ouderen' });
+    expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([closest, newer]);
+  });
 });
