@@ -5,14 +5,14 @@ import { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from 
 import { hasRole, isModerator, requireWriter } from '../accounts/guards';
 import { attachToPost } from '../attachments/attach';
 import { getChannelBySlug, threadLeftChannel } from '../channels/queries';
-import { excerpt, normaliseTags, plainText, sanitizeBody } from '../content/sanitize';
+import { normaliseTags, plainText, sanitizeBody } from '../content/sanitize';
 import { ApiError, forbidden, invalidField, notFound } from '../http/errors';
 import { recordAction, recordIfModerating } from '../moderation/audit';
 import { postingLimit } from '../moderation/rate-limits';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
 import { createIdempotently } from './idempotency';
-import { listReplies, loadPostForViewer, loadPostForViewers, loadThread, loadThreadPage, loadThreadRow, loadThreadSummary, presentSummary } from './queries';
+import { listReplies, loadPostForViewer, loadPostForViewers, loadThread, loadThreadForWriter, loadThreadPage, loadThreadRow } from './queries';
 
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
@@ -65,7 +65,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const threadTags = normaliseTags(b.tags);
           const now = new Date();
 
-          const threadId = await db.transaction().execute(async (trx) => {
+          const created = await db.transaction().execute(async (trx) => {
             const thread = await trx
               .insertInto('thread')
               .values({ channel_id: channel.id, author_id: user.id, title, kind: b.kind, first_post_id: null, last_activity_at: now, created_at: now })
@@ -86,11 +86,12 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
               .execute();
             await remember(trx, thread.id);
             await onThreadCreated(trx, { threadId: thread.id, channelId: channel.id, channelSlug: channel.slug, authorId: user.id, title, bodyText: body.text });
-            const row = await loadThreadRow(trx, thread.id);
-            await appendEvent(trx, { topic: `channel:${channel.slug}`, type: 'thread.created', payload: { thread: presentSummary(row!, excerpt(body.text)) } });
-            return thread.id;
+            // One read for the channel's event and the author's answer.
+            const { summary, thread: own } = await loadThreadForWriter(trx, thread.id, user);
+            await appendEvent(trx, { topic: `channel:${channel.slug}`, type: 'thread.created', payload: { thread: summary } });
+            return own;
           });
-          return replay(threadId);
+          return reply.status(201).send({ thread: created });
         },
       });
     },
@@ -185,7 +186,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const newTags = b.tags !== undefined ? normaliseTags(b.tags) : null;
       const now = new Date();
 
-      const post = await db.transaction().execute(async (trx) => {
+      const edited = await db.transaction().execute(async (trx) => {
         // The row lock serialises concurrent edits, so each revision holds the body it replaced. NO KEY
         // UPDATE: a reply quoting this post (a foreign-key share lock) does not wait for it.
         const post = await trx
@@ -215,17 +216,17 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // never pushed) and as the editor sees it, for the answer.
         const [member, own] = (await loadPostForViewers(trx, post.id, [null, user]))!;
         const events: NewEvent[] = [{ topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: member } }];
-        if (post.is_opening && (title !== null || newTags !== null || body !== null)) {
-          const summary = await loadThreadSummary(trx, post.thread_id);
+        // The opening post carries the thread: one read for its events and the editor's answer.
+        const written = post.is_opening ? await loadThreadForWriter(trx, post.thread_id, user) : null;
+        if (written) {
+          const { summary } = written;
           const payload = { thread: { id: summary.id, title: summary.title, tags: summary.tags, excerpt: summary.excerpt } };
           events.push({ topic: `thread:${post.thread_id}`, type: 'thread.updated', payload }, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload });
         }
         await appendEvents(trx, events);
-        return { ...post, own };
+        return { own, thread: written?.thread };
       });
-      if (!post.is_opening) return { post: post.own };
-      const thread = await loadThread(db, post.thread_id, user);
-      return { post: post.own, thread };
+      return edited.thread ? { post: edited.own, thread: edited.thread } : { post: edited.own };
     },
   );
 

@@ -248,6 +248,19 @@ export async function loadThread(db: Db, threadId: string, viewer: Viewer): Prom
   return presentThread(db, row, viewer);
 }
 
+/** The opening post's text for a summary's excerpt; empty when it is hidden. Needs `op` joined. */
+const openingText = sql<string>`coalesce(case when op.hidden_at is null then left(op.body_text, 400) end, '')`;
+
+/**
+ * A thread just written, read once in the writing transaction: its summary for the channel's event
+ * and the Thread as `viewer` (the writer) sees it, for the answer.
+ */
+export async function loadThreadForWriter(db: Db, threadId: string, viewer: Viewer): Promise<{ summary: ThreadSummary; thread: Thread }> {
+  const row = await threadWithOpeningPost(db).select(openingText.as('opening_text')).where('t.id', '=', threadId).executeTakeFirst();
+  if (!row || !row.first_post_id) throw notFound('thread');
+  return { summary: presentSummary(row, excerpt(row.opening_text)), thread: await presentThread(db, row, viewer) };
+}
+
 interface ReplyJson {
   id: string | number;
   thread_id: string | number;
@@ -336,10 +349,7 @@ export async function loadThreadPage(
 }
 
 /** Threads with what a ThreadSummary needs besides: the opening post's text (empty when hidden). */
-const summaryRows = (db: Db) =>
-  threadRows(db)
-    .leftJoin('post as op', 'op.id', 't.first_post_id')
-    .select(sql<string>`coalesce(case when op.hidden_at is null then left(op.body_text, 400) end, '')`.as('opening_text'));
+const summaryRows = (db: Db) => threadRows(db).leftJoin('post as op', 'op.id', 't.first_post_id').select(openingText.as('opening_text'));
 
 export async function loadThreadSummary(db: Db, threadId: string): Promise<ThreadSummary> {
   const row = await summaryRows(db).where('t.id', '=', threadId).executeTakeFirst();
