@@ -93,7 +93,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // post's snippet, made for the page's rows only.
       const hits = sql<Hit>`(
         with q as (select ${query} as query),
-        -- The newest CANDIDATES matching posts, ranked (migrations/0010_search_segments.ts).
+        -- The newest CANDIDATES matching posts, ranked (migrations/0011_search_segment_lexemes.ts).
         post_hits as (
           select c.* from q, post_search_candidates(q.query, ${CANDIDATES}, ${mod}, ${q.author ?? null}::bigint) c
         ),
