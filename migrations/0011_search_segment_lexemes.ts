@@ -89,9 +89,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       while hi >= 0 and found < wanted loop
         -- Whole segments covering about span ids below what was read (the newest one is seldom full).
         lo := least(hi, greatest(0, round((least(newest, (hi + 1) * 10000 - 1) - span + 1) / 10000.0)::bigint));
-        segments := null;
-        for s in lo..hi loop
-          segments := case when segments is null then plein_segment_query(query, s) else segments || plein_segment_query(query, s) end;
+        segments := plein_segment_query(query, hi);
+        for s in lo..hi - 1 loop
+          segments := segments || plein_segment_query(query, s);
         end loop;
         -- "+ 0": a range on the primary key must not look cheaper than the index on the words.
         return query
