@@ -60,10 +60,13 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const registeredCount = async (trx: Trx, sessionId: string) =>
     Number((await trx.selectFrom('video_session_registration').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', sessionId).where('status', '=', 'registered').executeTakeFirstOrThrow()).n);
 
-  /** Fills free places from the waitlist, first come first served; tells each person promoted. */
-  async function promote(trx: Trx, row: SessionRow, actorId: string) {
+  /**
+   * Fills free places from the waitlist, first come first served; tells each person promoted.
+   * `registered`: how many have a place, when the caller has counted them already.
+   */
+  async function promote(trx: Trx, row: SessionRow, actorId: string, registered?: number) {
     if (!row.capacity) return;
-    const free = row.capacity - (await registeredCount(trx, row.id));
+    const free = row.capacity - (registered ?? (await registeredCount(trx, row.id)));
     if (free <= 0) return;
     const next = await trx
       .selectFrom('video_session_registration')
@@ -225,7 +228,8 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         } else if (timeChanged) {
           await notifyAll(trx, registrants, { kind: 'video_session_changed', row: updated, actorId: user.id });
         }
-        await promote(trx, updated, user.id);
+        // A raised capacity may make room for the waitlist (counted above; nothing to do without one).
+        if (registrations.some((r) => r.status === 'waitlisted')) await promote(trx, updated, user.id, registered);
         await pushUpdate(trx, updated);
         return updated;
       });
