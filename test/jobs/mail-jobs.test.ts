@@ -168,17 +168,24 @@ describe('several instances sweeping at once', () => {
     }
   });
 
-  it('a daily digest refused for one address (550) still goes out to the others, and is not retried for the refused one', async () => {
-    const gone = await signUp(t, { displayName: 'Onbereikbaar Adres' });
-    const reader = await signUp(t, { displayName: 'Dagelijkse Lezer' });
-    const thread = await startThread(expert, 'landelijk', { title: 'Voor het overzicht' });
-    for (const u of [gone, reader]) {
+  /**
+   * Two new members on the daily digest, both watching a new thread that then gets a reply: each has
+   * one digest due. Everyone else's digests are not the subject here (not due).
+   */
+  async function twoDailyReaders(names: [string, string], title: string): Promise<[TestUser, TestUser]> {
+    const readers: [TestUser, TestUser] = [await signUp(t, { displayName: names[0] }), await signUp(t, { displayName: names[1] })];
+    const thread = await startThread(expert, 'landelijk', { title });
+    for (const u of readers) {
       await u.agent.put('/api/me/notification-settings').send({ emailFrequency: 'daily' }).expect(200);
       await u.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'watching' }).expect(200);
     }
-    // Everyone else's digests are not the subject here.
-    await t.db.updateTable('notification_setting').set({ last_digest_at: new Date() }).where('user_id', 'not in', [gone.id, reader.id]).execute();
+    await t.db.updateTable('notification_setting').set({ last_digest_at: new Date() }).where('user_id', 'not in', readers.map((u) => u.id)).execute();
     await replyTo(anne, thread.id);
+    return readers;
+  }
+
+  it('a daily digest refused for one address (550) still goes out to the others, and is not retried for the refused one', async () => {
+    const [gone, reader] = await twoDailyReaders(['Onbereikbaar Adres', 'Dagelijkse Lezer'], 'Voor het overzicht');
     inbox.rejected.add(gone.email);
     try {
       expect(await sendDigests(t.db, t.config, createMailer(t.config))).toBe(1);
@@ -191,15 +198,7 @@ describe('several instances sweeping at once', () => {
   });
 
   it('a digest that fails for one user for another reason (timeout) does not stop the others; the run fails and that user is retried', async () => {
-    const first = await signUp(t, { displayName: 'Eerste Lezer' });
-    const second = await signUp(t, { displayName: 'Tweede Lezer' });
-    const thread = await startThread(expert, 'landelijk', { title: 'Overzicht met een storing' });
-    for (const u of [first, second]) {
-      await u.agent.put('/api/me/notification-settings').send({ emailFrequency: 'daily' }).expect(200);
-      await u.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'watching' }).expect(200);
-    }
-    await t.db.updateTable('notification_setting').set({ last_digest_at: new Date() }).where('user_id', 'not in', [first.id, second.id]).execute();
-    await replyTo(anne, thread.id);
+    const [first, second] = await twoDailyReaders(['Eerste Lezer', 'Tweede Lezer'], 'Overzicht met een storing');
     const real = createMailer(t.config);
     // Whoever comes first in the sweep meets a timeout; the connection is fine again for the next.
     let failedFor: string | null = null;
