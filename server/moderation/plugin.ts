@@ -98,8 +98,8 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!target) throw notFound('channel');
         if (target.id === thread.channel_id) return;
         await trx.updateTable('thread').set({ channel_id: target.id, updated_at: new Date() }).where('id', '=', thread.id).execute();
-        // The new channel gains this thread's activity.
         await threadLeftChannel(trx, thread.channel_id);
+        // The new channel gains this thread's activity.
         await trx
           .updateTable('channel')
           .set((eb) => ({ thread_count: eb('thread_count', '+', 1), last_activity_at: sql`greatest(last_activity_at, ${thread.last_activity_at})` }))
