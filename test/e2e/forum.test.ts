@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seed/demo';
 import { type E2E, login, pasteHtml, screenshot, startE2E } from './support/harness';
+import { insertThread } from './support/threads';
 
 let e: E2E;
 beforeAll(async () => {
@@ -128,26 +129,14 @@ describe('switching the language on an open thread', () => {
 
 describe('a long thread', () => {
   it('shows 50 replies with "Meer laden"; a reply that arrives live before the rest is loaded ends up last, in order', async () => {
-    const { t } = e;
-    const author = await t.db.selectFrom('user').select('id').where('email', '=', 'youssef@plein.example').executeTakeFirstOrThrow();
-    const channel = await t.db.selectFrom('channel').select('id').where('slug', '=', 'participatie').executeTakeFirstOrThrow();
-    // 60 earlier replies, written straight to the database (the posting limits are not the subject here).
-    const thread = await t.db
-      .insertInto('thread')
-      .values({ channel_id: channel.id, author_id: author.id, title: 'Lange draad over re-integratie', kind: 'discussion', reply_count: 60 })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const opening = await t.db
-      .insertInto('post')
-      .values({ thread_id: thread.id, author_id: author.id, is_opening: true, body_html: '<p>Wat werkt bij jullie?</p>', body_text: 'Wat werkt bij jullie?' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await t.db.updateTable('thread').set({ first_post_id: opening.id }).where('id', '=', thread.id).execute();
-    const base = Date.now() - 3_600_000;
-    await t.db
-      .insertInto('post')
-      .values(Array.from({ length: 60 }, (_, i) => ({ thread_id: thread.id, author_id: author.id, body_html: `<p>Reactie ${i + 1}</p>`, body_text: `Reactie ${i + 1}`, created_at: new Date(base + i * 1000) })))
-      .execute();
+    // 60 earlier replies.
+    const thread = await insertThread(e.t.db, {
+      authorEmail: 'youssef@plein.example',
+      channelSlug: 'participatie',
+      title: 'Lange draad over re-integratie',
+      opening: 'Wat werkt bij jullie?',
+      replies: Array.from({ length: 60 }, (_, i) => `Reactie ${i + 1}`),
+    });
 
     const reader = await (await e.context()).newPage();
     await login(reader, 'anne@plein.example', DEMO_PASSWORD);

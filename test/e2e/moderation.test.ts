@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amsterdamInputToIso, isoToAmsterdamInput } from '../../client/src/features/video-sessions/amsterdam-time';
 import { DEMO_PASSWORD } from '../../server/seed/demo';
 import { type E2E, expectAccessible, login, startE2E } from './support/harness';
+import { insertThread } from './support/threads';
 
 let e: E2E;
 beforeAll(async () => {
@@ -101,26 +102,13 @@ describe('moderation tools', () => {
   });
 
   it('a moderator hides a reply loaded with "Meer laden" and pins the thread: the loaded replies stay', async () => {
-    const { t } = e;
-    const author = await t.db.selectFrom('user').select('id').where('email', '=', 'anne@plein.example').executeTakeFirstOrThrow();
-    const channel = await t.db.selectFrom('channel').select('id').where('slug', '=', 'wmo').executeTakeFirstOrThrow();
-    // 60 replies, written straight to the database (the posting limits are not the subject here).
-    const thread = await t.db
-      .insertInto('thread')
-      .values({ channel_id: channel.id, author_id: author.id, title: 'Lange draad over keukentafelgesprekken', kind: 'discussion', reply_count: 60 })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const opening = await t.db
-      .insertInto('post')
-      .values({ thread_id: thread.id, author_id: author.id, is_opening: true, body_html: '<p>Hoe bereiden jullie ze voor?</p>', body_text: 'Hoe bereiden jullie ze voor?' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await t.db.updateTable('thread').set({ first_post_id: opening.id }).where('id', '=', thread.id).execute();
-    const base = Date.now() - 3_600_000;
-    await t.db
-      .insertInto('post')
-      .values(Array.from({ length: 60 }, (_, i) => ({ thread_id: thread.id, author_id: author.id, body_html: `<p>Gesprek ${i + 1}</p>`, body_text: `Gesprek ${i + 1}`, created_at: new Date(base + i * 1000) })))
-      .execute();
+    const thread = await insertThread(e.t.db, {
+      authorEmail: 'anne@plein.example',
+      channelSlug: 'wmo',
+      title: 'Lange draad over keukentafelgesprekken',
+      opening: 'Hoe bereiden jullie ze voor?',
+      replies: Array.from({ length: 60 }, (_, i) => `Gesprek ${i + 1}`),
+    });
 
     const mod = await person('youssef@plein.example');
     await mod.goto(`/t/${thread.id}/lange-draad`);
@@ -148,18 +136,15 @@ describe('moderation tools', () => {
 
   it('a failed "Weer tonen" says why next to the button (offline, not allowed, no longer hidden), and a retry that works clears it', async () => {
     const { t } = e;
-    const author = await t.db.selectFrom('user').select('id').where('email', '=', 'joost@plein.example').executeTakeFirstOrThrow();
     const modUser = await t.db.selectFrom('user').select(['id', 'role']).where('email', '=', 'youssef@plein.example').executeTakeFirstOrThrow();
-    const channel = await t.db.selectFrom('channel').select('id').where('slug', '=', 'jeugd').executeTakeFirstOrThrow();
-    const thread = await t.db.insertInto('thread').values({ channel_id: channel.id, author_id: author.id, title: 'Weer tonen na een fout', kind: 'discussion', reply_count: 1 }).returning('id').executeTakeFirstOrThrow();
-    const opening = await t.db.insertInto('post').values({ thread_id: thread.id, author_id: author.id, is_opening: true, body_html: '<p>Een vraag.</p>', body_text: 'Een vraag.' }).returning('id').executeTakeFirstOrThrow();
-    await t.db.updateTable('thread').set({ first_post_id: opening.id }).where('id', '=', thread.id).execute();
+    const thread = await insertThread(t.db, { authorEmail: 'joost@plein.example', channelSlug: 'jeugd', title: 'Weer tonen na een fout', opening: 'Een vraag.', replies: ['Een nuttig antwoord.'] });
+    const [replyId] = thread.replyIds;
     const hide = { hidden_at: new Date(), hidden_by: modUser.id, hidden_reason: 'Te snel verborgen' };
-    const reply = await t.db.insertInto('post').values({ thread_id: thread.id, author_id: author.id, body_html: '<p>Een nuttig antwoord.</p>', body_text: 'Een nuttig antwoord.', ...hide }).returning('id').executeTakeFirstOrThrow();
+    await t.db.updateTable('post').set(hide).where('id', '=', replyId).execute();
 
     const mod = await person('youssef@plein.example');
     await mod.goto(`/t/${thread.id}`);
-    const target = mod.locator(`#post-${reply.id}`);
+    const target = mod.locator(`#post-${replyId}`);
     await target.getByText('Verborgen door een moderator').waitFor();
     const unhide = target.getByRole('button', { name: 'Weer tonen' });
     const alert = target.getByRole('alert');
@@ -181,12 +166,12 @@ describe('moderation tools', () => {
     }
 
     // Shown by someone else in the meantime (409 not_hidden; no event reached this page).
-    await t.db.updateTable('post').set({ hidden_at: null, hidden_by: null, hidden_reason: null }).where('id', '=', reply.id).execute();
+    await t.db.updateTable('post').set({ hidden_at: null, hidden_by: null, hidden_reason: null }).where('id', '=', replyId).execute();
     await click();
     await expect.poll(() => alert.textContent()).toBe('Dit bericht is niet verborgen.');
 
     // Hidden again: now it works, the error goes and the notice with it.
-    await t.db.updateTable('post').set(hide).where('id', '=', reply.id).execute();
+    await t.db.updateTable('post').set(hide).where('id', '=', replyId).execute();
     await click();
     await expect.poll(() => target.getByText('Verborgen door een moderator').count()).toBe(0);
     expect(await alert.count()).toBe(0);
