@@ -348,6 +348,4 @@ export const en: Messages = {
     photoRemove: 'Remove photo',
     photoRemoved: 'Your photo has been removed.',
   },
-  time: {
-  },
 };

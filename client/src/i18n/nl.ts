@@ -348,8 +348,6 @@ export const nl = {
     photoRemove: 'Foto verwijderen',
     photoRemoved: 'Je foto is verwijderd.',
   },
-  time: {
-  },
 };
 
 export type Messages = typeof nl;
