@@ -18,3 +18,12 @@ export function LoadMore({ cursor, load }: { cursor: string; load(cursor: string
     </p>
   );
 }
+
+/**
+ * `list` with the next page added after it. What the list already has is not added again: an item can
+ * reach the next page too when newer ones pushed it down while the page was loading.
+ */
+export function appendPage<T>(list: T[], page: T[], key: (item: T) => string): T[] {
+  const have = new Set(list.map(key));
+  return [...list, ...page.filter((item) => !have.has(key(item)))];
+}

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Channel, Post, Thread } from '../../../shared/schemas/forum';
 import type { AuditEntry, ReportGroup } from '../../../shared/schemas/moderation';
-import { LoadMore } from '../components/LoadMore';
+import { LoadMore, appendPage } from '../components/LoadMore';
 import { ActionError, AsyncView, Empty, Loading, PageTitle, errorMessage } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
@@ -282,11 +282,11 @@ export function ModerationPage() {
   if (!isMod) return <p className="notice">{t('errors.forbidden')}</p>;
   const moreReports = async (cursor: string) => {
     const more = await api<Queue>(`/api/mod/reports?status=open&cursor=${encodeURIComponent(cursor)}`);
-    updateReports((d) => ({ items: [...d.items, ...more.items.filter((m) => !d.items.some((x) => x.reportId === m.reportId))], nextCursor: more.nextCursor }));
+    updateReports((d) => ({ items: appendPage(d.items, more.items, (g) => g.reportId), nextCursor: more.nextCursor }));
   };
   const moreAudit = async (cursor: string) => {
     const more = await api<Audit>(`/api/mod/audit-log?${auditQuery}&cursor=${encodeURIComponent(cursor)}`);
-    updateAudit((d) => ({ items: [...d.items, ...more.items.filter((m) => !d.items.some((x) => x.id === m.id))], nextCursor: more.nextCursor }));
+    updateAudit((d) => ({ items: appendPage(d.items, more.items, (a) => a.id), nextCursor: more.nextCursor }));
   };
   const onResolved = () => {
     reloadReports();

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Notification } from '../../../shared/schemas/notifications';
-import { LoadMore } from '../components/LoadMore';
+import { LoadMore, appendPage } from '../components/LoadMore';
 import { ActionError, AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
@@ -153,7 +153,7 @@ export function NotificationsPage() {
   const markAll = useAction(() => markRead('all'));
   const more = async (cursor: string) => {
     const page = await api<NotificationPage>(`/api/notifications?cursor=${encodeURIComponent(cursor)}`);
-    update((d) => ({ ...page, items: [...d.items, ...page.items.filter((n) => !d.items.some((m) => m.id === n.id))] }));
+    update((d) => ({ ...page, items: appendPage(d.items, page.items, (n) => n.id) }));
   };
   return (
     <>

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { PublicProfile } from '../../../shared/schemas/accounts';
 import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
-import { LoadMore } from '../components/LoadMore';
+import { LoadMore, appendPage } from '../components/LoadMore';
 import { AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
@@ -118,7 +118,7 @@ export function SearchPage() {
     const asked = query;
     const page = await api<SearchResults>(`/api/search?${asked}&cursor=${encodeURIComponent(cursor)}`);
     if (current.current !== asked) return;
-    update((d) => ({ items: [...d.items, ...page.items.filter((h) => !d.items.some((x) => x.thread.id === h.thread.id))], nextCursor: page.nextCursor }));
+    update((d) => ({ items: appendPage(d.items, page.items, (h) => h.thread.id), nextCursor: page.nextCursor }));
   };
 
   const errorProps = (field: 'q' | 'to') => (formError?.field === field ? { 'aria-invalid': true, 'aria-describedby': `f-${field}-error` } : {});

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
-import { LoadMore } from '../components/LoadMore';
+import { LoadMore, appendPage } from '../components/LoadMore';
 import { Avatar, Empty, ErrorState, Loading, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
@@ -54,7 +54,7 @@ export function ChannelPage() {
   // "Meer laden": the next page of threads.
   const loadMore = async (cursor: string) => {
     const more = await api<{ items: ThreadSummary[]; nextCursor: string | null }>(`/api/channels/${encodeURIComponent(slug)}/threads?limit=30&cursor=${encodeURIComponent(cursor)}`);
-    update((page) => ({ ...page, threads: [...page.threads, ...more.items.filter((m) => !page.threads.some((x) => x.id === m.id))], nextCursor: more.nextCursor }));
+    update((page) => ({ ...page, threads: appendPage(page.threads, more.items, (th) => th.id), nextCursor: more.nextCursor }));
   };
 
   if (state.status === 'loading') return <Loading />;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Post, Thread } from '../../../shared/schemas/forum';
-import { LoadMore } from '../components/LoadMore';
+import { LoadMore, appendPage } from '../components/LoadMore';
 import { Avatar, ErrorState, Loading, errorMessage } from '../components/ui';
 import { RichTextField } from '../components/RichTextField';
 import { useI18n } from '../i18n';
@@ -162,7 +162,7 @@ export function ThreadPage() {
   const loadMore = async (cursor: string) => {
     const more = await api<{ items: Post[]; nextCursor: string | null }>(`/api/threads/${id}/replies?cursor=${encodeURIComponent(cursor)}`);
     // Replies that arrived live while older pages were still unloaded sit at the end: merge in id order.
-    update((d) => ({ ...d, replies: [...d.replies, ...more.items.filter((m) => !d.replies.some((p) => p.id === m.id))].sort(oldestFirst), nextCursor: more.nextCursor }));
+    update((d) => ({ ...d, replies: appendPage(d.replies, more.items, (p) => p.id).sort(oldestFirst), nextCursor: more.nextCursor }));
   };
 
   if (state.status === 'loading') return <Loading />;
