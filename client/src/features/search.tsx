@@ -121,7 +121,14 @@ export function SearchPage() {
     update((d) => ({ items: appendPage(d.items, page.items, (h) => h.thread.id), nextCursor: page.nextCursor }));
   };
 
+  // A refused field is marked invalid and described by its error text.
   const errorProps = (field: 'q' | 'to') => (formError?.field === field ? { 'aria-invalid': true, 'aria-describedby': `f-${field}-error` } : {});
+  const errorText = (field: 'q' | 'to') =>
+    formError?.field === field && (
+      <p className="field-error" id={`f-${field}-error`}>
+        {formError.message}
+      </p>
+    );
   const authorChip = t('search.byAuthor', { name: authorName ?? '' });
   return (
     <>
@@ -135,11 +142,7 @@ export function SearchPage() {
               {t('search.submit')}
             </button>
           </div>
-          {formError?.field === 'q' && (
-            <p className="field-error" id="f-q-error">
-              {formError.message}
-            </p>
-          )}
+          {errorText('q')}
         </div>
         {applied.author && (
           <p className="chips">
@@ -192,15 +195,11 @@ export function SearchPage() {
           <label className="inline">
             <input type="checkbox" checked={form.hasAttachments === 'true'} onChange={toggle('hasAttachments')} /> {t('search.hasAttachments')}
           </label>
-          {formError?.field === 'to' && (
-            <p className="field-error" id="f-to-error">
-              {formError.message}
-            </p>
-          )}
+          {errorText('to')}
         </fieldset>
       </form>
       {!applied.q.trim() ? (
-        <p className="state state-empty">{applied.author ? t('search.typeWordsAuthor', { name: authorName ?? '' }) : t('search.typeWords')}</p>
+        <Empty>{applied.author ? t('search.typeWordsAuthor', { name: authorName ?? '' }) : t('search.typeWords')}</Empty>
       ) : (
         <AsyncView state={state} onRetry={reload}>
           {({ items, nextCursor }) =>
