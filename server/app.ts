@@ -14,6 +14,7 @@ import attachments from './attachments/plugin';
 import channels from './channels/plugin';
 import { ApiError } from './http/errors';
 import { installErrorHandler } from './http/error-handler';
+import { refuseNulBytes } from './http/refuse-nul';
 import moderation from './moderation/plugin';
 import notifications from './notifications/plugin';
 import realtime from './realtime/plugin';
@@ -45,6 +46,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.decorate('config', config);
   installErrorHandler(app);
+  refuseNulBytes(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -91,6 +93,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(dbPlugin);
   await app.register(authPlugin);
 
+  // The topic bus first: domains register their topic kinds and replay presenters on it.
+  await app.register(realtime);
   await app.register(system);
   await app.register(accounts);
   await app.register(privacy);
@@ -101,7 +105,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(moderation);
   await app.register(notifications);
   await app.register(search);
-  await app.register(realtime);
   if (config.serveClient) await app.register(web);
 
   return app;

@@ -52,6 +52,8 @@ export interface Config {
   benchRoutes: boolean;
   /** Run background jobs (mail, digests, reminders) in this process. */
   runJobs: boolean;
+  /** Open websockets one client address may hold; more are refused at upgrade with 429. */
+  wsMaxPerAddress: number;
 }
 
 export class ConfigError extends Error {}
@@ -150,5 +152,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serveClient: true,
     benchRoutes: bool(env, 'BENCH_ROUTES', false),
     runJobs: bool(env, 'RUN_JOBS', true),
+    wsMaxPerAddress: int(env, 'WS_MAX_PER_ADDRESS', 20, 1, 1_000_000),
   };
 }

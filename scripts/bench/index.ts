@@ -67,7 +67,7 @@ async function startServer(dbUrl: string): Promise<{ proc: ChildProcess; baseUrl
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', BENCH_ROUTES: 'true', RATE_LIMITS: 'off', SEED_DEMO: 'false', LOG_LEVEL: 'warn', SKIP_CLIENT_BUILD: 'true', RUN_JOBS: 'false', PUBLIC_URL: `http://127.0.0.1:${port}` },
+    env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', BENCH_ROUTES: 'true', WS_MAX_PER_ADDRESS: '1000000', RATE_LIMITS: 'off', SEED_DEMO: 'false', LOG_LEVEL: 'warn', SKIP_CLIENT_BUILD: 'true', RUN_JOBS: 'false', PUBLIC_URL: `http://127.0.0.1:${port}` },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -26,6 +26,12 @@ export default fp(
       request.sessionId = session.sessionId;
       if (session.refreshedCookie) reply.header('set-cookie', session.refreshedCookie);
     });
+
+    // What a signed-in user gets is theirs alone (profile, notifications, meeting links): never kept
+    // by a browser or a proxy cache. Also when the session just ended (logout answers with no user).
+    app.addHook('onSend', async (request, reply) => {
+      if ((request.user || request.cookies[app.sessions.cookieName]) && request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    });
   },
   { name: 'plein-auth', dependencies: ['plein-db'] },
 );

@@ -1,18 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError, forbidden, unauthorized } from '../http/errors';
+import { type Role, hasRole, isSuspended } from '../policy';
 import type { SessionUser } from './session';
 
-const RANK = { member: 0, expert: 1, moderator: 2, admin: 3 } as const;
-export type Role = keyof typeof RANK;
-
-export const hasRole = (user: Pick<SessionUser, 'role'> | null | undefined, role: Role): boolean =>
-  !!user && RANK[user.role] >= RANK[role];
-
-export const isModerator = (user: Pick<SessionUser, 'role'> | null | undefined) => hasRole(user, 'moderator');
-
-export function isSuspended(user: Pick<SessionUser, 'suspendedUntil'>, now = new Date()): boolean {
-  return user.suspendedUntil !== null && user.suspendedUntil.getTime() > now.getTime();
-}
+// Role questions are the policy's; these are the HTTP guards built on it.
+export { hasRole, isModerator, isSuspended, type Role } from '../policy';
 
 /** Any signed-in user (reading one's own data; suspended users may still do this). */
 export function requireUser(request: FastifyRequest): SessionUser {

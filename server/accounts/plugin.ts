@@ -1,3 +1,5 @@
+import { topics } from '../../shared/events';
+import { mayReadUserTopic } from '../policy';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
@@ -21,6 +23,11 @@ const tags = ['accounts'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 
 const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // user:<id> (or user:me): one's own notifications, only while the session lives.
+  app.realtime.topic('user', async (viewer, key, { sessionAlive }) => {
+    if (!viewer || !mayReadUserTopic(viewer, key === 'me' ? viewer.id : key)) return null;
+    return (await sessionAlive()) ? topics.user(viewer.id) : null;
+  });
   const limits = app.config.rateLimits;
 
   app.post(

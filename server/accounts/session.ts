@@ -2,7 +2,7 @@
 // as the session id, so a leaked database holds no usable session.
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { type Adapter, type Cookie, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan, verifyRequestOrigin } from 'lucia';
+import { type Adapter, type Cookie, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from 'lucia';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { executePreparedTakeFirst } from '../db/prepared';
@@ -104,19 +104,19 @@ export function createSessionManager(db: Db, config: Config) {
     getUserAttributes: (attributes) => ({ attributes }),
   });
   const maxAgeMs = config.sessionMaxDays * 24 * 60 * 60 * 1000;
-  const allowedHosts = [new URL(config.publicUrl).host];
+  const publicOrigin = new URL(config.publicUrl).origin;
 
-  /** The sessions among `sessionIds` that still live, with their user's current role: one query. */
-  async function liveSessions(sessionIds: string[]): Promise<Map<string, SessionUser['role']>> {
+  /** The sessions among `sessionIds` that still live, with their user's current role and suspension: one query. */
+  async function liveSessions(sessionIds: string[]): Promise<Map<string, Pick<SessionUser, 'role' | 'suspendedUntil'>>> {
     if (!sessionIds.length) return new Map();
     const rows = await db
       .selectFrom('user_session as s')
       .innerJoin('user as u', 'u.id', 's.user_id')
-      .select(['s.id', 'u.role'])
+      .select(['s.id', 'u.role', 'u.suspended_until'])
       .where(sql<boolean>`s.id = any(${sessionIds}::text[])`) // any number of sockets, one parameter
       .where('s.expires_at', '>', new Date())
       .execute();
-    return new Map(rows.map((r) => [r.id, r.role]));
+    return new Map(rows.map((r) => [r.id, { role: r.role, suspendedUntil: r.suspended_until }]));
   }
 
   return {
@@ -163,9 +163,14 @@ export function createSessionManager(db: Db, config: Config) {
     blankCookie: () => lucia.createBlankSessionCookie().serialize(),
     deleteExpired: () => lucia.deleteExpiredSessions(),
 
-    /** CSRF defence for cookie-authenticated writes and websocket handshakes. */
+    /** CSRF defence for cookie-authenticated writes and websocket handshakes: scheme, host and port must be PUBLIC_URL's. */
     originAllowed(origin: string | undefined): boolean {
-      return !!origin && verifyRequestOrigin(origin, allowedHosts);
+      if (!origin) return false;
+      try {
+        return new URL(origin).origin === publicOrigin;
+      } catch {
+        return false;
+      }
     },
   };
 }

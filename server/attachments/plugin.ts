@@ -15,7 +15,7 @@ import { escapeHtml } from '../content/escape';
 import { ApiError, notFound, tooLarge, unsupportedType } from '../http/errors';
 import { postingLimit } from '../moderation/rate-limits';
 import type { Database } from '../db/schema';
-import { canSeeHiddenPost } from '../threads/queries';
+import { maySeeHiddenPost as canSeeHiddenPost } from '../policy';
 import { toAttachment } from './attach';
 import { contentDisposition, nameForType, safeFilename, sniffContentType } from './files';
 import { cleanupUnattachedUploads, releaseContent } from './cleanup';

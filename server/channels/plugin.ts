@@ -1,3 +1,4 @@
+import { topics } from '../../shared/events';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
@@ -17,6 +18,12 @@ const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60
 
 /** Channels: the list on the home page, one channel, and its thread list. */
 const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // channel:<slug>: new and changed threads of a channel; public like the channel itself.
+  app.realtime.topic('channel', async (_viewer, slug) => {
+    if (!/^[a-z0-9-]{1,60}$/.test(slug)) return null;
+    const row = await app.db.selectFrom('channel').select('id').where('slug', '=', slug).executeTakeFirst();
+    return row ? topics.channel(slug) : null;
+  });
   app.get('/api/channels', { schema: { tags, summary: 'All channels', response: { 200: Type.Object({ items: Type.Array(Channel) }) } } }, async () => {
     const rows = await app.db.selectFrom('channel').selectAll().orderBy('position').orderBy('id').execute();
     const latest = await latestThreads(app.db, rows.map((r) => r.id));

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
-import { isModerator } from '../accounts/guards';
-import type { SessionUser } from '../accounts/session';
+import { isModerator } from '../policy';
+import type { Actor } from '../policy';
 import type { Database } from '../db/schema';
 
 export interface AuditRecord {
@@ -27,7 +27,7 @@ export async function recordAction(trx: Transaction<Database>, a: AuditRecord): 
  */
 export async function recordIfModerating(
   trx: Transaction<Database>,
-  actor: Pick<SessionUser, 'id' | 'role'>,
+  actor: Actor,
   ownerId: string | null,
   record: Omit<AuditRecord, 'actorId'>,
 ): Promise<boolean> {

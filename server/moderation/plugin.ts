@@ -1,3 +1,4 @@
+import { topics } from '../../shared/events';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type Transaction, sql } from 'kysely';
@@ -20,6 +21,7 @@ import {
 import { hasRole, requireRole, requireWriter } from '../accounts/guards';
 import { authorColumnsOf, toAuthor } from '../accounts/present';
 import type { SessionUser } from '../accounts/session';
+import { type Actor, mayReadModerationTopic } from '../policy';
 import { isUniqueViolation } from '../accounts/users';
 import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
@@ -46,6 +48,8 @@ const FLAGS: Record<ThreadFlag, { pinned?: boolean; locked?: boolean }> = {
 
 /** Pin, lock, move, hide, reports, suspensions and the audit log. Moderators and admins only, except reporting. */
 const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // mod: reports and moderator actions, for moderators and admins who are not suspended.
+  app.realtime.topic('mod', async (viewer, key) => (key === '' && mayReadModerationTopic(viewer) ? topics.mod : null));
   const db = app.db;
 
   /** The thread and its channel, row-locked for the rest of the transaction (concurrent actions serialise). */
@@ -63,8 +67,8 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function pushThreadUpdate(trx: Transaction<Database>, threadId: string, slugs: string[], fields: Record<string, unknown>) {
     const payload = { thread: { id: threadId, ...fields } };
-    await appendEvent(trx, { topic: `thread:${threadId}`, type: 'thread.updated', payload });
-    for (const slug of slugs) await appendEvent(trx, { topic: `channel:${slug}`, type: 'thread.updated', payload });
+    await appendEvent(trx, { topic: topics.thread(threadId), type: 'thread.updated', payload });
+    for (const slug of slugs) await appendEvent(trx, { topic: topics.channel(slug), type: 'thread.updated', payload });
   }
 
   for (const flag of Object.keys(FLAGS) as ThreadFlag[]) {
@@ -110,8 +114,8 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // whole summary (as thread.updated, and as thread.created so open lists show it as new).
         const summary = await loadThreadSummary(trx, thread.id);
         await pushThreadUpdate(trx, thread.id, [thread.slug], { channelSlug: target.slug, channelName: target.name, moved: true, fromChannelSlug: thread.slug });
-        await appendEvent(trx, { topic: `channel:${target.slug}`, type: 'thread.updated', payload: { thread: { ...summary, moved: true, fromChannelSlug: thread.slug } } });
-        await appendEvent(trx, { topic: `channel:${target.slug}`, type: 'thread.created', payload: { thread: summary } });
+        await appendEvent(trx, { topic: topics.channel(target.slug), type: 'thread.updated', payload: { thread: { ...summary, moved: true, fromChannelSlug: thread.slug } } });
+        await appendEvent(trx, { topic: topics.channel(target.slug), type: 'thread.created', payload: { thread: summary } });
       });
       return { thread: await loadThread(db, request.params.id, mod) };
     },
@@ -139,23 +143,23 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * hidden reply stays in the list (as "Verborgen door een moderator"), so the count stays what
    * readers see; deleting a hidden reply later decrements it once.
    */
-  async function hidePost(trx: Transaction<Database>, actor: Pick<SessionUser, 'id' | 'role'>, postId: string, reason: string): Promise<Post | null> {
+  async function hidePost(trx: Transaction<Database>, actor: Actor, postId: string, reason: string): Promise<Post | null> {
     const post = await lockPost(trx, postId);
     if (post.hidden_at !== null) return null;
     await trx.updateTable('post').set({ hidden_at: new Date(), hidden_by: actor.id, hidden_reason: reason }).where('id', '=', post.id).execute();
     await recordAction(trx, { actorId: actor.id, action: 'hide', targetType: 'post', targetId: post.id, reason });
     // What every reader gets: the fact, never the content (no body, no attachments, no reason).
     await appendEvent(trx, {
-      topic: `thread:${post.thread_id}`,
+      topic: topics.thread(post.thread_id),
       type: 'post.hidden',
       payload: { postId: post.id, threadId: post.thread_id, hidden: true, post: { id: post.id, threadId: post.thread_id, hidden: true, body: '', attachments: [] } },
     });
     // Those who may see it get the post as they see it: moderators (with the details) and the author,
     // who both see a hidden post whole (canSeeHiddenPost), so one view serves both.
     const hidden = (await loadPostForViewer(trx, post.id, actor))!;
-    await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: hidden, moderation: { action: 'hide', actorId: actor.id, reason } }, audience: 'moderators' });
-    await appendEvent(trx, { topic: 'mod', type: 'post.hidden', payload: { postId: post.id, threadId: post.thread_id, threadTitle: post.title, actorId: actor.id, reason }, audience: 'moderators' });
-    await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: hidden }, audience: `user:${post.author_id}` });
+    await appendEvent(trx, { topic: topics.thread(post.thread_id), type: 'post.updated', payload: { post: hidden, moderation: { action: 'hide', actorId: actor.id, reason } }, audience: 'moderators' });
+    await appendEvent(trx, { topic: topics.mod, type: 'post.hidden', payload: { postId: post.id, threadId: post.thread_id, threadTitle: post.title, actorId: actor.id, reason }, audience: 'moderators' });
+    await appendEvent(trx, { topic: topics.thread(post.thread_id), type: 'post.updated', payload: { post: hidden }, audience: `user:${post.author_id}` });
     await notify(trx, { userId: post.author_id, kind: 'post_hidden', threadId: post.thread_id, postId: post.id, actorId: actor.id, data: { reason, threadTitle: post.title } });
     return hidden;
   }
@@ -186,7 +190,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await recordAction(trx, { actorId: mod.id, action: 'unhide', targetType: 'post', targetId: post.id, reason: request.body?.reason?.trim() });
         // The post as members see it again (body and attachments): a visible post looks the same to everyone.
         const shown = (await loadPostForViewer(trx, post.id, null))!;
-        await appendEvent(trx, { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: shown } });
+        await appendEvent(trx, { topic: topics.thread(post.thread_id), type: 'post.updated', payload: { post: shown } });
         return shown;
       });
       return { post: shown };
@@ -339,7 +343,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const target = await trx.selectFrom('user').select(['id', 'role']).where('id', '=', userId).executeTakeFirst();
     if (!target) throw notFound('user');
     if (target.id === mod.id) throw forbidden('forbidden', 'You cannot suspend yourself.');
-    if (hasRole({ role: target.role }, 'moderator') && mod.role !== 'admin') throw forbidden('forbidden', 'Only an admin can suspend moderators and admins.');
+    if ((target.role === 'moderator' || target.role === 'admin') && mod.role !== 'admin') throw forbidden('forbidden', 'Only an admin can suspend moderators and admins.');
     if (target.role === 'admin') throw forbidden('forbidden', 'Admins cannot be suspended.');
     const date = new Date(until);
     if (Number.isNaN(date.getTime()) || date.getTime() <= Date.now()) throw invalidField('until', 'must be in the future');

@@ -1,3 +1,4 @@
+import { topics } from '../../shared/events';
 // The seam other domains use to tell a user something (replies, video sessions, moderation, ...).
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
@@ -81,7 +82,7 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
   await appendEvents(
     trx,
     rows.map((row) => ({
-      topic: `user:${row.user_id}`,
+      topic: topics.user(row.user_id),
       type: 'notification.created' as const,
       payload: {
         notification: { id: row.id, kind: row.kind, threadId: row.thread_id, postId: row.post_id, count: row.count, data: row.data, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(), read: false },

@@ -1,3 +1,4 @@
+import { UNSIGNED_BIGINT_PATTERN } from '../../shared/schemas/common';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
@@ -16,7 +17,7 @@ import { unreadCount, visibleNotification } from './visibility';
 
 const tags = ['notifications'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
-const Cursor = Type.Object({ us: Type.String({ pattern: '^[0-9]{1,19}$' }), id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
+const Cursor = Type.Object({ us: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }), id: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) }, { additionalProperties: false });
 
 /** Subscriptions, the notification list with unread count, email settings, unsubscribe links, background mail. */
 const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {

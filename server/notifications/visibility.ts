@@ -2,6 +2,7 @@
 // push and mail, so the badge never counts something the list does not show.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
+import { isModeratorSql } from '../policy';
 
 /**
  * For `notification as n` left-joined to `post as p`: a notification about a post is shown while the
@@ -14,7 +15,7 @@ export const visibleNotification = sql<boolean>`(
   or (p.deleted_at is null and (
     p.hidden_at is null
     or p.author_id = n.user_id
-    or exists (select 1 from "user" viewer where viewer.id = n.user_id and viewer.role in ('moderator', 'admin'))
+    or exists (select 1 from "user" viewer where viewer.id = n.user_id and ${isModeratorSql('viewer')})
   ))
 )`;
 

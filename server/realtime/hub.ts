@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import type { WebSocket } from 'ws';
 import type { Db } from '../db';
+import { type Viewer, mayReceiveAudience } from '../policy';
 import { EVENTS_CHANNEL } from './outbox';
 
 export interface StoredEvent {
@@ -17,8 +18,8 @@ export interface StoredEvent {
 /** What the hub needs to know about one connected socket. */
 export interface Subscriber {
   socket: WebSocket;
-  userId: string | null;
-  isModerator: boolean;
+  /** Who reads on this socket, as of the last session check (role and suspension can change). */
+  viewer: Viewer;
   topics: Set<string>;
   /** While a replay runs, live events wait here (delivered after the replay, without duplicates). */
   pending: StoredEvent[] | null;
@@ -36,12 +37,7 @@ const RECONNECT_MAX_MS = 30_000;
 /** Shows up in pg_stat_activity, so operators (and tests) can find the LISTEN connections. */
 export const LISTEN_APPLICATION_NAME = 'plein-realtime-listen';
 
-export function mayReceive(sub: Pick<Subscriber, 'userId' | 'isModerator'>, audience: string): boolean {
-  if (audience === 'public') return true;
-  if (audience === 'moderators') return sub.isModerator;
-  if (audience.startsWith('user:')) return sub.userId !== null && audience === `user:${sub.userId}`;
-  return false;
-}
+export const mayReceive = (sub: Pick<Subscriber, 'viewer'>, audience: string): boolean => mayReceiveAudience(sub.viewer, audience);
 
 /**
  * One per app instance. LISTENs on the outbox channel (a wake-up only: the event table is the
@@ -217,8 +213,11 @@ export class Hub {
   }
 }
 
-/** Sends one event frame; a consumer that cannot keep up is cut off instead of buffering without bound. */
-export function send(sub: Subscriber, event: StoredEvent): void {
+/**
+ * Sends one event frame; a consumer that cannot keep up is cut off instead of buffering without bound.
+ * `presented` replaces the stored payload (a replay shows the event as this viewer may see it now).
+ */
+export function send(sub: Subscriber, event: StoredEvent, presented?: unknown): void {
   const id = BigInt(event.id);
   if (id <= (sub.lastSent.get(event.topic) ?? 0n)) return;
   if (sub.socket.readyState !== sub.socket.OPEN) return;
@@ -227,6 +226,10 @@ export function send(sub: Subscriber, event: StoredEvent): void {
     return;
   }
   sub.lastSent.set(event.topic, id);
+  if (presented !== undefined) {
+    sub.socket.send(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: presented }));
+    return;
+  }
   event.frame ??= Buffer.from(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload }));
   sub.socket.send(event.frame, { binary: false });
 }

@@ -1,28 +1,25 @@
 import { type Transaction, sql } from 'kysely';
+import type { EventName, EventPayload, Topic } from '../../shared/events';
 import type { Database } from '../db/schema';
 
 export const EVENTS_CHANNEL = 'plein_events';
 
-export type EventType =
-  | 'thread.created'
-  | 'thread.updated'
-  | 'reply.created'
-  | 'post.updated'
-  | 'post.hidden'
-  | 'video_session.updated'
-  | 'notification.created';
+export type EventType = EventName;
 
-export interface NewEvent {
-  /** e.g. `channel:landelijk`, `thread:123`, `user:42` */
-  topic: string;
-  type: EventType;
-  payload: Record<string, unknown>;
-  /**
-   * 'public', 'moderators' (moderators and admins), or `user:<id>`. Events are only pushed (and replayed)
-   * to those in the audience. Default: the topic itself for `user:<id>` topics, else 'public'.
-   */
-  audience?: string;
-}
+/** An event to append: its type decides its payload's shape (shared/events.ts). */
+export type NewEvent = {
+  [K in EventName]: {
+    /** Built with `topics` from shared/events.ts: `channel:landelijk`, `thread:123`, `user:42`, `mod` */
+    topic: Topic;
+    type: K;
+    payload: EventPayload<K>;
+    /**
+     * 'public', 'moderators' (moderators and admins), or `user:<id>`. Events are only pushed (and replayed)
+     * to those in the audience. Default: the topic itself for `user:<id>` topics, else 'public'.
+     */
+    audience?: string;
+  };
+}[EventName];
 
 /**
  * Writes events in the caller's transaction, in the order given: one counter update, one insert and
@@ -32,6 +29,19 @@ export interface NewEvent {
  * writers. NOTIFY is transactional: other instances are woken only after commit.
  */
 export async function appendEvents(trx: Transaction<Database>, events: NewEvent[]): Promise<string[]> {
+  return writeEvents(trx, events);
+}
+
+/** Any event on any topic: what the bus itself stores. Domains use the typed appendEvents. */
+export interface RawEvent {
+  topic: string;
+  type: string;
+  payload: unknown;
+  audience?: string;
+}
+
+/** The bus's own write, untyped (the bus knows no event): appendEvents is this with the catalogue's types. */
+export async function writeEvents(trx: Transaction<Database>, events: RawEvent[]): Promise<string[]> {
   if (!events.length) return [];
   const rows = events.map((event) => {
     // A personal topic is personal by default; an audience nobody matches (a typo) fails loudly.
@@ -66,4 +76,9 @@ export const eventWatermark = sql<string>`(select last_id::text from event_count
 /** One event: see appendEvents. */
 export async function appendEvent(trx: Transaction<Database>, event: NewEvent): Promise<string> {
   return (await appendEvents(trx, [event]))[0];
+}
+
+/** One untyped event: see writeEvents. */
+export async function writeEvent(trx: Transaction<Database>, event: RawEvent): Promise<string> {
+  return (await writeEvents(trx, [event]))[0];
 }

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { WebSocket } from 'ws';
-import { isModerator } from '../accounts/guards';
+import type { Db } from '../db';
+import type { Viewer } from '../policy';
 import { Hub, MAX_BUFFERED_BYTES, type StoredEvent, type Subscriber, mayReceive, send } from './hub';
 
 const MAX_TOPICS = 50;
@@ -65,8 +66,25 @@ async function drained(socket: WebSocket, bound: number, timeoutMs = 30_000): Pr
   return socket.readyState === socket.OPEN;
 }
 
+/**
+ * A kind of topic (`thread` for `thread:<id>`, `mod` for `mod`), registered by the domain that owns it.
+ * `authorize` answers the stored topic name for `key` (e.g. `user:42` for `user:me`), or null when the
+ * viewer may not read it or it does not exist.
+ */
+export type TopicAuthorizer = (viewer: Viewer, key: string, context: { sessionAlive(): Promise<boolean> }) => Promise<string | null>;
+
+/**
+ * Presents stored events of one type as `viewer` may see them now, for a replay: one answer per event,
+ * in order (null leaves the event out). Live delivery sends the payload as written.
+ */
+export type ReplayPresenter = (db: Db, viewer: Viewer, events: StoredEvent[]) => Promise<Array<unknown | null>>;
+
 /** Maintenance entry points, run by timers; exposed so tests need not wait for the timers. */
 export interface RealtimeControl {
+  /** Registers a topic kind and who may read it (the bus knows no domain). */
+  topic(kind: string, authorize: TopicAuthorizer): void;
+  /** Registers how a replayed event of `type` is shown to a viewer now. */
+  presenter(type: string, present: ReplayPresenter): void;
   /** One heartbeat round: terminates sockets that did not answer the previous ping, pings the rest. */
   heartbeat(): void;
   /** Closes (4401) the sockets whose session is no longer alive. */
@@ -95,6 +113,12 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
 
   const sessions = new Map<Subscriber, string>();
   const alive = new WeakMap<WebSocket, boolean>();
+  const topicKinds = new Map<string, TopicAuthorizer>();
+  const presenters = new Map<string, ReplayPresenter>();
+  /** Open sockets per client address (a cap at upgrade). */
+  const perAddress = new Map<string, number>();
+  /** The topic each requested name resolved to, per socket (`user:me` is `user:42`), for unsubscribe. */
+  const resolvedNames = new WeakMap<Subscriber, Map<string, string>>();
 
   function heartbeatRound(): void {
     for (const sub of hub.subscribers) {
@@ -117,13 +141,16 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
       const live = await app.sessions.liveSessions([...new Set(sessions.values())]).catch(() => null);
       if (!live) return;
       for (const [sub, sessionId] of sessions) {
-        const role = live.get(sessionId);
-        if (!role) {
+        const now = live.get(sessionId);
+        if (!now || !sub.viewer) {
           sub.socket.close(SESSION_ENDED, 'session ended');
           continue;
         }
-        sub.isModerator = isModerator({ role });
-        if (!sub.isModerator && sub.topics.has('mod')) hub.unsubscribe(sub, 'mod');
+        const before = sub.viewer;
+        sub.viewer = { id: before.id, role: now.role, suspendedUntil: now.suspendedUntil };
+        const changed = before.role !== now.role || before.suspendedUntil?.getTime() !== now.suspendedUntil?.getTime();
+        // A changed role or suspension is asked again for every topic (a suspended moderator leaves `mod`).
+        if (changed) await reauthorize(sub);
       }
     } finally {
       checking = false;
@@ -168,6 +195,14 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
   trim.unref();
 
   app.decorate('realtime', {
+    topic(kind: string, authorize: TopicAuthorizer) {
+      if (topicKinds.has(kind)) throw new Error(`realtime: topic kind ${kind} registered twice`);
+      topicKinds.set(kind, authorize);
+    },
+    presenter(type: string, present: ReplayPresenter) {
+      if (presenters.has(type)) throw new Error(`realtime: presenter for ${type} registered twice`);
+      presenters.set(type, present);
+    },
     heartbeat: heartbeatRound,
     checkSessions,
     trim: trimEvents,
@@ -194,26 +229,27 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Resolves a requested topic to the stored topic name, or null when the caller may not see it. */
   async function resolveTopic(topic: string, sub: Subscriber): Promise<string | null> {
-    if (topic === 'user:me' || topic.startsWith('user:')) {
-      const own = sub.userId ? `user:${sub.userId}` : null;
-      if (!own || (topic !== 'user:me' && topic !== own)) return null;
+    const colon = topic.indexOf(':');
+    const kind = colon < 0 ? topic : topic.slice(0, colon);
+    const key = colon < 0 ? '' : topic.slice(colon + 1);
+    const authorize = topicKinds.get(kind);
+    if (!authorize) return null;
+    const sessionAlive = async () => {
       // Personal events only while the session lives (the periodic check may not have run yet).
       const sessionId = sessions.get(sub);
-      if (sessionId && !(await app.sessions.isAlive(sessionId))) return null;
-      return own;
+      return !sessionId || (await app.sessions.isAlive(sessionId));
+    };
+    return authorize(sub.viewer, key, { sessionAlive });
+  }
+
+  /** Drops the topics this socket may no longer read. */
+  async function reauthorize(sub: Subscriber): Promise<void> {
+    const names = resolvedNames.get(sub) ?? new Map<string, string>();
+    for (const [requested, resolved] of [...names]) {
+      if ((await resolveTopic(requested, sub)) === resolved) continue;
+      names.delete(requested);
+      if (![...names.values()].includes(resolved)) hub.unsubscribe(sub, resolved);
     }
-    if (topic === 'mod') return sub.isModerator ? topic : null;
-    let m = /^channel:([a-z0-9-]{1,60})$/.exec(topic);
-    if (m) {
-      const row = await app.db.selectFrom('channel').select('id').where('slug', '=', m[1]).executeTakeFirst();
-      return row ? topic : null;
-    }
-    m = /^thread:([1-9][0-9]{0,18})$/.exec(topic);
-    if (m) {
-      const row = await app.db.selectFrom('thread').select('id').where('id', '=', m[1]).executeTakeFirst();
-      return row ? topic : null;
-    }
-    return null;
   }
 
   /**
@@ -231,6 +267,21 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
     if (after > newest) return false; // an id from another database (or before a restore)
     if (bounds.min_id === null) return after === newest;
     return BigInt(String(bounds.min_id)) <= after + 1n;
+  }
+
+  /**
+   * Each event as the viewer may see it now (a post hidden, deleted or edited since it was written),
+   * through the presenter its domain registered; events without one are sent as stored.
+   */
+  async function presentNow(viewer: Viewer, events: StoredEvent[]): Promise<Array<unknown | null>> {
+    const out: Array<unknown | null> = events.map((e) => e.payload);
+    const byType = new Map<string, number[]>();
+    for (const [i, e] of events.entries()) if (presenters.has(e.type)) byType.set(e.type, [...(byType.get(e.type) ?? []), i]);
+    for (const [type, indexes] of byType) {
+      const answers = await presenters.get(type)!(app.db, viewer, indexes.map((i) => events[i]));
+      for (const [j, i] of indexes.entries()) out[i] = answers[j];
+    }
+    return out;
   }
 
   /**
@@ -252,12 +303,14 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
         .limit(REPLAY_BATCH)
         .execute();
       if (!(await stillKept(cursor))) return 'gap';
-      for (const e of events) {
+      const receivable = (events as StoredEvent[]).filter((e) => mayReceive(sub, e.audience));
+      const presented = await presentNow(sub.viewer, receivable);
+      for (const [i, e] of receivable.entries()) {
         if (sub.socket.bufferedAmount > MAX_BUFFERED_BYTES / 2 && !(await drained(sub.socket, MAX_BUFFERED_BYTES / 4))) {
           sub.socket.terminate();
           return 'gone';
         }
-        if (mayReceive(sub, e.audience)) send(sub, e as StoredEvent);
+        if (presented[i] !== null) send(sub, e, presented[i]);
       }
       if (events.length < REPLAY_BATCH) return 'ok';
       cursor = BigInt(events[events.length - 1].id);
@@ -274,18 +327,25 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
         if (cookie && !app.sessions.originAllowed(request.headers.origin)) {
           return reply.status(403).send({ error: { code: 'bad_origin', message: 'This connection did not come from the Plein website.' } });
         }
+        if ((perAddress.get(request.ip) ?? 0) >= app.config.wsMaxPerAddress) {
+          return reply.status(429).send({ error: { code: 'too_many_connections', message: 'Too many open connections from this address.' } });
+        }
       },
     },
     (socket, request) => {
+      const user = request.user;
       const sub: Subscriber = {
         socket,
-        userId: request.user?.id ?? null,
-        isModerator: isModerator(request.user),
+        viewer: user ? { id: user.id, role: user.role, suspendedUntil: user.suspendedUntil } : null,
         topics: new Set(),
         pending: null,
         lastSent: new Map(),
       };
       hub.add(sub);
+      const address = request.ip;
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+      const names = new Map<string, string>();
+      resolvedNames.set(sub, names);
       if (request.sessionId) sessions.set(sub, request.sessionId);
       alive.set(socket, true);
       let tokens = FRAME_BURST;
@@ -298,6 +358,9 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
       socket.on('close', () => {
         hub.remove(sub);
         sessions.delete(sub);
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
       });
       socket.on('message', (data, isBinary) => {
         const now = Date.now();
@@ -328,7 +391,8 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
         if (frame.type === 'unsubscribe') {
           const removed: string[] = [];
           for (const topic of frame.topics) {
-            const resolved = topic === 'user:me' && sub.userId ? `user:${sub.userId}` : topic;
+            const resolved = names.get(topic) ?? topic;
+            for (const [name, to] of [...names]) if (to === resolved) names.delete(name);
             if (sub.topics.has(resolved)) {
               hub.unsubscribe(sub, resolved);
               removed.push(topic);
@@ -355,6 +419,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
           if (isNew) added++;
           accepted.push(topic);
           resolvedTopics.add(resolved);
+          names.set(topic, resolved);
         }
         if (!accepted.length) return;
         // With lastEventId, live events for these topics wait while the replay reads the table; then

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type RawBuilder, sql } from 'kysely';
-import { ErrorBody } from '../../shared/schemas/common';
+import { ErrorBody, SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN } from '../../shared/schemas/common';
 import { ThreadSummary } from '../../shared/schemas/forum';
 import { SearchHit, SearchQuery, SimilarQuery } from '../../shared/schemas/search';
 import { isModerator } from '../accounts/guards';
@@ -30,7 +30,7 @@ export function markSnippet(escapedHeadline: string): string {
 /** ts_headline over the HTML-escaped plain text, with sentinel markers around the matches. */
 const headline = sql<string>`ts_headline('plein_dutch', replace(replace(replace(replace(replace(p.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), q.query, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`;
 
-const Cursor = Type.Object({ s: Type.Number(), us: Type.String({ pattern: '^-?[0-9]{1,19}$' }), id: Type.String({ pattern: '^[0-9]{1,19}$' }) }, { additionalProperties: false });
+const Cursor = Type.Object({ s: Type.Number({ minimum: -1e6, maximum: 1e6 }), us: Type.String({ pattern: SIGNED_BIGINT_PATTERN }), id: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) }, { additionalProperties: false });
 
 /** Dutch full-text search over titles, tags, opening posts and replies; results grouped per thread. */
 const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {

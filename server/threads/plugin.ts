@@ -1,3 +1,4 @@
+import { topics } from '../../shared/events';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, IdParams, Page, PageQuery } from '../../shared/schemas/common';
@@ -12,6 +13,7 @@ import { postingLimit } from '../moderation/rate-limits';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
 import { createIdempotently } from './idempotency';
+import { registerThreadTopics } from './live';
 import { listReplies, loadPostForViewer, loadPostForViewers, loadThread, loadThreadForWriter, loadThreadPage, loadThreadRow } from './queries';
 
 const tags = ['threads'];
@@ -39,6 +41,7 @@ function cleanBody(body: string) {
 /** Threads (a Vraag with its Toelichting, or a discussion) and their replies. */
 const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.db;
+  registerThreadTopics(app);
 
   app.post(
     '/api/channels/:slug/threads',
@@ -88,7 +91,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
             await onThreadCreated(trx, { threadId: thread.id, channelId: channel.id, channelSlug: channel.slug, authorId: user.id, title, bodyText: body.text });
             // One read for the channel's event and the author's answer.
             const { summary, thread: own } = await loadThreadForWriter(trx, thread.id, user);
-            await appendEvent(trx, { topic: `channel:${channel.slug}`, type: 'thread.created', payload: { thread: summary } });
+            await appendEvent(trx, { topic: topics.channel(channel.slug), type: 'thread.created', payload: { thread: summary } });
             return own;
           });
           return reply.status(201).send({ thread: created });
@@ -161,9 +164,9 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
             await onReplyCreated(trx, { threadId: thread.id, channelId: thread.channel_id, threadTitle: thread.title, postId: post.id, authorId: user.id, authorName: user.displayName, quotePostId: b.quotePostId ?? null, bodyText: body.text });
             const counts = { thread: { id: thread.id, replyCount: updated.reply_count, lastActivityAt: now.toISOString() } };
             await appendEvents(trx, [
-              { topic: `thread:${thread.id}`, type: 'reply.created', payload: { post: member } },
-              { topic: `thread:${thread.id}`, type: 'thread.updated', payload: counts },
-              { topic: `channel:${thread.channel_slug}`, type: 'thread.updated', payload: counts },
+              { topic: topics.thread(thread.id), type: 'reply.created', payload: { post: member } },
+              { topic: topics.thread(thread.id), type: 'thread.updated', payload: counts },
+              { topic: topics.channel(thread.channel_slug), type: 'thread.updated', payload: counts },
             ]);
             return own;
           });
@@ -215,13 +218,13 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // Events last, everything read first. The post as a member sees it (a hidden post's new body is
         // never pushed) and as the editor sees it, for the answer.
         const [member, own] = (await loadPostForViewers(trx, post.id, [null, user]))!;
-        const events: NewEvent[] = [{ topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: member } }];
+        const events: NewEvent[] = [{ topic: topics.thread(post.thread_id), type: 'post.updated', payload: { post: member } }];
         // The opening post carries the thread: one read for its events and the editor's answer.
         const written = post.is_opening ? await loadThreadForWriter(trx, post.thread_id, user) : null;
         if (written) {
           const { summary } = written;
           const payload = { thread: { id: summary.id, title: summary.title, tags: summary.tags, excerpt: summary.excerpt } };
-          events.push({ topic: `thread:${post.thread_id}`, type: 'thread.updated', payload }, { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload });
+          events.push({ topic: topics.thread(post.thread_id), type: 'thread.updated', payload }, { topic: topics.channel(post.channel_slug), type: 'thread.updated', payload });
         }
         await appendEvents(trx, events);
         return { own, thread: written?.thread };
@@ -247,7 +250,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .forNoKeyUpdate('p')
           .executeTakeFirst();
         if (!post) throw notFound('post');
-        const gone = { id: post.thread_id, deleted: true };
+        const gone = { id: post.thread_id, deleted: true as const };
 
         if (post.is_opening) {
           // The opening post carries the thread: deleting it removes the whole conversation.
@@ -257,8 +260,8 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await trx.deleteFrom('thread').where('id', '=', post.thread_id).execute();
           await threadLeftChannel(trx, post.channel_id);
           await appendEvents(trx, [
-            { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: { thread: gone } },
-            { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: { thread: gone } },
+            { topic: topics.thread(post.thread_id), type: 'thread.updated', payload: { thread: gone } },
+            { topic: topics.channel(post.channel_slug), type: 'thread.updated', payload: { thread: gone } },
           ]);
           return;
         }
@@ -274,9 +277,9 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .executeTakeFirstOrThrow();
         const counts = { thread: { id: post.thread_id, replyCount: t.reply_count } };
         await appendEvents(trx, [
-          { topic: `thread:${post.thread_id}`, type: 'post.updated', payload: { post: { id: post.id, threadId: post.thread_id, deleted: true } } },
-          { topic: `thread:${post.thread_id}`, type: 'thread.updated', payload: counts },
-          { topic: `channel:${post.channel_slug}`, type: 'thread.updated', payload: counts },
+          { topic: topics.thread(post.thread_id), type: 'post.updated', payload: { post: { id: post.id, threadId: post.thread_id, deleted: true } } },
+          { topic: topics.thread(post.thread_id), type: 'thread.updated', payload: counts },
+          { topic: topics.channel(post.channel_slug), type: 'thread.updated', payload: counts },
         ]);
       });
       return reply.status(204).send(null);

@@ -1,9 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { type Kysely, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { IdCursor } from '../../shared/schemas/common';
+import { IdCursor, SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN } from '../../shared/schemas/common';
 import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
-import { isModerator } from '../accounts/guards';
+import { maySeeHiddenPost } from '../policy';
 import { toAuthor } from '../accounts/present';
 import type { SessionUser } from '../accounts/session';
 import { type AttachmentJson, attachmentsOf, loadAttachmentsForPosts, toAttachment } from '../attachments/attach';
@@ -16,7 +16,7 @@ import { eventWatermark } from '../realtime/outbox';
 import { loadVideoSessionForThread } from '../video-sessions/summary';
 
 type Db = Kysely<Database>;
-type Viewer = Pick<SessionUser, 'id' | 'role'> | null;
+type Viewer = import('../policy').Viewer;
 
 // AUTHOR_COLUMNS with the id aliased: these rows carry the thread's or post's own id too.
 const authorColumns = (alias: 'u') =>
@@ -44,10 +44,8 @@ export interface PostRow extends AuthorRow {
   quote_post_id: string | null;
 }
 
-/** Moderators and the author see a hidden post whole; everyone else sees that it was hidden. */
-export function canSeeHiddenPost(viewer: Viewer, authorId: string): boolean {
-  return !!viewer && (isModerator(viewer) || viewer.id === authorId);
-}
+/** Moderators and the author see a hidden post whole; everyone else sees that it was hidden (the policy's rule). */
+export const canSeeHiddenPost = (viewer: Viewer, authorId: string): boolean => maySeeHiddenPost(viewer, authorId);
 
 export function presentPost(row: PostRow, viewer: Viewer, attachments: Post['attachments'] = []): Post {
   const hidden = row.hidden_at !== null;
@@ -86,6 +84,12 @@ export async function loadPostRow(db: Db, postId: string): Promise<PostRow | und
     .where('p.id', '=', postId)
     .where('p.deleted_at', 'is', null)
     .executeTakeFirst();
+}
+
+/** The posts among `postIds` that are not deleted, in no particular order. */
+export async function loadPostRows(db: Db, postIds: string[]): Promise<PostRow[]> {
+  if (!postIds.length) return [];
+  return db.selectFrom('post as p').innerJoin('user as u', 'u.id', 'p.author_id').select(postColumns).where('p.id', 'in', postIds).where('p.deleted_at', 'is', null).execute();
 }
 
 /** One post as `viewer` sees it, with its attachments. */
@@ -351,6 +355,13 @@ export async function loadThreadPage(
 /** Threads with what a ThreadSummary needs besides: the opening post's text (empty when hidden). */
 const summaryRows = (db: Db) => threadRows(db).leftJoin('post as op', 'op.id', 't.first_post_id').select(openingText.as('opening_text'));
 
+/** The summaries of the threads among `threadIds` that still exist, by id. */
+export async function loadThreadSummaries(db: Db, threadIds: string[]): Promise<Map<string, ThreadSummary>> {
+  if (!threadIds.length) return new Map();
+  const rows = await summaryRows(db).where('t.id', 'in', threadIds).execute();
+  return new Map(rows.map((r) => [r.id, presentSummary(r, excerpt(r.opening_text))]));
+}
+
 export async function loadThreadSummary(db: Db, threadId: string): Promise<ThreadSummary> {
   const row = await summaryRows(db).where('t.id', '=', threadId).executeTakeFirst();
   if (!row) throw notFound('thread');
@@ -360,7 +371,7 @@ export async function loadThreadSummary(db: Db, threadId: string): Promise<Threa
 // Keyset over (pinned desc, last_activity_at desc, id desc); the time travels as microseconds since
 // the epoch so no precision is lost between PostgreSQL and JavaScript.
 const ThreadCursor = Type.Object(
-  { p: Type.Boolean(), us: Type.String({ pattern: '^-?[0-9]{1,19}$' }), id: Type.String({ pattern: '^[0-9]{1,19}$' }) },
+  { p: Type.Boolean(), us: Type.String({ pattern: SIGNED_BIGINT_PATTERN }), id: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) },
   { additionalProperties: false },
 );
 

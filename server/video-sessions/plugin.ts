@@ -1,8 +1,9 @@
+import { topics } from '../../shared/events';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type Transaction, sql } from 'kysely';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
-import { MyRegistration, RequestSessionBody, UpdateSessionBody, VideoSession } from '../../shared/schemas/video-sessions';
+import { MEETING_URL_PATTERN, MyRegistration, RequestSessionBody, UpdateSessionBody, VideoSession } from '../../shared/schemas/video-sessions';
 import { hasRole, isModerator, requireUser, requireWriter } from '../accounts/guards';
 import type { SessionUser } from '../accounts/session';
 import { isUniqueViolation } from '../accounts/users';
@@ -48,7 +49,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * `row` is the session as the caller's transaction left it (counts are read here).
    */
   async function pushUpdate(trx: Trx, row: SessionRow) {
-    await appendEvent(trx, { topic: `thread:${row.thread_id}`, type: 'video_session.updated', payload: { videoSession: await presentSession(trx, row, null) } });
+    await appendEvent(trx, { topic: topics.thread(row.thread_id), type: 'video_session.updated', payload: { videoSession: await presentSession(trx, row, null) } });
   }
 
   async function notifyAll(trx: Trx, userIds: string[], n: { kind: string; row: SessionRow; actorId: string; extra?: Record<string, unknown> }) {
@@ -202,7 +203,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (b.startsAt !== undefined && next.starts_at!.getTime() <= Date.now()) throw invalidField('startsAt', 'must be in the future');
         try {
           const url = new URL(next.meeting_url!);
-          if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
+          if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname || !new RegExp(MEETING_URL_PATTERN).test(next.meeting_url!)) throw new Error('not a link');
         } catch {
           throw invalidField('meetingUrl', 'must be an http(s) link');
         }

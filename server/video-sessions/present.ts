@@ -7,7 +7,7 @@ import type { Database } from '../db/schema';
 import type { VideoSessionTable } from '../db/tables/video-sessions';
 
 type Db = Kysely<Database>;
-export type Viewer = Pick<SessionUser, 'id' | 'role'> | null;
+export type Viewer = import('../policy').Viewer;
 export type SessionRow = Selectable<VideoSessionTable>;
 
 /** `ended` is derived: a scheduled session whose end time has passed. */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id } from './common';
+import { DateOnly, Id } from './common';
 import { ThreadKind, ThreadSummary } from './forum';
 
 export const SEARCH_MAX_LENGTH = 200;
@@ -13,8 +13,8 @@ export const SearchQuery = Type.Object({
   unanswered: Type.Optional(Type.Boolean()),
   /** Only threads with a handout on a post the caller may see. */
   hasAttachments: Type.Optional(Type.Boolean()),
-  from: Type.Optional(Type.String({ format: 'date' })),
-  to: Type.Optional(Type.String({ format: 'date' })),
+  from: Type.Optional(DateOnly),
+  to: Type.Optional(DateOnly),
   cursor: Type.Optional(Type.String({ maxLength: 300 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
 });

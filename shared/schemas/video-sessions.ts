@@ -40,6 +40,9 @@ export const RequestSessionBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** An absolute http(s) link: no spaces, control characters or quotes (they break calendar files). */
+export const MEETING_URL_PATTERN = '^https?://[^\\s\\x00-\\x1f\\x7f<>"{}|\\\\^`]+$';
+
 export const UpdateSessionBody = Type.Object(
   {
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -47,7 +50,7 @@ export const UpdateSessionBody = Type.Object(
     startsAt: Type.Optional(Type.String({ format: 'date-time' })),
     durationMinutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 480 })),
     capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-    meetingUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: '^https?://' })),
+    meetingUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: MEETING_URL_PATTERN, description: 'an absolute http(s) link without spaces' })),
     status: Type.Optional(Type.Literal('cancelled')),
   },
   { additionalProperties: false },

@@ -410,9 +410,9 @@ describe('unsuspend and the audit helper for other domains', () => {
 
   it('recordIfModerating logs a moderator acting on someone else\'s content only', async () => {
     const results = await t.db.transaction().execute(async (trx) => [
-      await recordIfModerating(trx, { id: mod.id, role: 'moderator' }, member.id, { action: 'delete_post', targetType: 'post', targetId: '424242' }),
-      await recordIfModerating(trx, { id: mod.id, role: 'moderator' }, mod.id, { action: 'delete_post', targetType: 'post', targetId: '424242' }),
-      await recordIfModerating(trx, { id: member.id, role: 'member' }, other.id, { action: 'delete_post', targetType: 'post', targetId: '424242' }),
+      await recordIfModerating(trx, { id: mod.id, role: 'moderator', suspendedUntil: null }, member.id, { action: 'delete_post', targetType: 'post', targetId: '424242' }),
+      await recordIfModerating(trx, { id: mod.id, role: 'moderator', suspendedUntil: null }, mod.id, { action: 'delete_post', targetType: 'post', targetId: '424242' }),
+      await recordIfModerating(trx, { id: member.id, role: 'member', suspendedUntil: null }, other.id, { action: 'delete_post', targetType: 'post', targetId: '424242' }),
     ]);
     expect(results).toEqual([true, false, false]);
     expect((await auditOf('post', '424242')).map((a) => a.actor_id)).toEqual([mod.id]);

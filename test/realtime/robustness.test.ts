@@ -2,7 +2,7 @@ import net from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LISTEN_APPLICATION_NAME } from '../../server/realtime/hub';
-import { appendEvent } from '../../server/realtime/outbox';
+import { writeEvent } from '../../server/realtime/outbox';
 import { RETENTION_EVENTS, SESSION_ENDED } from '../../server/realtime/plugin';
 import { PUBLIC_URL, type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
 import { createChannel, startThread } from '../support/forum';
@@ -79,7 +79,7 @@ describe('the ordering trap is designed out', () => {
     const aHolds = new Promise<void>((resolve) => (releaseA = resolve));
     let idA = '';
     const a = t.db.transaction().execute(async (trx) => {
-      idA = await appendEvent(trx, { topic, type: 'post.updated', payload: { n: 'A' } });
+      idA = await writeEvent(trx, { topic, type: 'post.updated', payload: { n: 'A' } });
       await aHolds;
     });
     await waitFor(() => idA !== '', 'writer A to take its id');
@@ -91,7 +91,7 @@ describe('the ordering trap is designed out', () => {
     const b = t.db
       .transaction()
       .execute(async (trx) => {
-        idB = await appendEvent(trx, { topic, type: 'post.updated', payload: { n: 'B' } });
+        idB = await writeEvent(trx, { topic, type: 'post.updated', payload: { n: 'B' } });
       })
       .then(() => (bCommitted = true));
 
@@ -136,7 +136,7 @@ describe('the ordering trap is designed out', () => {
     let writing = true;
     const writer = (async () => {
       while (writing || written.length < 40) {
-        written.push(await t.db.transaction().execute((trx) => appendEvent(trx, { topic, type: 'post.updated', payload: { i: written.length } })));
+        written.push(await t.db.transaction().execute((trx) => writeEvent(trx, { topic, type: 'post.updated', payload: { i: written.length } })));
       }
     })();
     // Subscribe mid-stream with a replay from before the first write.
@@ -186,7 +186,7 @@ describe('replay', () => {
   it('accepts lastEventId as a number too, and treats one beyond bigint as a gap', async () => {
     const thread = await startThread(expert, 'landelijk');
     const before = await lastEventId();
-    const id = await t.db.transaction().execute((trx) => appendEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { n: 1 } }));
+    const id = await t.db.transaction().execute((trx) => writeEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { n: 1 } }));
     const socket = await connect(t.app);
     socket.send({ type: 'subscribe', topics: [`thread:${thread.id}`], lastEventId: Number(before) });
     expect((await socket.next(isEvent)).id).toBe(id);
@@ -328,8 +328,8 @@ describe('connections', () => {
     socket.send({ type: 'unsubscribe', topics: [`thread:${one.id}`] });
     await socket.next((f) => f.type === 'unsubscribed');
     await t.db.transaction().execute(async (trx) => {
-      await appendEvent(trx, { topic: `thread:${one.id}`, type: 'post.updated', payload: { n: 1 } });
-      await appendEvent(trx, { topic: `thread:${two.id}`, type: 'post.updated', payload: { n: 2 } });
+      await writeEvent(trx, { topic: `thread:${one.id}`, type: 'post.updated', payload: { n: 1 } });
+      await writeEvent(trx, { topic: `thread:${two.id}`, type: 'post.updated', payload: { n: 2 } });
     });
     expect((await socket.next(isEvent)).topic).toBe(`thread:${two.id}`);
     socket.send({ type: 'ping' });
@@ -394,9 +394,9 @@ describe('connections', () => {
     x.send({ type: 'subscribe', topics: [`thread:${thread.id}`] });
     await x.next((f) => f.type === 'subscribed');
     await t.db.transaction().execute(async (trx) => {
-      await appendEvent(trx, { topic: 'mod', type: 'thread.updated', payload: { queue: 1 }, audience: 'moderators' });
-      await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { modOnly: true }, audience: 'moderators' });
-      await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { everyone: true } });
+      await writeEvent(trx, { topic: 'mod', type: 'thread.updated', payload: { queue: 1 }, audience: 'moderators' });
+      await writeEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { modOnly: true }, audience: 'moderators' });
+      await writeEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { everyone: true } });
     });
     expect((await m.collect(isEvent, 3)).map((f) => f.topic)).toEqual(['mod', `thread:${thread.id}`, `thread:${thread.id}`]);
     expect((await x.next(isEvent)).data).toEqual({ everyone: true });
@@ -409,9 +409,9 @@ describe('connections', () => {
     await t.db.updateTable('user').set({ role: 'member' }).where('id', '=', mod.id).execute();
     await t.app.realtime.checkSessions();
     await t.db.transaction().execute(async (trx) => {
-      await appendEvent(trx, { topic: 'mod', type: 'thread.updated', payload: { queue: 2 }, audience: 'moderators' });
-      await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { modOnly: 2 }, audience: 'moderators' });
-      await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { everyone: 2 } });
+      await writeEvent(trx, { topic: 'mod', type: 'thread.updated', payload: { queue: 2 }, audience: 'moderators' });
+      await writeEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { modOnly: 2 }, audience: 'moderators' });
+      await writeEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { everyone: 2 } });
     });
     const fourth = (await m.collect(isEvent, 4))[3];
     expect(fourth.data).toEqual({ everyone: 2 });
@@ -425,12 +425,12 @@ describe('connections', () => {
 describe('appendEvent', () => {
   it('makes user topics personal by default and refuses an audience nobody matches', async () => {
     await t.db.transaction().execute(async (trx) => {
-      const id = await appendEvent(trx, { topic: 'user:42', type: 'notification.created', payload: {} });
+      const id = await writeEvent(trx, { topic: 'user:42', type: 'notification.created', payload: {} });
       const row = await trx.selectFrom('event').select('audience').where('id', '=', id).executeTakeFirstOrThrow();
       expect(row.audience).toBe('user:42');
     });
     await expect(
-      t.db.transaction().execute((trx) => appendEvent(trx, { topic: 'mod', type: 'post.hidden', payload: {}, audience: 'moderator' })),
+      t.db.transaction().execute((trx) => writeEvent(trx, { topic: 'mod', type: 'post.hidden', payload: {}, audience: 'moderator' })),
     ).rejects.toThrow(/unknown audience/);
   });
 });
@@ -453,7 +453,7 @@ describe('the LISTEN connection', () => {
       const now = await listeners();
       return t.app.realtime.listening && now.length >= old.length && now.every((pid) => !old.includes(pid));
     }, 'a new LISTEN connection', 30_000);
-    const id = await t.db.transaction().execute((trx) => appendEvent(trx, { topic, type: 'post.updated', payload: { after: 'reconnect' } }));
+    const id = await t.db.transaction().execute((trx) => writeEvent(trx, { topic, type: 'post.updated', payload: { after: 'reconnect' } }));
     expect((await socket.next(isEvent)).id).toBe(id);
     socket.close();
   });

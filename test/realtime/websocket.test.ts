@@ -2,7 +2,7 @@ import net from 'node:net';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvent } from '../../server/realtime/outbox';
+import { writeEvent } from '../../server/realtime/outbox';
 import { PUBLIC_URL, type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
 import { createChannel, replyTo, startThread } from '../support/forum';
 import { connect, wsBase } from '../support/ws';
@@ -72,7 +72,7 @@ describe('live delivery', () => {
     socket.send({ type: 'subscribe', topics: [`user:${other.id}`, 'thread:999999', 'channel:bestaat-niet', 'mod', 'nonsense'] });
     const errors = await socket.collect((f) => f.type === 'error', 5);
     expect(errors.every((e) => e.code === 'forbidden_topic')).toBe(true);
-    await t.db.transaction().execute((trx) => appendEvent(trx, { topic: `user:${other.id}`, type: 'notification.created', payload: { secret: true }, audience: `user:${other.id}` }));
+    await t.db.transaction().execute((trx) => writeEvent(trx, { topic: `user:${other.id}`, type: 'notification.created', payload: { secret: true }, audience: `user:${other.id}` }));
     socket.send({ type: 'ping' });
     await socket.next((f) => f.type === 'pong');
     expect(socket.frames.filter((f) => f.type === 'event')).toHaveLength(0);
@@ -83,7 +83,7 @@ describe('live delivery', () => {
     const mine = await connect(t.app, { cookie: member.cookie });
     mine.send({ type: 'subscribe', topics: ['user:me'] });
     await mine.next((f) => f.type === 'subscribed');
-    await t.db.transaction().execute((trx) => appendEvent(trx, { topic: `user:${member.id}`, type: 'notification.created', payload: { n: 1 }, audience: `user:${member.id}` }));
+    await t.db.transaction().execute((trx) => writeEvent(trx, { topic: `user:${member.id}`, type: 'notification.created', payload: { n: 1 }, audience: `user:${member.id}` }));
     expect((await mine.next(isEvent('notification.created'))).data).toEqual({ n: 1 });
     const anon = await connect(t.app);
     anon.send({ type: 'subscribe', topics: ['user:me'] });
@@ -168,14 +168,14 @@ describe('event ids become visible in order', () => {
     let secondId = '';
     let secondDone = false;
     const first = t.db.transaction().execute(async (trx) => {
-      firstId = await appendEvent(trx, { topic, type: 'post.updated', payload: { n: 'first' } });
+      firstId = await writeEvent(trx, { topic, type: 'post.updated', payload: { n: 'first' } });
       await firstHolds; // stays open: the "slow" writer with the lower id
     });
     while (!firstId) await new Promise((r) => setTimeout(r, 10));
     const second = t.db
       .transaction()
       .execute(async (trx) => {
-        secondId = await appendEvent(trx, { topic, type: 'post.updated', payload: { n: 'second' } });
+        secondId = await writeEvent(trx, { topic, type: 'post.updated', payload: { n: 'second' } });
       })
       .then(() => (secondDone = true));
     // The second writer waits for the counter row: it can neither take an id nor commit yet.
@@ -238,7 +238,7 @@ describe('robustness', () => {
     const big = 'x'.repeat(64 * 1024);
     for (let batch = 0; batch < 20; batch++) {
       await t.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < 20; i++) await appendEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { big } });
+        for (let i = 0; i < 20; i++) await writeEvent(trx, { topic: `thread:${thread.id}`, type: 'post.updated', payload: { big } });
       });
     }
     // The server terminated the socket once its send buffer passed the bound: reading again drains

@@ -7,6 +7,7 @@ import { formatDateTime } from '../lib/dates';
 import { subscribe } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
 import { amsterdamInputToIso, isoToAmsterdamInput } from './video-sessions/amsterdam-time';
+import { topics } from '../../../shared/topics';
 
 /** "Aanvullende videosessie" on a thread: interest, scheduling, registration, calendar — all live. */
 export function VideoSessionCard({ threadId, threadAuthorId, initial }: { threadId: string; threadAuthorId: string; initial: VideoSession | null }) {
@@ -19,7 +20,7 @@ export function VideoSessionCard({ threadId, threadAuthorId, initial }: { thread
   useEffect(() => setSession(initial), [initial]);
   useEffect(
     () =>
-      subscribe(`thread:${threadId}`, {
+      subscribe(topics.thread(threadId), {
         onEvent: async (e) => {
           if (e.event !== 'video_session.updated') return;
           // The event carries the public view; fetch my own view (interest, registration, link).

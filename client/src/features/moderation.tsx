@@ -8,6 +8,7 @@ import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatDateTime } from '../lib/dates';
 import { subscribe } from '../lib/realtime';
+import { topics } from '../../../shared/topics';
 import { hasRole, useSession } from '../lib/session';
 import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
@@ -270,7 +271,7 @@ export function ModerationPage() {
   // A post hidden elsewhere (by another moderator) changes the queue and the log.
   useEffect(() => {
     if (!isMod) return;
-    return subscribe('mod', {
+    return subscribe(topics.mod, {
       onEvent: () => {
         reloadReports();
         reloadAudit();

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
 import { onStatus, subscribe } from '../lib/realtime';
+import { topics } from '../../../shared/topics';
 import { useSession } from '../lib/session';
 import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
@@ -47,7 +48,7 @@ export function NotificationBell() {
     if (!user) return;
     const refresh = () => api<{ unreadCount: number }>('/api/notifications?limit=1').then((r) => setUnreadCount(r.unreadCount), () => {});
     void refresh();
-    const off = subscribe('user:me', {
+    const off = subscribe(topics.me, {
       onEvent: (e) => {
         if (e.event === 'notification.created') setUnreadCount(e.data.unreadCount);
       },
@@ -133,10 +134,10 @@ export function NotificationsPage() {
   // loading, load it again instead (the answer in flight may predate the notice).
   useEffect(
     () =>
-      subscribe('user:me', {
+      subscribe(topics.me, {
         onEvent: (e) => {
           if (e.event !== 'notification.created') return;
-          const { notification, unreadCount } = e.data as { notification: LiveNotification; unreadCount: number };
+          const { notification, unreadCount } = e.data;
           if (!loaded.current) return reload();
           update((d) => ({ ...d, unreadCount, items: mergeLive(d.items, notification) }));
         },

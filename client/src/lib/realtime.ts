@@ -4,12 +4,12 @@
  * `replay_gap` the topic's handlers get `onGap` so the page reloads its data.
  */
 import { useEffect, useRef } from 'react';
-export interface LiveEvent {
-  id: string;
-  topic: string;
-  event: string;
-  data: any;
-}
+import type { LiveEvent } from '../../../shared/events';
+
+export type { LiveEvent };
+
+/** A frame from the server: a live event, or a control answer (subscribed, errors, pong). */
+type ServerFrame = ({ type: 'event' } & LiveEvent) | { type: 'error'; code: string; topic?: string } | { type: 'subscribed' | 'unsubscribed'; topics: string[] } | { type: 'pong' };
 
 interface Handler {
   onEvent(e: LiveEvent): void;
@@ -48,18 +48,19 @@ function connect() {
     for (const topic of handlers.keys()) sendSubscribe(topic);
   };
   ws.onmessage = (msg) => {
-    let frame: any;
+    let frame: ServerFrame;
     try {
-      frame = JSON.parse(String(msg.data));
+      frame = JSON.parse(String(msg.data)) as ServerFrame;
     } catch {
       return;
     }
     if (frame.type === 'event') {
-      const prev = lastIds.get(frame.topic);
-      if (!prev || BigInt(frame.id) > BigInt(prev)) lastIds.set(frame.topic, frame.id);
+      const { type: _frame, ...event } = frame;
+      const prev = lastIds.get(event.topic);
+      if (!prev || BigInt(event.id) > BigInt(prev)) lastIds.set(event.topic, event.id);
       // user:me arrives as user:<id>; deliver to user:me handlers too.
-      const targets = [frame.topic, ...(frame.topic.startsWith('user:') ? ['user:me'] : [])];
-      for (const topic of targets) for (const h of handlers.get(topic) ?? []) h.onEvent(frame);
+      const targets = [event.topic, ...(event.topic.startsWith('user:') ? ['user:me'] : [])];
+      for (const topic of targets) for (const h of handlers.get(topic) ?? []) h.onEvent(event as LiveEvent);
     } else if (frame.type === 'error' && frame.code === 'replay_gap') {
       for (const [topic, set] of handlers) {
         lastIds.delete(topic);

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
 import { useLiveTopic } from '../lib/realtime';
+import { topics } from '../../../shared/topics';
 import { hasRole, useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
@@ -37,9 +38,13 @@ export function ChannelPage() {
 
   const since = state.status === 'ready' ? state.data.lastEventId : null;
   useEffect(() => setIncoming([]), [slug]);
-  useLiveTopic(`channel:${slug}`, since, {
+  useLiveTopic(topics.channel(slug), since, {
     onEvent: (e) => {
-      if (e.event === 'thread.created') setIncoming((list) => (list.some((x) => x.id === e.data.thread.id) ? list : [e.data.thread, ...list]));
+      if (e.event === 'thread.created') {
+        const created = e.data.thread;
+        // A replayed thread that was deleted since arrives as a tombstone: nothing to add.
+        if (!('deleted' in created)) setIncoming((list) => (list.some((x) => x.id === created.id) ? list : [created, ...list]));
+      }
       if (e.event === 'thread.updated' && e.data.thread) {
         const changed = e.data.thread;
         // Deleted, or moved to another channel: it leaves this list.

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n';
 import { ApiError, api, newIdempotencyKey } from '../lib/api';
 import { formatDate, formatRelative } from '../lib/dates';
 import { useLiveTopic } from '../lib/realtime';
+import { topics } from '../../../shared/topics';
 import { useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { AttachmentList, AttachmentPicker } from '../features/attachments';
@@ -135,15 +136,17 @@ export function ThreadPage() {
   // Subscribe once the thread is loaded, from its watermark: nothing between load and live is lost.
   const since = state.status === 'ready' ? state.data.lastEventId : null;
   useEffect(() => setUnseen([]), [id]);
-  useLiveTopic(`thread:${id}`, since, {
+  useLiveTopic(topics.thread(id), since, {
     onEvent: (e) => {
       if (e.event === 'reply.created') {
-        const post = e.data.post as Post;
+        // A replayed reply that was deleted since arrives as a tombstone: nothing to add.
+        if ('deleted' in e.data.post) return;
+        const post = e.data.post;
         update((d) => (d.replies.some((p) => p.id === post.id) ? d : { ...d, replies: [...d.replies, post], thread: { ...d.thread, replyCount: d.thread.replyCount + 1 } }));
         setAnnouncement(t('thread.announceReply', { name: post.author.displayName }));
         if (!endVisible.current) setUnseen((u) => (u.includes(post.id) ? u : [...u, post.id]));
       } else if (e.event === 'post.updated' || e.event === 'post.hidden') {
-        const changed: PostChange = e.data.post ?? { id: e.data.postId, hidden: true, body: '' };
+        const changed: PostChange = 'post' in e.data ? e.data.post : { id: e.data.postId, hidden: true, body: '' };
         update((d) => applyPost(d, changed, user?.id));
       } else if (e.event === 'thread.updated' && e.data.thread) {
         if (e.data.thread.deleted) reload();

@@ -1,0 +1,82 @@
+// What the threads domain tells the topic bus: who may read `thread:<id>`, and how a replayed post or
+// thread event looks to a viewer now. Replay never sends stored old content: a post hidden since is
+// the hidden placeholder (whole for its author and moderators), a deleted one a tombstone, an edited
+// one its current text; a thread summary carries its current title, tags and excerpt.
+import type { FastifyInstance } from 'fastify';
+import type { EventPayload, ThreadChange } from '../../shared/events';
+import { topics } from '../../shared/events';
+import { isId } from '../../shared/schemas/common';
+import type { Post, ThreadSummary } from '../../shared/schemas/forum';
+import { loadAttachmentsForPosts } from '../attachments/attach';
+import type { Db } from '../db';
+import type { Viewer } from '../policy';
+import type { StoredEvent } from '../realtime/hub';
+import { loadPostRows, loadThreadSummaries, presentPost } from './queries';
+
+type PostBearing = { post?: { id: string; threadId: string }; postId?: string; threadId?: string };
+
+/** The posts these events are about, as `viewer` may see them now; absent when deleted. */
+async function currentPosts(db: Db, viewer: Viewer, events: StoredEvent[]): Promise<Map<string, Post>> {
+  const ids = [...new Set(events.map((e) => (e.payload as PostBearing).post?.id ?? (e.payload as PostBearing).postId).filter((id): id is string => !!id))];
+  const rows = await loadPostRows(db, ids);
+  const attachments = await loadAttachmentsForPosts(db, rows.map((r) => r.id));
+  return new Map(rows.map((r) => [r.id, presentPost(r, viewer, attachments.get(r.id) ?? [])]));
+}
+
+function presentPostEvent(payload: PostBearing & Record<string, unknown>, posts: Map<string, Post>): unknown {
+  const id = payload.post?.id ?? payload.postId;
+  const threadId = payload.post?.threadId ?? payload.threadId;
+  if (!id || !threadId) return payload;
+  const now = posts.get(id);
+  const post = now ?? { id, threadId, deleted: true as const };
+  // The mod topic's post.hidden carries no post: who hid it and why, for moderators only.
+  if (!payload.post) return payload;
+  return { ...payload, post, ...('hidden' in payload ? { hidden: now ? now.hidden : true } : {}) };
+}
+
+/** The threads these events are about, as summaries now; absent when deleted. */
+async function currentThreads(db: Db, events: StoredEvent[]): Promise<Map<string, ThreadSummary>> {
+  const ids = [...new Set(events.map((e) => (e.payload as { thread?: { id?: string } }).thread?.id).filter((id): id is string => !!id))];
+  return loadThreadSummaries(db, ids);
+}
+
+function presentThreadChange(change: ThreadChange, now: ThreadSummary | undefined): ThreadChange {
+  if (change.deleted || !now) return { id: change.id, deleted: true };
+  // Only the fields the event was about, with their values of now.
+  const fresh: Record<string, unknown> = { ...change };
+  for (const key of Object.keys(change) as Array<keyof ThreadSummary>) if (key in now) fresh[key] = now[key];
+  return fresh as ThreadChange;
+}
+
+/** Registers the `thread` topic kind and the replay presenters of post and thread events. */
+export function registerThreadTopics(app: FastifyInstance): void {
+  app.realtime.topic('thread', async (_viewer, key) => {
+    if (!isId(key)) return null;
+    const row = await app.db.selectFrom('thread').select('id').where('id', '=', key).executeTakeFirst();
+    return row ? topics.thread(key) : null;
+  });
+
+  const presentPosts = async (db: Db, viewer: Viewer, events: StoredEvent[]) => {
+    const posts = await currentPosts(db, viewer, events);
+    return events.map((e) => presentPostEvent(e.payload as PostBearing & Record<string, unknown>, posts));
+  };
+  app.realtime.presenter('reply.created', presentPosts);
+  app.realtime.presenter('post.updated', presentPosts);
+  app.realtime.presenter('post.hidden', presentPosts);
+
+  app.realtime.presenter('thread.created', async (db, _viewer, events) => {
+    const threads = await currentThreads(db, events);
+    return events.map((e) => {
+      const { thread } = e.payload as EventPayload<'thread.created'>;
+      const now = threads.get(thread.id);
+      return { thread: now ?? { id: thread.id, deleted: true } } satisfies EventPayload<'thread.created'>;
+    });
+  });
+  app.realtime.presenter('thread.updated', async (db, _viewer, events) => {
+    const threads = await currentThreads(db, events);
+    return events.map((e) => {
+      const { thread } = e.payload as EventPayload<'thread.updated'>;
+      return { thread: presentThreadChange(thread, threads.get(thread.id)) } satisfies EventPayload<'thread.updated'>;
+    });
+  });
+}
