@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { fileTypeFromFile } from 'file-type';
+import yauzl from 'yauzl';
 
 /** Zip-based documents: the part that must be in the archive for it to be what it says it is. */
 const ooxml = (dir: string) => (n: Set<string>) => n.has('[Content_Types].xml') && [...n].some((x) => x.startsWith(dir) && x.endsWith('.xml'));
@@ -39,10 +39,11 @@ const KNOWN_EXTENSIONS = new Set(Object.entries(TYPES).flatMap(([ext, type]) => 
 /** Office extensions a name can claim; a document must then really be that kind of document. */
 const OFFICE_EXTENSIONS = new Set(['docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'docm', 'xlsm', 'pptm', 'doc', 'xls', 'ppt']);
 
-/** Limits for a zip-based document (never unpacked here, but refused when shaped like a bomb). */
+/** Limits for a zip-based document, checked by inflating it (declared sizes are not trusted). */
 const ZIP_MAX_ENTRIES = 10_000;
-const ZIP_MAX_UNCOMPRESSED = 1024 * 1024 * 1024;
+const ZIP_MAX_UNCOMPRESSED = 256 * 1024 * 1024;
 const ZIP_MAX_RATIO = 1000;
+const ZIP_MAX_MS = 20_000;
 
 export interface Sniffed {
   contentType: string;
@@ -55,54 +56,63 @@ const extOf = (filename: string): string | null => {
   return dot > 0 ? filename.slice(dot + 1).toLowerCase() : null;
 };
 
+/** Parts that carry macros: VBA in OOXML (vbaProject.bin), Basic and scripts in OpenDocument. */
+const isMacroPart = (name: string) => /(^|\/)vbaProject\.bin$/i.test(name) || /(^|\/)vbaData\.xml$/i.test(name) || /^(Basic|Scripts)\//.test(name);
+
+type ZipVerdict = { names: Set<string> } | 'malformed' | 'bomb' | 'macros';
+
 /**
- * Reads a ZIP's central directory (from the end of the file, never unpacking anything) and returns
- * the entry names, or null when it is not a well-formed archive or is shaped like a zip bomb: too
- * many entries, more than 1 GiB unpacked in total, or an entry that unpacks more than 1000×.
+ * Inflates every entry of a ZIP as a stream, counting the real bytes (yauzl also refuses an entry
+ * that inflates to more than it declares), and returns the entry names, or why it is refused: not a
+ * well-formed archive, shaped like a zip bomb (too many entries, more than 256 MiB unpacked, an entry
+ * that unpacks more than 1000×, or taking too long), or carrying macros.
  */
-async function zipEntryNames(file: string, size: number): Promise<Set<string> | null> {
-  const handle = await open(file, 'r');
-  try {
-    const tailLength = Math.min(size, 22 + 0xffff);
-    const tail = Buffer.alloc(tailLength);
-    await handle.read(tail, 0, tailLength, size - tailLength);
-    let eocd = -1;
-    for (let i = tailLength - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === 0x06054b50) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) return null;
-    const count = tail.readUInt16LE(eocd + 10);
-    const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) return null; // ZIP64: not for documents this small
-    if (count > ZIP_MAX_ENTRIES || cdOffset + cdSize > size || cdSize > 16 * 1024 * 1024) return null;
-    const cd = Buffer.alloc(cdSize);
-    await handle.read(cd, 0, cdSize, cdOffset);
+function inspectZip(file: string): Promise<ZipVerdict> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let zip: yauzl.ZipFile | null = null;
+    const finish = (verdict: ZipVerdict) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      zip?.close();
+      resolve(verdict);
+    };
+    const timer = setTimeout(() => finish('bomb'), ZIP_MAX_MS);
     const names = new Set<string>();
     let total = 0;
-    let p = 0;
-    for (let i = 0; i < count; i++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) return null;
-      const compressed = cd.readUInt32LE(p + 20);
-      const uncompressed = cd.readUInt32LE(p + 24);
-      const nameLength = cd.readUInt16LE(p + 28);
-      const extraLength = cd.readUInt16LE(p + 30);
-      const commentLength = cd.readUInt16LE(p + 32);
-      if (p + 46 + nameLength > cd.length) return null;
-      const name = cd.subarray(p + 46, p + 46 + nameLength).toString('utf8');
-      total += uncompressed;
-      if (total > ZIP_MAX_UNCOMPRESSED) return null;
-      if (uncompressed > 1024 * 1024 && uncompressed / Math.max(compressed, 1) > ZIP_MAX_RATIO) return null;
-      names.add(name);
-      p += 46 + nameLength + extraLength + commentLength;
-    }
-    return names;
-  } finally {
-    await handle.close();
-  }
+    yauzl.open(file, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, decodeStrings: true }, (err, opened) => {
+      if (err || !opened) return finish('malformed');
+      zip = opened;
+      if (opened.entryCount > ZIP_MAX_ENTRIES) return finish('bomb');
+      opened.on('error', () => finish('malformed'));
+      opened.on('end', () => finish({ names }));
+      opened.on('entry', (entry: yauzl.Entry) => {
+        if (settled) return;
+        names.add(entry.fileName);
+        if (isMacroPart(entry.fileName)) return finish('macros');
+        if (entry.fileName.endsWith('/')) return opened.readEntry();
+        opened.openReadStream(entry, (streamErr, stream) => {
+          if (streamErr || !stream) return finish('malformed');
+          let inflated = 0;
+          stream.on('data', (chunk: Buffer) => {
+            inflated += chunk.length;
+            total += chunk.length;
+            const ratio = inflated / Math.max(entry.compressedSize, 1);
+            if (total > ZIP_MAX_UNCOMPRESSED || (inflated > 1024 * 1024 && ratio > ZIP_MAX_RATIO)) {
+              stream.destroy();
+              finish('bomb');
+            }
+          });
+          stream.on('error', () => finish('bomb'));
+          stream.on('end', () => {
+            if (!settled) opened.readEntry();
+          });
+        });
+      });
+      opened.readEntry();
+    });
+  });
 }
 
 /** Valid UTF-8 without NULs that does not look like markup (HTML, SVG, XML): the whole file is read. */
@@ -128,10 +138,10 @@ async function isPlainText(file: string): Promise<boolean> {
 /**
  * The real content type of an upload, or null when it is not allowed. Plain text and CSV have no
  * magic number: they pass only as valid UTF-8 without NULs that does not look like markup, with a
- * .txt/.csv name. Zip-based documents must contain their main part, must not be shaped like a zip
- * bomb, and a name that claims an office format must match what the bytes are.
+ * .txt/.csv name. Zip-based documents must contain their main part, must inflate within bounds and
+ * carry no macros ('macros'), and a name that claims an office format must match what the bytes are.
  */
-export async function sniffContentType(file: string, filename: string, size: number): Promise<Sniffed | null> {
+export async function sniffContentType(file: string, filename: string): Promise<Sniffed | 'macros' | null> {
   let detected: { ext: string } | undefined;
   try {
     detected = await fileTypeFromFile(file);
@@ -143,8 +153,9 @@ export async function sniffContentType(file: string, filename: string, size: num
     const type = typeOf(detected.ext);
     if (!type || type.text) return null;
     if (type.zip) {
-      const names = await zipEntryNames(file, size);
-      if (!names || !type.zip(names)) return null;
+      const verdict = await inspectZip(file);
+      if (verdict === 'macros') return 'macros';
+      if (typeof verdict === 'string' || !type.zip(verdict.names)) return null;
       if (claimed && OFFICE_EXTENSIONS.has(claimed) && claimed !== detected.ext) return null;
     }
     return { contentType: type.contentType, ext: detected.ext };

@@ -121,7 +121,8 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const file = await receiveFile(request, storage.tempDir, app.config.uploadMaxBytes);
       try {
         const cleanName = safeFilename(file.filename);
-        const sniffed = await sniffContentType(file.tempFile, cleanName, file.size);
+        const sniffed = await sniffContentType(file.tempFile, cleanName);
+        if (sniffed === 'macros') throw new ApiError(415, 'macros_not_allowed', 'Documents with macros are not allowed. Save it as a document without macros (.docx, .xlsx, .pptx) and try again.');
         if (!sniffed) throw unsupportedType('Only PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, WebP) and plain text or CSV are allowed.');
         const filename = nameForType(cleanName, sniffed);
         const row = await db.transaction().execute(async (trx) => {
@@ -196,8 +197,8 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       const resized = path.join(storage.tempDir, `${randomBytes(8).toString('hex')}.webp`);
       try {
-        const sniffed = await sniffContentType(file.tempFile, 'photo', file.size);
-        if (!sniffed || !AVATAR_TYPES.has(sniffed.contentType)) throw unsupportedType('A profile photo must be PNG, JPEG or WebP.');
+        const sniffed = await sniffContentType(file.tempFile, 'photo');
+        if (!sniffed || sniffed === 'macros' || !AVATAR_TYPES.has(sniffed.contentType)) throw unsupportedType('A profile photo must be PNG, JPEG or WebP.');
         let output: Buffer;
         try {
           output = await sharp(file.tempFile, { limitInputPixels: 50_000_000, animated: false }).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();

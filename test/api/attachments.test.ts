@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupUnattachedUploads } from '../../server/attachments/cleanup';
 import { createStorage } from '../../server/attachments/storage';
 import { type TestApp, type TestUser, PUBLIC_URL, createTestApp, signUp } from '../support/app';
-import { docx, exe, fakeXlsx, pdf, png } from '../support/files';
+import { deflatedZeros, docx, exe, fakeXlsx, pdf, png } from '../support/files';
 import { createChannel, replyTo, startThread } from '../support/forum';
 
 let t: TestApp;
@@ -164,6 +164,9 @@ describe('bad uploads leave nothing behind', () => {
     ['an SVG with a script', () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'logo.svg', 415],
     ['an SVG with a script named .txt', () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'logo.txt', 415],
     ['a zip-bomb-shaped ZIP named .xlsx that is not OOXML', fakeXlsx, 'begroting.xlsx', 415],
+    ['a .docx whose entry declares 10 bytes and inflates to 150 MB', async () => docx({ 'word/media/image1.png': { ...(await deflatedZeros(150 * 1024 * 1024)), declaredSize: 10 } }), 'handreiking.docx', 415],
+    ['a .docx whose entry honestly inflates to 150 MB (over 1000×)', async () => docx({ 'word/media/image1.png': await deflatedZeros(150 * 1024 * 1024) }), 'handreiking.docx', 415],
+    ['a .docx with macros (vbaProject.bin)', () => docx({ 'word/vbaProject.bin': Buffer.from('Attribute VB_Name = "Module1"') }), 'handreiking.docx', 415],
     ['a 0-byte file', () => Buffer.alloc(0), 'leeg.pdf', 400],
     ['a file one byte over the limit', () => Buffer.concat([pdf(), Buffer.alloc(200_001 - pdf().length, 0x20)]), 'groot.pdf', 413],
   ];
@@ -177,6 +180,14 @@ describe('bad uploads leave nothing behind', () => {
       expect(filesOnDisk()).toHaveLength(files);
     });
   }
+
+  it('says why a document with macros is refused, and accepts a deflated .docx of normal proportions', async () => {
+    const macro = await upload(member, docx({ 'word/vbaProject.bin': Buffer.from('VBA') }), 'met-macro.docx');
+    expect(macro.status).toBe(415);
+    expect(macro.body.error.code).toBe('macros_not_allowed');
+    const normal = await upload(member, docx({ 'word/media/image1.png': await deflatedZeros(500_000) }), 'gewoon.docx');
+    expect(normal.status).toBe(201);
+  });
 
   it('strips paths from ../../etc/passwd and bidi overrides from names, keeping Dutch accents', async () => {
     const a = await upload(member, pdf(), '../../etc/passwd');
