@@ -13,7 +13,7 @@ import privacy from './accounts/privacy';
 import attachments from './attachments/plugin';
 import channels from './channels/plugin';
 import { ApiError } from './http/errors';
-import { installErrorHandler } from './http/error-handler';
+import { frameworkErrors, installErrorHandler } from './http/error-handler';
 import { refuseNulBytes } from './http/refuse-nul';
 import moderation from './moderation/plugin';
 import notifications from './notifications/plugin';
@@ -41,6 +41,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: 1024 * 1024,
     // Closing: stop accepting, let in-flight requests finish (bounded by the caller's timeout).
     forceCloseConnections: 'idle',
+    frameworkErrors,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors';
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -28,6 +28,17 @@ function validationFields(items: ValidationItem[]): Record<string, string> {
     fields[name] ??= item.message ?? 'is invalid';
   }
   return fields;
+}
+
+/**
+ * Errors the router raises before any route runs (a path segment over 100 characters: 414, a path
+ * that is not valid percent-encoding: 400), in the same error shape. Fastify's `frameworkErrors`.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'bad_url';
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A part of this address is too long.' : 'This address is not valid.';
+  reply.status(status).send({ error: { code, message } });
 }
 
 /** Every 4xx/5xx leaves in the api.md error shape; a 500 never shows a stack trace. */
