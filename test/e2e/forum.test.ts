@@ -81,6 +81,27 @@ describe('an expert question answered live', () => {
     await expect.poll(() => page.locator('#reply-editor').innerText()).toContain('Dit is nog niet af');
   });
 
+  it('keeps drafts per person: after Anne logs out, Fatima on the same browser does not find Anne\'s unsent reply', async () => {
+    const ctx = await e.context();
+    const page = await ctx.newPage();
+    await login(page, 'anne@plein.example', DEMO_PASSWORD);
+    await page.goto('/c/wmo');
+    await page.locator('.thread-card h2 a').first().click();
+    const threadUrl = page.url();
+    await page.locator('#reply-editor').click();
+    await page.keyboard.type('Persoonlijke notitie van Anne over een cliënt.');
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('plein.draft.')).length)).toBe(1);
+    await page.getByRole('button', { name: 'Uitloggen' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    // Logging out leaves no draft in this browser at all.
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('plein.draft.')))).toEqual([]);
+    await login(page, 'fatima@plein.example', DEMO_PASSWORD);
+    await page.goto(threadUrl);
+    await page.locator('#reply-editor .ProseMirror, #reply-editor').first().waitFor();
+    await page.waitForTimeout(300);
+    expect(await page.locator('#reply-editor').innerText()).not.toContain('Persoonlijke notitie');
+  });
+
   it('shows Dutch field errors from the server next to the field and keeps what was typed', async () => {
     const ctx = await e.context();
     const page = await ctx.newPage();

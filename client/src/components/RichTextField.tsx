@@ -1,9 +1,10 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
+import { readDraft, writeDraft } from '../lib/drafts';
 
 const Editor = lazy(() => import('./Editor'));
 
-/** A rich-text field whose content is kept as a draft in this browser until it is posted. */
+/** A rich-text field whose content is kept as a draft in this browser (per user, lib/drafts) until it is posted. */
 export function RichTextField(props: {
   id: string;
   label: string;
@@ -16,14 +17,13 @@ export function RichTextField(props: {
   hideLabel?: boolean;
 }) {
   const { t } = useI18n();
-  const [initial] = useState(() => localStorage.getItem(props.draftKey) ?? '');
+  const [initial] = useState(() => readDraft(props.draftKey));
   useEffect(() => {
     if (initial) props.onChange(initial);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const change = (html: string) => {
-    if (html) localStorage.setItem(props.draftKey, html);
-    else localStorage.removeItem(props.draftKey);
+    writeDraft(props.draftKey, html);
     props.onChange(html);
   };
   return (

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { User } from '../../../shared/schemas/accounts';
 import { ApiError, api } from './api';
+import { clearAllDrafts, dropUnownedDrafts } from './drafts';
 import { reconnect } from './realtime';
 
 interface Session {
@@ -15,6 +16,7 @@ const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
+  useEffect(dropUnownedDrafts, []);
   const [loading, setLoading] = useState(true);
 
   const refresh = useCallback(async () => {
@@ -44,6 +46,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(async () => {
     await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+    clearAllDrafts();
     setUser(null);
   }, []);
 

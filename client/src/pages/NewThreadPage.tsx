@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { Channel, Thread } from '../../../shared/schemas/forum';
 import { RichTextField } from '../components/RichTextField';
@@ -10,14 +10,19 @@ import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
 import { AttachmentPicker } from '../features/attachments';
 import { SimilarQuestions } from '../features/search';
+import { draftKey as userDraftKey, readDraft, writeDraft } from '../lib/drafts';
 
 export function NewThreadPage() {
   const { slug = '' } = useParams();
   const { t } = useI18n();
   const { user, loading } = useSession();
   const navigate = useNavigate();
-  const draftKey = `plein.draft.thread.${slug}`;
-  const [title, setTitle] = useState(() => localStorage.getItem(`${draftKey}.title`) ?? '');
+  const draftKey = userDraftKey(user?.id ?? 'anonymous', `thread.${slug}`);
+  const [title, setTitle] = useState('');
+  // The title's draft is known once the user is: read it then (the body's field reads its own).
+  useEffect(() => {
+    if (user) setTitle(readDraft(`${draftKey}.title`));
+  }, [draftKey, user]);
   const [body, setBody] = useState('');
   const [kind, setKind] = useState<'question' | 'discussion'>('question');
   const [tags, setTags] = useState('');
@@ -62,8 +67,8 @@ export function NewThreadPage() {
               headers: { 'Idempotency-Key': key },
               body: { title, body, kind, tags: tags.split(',').map((s) => s.trim()).filter(Boolean), ...(attachmentIds.length ? { attachmentIds } : {}) },
             });
-            localStorage.removeItem(draftKey);
-            localStorage.removeItem(`${draftKey}.title`);
+            writeDraft(draftKey, '');
+            writeDraft(`${draftKey}.title`, '');
             navigate(threadPath(res.thread));
           } catch (err) {
             const fields = fieldErrors(err, t);
@@ -88,13 +93,13 @@ export function NewThreadPage() {
               value={title}
               onChange={(e) => {
                 setTitle(e.target.value);
-                localStorage.setItem(`${draftKey}.title`, e.target.value);
+                writeDraft(`${draftKey}.title`, e.target.value);
               }}
             />
           )}
         </Field>
         <SimilarQuestions title={title} />
-        <RichTextField id="body" label={t('newThread.bodyLabel')} draftKey={draftKey} value={body} onChange={setBody} resetKey={0} error={errors.body} />
+        <RichTextField key={draftKey} id="body" label={t('newThread.bodyLabel')} draftKey={draftKey} value={body} onChange={setBody} resetKey={0} error={errors.body} />
         <AttachmentPicker onChange={setAttachmentIds} />
         <fieldset className="field">
           <legend>{t('newThread.kindLabel')}</legend>

@@ -7,6 +7,7 @@ import { RichTextField } from '../components/RichTextField';
 import { useI18n } from '../i18n';
 import { ApiError, api, newIdempotencyKey } from '../lib/api';
 import { formatDate, formatRelative } from '../lib/dates';
+import { draftKey as userDraftKey, writeDraft } from '../lib/drafts';
 import { useLiveTopic } from '../lib/realtime';
 import { topics } from '../../../shared/topics';
 import { useSession } from '../lib/session';
@@ -269,7 +270,7 @@ export function ThreadPage() {
       {thread.locked ? (
         <p className="notice">{t('thread.locked')}</p>
       ) : user ? (
-        <ReplyForm threadId={thread.id} quoteRef={quoteRef} replies={replies} onPosted={(post) => update((d) => (d.replies.some((p) => p.id === post.id) ? d : { ...d, replies: [...d.replies, post], thread: { ...d.thread, replyCount: d.thread.replyCount + 1 } }))} />
+        <ReplyForm key={user.id} userId={user.id} threadId={thread.id} quoteRef={quoteRef} replies={replies} onPosted={(post) => update((d) => (d.replies.some((p) => p.id === post.id) ? d : { ...d, replies: [...d.replies, post], thread: { ...d.thread, replyCount: d.thread.replyCount + 1 } }))} />
       ) : (
         <section className="login-to-reply card" aria-labelledby="login-to-reply">
           <h2 id="login-to-reply">{t('thread.loginToReply')}</h2>
@@ -285,9 +286,9 @@ export function ThreadPage() {
 
 const quoteRef: { current: ((postId: string) => void) | null } = { current: null };
 
-function ReplyForm({ threadId, replies, onPosted, quoteRef: ref }: { threadId: string; replies: Post[]; onPosted(post: Post): void; quoteRef: typeof quoteRef }) {
+function ReplyForm({ threadId, userId, replies, onPosted, quoteRef: ref }: { threadId: string; userId: string; replies: Post[]; onPosted(post: Post): void; quoteRef: typeof quoteRef }) {
   const { t } = useI18n();
-  const draftKey = `plein.draft.reply.${threadId}`;
+  const draftKey = userDraftKey(userId, `reply.${threadId}`);
   const [body, setBody] = useState('');
   const [quotePostId, setQuotePostId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -321,7 +322,7 @@ function ReplyForm({ threadId, replies, onPosted, quoteRef: ref }: { threadId: s
             headers: { 'Idempotency-Key': attemptKey.current },
           });
           onPosted(res.post);
-          localStorage.removeItem(draftKey);
+          writeDraft(draftKey, '');
           setBody('');
           setQuotePostId(null);
           setResetKey((k) => k + 1);
