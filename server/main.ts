@@ -1,5 +1,5 @@
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
 import { createDb } from './db';
 import { migrateToLatest } from './db/migrate';
 import { DatabaseUnavailableError, resolveDatabase } from './db/resolve';
@@ -14,7 +14,7 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 
   if (config.serveClient && process.env.SKIP_CLIENT_BUILD !== 'true') ensureClientBuilt(log);
 
-  let database;
+  let database: Awaited<ReturnType<typeof resolveDatabase>>;
   try {
     database = await resolveDatabase(config, log);
   } catch (err) {

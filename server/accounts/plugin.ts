@@ -1,5 +1,7 @@
 import { topics } from '../../shared/events';
 import { mayReadUserTopic } from '../policy';
+import type { Selectable } from 'kysely';
+import type { UserTable } from '../db/tables/accounts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
@@ -39,7 +41,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { email, password, displayName } = request.body;
       const passwordHash = await hashPassword(password);
-      let user;
+      let user: Selectable<UserTable>;
       try {
         user = await app.db
           .insertInto('user')

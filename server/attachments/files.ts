@@ -173,7 +173,7 @@ const MAX_NAME = 150;
  */
 export function safeFilename(raw: string): string {
   let name = raw.split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here (they are stripped or refused)
   name = name.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g, '');
   name = name.replace(/[<>:"|?*]/g, '_'); // characters Windows refuses in file names
   name = name.replace(/^[.\s]+|[.\s]+$/g, '').replace(/\s+/g, ' ');

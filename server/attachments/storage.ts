@@ -27,7 +27,7 @@ const isStorageKey = (key: string) => /^[0-9a-f]{64}(\.[a-z0-9]+)?$/.test(key);
  * "no row uses it any more + delete the bytes".
  */
 export async function lockContent(trx: Transaction<Database>, key: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${'plein:content:' + key}, 0))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`plein:content:${key}`}, 0))`.execute(trx);
 }
 
 export class LocalStorage implements Storage {

@@ -19,14 +19,14 @@ export interface ReceivedFile {
  * Over the limit → 413; an aborted or failed upload leaves no temp file behind.
  */
 export async function receiveFile(request: FastifyRequest, tempDir: string, maxBytes: number): Promise<ReceivedFile> {
-  let part;
+  let part: Awaited<ReturnType<FastifyRequest['file']>>;
   try {
     part = await request.file({ limits: { fileSize: maxBytes, files: 1, fields: 5 } });
   } catch (err) {
     if ((err as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw badRequest('not_multipart', 'Send the file as multipart/form-data in a part named "file".');
     throw err;
   }
-  if (!part || part.fieldname !== 'file') {
+  if (part?.fieldname !== 'file') {
     part?.file.resume();
     throw badRequest('validation_failed', 'Send one part named "file".', { file: 'is required' });
   }

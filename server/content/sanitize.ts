@@ -25,7 +25,7 @@ const BODY_OPTIONS: sanitizeHtml.IOptions = {
     a: (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
       const href = attribs.href?.trim() ?? '';
       // Decide the scheme here too, so a refused link leaves plain text instead of an empty <a>.
-      // eslint-disable-next-line no-control-regex
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here (they are stripped or refused)
       const compact = decode(href).replace(/[\u0000-\u0020]/g, '').toLowerCase();
       // A refused link keeps its tag without attributes (normaliseStructure unwraps it to plain text):
       // renaming it to a tag outside the allowlist makes sanitize-html close the next link wrongly.
@@ -217,7 +217,7 @@ export function plainText(input: string): string {
     if (next === current) break;
     current = next;
   }
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here (they are stripped or refused)
   return current.replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 

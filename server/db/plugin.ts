@@ -4,7 +4,7 @@ import { createDb } from './index';
 /** Decorates app.db (one pool per app instance) and closes the pool when the app closes. */
 export default fp(
   async (app) => {
-    if (!app.config.databaseUrl) throw new Error('databaseUrl must be resolved before buildApp (see scripts/start.ts)');
+    if (!app.config.databaseUrl) throw new Error('databaseUrl must be resolved before buildApp (server/main.ts resolves it with server/db/resolve.ts)');
     const db = createDb(app.config.databaseUrl, { max: app.config.databasePoolSize });
     app.decorate('db', db);
     // Registered now so it runs after the plugins that close later (hooks run in reverse).

@@ -25,7 +25,10 @@ export async function executePreparedTakeFirst<O>(db: Db, query: Compilable<O> |
 const names = new Map<string, string>();
 const nameOf = (text: string) => {
   let name = names.get(text);
-  if (!name) names.set(text, (name = `plein_${createHash('sha1').update(text).digest('base64url')}`));
+  if (!name) {
+    name = `plein_${createHash('sha1').update(text).digest('base64url')}`;
+    names.set(text, name);
+  }
   return name;
 };
 

@@ -1,4 +1,4 @@
-import { type TSchema, type Static } from '@sinclair/typebox';
+import type { TSchema, Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { badRequest } from './errors';
 

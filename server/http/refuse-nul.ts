@@ -6,6 +6,7 @@ function nulPath(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (depth > 20 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return null;
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here (they are stripped or refused)
     if (key.includes('\u0000')) return `${path}.${key.replace(/\u0000/g, '')}`;
     const found = nulPath(inner, `${path}.${key}`, depth + 1);
     if (found) return found;

@@ -18,9 +18,8 @@ import {
   SuspendBody,
   ThreadActionBody,
 } from '../../shared/schemas/moderation';
-import { hasRole, requireRole, requireWriter } from '../accounts/guards';
+import { requireRole, requireWriter } from '../accounts/guards';
 import { authorColumnsOf, toAuthor } from '../accounts/present';
-import type { SessionUser } from '../accounts/session';
 import { type Actor, mayReadModerationTopic } from '../policy';
 import { isUniqueViolation } from '../accounts/users';
 import { excerpt } from '../content/sanitize';

@@ -183,7 +183,10 @@ export class Hub {
   subscribe(sub: Subscriber, topic: string): void {
     sub.topics.add(topic);
     let set = this.byTopic.get(topic);
-    if (!set) this.byTopic.set(topic, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.byTopic.set(topic, set);
+    }
     set.add(sub);
   }
 

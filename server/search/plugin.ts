@@ -170,7 +170,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Any of the title's words may match (websearch "or" never raises a syntax error); best titles first.
       // ts_rank, not ts_rank_cd: it counts how many of the typed words a title has, which is what makes a
       // question similar, and over an OR of words it costs a third of the cover-density rank.
-      const words = request.query.title.replace(/["()\-]/g, ' ').split(/\s+/).filter((w) => w && w.toLowerCase() !== 'or');
+      const words = request.query.title.replace(/["()-]/g, ' ').split(/\s+/).filter((w) => w && w.toLowerCase() !== 'or');
       const query = sql`websearch_to_tsquery('plein_dutch', ${words.join(' or ')})`;
       // Rank on the thread table alone, then join channel and author for the five that win.
       const rows = await threadRows(db)

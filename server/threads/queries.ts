@@ -129,7 +129,7 @@ export async function listReplies(db: Db, threadId: string, viewer: Viewer, limi
   };
 }
 
-const tagsOf = (db: Db) =>
+const tagsOf =
   sql<string[]>`coalesce((select array_agg(tt.tag order by tt.tag) from thread_tag tt where tt.thread_id = t.id), '{}')`;
 
 export interface ThreadRow extends AuthorRow {
@@ -148,7 +148,7 @@ export interface ThreadRow extends AuthorRow {
   tags: string[];
 }
 
-const threadColumns = (db: Db) =>
+const threadColumns = () =>
   [
     't.id',
     't.channel_id',
@@ -162,13 +162,13 @@ const threadColumns = (db: Db) =>
     't.reply_count',
     't.last_activity_at',
     't.created_at',
-    tagsOf(db).as('tags'),
+    tagsOf.as('tags'),
     ...authorColumns('u'),
   ] as const;
 
 /** Threads with their channel and author (a ThreadRow each), to be narrowed by the caller. */
 export const threadRows = (db: Db) =>
-  db.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').innerJoin('user as u', 'u.id', 't.author_id').select(threadColumns(db));
+  db.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').innerJoin('user as u', 'u.id', 't.author_id').select(threadColumns());
 
 export async function loadThreadRow(db: Db, threadId: string): Promise<ThreadRow | undefined> {
   return threadRows(db).where('t.id', '=', threadId).executeTakeFirst();
@@ -199,7 +199,7 @@ const threadWithOpeningPost = (db: Db) =>
     .innerJoin('channel as c', 'c.id', 't.channel_id')
     .innerJoin('user as u', 'u.id', 't.author_id')
     .innerJoin('post as op', 'op.id', 't.first_post_id')
-    .select(threadColumns(db))
+    .select(threadColumns())
     .select([
       'op.body_html',
       'op.edited_at',
@@ -248,7 +248,7 @@ async function presentThread(db: Db, row: ThreadWithOpeningPostRow, viewer: View
 /** The thread with its opening post (body, attachments) and video session, as `viewer` sees it. */
 export async function loadThread(db: Db, threadId: string, viewer: Viewer): Promise<Thread> {
   const row = await threadWithOpeningPost(db).where('t.id', '=', threadId).executeTakeFirst();
-  if (!row || !row.first_post_id) throw notFound('thread');
+  if (!row?.first_post_id) throw notFound('thread');
   return presentThread(db, row, viewer);
 }
 
@@ -261,7 +261,7 @@ const openingText = sql<string>`coalesce(case when op.hidden_at is null then lef
  */
 export async function loadThreadForWriter(db: Db, threadId: string, viewer: Viewer): Promise<{ summary: ThreadSummary; thread: Thread }> {
   const row = await threadWithOpeningPost(db).select(openingText.as('opening_text')).where('t.id', '=', threadId).executeTakeFirst();
-  if (!row || !row.first_post_id) throw notFound('thread');
+  if (!row?.first_post_id) throw notFound('thread');
   return { summary: presentSummary(row, excerpt(row.opening_text)), thread: await presentThread(db, row, viewer) };
 }
 
@@ -339,7 +339,7 @@ export async function loadThreadPage(
     ])
     .where('t.id', '=', threadId);
   const row = await executePreparedTakeFirst(db, query);
-  if (!row || !row.first_post_id) throw notFound('thread');
+  if (!row?.first_post_id) throw notFound('thread');
   const replies = (row.replies as unknown as ReplyJson[]).map(replyFromJson);
   const page = replies.slice(0, limit);
   return {

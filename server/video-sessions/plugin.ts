@@ -198,7 +198,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           capacity: b.capacity ?? row.capacity,
           meeting_url: b.meetingUrl ?? row.meeting_url,
         };
-        const missing = (['startsAt', 'durationMinutes', 'capacity', 'meetingUrl'] as const).filter((k, i) => [next.starts_at, next.duration_minutes, next.capacity, next.meeting_url][i] === null);
+        const missing = (['startsAt', 'durationMinutes', 'capacity', 'meetingUrl'] as const).filter((_k, i) => [next.starts_at, next.duration_minutes, next.capacity, next.meeting_url][i] === null);
         if (missing.length) throw new ApiError(400, 'validation_failed', `To schedule, give ${missing.join(', ')}.`, Object.fromEntries(missing.map((m) => [m, 'is required to schedule'])));
         if (b.startsAt !== undefined && next.starts_at!.getTime() <= Date.now()) throw invalidField('startsAt', 'must be in the future');
         try {

@@ -2,7 +2,6 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { VideoSession } from '../../shared/schemas/video-sessions';
 import { isModerator } from '../accounts/guards';
 import { toAuthor } from '../accounts/present';
-import type { SessionUser } from '../accounts/session';
 import type { Database } from '../db/schema';
 import type { VideoSessionTable } from '../db/tables/video-sessions';
 

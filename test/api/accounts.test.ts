@@ -204,7 +204,7 @@ describe('rate limits', () => {
   it('answers the 11th failed login in a minute from one address with 429 and Retry-After', async () => {
     const limited = await t.another({ rateLimitsEnabled: true });
     const statuses: number[] = [];
-    let last;
+    let last: request.Response | undefined;
     for (let i = 0; i < 11; i++) {
       last = await request(limited.server).post('/api/auth/login').send({ email: 'nobody@example.nl', password: `poging ${i}` });
       statuses.push(last.status);

@@ -18,7 +18,7 @@ describe('posting limits against floods', () => {
     const thread = await startThread(starter, 'wmo');
     const young = await signUp(t);
     const statuses: number[] = [];
-    let last;
+    let last: Awaited<ReturnType<typeof young.agent.post>> | undefined;
     for (let i = 0; i < 3; i++) {
       last = await young.agent.post(`/api/threads/${thread.id}/replies`).send({ body: `<p>Nieuw account ${i}</p>` });
       statuses.push(last.status);

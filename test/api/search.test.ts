@@ -31,7 +31,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const search = (q: Record<string, string>, agent = request(t.app.server)) => (agent as any).get('/api/search').query(q);
+const search = (q: Record<string, string>, agent = request(t.app.server)) => (agent as ReturnType<typeof request>).get('/api/search').query(q);
 const threadIds = (res: { body: { items: { thread: { id: string } }[] } }) => res.body.items.map((i) => i.thread.id);
 
 describe('Dutch full-text search', () => {

@@ -8,6 +8,7 @@ export interface Frame {
   topic?: string;
   event?: string;
   code?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read payloads of every event type and assert on them
   data?: any;
   topics?: string[];
 }

@@ -33,6 +33,7 @@ export function MentionSuggestions({ editor }: { editor: Editor }) {
     };
   }, [editor]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => {
     if (!query || query.text.length < 2) return setItems([]);
     const controller = new AbortController();
@@ -76,9 +77,19 @@ export function MentionSuggestions({ editor }: { editor: Editor }) {
 
   if (!items.length) return null;
   return (
-    <ul className="mention-list" role="listbox" aria-label={t('app.people')}>
+    <ul
+      className="mention-list"
+      // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the ARIA listbox of a combobox; the editor keeps focus and handles the keys
+      role="listbox"
+      aria-label={t('app.people')}
+    >
       {items.map((a, i) => (
-        <li key={a.id} role="option" aria-selected={i === active} className={i === active ? 'active' : undefined} onMouseDown={(e) => { e.preventDefault(); choose(a); }}>
+        // biome-ignore lint/a11y/useFocusableInteractive: options of a combobox listbox are not focusable; the editor keeps focus
+        <li
+          key={a.id}
+          // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of the combobox's listbox
+          role="option"
+          aria-selected={i === active} className={i === active ? 'active' : undefined} onMouseDown={(e) => { e.preventDefault(); choose(a); }}>
           {a.displayName} {a.organisation && <span className="meta">· {a.organisation}</span>}
         </li>
       ))}

@@ -18,9 +18,9 @@ export function RichTextField(props: {
 }) {
   const { t } = useI18n();
   const [initial] = useState(() => readDraft(props.draftKey));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => {
     if (initial) props.onChange(initial);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const change = (html: string) => {
     writeDraft(props.draftKey, html);

@@ -59,7 +59,8 @@ export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }
   const input = useRef<HTMLInputElement>(null);
   // The form always holds what the list shows: also [] after a remount (the form resets it per post).
   const uploaded = items.flatMap((i) => (i.attachment ? [i.attachment.id] : [])).join(',');
-  useEffect(() => onChange(uploaded ? uploaded.split(',') : []), [uploaded]); // eslint-disable-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
+  useEffect(() => onChange(uploaded ? uploaded.split(',') : []), [uploaded]);
   const add = (files: FileList | null) => {
     if (!files) return;
     for (const file of Array.from(files)) {
@@ -71,7 +72,10 @@ export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }
     }
   };
   return (
-    <div className="attachment-picker" onDragOver={(e) => e.preventDefault()} onDrop={(e) => { e.preventDefault(); add(e.dataTransfer.files); }}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop zone for files dragged onto the form; the button inside is the keyboard way
+    <div
+      className="attachment-picker"
+      onDragOver={(e) => e.preventDefault()} onDrop={(e) => { e.preventDefault(); add(e.dataTransfer.files); }}>
       <button type="button" className="button secondary small" onClick={() => input.current?.click()}>{t('attachments.add')}</button> <span className="hint">{t('attachments.drop')}</span>
       <input ref={input} type="file" multiple hidden onChange={(e) => { add(e.target.files); e.target.value = ''; }} />
       {items.length > 0 && (

@@ -51,6 +51,7 @@ function ReasonForm({ label, onSubmit, onCancel }: { label: string; onSubmit(rea
       }}
     >
       <label htmlFor={id}>{label}</label>
+      {/* biome-ignore lint/a11y/noAutofocus: the reason field opens after the moderator chose to act: focus goes where they will type */}
       <input id={id} type="text" value={reason} onChange={(e) => setReason(e.target.value)} autoFocus maxLength={500} aria-invalid={error ? true : undefined} />
       {error && <p className="field-error" role="alert">{error}</p>}
       <button type="submit" className="button small">{t('moderation.confirm')}</button>{' '}
@@ -141,6 +142,7 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
   const [done, setDone] = useState(false);
   const [reported, setReported] = useState(0);
   const isMod = hasRole(user, 'moderator');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => {
     if (!isMod || !post.threadId) return;
     let live = true;

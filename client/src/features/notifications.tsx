@@ -44,6 +44,7 @@ export function NotificationBell() {
   const { t } = useI18n();
   const { user } = useSession();
   const unread = useUnreadCount();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => {
     if (!user) return;
     const refresh = () => api<{ unreadCount: number }>('/api/notifications?limit=1').then((r) => setUnreadCount(r.unreadCount), () => {});
@@ -67,7 +68,6 @@ export function NotificationBell() {
       off();
       offStatus();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- who is logged in, not their profile
   }, [user?.id]);
   if (!user) return null;
   return (
@@ -217,10 +217,10 @@ export function FollowButton({ targetType, targetId }: { targetType: 'channel' |
   const { t } = useI18n();
   const { user } = useSession();
   const [level, setLevel] = useState<'watching' | 'normal' | 'muted' | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => {
     if (!user) return;
     api<{ level: 'watching' | 'normal' | 'muted' }>(`/api/subscriptions?targetType=${targetType}&targetId=${encodeURIComponent(targetId)}`).then((r) => setLevel(r.level), () => {});
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- who is logged in, not their profile
   }, [user?.id, targetType, targetId]);
   // A failed change (offline, suspended, 429…) says why next to the buttons; they stay, so a click tries again.
   const change = useAction(async (next: 'watching' | 'normal' | 'muted') => {

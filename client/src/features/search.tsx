@@ -82,11 +82,11 @@ export function SearchPage() {
   const qRef = useRef<HTMLInputElement>(null);
   // A new address: the form shows it, and with no words yet (e.g. from a profile's "Berichten zoeken")
   // the search box has the focus. This runs after PageTitle has focused the heading.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => {
     setForm(applied);
     setFormError(null);
     if (!applied.q.trim()) qRef.current?.focus();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the address is what counts
   }, [query]);
 
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
@@ -218,6 +218,7 @@ export function SearchPage() {
                         {h.post ? ` · ${t('search.inReply', { name: h.post.authorName })}` : ''}
                       </p>
                       {/* The server escapes everything in the snippet except <mark>. */}
+                      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: post bodies are sanitized on the server (sanitize-html, server/content/sanitize.ts); snippets are escaped except <mark> */}
                       <p className="snippet" dangerouslySetInnerHTML={{ __html: h.snippet }} />
                     </li>
                   ))}

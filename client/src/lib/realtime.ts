@@ -96,7 +96,8 @@ export function subscribe(topic: string, handler: Handler, since?: string): () =
   const needsReplay = !!since && !lastIds.has(topic);
   if (needsReplay) lastIds.set(topic, since!);
   if (!set) {
-    handlers.set(topic, (set = new Set()));
+    set = new Set();
+    handlers.set(topic, set);
     if (socket?.readyState === WebSocket.OPEN) sendSubscribe(topic);
   } else if (needsReplay && socket?.readyState === WebSocket.OPEN) {
     // Someone subscribed live already; ask again from the loaded data's watermark.
@@ -123,11 +124,11 @@ export function useLiveTopic(topic: string, since: string | null, handler: Handl
   const current = useRef(handler);
   current.current = handler;
   const ready = since !== null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => {
     if (!ready) return;
     return subscribe(topic, { onEvent: (e) => current.current.onEvent(e), onGap: () => current.current.onGap?.() }, since!);
     // `since` is read once per subscription: later reloads must not replay from an older watermark.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [topic, ready]);
 }
 

@@ -16,7 +16,6 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
       .then((data) => !controller.signal.aborted && setState({ status: 'ready', data }))
       .catch((error) => !controller.signal.aborted && setState({ status: 'error', error }));
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, version]);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   const update = useCallback((fn: (data: T) => T) => setState((s) => (s.status === 'ready' ? { status: 'ready', data: fn(s.data) } : s)), []);

@@ -22,7 +22,7 @@ function useAuthForm(path: string) {
       const res = await api<{ user: User }>(path, { method: 'POST', body });
       setUser(res.user);
       const back = params.get('terug');
-      navigate(back && back.startsWith('/') && !back.startsWith('//') ? back : '/');
+      navigate(back?.startsWith('/') && !back.startsWith('//') ? back : '/');
     } catch (err) {
       const fields = fieldErrors(err, t);
       if (fields) setErrors(fields);

@@ -37,6 +37,7 @@ export function ChannelPage() {
   );
 
   const since = state.status === 'ready' ? state.data.lastEventId : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => setIncoming([]), [slug]);
   useLiveTopic(topics.channel(slug), since, {
     onEvent: (e) => {

@@ -89,9 +89,11 @@ function PostView({ post, quoted, onQuote, onChanged }: { post: Post; quoted?: P
       {quoted && (
         <blockquote className="quoted">
           <p className="meta">{t('thread.inReplyTo', { name: quoted.author.displayName })}</p>
+          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: post bodies are sanitized on the server (sanitize-html, server/content/sanitize.ts); snippets are escaped except <mark> */}
           <div dangerouslySetInnerHTML={{ __html: quoted.body }} />
         </blockquote>
       )}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: post bodies are sanitized on the server (sanitize-html, server/content/sanitize.ts) */}
       {post.body && <div className="post-body" dangerouslySetInnerHTML={{ __html: post.body }} />}
       <AttachmentList attachments={post.attachments} />
       <div className="post-actions">
@@ -123,6 +125,7 @@ export function ThreadPage() {
   const endRef = useRef<HTMLDivElement>(null);
   const endVisible = useRef(true);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => {
     const el = endRef.current;
     if (!el) return;
@@ -136,6 +139,7 @@ export function ThreadPage() {
 
   // Subscribe once the thread is loaded, from its watermark: nothing between load and live is lost.
   const since = state.status === 'ready' ? state.data.lastEventId : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => setUnseen([]), [id]);
   useLiveTopic(topics.thread(id), since, {
     onEvent: (e) => {
@@ -205,6 +209,7 @@ export function ThreadPage() {
           <h2 id="toelichting" className="visually-hidden">
             {t('thread.toelichting')}
           </h2>
+          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: post bodies are sanitized on the server (sanitize-html, server/content/sanitize.ts); snippets are escaped except <mark> */}
           <div className="post-body" dangerouslySetInnerHTML={{ __html: thread.body }} />
           <AttachmentList attachments={thread.attachments} />
           <OpeningPostModeration thread={thread} onChanged={applyChangedPost} />

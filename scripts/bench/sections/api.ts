@@ -20,7 +20,7 @@ export const apiSection: Section = {
       url: ctx.baseUrl,
       connections: 64,
       duration: ctx.duration,
-      requests: [{ setupRequest: (req: any) => ({ ...req, path: `/api/threads/${pick()}` }) }],
+      requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/api/threads/${pick()}` }) }],
     });
     const thread = 'GET /api/threads/:id (+50 replies)';
     ctx.record({ section: thread, metric: 'req/s · p99 (ms)', value: `${t.requests.average.toFixed(0)} · ${t.latency.p99}`, target: 'p99 < 50' });

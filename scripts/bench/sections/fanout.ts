@@ -17,6 +17,9 @@ async function rssMb(pid: number): Promise<number> {
  * N websocket clients (in a separate process, scripts/bench/ws-clients.ts) subscribe to one thread;
  * a reply is posted through the API and we time until the last client has its event, over 50 replies.
  */
+/** What the client process (ws-clients.ts) reports. */
+type ClientMessage = { type: 'ready'; open: number; errors: number } | { type: 'delivered'; postId: string; lastAt: number } | { type: 'stopped'; errors: number; closed: number };
+
 async function fanout(ctx: BenchContext, clients: number): Promise<void> {
   const db = createDb(ctx.databaseUrl, { max: 1 });
   const thread = await db.selectFrom('thread').select('id').where('locked', '=', false).orderBy('id').limit(1).executeTakeFirstOrThrow();
@@ -30,16 +33,16 @@ async function fanout(ctx: BenchContext, clients: number): Promise<void> {
   const child = fork(path.join(here, '../ws-clients.ts'), [`${ctx.baseUrl.replace('http', 'ws')}/api/ws`, `thread:${thread.id}`, String(clients)], {
     execArgv: ['--import', 'tsx'],
   });
-  const messages: any[] = [];
+  const messages: ClientMessage[] = [];
   const waiters = new Set<() => void>();
   child.on('message', (m) => {
-    messages.push(m);
+    messages.push(m as ClientMessage);
     for (const w of [...waiters]) w();
   });
-  const waitFor = (pred: (m: any) => boolean, timeoutMs: number) =>
-    new Promise<any>((resolve, reject) => {
+  const waitFor = <T extends ClientMessage['type']>(type: T, pred: (m: Extract<ClientMessage, { type: T }>) => boolean, timeoutMs: number) =>
+    new Promise<Extract<ClientMessage, { type: T }>>((resolve, reject) => {
       const check = () => {
-        const found = messages.find(pred);
+        const found = messages.find((m): m is Extract<ClientMessage, { type: T }> => m.type === type && pred(m as Extract<ClientMessage, { type: T }>));
         if (!found) return;
         waiters.delete(check);
         clearTimeout(timer);
@@ -54,7 +57,7 @@ async function fanout(ctx: BenchContext, clients: number): Promise<void> {
     });
   const section = `fan-out ${clients} clients`;
   try {
-    const ready = await waitFor((m) => m.type === 'ready', 180_000);
+    const ready = await waitFor('ready', () => true, 180_000);
     const rss = await rssMb(ctx.serverPid);
     const latencies: number[] = [];
     let lost = 0;
@@ -67,7 +70,7 @@ async function fanout(ctx: BenchContext, clients: number): Promise<void> {
       });
       if (res.status !== 201) throw new Error(`reply failed: ${res.status} ${await res.text()}`);
       const { post } = (await res.json()) as { post: { id: string } };
-      const delivered = await waitFor((m) => m.type === 'delivered' && m.postId === post.id, 30_000).catch(() => null);
+      const delivered = await waitFor('delivered', (m) => m.postId === post.id, 30_000).catch(() => null);
       if (!delivered) {
         lost++;
         continue;
@@ -75,7 +78,7 @@ async function fanout(ctx: BenchContext, clients: number): Promise<void> {
       latencies.push(delivered.lastAt - t0);
     }
     child.send({ type: 'stop' });
-    const stopped = await waitFor((m) => m.type === 'stopped', 30_000).catch(() => ({ errors: -1, closed: -1 }));
+    const stopped = await waitFor('stopped', () => true, 30_000).catch(() => ({ errors: -1, closed: -1 }));
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)].toFixed(1) : 'n/a');
     ctx.record({

@@ -15,7 +15,7 @@ export const searchSection: Section = {
         url: ctx.baseUrl,
         connections: 16,
         duration: ctx.duration,
-        requests: [{ setupRequest: (req: any) => ({ ...req, path: `/api/search?q=${encodeURIComponent(pick(list as unknown as string[]))}` }) }],
+        requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/api/search?q=${encodeURIComponent(pick(list as unknown as string[]))}` }) }],
       });
       ctx.record({ section: `GET /api/search (${label})`, metric: 'req/s · p95 · p99 (ms)', value: `${r.requests.average.toFixed(0)} · ${r.latency.p95} · ${r.latency.p99}`, target: 'p95 < 100, p99 < 200' });
     }
@@ -23,7 +23,7 @@ export const searchSection: Section = {
       url: ctx.baseUrl,
       connections: 16,
       duration: ctx.duration,
-      requests: [{ setupRequest: (req: any) => ({ ...req, path: `/api/search/similar?title=${encodeURIComponent(`Hoe werkt ${pick(ONE_WORD)} bij jullie?`)}` }) }],
+      requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/api/search/similar?title=${encodeURIComponent(`Hoe werkt ${pick(ONE_WORD)} bij jullie?`)}` }) }],
     });
     ctx.record({ section: 'GET /api/search/similar', metric: 'req/s · p95 · p99 (ms)', value: `${s.requests.average.toFixed(0)} · ${s.latency.p95} · ${s.latency.p99}`, target: 'p95 < 50' });
   },

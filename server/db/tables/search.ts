@@ -4,5 +4,4 @@ import type { ColumnType } from 'kysely';
 export type SearchVector = ColumnType<string, never, never>;
 
 // The search columns sit on thread and post (see forum.ts), so this domain owns no tables of its own.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface SearchTables {}
+export type SearchTables = Record<never, never>
