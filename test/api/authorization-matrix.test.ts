@@ -9,11 +9,11 @@ import { appSecret, unsubscribeToken } from '../../server/notifications/mail';
 import { PUBLIC_URL, type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
 import { pdf, png } from '../support/files';
 import { createChannel, replyTo, startThread } from '../support/forum';
-import { wsBase } from '../support/ws';
+import { connect, wsBase } from '../support/ws';
 
-const ROLES = ['anonymous', 'member', 'expert', 'moderator', 'admin', 'suspended'] as const;
+const ROLES = ['anonymous', 'member', 'expert', 'moderator', 'admin', 'suspended', 'suspended moderator'] as const;
 type RoleName = (typeof ROLES)[number];
-type Expect = [number, number, number, number, number, number];
+type Expect = [number, number, number, number, number, number, number];
 
 interface Call {
   url: string;
@@ -43,8 +43,8 @@ async function suspend(u: TestUser) {
 }
 async function freshUser(role: RoleName): Promise<TestUser | null> {
   if (role === 'anonymous') return null;
-  const u = await signUp(t, { role: role === 'suspended' ? 'member' : role });
-  if (role === 'suspended') await suspend(u);
+  const u = await signUp(t, { role: role === 'suspended' ? 'member' : role === 'suspended moderator' ? 'moderator' : role });
+  if (role === 'suspended' || role === 'suspended moderator') await suspend(u);
   return u;
 }
 const thread = () => startThread(expertAuthor, 'landelijk', { title: `Matrix ${++counter}` });
@@ -61,10 +61,10 @@ async function register(sessionId: string, actor: TestUser | null) {
 }
 const upload = async () => (await author.agent.post('/api/attachments').attach('file', pdf(), 'matrix.pdf')).body.attachment.id as string;
 
-const ALL_OK = (s: number): Expect => [s, s, s, s, s, s];
-const SIGNED_IN = (s: number): Expect => [401, s, s, s, s, s];
-const WRITERS = (s: number): Expect => [401, s, s, s, s, 403];
-const MODERATORS = (s: number): Expect => [401, 403, 403, s, s, 403];
+const ALL_OK = (s: number): Expect => [s, s, s, s, s, s, s];
+const SIGNED_IN = (s: number): Expect => [401, s, s, s, s, s, s];
+const WRITERS = (s: number): Expect => [401, s, s, s, s, 403, 403];
+const MODERATORS = (s: number): Expect => [401, 403, 403, s, s, 403, 403];
 
 const rows: Row[] = [
   { method: 'GET', route: '/api/health', note: 'liveness', expect: ALL_OK(200), call: async () => ({ url: '/api/health' }) },
@@ -77,12 +77,12 @@ const rows: Row[] = [
   { method: 'GET', route: '/api/me/export', note: 'download all my data (AVG)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/export' }) },
   { method: 'DELETE', route: '/api/me', note: 'delete my account (with password; suspended users too: AVG)', expect: SIGNED_IN(204), call: async () => ({ url: '/api/me', fresh: true }) },
   { method: 'GET', route: '/api/users/{id}', note: 'public profile', expect: ALL_OK(200), call: async () => ({ url: `/api/users/${author.id}` }) },
-  { method: 'PUT', route: '/api/admin/users/{id}/role', note: 'appoint experts and moderators', expect: [401, 403, 403, 403, 200, 403], call: async () => ({ url: `/api/admin/users/${(await signUp(t)).id}/role`, body: { role: 'expert' } }) },
+  { method: 'PUT', route: '/api/admin/users/{id}/role', note: 'appoint experts and moderators', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: `/api/admin/users/${(await signUp(t)).id}/role`, body: { role: 'expert' } }) },
   { method: 'GET', route: '/api/channels', note: 'reading is public', expect: ALL_OK(200), call: async () => ({ url: '/api/channels' }) },
-  { method: 'POST', route: '/api/channels', note: 'admins create channels', expect: [401, 403, 403, 403, 201, 403], call: async () => ({ url: '/api/channels', body: { slug: `kanaal-${++counter}`, name: 'Kanaal', postingPolicy: 'open' } }) },
+  { method: 'POST', route: '/api/channels', note: 'admins create channels', expect: [401, 403, 403, 403, 201, 403, 403], call: async () => ({ url: '/api/channels', body: { slug: `kanaal-${++counter}`, name: 'Kanaal', postingPolicy: 'open' } }) },
   { method: 'GET', route: '/api/channels/{slug}', note: '', expect: ALL_OK(200), call: async () => ({ url: '/api/channels/landelijk' }) },
   { method: 'GET', route: '/api/channels/{slug}/threads', note: '', expect: ALL_OK(200), call: async () => ({ url: '/api/channels/landelijk/threads' }) },
-  { method: 'POST', route: '/api/channels/{slug}/threads', note: 'in an experts_ask channel (open channels: every writer)', expect: [401, 403, 201, 201, 201, 403], call: async () => ({ url: '/api/channels/landelijk/threads', body: { title: 'Vraag', body: '<p>Toelichting</p>', kind: 'question' } }) },
+  { method: 'POST', route: '/api/channels/{slug}/threads', note: 'in an experts_ask channel (open channels: every writer)', expect: [401, 403, 201, 201, 201, 403, 403], call: async () => ({ url: '/api/channels/landelijk/threads', body: { title: 'Vraag', body: '<p>Toelichting</p>', kind: 'question' } }) },
   { method: 'GET', route: '/api/threads/{id}', note: '', expect: ALL_OK(200), call: async () => ({ url: `/api/threads/${(await thread()).id}` }) },
   { method: 'GET', route: '/api/threads/{id}/replies', note: '', expect: ALL_OK(200), call: async () => ({ url: `/api/threads/${(await thread()).id}/replies` }) },
   { method: 'POST', route: '/api/threads/{id}/replies', note: 'everyone signed in replies', expect: WRITERS(201), call: async () => ({ url: `/api/threads/${(await thread()).id}/replies`, body: { body: '<p>Reactie</p>' } }) },
@@ -96,7 +96,7 @@ const rows: Row[] = [
   { method: 'POST', route: '/api/threads/{id}/video-session', note: 'members request, experts and moderators propose', expect: WRITERS(201), call: async () => ({ url: `/api/threads/${(await thread()).id}/video-session`, body: {} }) },
   { method: 'GET', route: '/api/video-sessions/{id}', note: 'meeting link only for registrants, organiser, moderators', expect: ALL_OK(200), call: async () => ({ url: `/api/video-sessions/${await session()}` }) },
   { method: 'PATCH', route: '/api/video-sessions/{id}', note: 'organiser (here: someone else) or moderator', expect: MODERATORS(200), call: async () => ({ url: `/api/video-sessions/${await session()}`, body: { startsAt: new Date(Date.now() + 86400_000).toISOString(), durationMinutes: 60, capacity: 10, meetingUrl: 'https://meet.example/x' } }) },
-  { method: 'POST', route: '/api/video-sessions/{id}/take-on', note: 'thread author, experts, moderators', expect: [401, 403, 200, 200, 200, 403], call: async () => ({ url: `/api/video-sessions/${await session({ organiser: false })}/take-on` }) },
+  { method: 'POST', route: '/api/video-sessions/{id}/take-on', note: 'thread author, experts, moderators', expect: [401, 403, 200, 200, 200, 403, 403], call: async () => ({ url: `/api/video-sessions/${await session({ organiser: false })}/take-on` }) },
   { method: 'POST', route: '/api/video-sessions/{id}/interest', note: '', expect: WRITERS(200), call: async () => ({ url: `/api/video-sessions/${await session()}/interest` }) },
   { method: 'DELETE', route: '/api/video-sessions/{id}/interest', note: '', expect: WRITERS(200), call: async () => ({ url: `/api/video-sessions/${await session()}/interest` }) },
   { method: 'POST', route: '/api/video-sessions/{id}/registrations', note: '', expect: WRITERS(201), call: async () => ({ url: `/api/video-sessions/${await session({ scheduled: true })}/registrations` }) },
@@ -141,6 +141,8 @@ beforeAll(async () => {
   users.admin = await signUp(t, { role: 'admin' });
   users.suspended = await signUp(t);
   await suspend(users.suspended);
+  users['suspended moderator'] = await signUp(t, { role: 'moderator' });
+  await suspend(users['suspended moderator']);
 });
 afterAll(async () => {
   await t.close();
@@ -183,10 +185,70 @@ async function handshake(url: string, cookie?: string): Promise<number> {
   });
 }
 
+/**
+ * Read visibility: who gets to see what a hidden post, a session or a topic holds. Each cell is
+ * measured ('yes' or 'no') by the test below, against these expectations; the doc shows them.
+ */
+const READERS = ['anonymous', 'member', 'author', 'moderator', 'admin', 'suspended', 'suspended moderator'] as const;
+type Reader = (typeof READERS)[number];
+type Seen = ['yes' | 'no', 'yes' | 'no', 'yes' | 'no', 'yes' | 'no', 'yes' | 'no', 'yes' | 'no', 'yes' | 'no'];
+interface ReadRow {
+  what: string;
+  expect: Seen;
+  /** Does `reader` see it? (the author of the hidden post and the organiser of the session are `author`) */
+  sees(reader: TestUser | null, fixture: ReadFixture): Promise<boolean>;
+}
+interface ReadFixture {
+  threadId: string;
+  hiddenPostId: string;
+  attachmentId: string;
+  sessionId: string;
+  author: TestUser;
+}
+const ONLY_AUTHOR_AND_MODS: Seen = ['no', 'no', 'yes', 'yes', 'yes', 'no', 'no'];
+const ONLY_MODS: Seen = ['no', 'no', 'no', 'yes', 'yes', 'no', 'no'];
+
+async function subscribes(reader: TestUser | null, topic: string): Promise<boolean> {
+  const socket = await connect(t.app, reader ? { cookie: reader.cookie } : {});
+  socket.send({ type: 'subscribe', topics: [topic] });
+  const answer = await socket.next((f) => f.type === 'subscribed' || f.type === 'error');
+  socket.close();
+  return answer.type === 'subscribed';
+}
+const as = (reader: TestUser | null) => {
+  const r = request(t.app.server);
+  return { get: (url: string) => (reader ? r.get(url).set('Cookie', reader.cookie) : r.get(url)) };
+};
+
+const readRows: ReadRow[] = [
+  {
+    what: 'hidden post: its body',
+    expect: ONLY_AUTHOR_AND_MODS,
+    sees: async (reader, f) => ((await as(reader).get(`/api/threads/${f.threadId}`)).body.replies.items as Array<{ id: string; body: string }>).some((p) => p.id === f.hiddenPostId && p.body !== ''),
+  },
+  { what: 'hidden post: its attachment (download)', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader, f) => (await as(reader).get(`/api/attachments/${f.attachmentId}/download`)).status === 200 },
+  {
+    what: 'hidden post: as a search hit',
+    expect: ONLY_MODS,
+    sees: async (reader) => ((await as(reader).get('/api/search?q=zeepkist')).body.items as unknown[]).length > 0,
+  },
+  {
+    what: "video session: the meeting link (of someone else's session, not registered)",
+    expect: ['no', 'no', 'yes', 'yes', 'yes', 'no', 'no'],
+    sees: async (reader, f) => !!(await as(reader).get(`/api/video-sessions/${f.sessionId}`)).body.videoSession.meetingUrl,
+  },
+  { what: 'video session: the attendee list (e-mail addresses)', expect: ['no', 'no', 'yes', 'yes', 'yes', 'no', 'no'], sees: async (reader, f) => (await as(reader).get(`/api/video-sessions/${f.sessionId}/attendees.csv`)).status === 200 },
+  { what: 'websocket topic `mod`', expect: ONLY_MODS, sees: async (reader) => subscribes(reader, 'mod') },
+  { what: "websocket topic `user:<id>` of another user", expect: ['no', 'no', 'no', 'no', 'no', 'no', 'no'], sees: async (reader, f) => subscribes(reader, `user:${reader?.id === f.author.id ? users.member.id : f.author.id}`) },
+];
+
 function renderDoc(): string {
   const head = `| method | route | ${ROLES.join(' | ')} | note |\n| --- | --- | ${ROLES.map(() => '---').join(' | ')} | --- |`;
   const lines = rows.map((r) => `| ${r.method} | \`${r.route}\` | ${r.expect.join(' | ')} | ${r.note} |`);
-  return `# Who may do what\n\nGenerated from \`test/api/authorization-matrix.test.ts\`, which calls every route as each role and checks these statuses. "suspended" is a member whose account is suspended: they can read and log in, and every write that publishes or changes something others see answers 403 \`suspended\`; they keep self-service on their own account (password, logout, deleting the account, read marks and mail settings). Moderator routes also refuse a suspended moderator. The test fails when a route exists that is not in this table, or a row names a route that no longer exists.\n\n${head}\n${lines.join('\n')}\n`;
+  const readHead = `| what | ${READERS.join(' | ')} |\n| --- | ${READERS.map(() => '---').join(' | ')} |`;
+  const readLines = readRows.map((r) => `| ${r.what} | ${r.expect.join(' | ')} |`);
+  const readPart = `\n## Who may see what\n\nMeasured by the same test: each cell says whether that reader gets to see it. "author" wrote the hidden post and organises the video session; "suspended moderator" is a moderator whose account is suspended, who reads as a member (server/policy: suspension travels with the role). Replayed websocket events follow the same rules (test/realtime/replay-truth.test.ts).\n\n${readHead}\n${readLines.join('\n')}\n`;
+  return `# Who may do what\n\nGenerated from \`test/api/authorization-matrix.test.ts\`, which calls every route as each role and checks these statuses. "suspended" is a member whose account is suspended: they can read and log in, and every write that publishes or changes something others see answers 403 \`suspended\`; they keep self-service on their own account (password, logout, deleting the account, read marks and mail settings). Moderator routes also refuse a suspended moderator, who keeps a member's read rights. The test fails when a route exists that is not in this table, or a row names a route that no longer exists.\n\n${head}\n${lines.join('\n')}\n${readPart}`;
 }
 
 describe('authorization matrix', () => {
@@ -224,6 +286,29 @@ describe('authorization matrix', () => {
       expect(got, ROLES.join(', ')).toEqual(row.expect);
     });
   }
+
+  describe('who may see what', () => {
+    let fixture: ReadFixture;
+    const readers = {} as Record<Reader, TestUser | null>;
+    beforeAll(async () => {
+      const postAuthor = await signUp(t, { role: 'expert', displayName: 'Auteur verborgen' });
+      const th = await startThread(expertAuthor, 'landelijk', { title: 'Leesrechten' });
+      const attachmentId = (await postAuthor.agent.post('/api/attachments').attach('file', pdf(), 'lijst.pdf')).body.attachment.id as string;
+      const hidden = await replyTo(postAuthor, th.id, '<p>Het woord zeepkist en een klantnaam</p>', { attachmentIds: [attachmentId] });
+      await users.moderator.agent.post(`/api/posts/${hidden.id}/hide`).send({ reason: 'Matrix' }).expect(200);
+      const sessionId = (await postAuthor.agent.post(`/api/threads/${th.id}/video-session`).send({})).body.videoSession.id as string;
+      await postAuthor.agent.patch(`/api/video-sessions/${sessionId}`).send({ startsAt: new Date(Date.now() + 86400_000).toISOString(), durationMinutes: 60, capacity: 50, meetingUrl: 'https://meet.example/lees' }).expect(200);
+      fixture = { threadId: th.id, hiddenPostId: hidden.id, attachmentId, sessionId, author: postAuthor };
+      Object.assign(readers, { anonymous: null, member: users.member, author: postAuthor, moderator: users.moderator, admin: users.admin, suspended: users.suspended, 'suspended moderator': users['suspended moderator'] });
+    });
+    for (const row of readRows) {
+      it(row.what, async () => {
+        const seen: string[] = [];
+        for (const reader of READERS) seen.push((await row.sees(readers[reader], fixture)) ? 'yes' : 'no');
+        expect(seen, READERS.join(', ')).toEqual(row.expect);
+      });
+    }
+  });
 
   it('is written down in docs/authorization.md', () => {
     const file = path.resolve(__dirname, '../../docs/authorization.md');
