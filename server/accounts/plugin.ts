@@ -19,7 +19,8 @@ import { recordAction } from '../moderation/audit';
 import { requireRole, requireUser, requireWriter } from './guards';
 import { hashPassword, requirePassword, verifyPassword } from './password';
 import { toPublicProfile, toUser } from './present';
-import { findUserByEmail, findUserById, isUniqueViolation } from './users';
+import { findUserByEmail, findUserById } from './users';
+import { isUniqueViolation } from '../db/errors';
 
 const tags = ['accounts'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };

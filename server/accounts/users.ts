@@ -7,11 +7,6 @@ export const findUserById = (db: Db, id: string) =>
 export const findUserByEmail = (db: Db, email: string) =>
   db.selectFrom('user').selectAll().where(sql`lower(email)`, '=', email.trim().toLowerCase()).executeTakeFirst();
 
-export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as { code?: string; constraint?: string };
-  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
-}
-
 /**
  * Accounts erased on request (privacy.ts) keep their row for their posts, renamed "Verwijderd account",
  * with an address made from these two parts. They are never mentioned, notified or mailed. (A dedicated

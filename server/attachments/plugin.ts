@@ -13,7 +13,7 @@ import { requireWriter } from '../accounts/guards';
 import { avatarUrl, avatarVersion } from '../accounts/present';
 import { escapeHtml } from '../content/escape';
 import { ApiError, notFound, tooLarge, unsupportedType } from '../http/errors';
-import { postingLimit } from '../moderation/rate-limits';
+import { postingLimit } from '../http/posting-limits';
 import type { Database } from '../db/schema';
 import { maySeeHiddenPost as canSeeHiddenPost } from '../policy';
 import { toAttachment } from './attach';

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { ErrorBody, Page, PageQuery } from '../../shared/schemas/common';
 import { Channel, CreateChannelBody, ThreadSummary } from '../../shared/schemas/forum';
 import { requireRole } from '../accounts/guards';
-import { isUniqueViolation } from '../accounts/users';
+import { isUniqueViolation } from '../db/errors';
 import { plainText } from '../content/sanitize';
 import { conflict, invalidField } from '../http/errors';
 import { recordAction } from '../moderation/audit';

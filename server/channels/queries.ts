@@ -62,3 +62,33 @@ export async function threadLeftChannel(trx: Transaction<Database>, channelId: s
     .where('id', '=', channelId)
     .execute();
 }
+
+/** A new thread in the channel: one more, and the channel was active at `at`. */
+export async function threadAddedToChannel(trx: Transaction<Database>, channelId: string, at: Date): Promise<void> {
+  await trx
+    .updateTable('channel')
+    .set((eb) => ({ thread_count: eb('thread_count', '+', 1), last_activity_at: at }))
+    .where('id', '=', channelId)
+    .execute();
+}
+
+/** A thread moved into the channel: one more, and the channel gains the thread's last activity. */
+export async function threadJoinedChannel(trx: Transaction<Database>, channelId: string, threadLastActivityAt: Date): Promise<void> {
+  await trx
+    .updateTable('channel')
+    .set((eb) => ({ thread_count: eb('thread_count', '+', 1), last_activity_at: sql`greatest(last_activity_at, ${threadLastActivityAt})` }))
+    .where('id', '=', channelId)
+    .execute();
+}
+
+/** Something happened in one of the channel's threads at `at` (a reply). */
+export async function channelActive(trx: Transaction<Database>, channelId: string, at: Date): Promise<void> {
+  await trx.updateTable('channel').set({ last_activity_at: at }).where('id', '=', channelId).execute();
+}
+
+/** The channel with this slug, row-locked for the rest of the transaction (a move into it), or 404. */
+export async function lockChannelBySlug(trx: Transaction<Database>, slug: string) {
+  const channel = await trx.selectFrom('channel').selectAll().where('slug', '=', slug).forUpdate().executeTakeFirst();
+  if (!channel) throw notFound('channel');
+  return channel;
+}

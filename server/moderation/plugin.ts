@@ -21,7 +21,7 @@ import {
 import { requireRole, requireWriter } from '../accounts/guards';
 import { authorColumnsOf, toAuthor } from '../accounts/present';
 import { type Actor, mayReadModerationTopic } from '../policy';
-import { isUniqueViolation } from '../accounts/users';
+import { isUniqueViolation } from '../db/errors';
 import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../http/cursor';
@@ -31,7 +31,7 @@ import { appendEvent } from '../realtime/outbox';
 import { loadPostForViewer, loadThread, loadThreadSummary } from '../threads/queries';
 import { threadLeftChannel } from '../channels/queries';
 import { recordAction } from './audit';
-import { postingLimit } from './rate-limits';
+import { postingLimit } from '../http/posting-limits';
 
 const tags = ['moderation'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };

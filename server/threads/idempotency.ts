@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
-import { isUniqueViolation } from '../accounts/users';
+import { isUniqueViolation } from '../db/errors';
 import { ApiError, badRequest } from '../http/errors';
 
 export type IdempotentResultType = 'thread' | 'post';

@@ -106,8 +106,10 @@ export async function loadPostForViewers(db: Db, postId: string, viewers: Viewer
 }
 
 
-/** Replies oldest first (keyset on id), deleted ones left out. */
+/** Replies oldest first (keyset on id), deleted ones left out; 404 when there is no such thread. */
 export async function listReplies(db: Db, threadId: string, viewer: Viewer, limit: number, cursor?: string): Promise<{ items: Post[]; nextCursor: string | null }> {
+  const exists = await db.selectFrom('thread').select('id').where('id', '=', threadId).executeTakeFirst();
+  if (!exists) throw notFound('thread');
   const after = decodeCursor(IdCursor, cursor);
   let q = db
     .selectFrom('post as p')

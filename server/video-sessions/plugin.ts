@@ -6,7 +6,7 @@ import { ErrorBody, IdParams } from '../../shared/schemas/common';
 import { MEETING_URL_PATTERN, MyRegistration, RequestSessionBody, UpdateSessionBody, VideoSession } from '../../shared/schemas/video-sessions';
 import { hasRole, isModerator, requireUser, requireWriter } from '../accounts/guards';
 import type { SessionUser } from '../accounts/session';
-import { isUniqueViolation } from '../accounts/users';
+import { isUniqueViolation } from '../db/errors';
 import type { Database } from '../db/schema';
 import { ApiError, conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { recordIfModerating } from '../moderation/audit';

@@ -297,5 +297,6 @@ describe('the new-password rule outside the API (scripts/create-admin.ts)', () =
     const ok = run(email, 'x'.repeat(256));
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`admin account ${email} created`);
-  });
+    // Three tsx processes that each compile the scripts: slow on two busy cores.
+  }, 120_000);
 });

@@ -52,10 +52,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Test config: quiet, no client, no rate limits unless a test turns them on. */
+/**
+ * Test config: quiet, no client, no rate limits unless a test turns them on. Every test client comes
+ * from 127.0.0.1, like many people behind one address: the websocket cap per address is lifted
+ * unless a test sets it (test/api/bad-input.test.ts checks the default).
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const base = loadConfig({ PUBLIC_URL: PUBLIC_URL, LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
-  return { ...base, rateLimitsEnabled: false, serveClient: false, runJobs: false, ...overrides };
+  return { ...base, rateLimitsEnabled: false, serveClient: false, runJobs: false, wsMaxPerAddress: 100_000, ...overrides };
 }
 
 /** A fresh database and an in-process app on it. */
