@@ -3,15 +3,16 @@ import { type Kysely, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { IdCursor, SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN } from '../../shared/schemas/common';
 import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
-import { maySeeHiddenPost } from '../policy';
-import { toAuthor } from '../accounts/present';
+import type { Revision } from '../../shared/schemas/moderation';
+import { maySeeHiddenPost, mayReadRevisions } from '../policy';
+import { authorColumnsOf, toAuthor } from '../accounts/present';
 import type { SessionUser } from '../accounts/session';
 import { type AttachmentJson, attachmentsOf, loadAttachmentsForPosts, toAttachment } from '../attachments/attach';
 import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { executePreparedTakeFirst } from '../db/prepared';
-import { notFound } from '../http/errors';
+import { forbidden, notFound } from '../http/errors';
 import { eventWatermark } from '../realtime/outbox';
 import { loadVideoSessionForThread } from '../video-sessions/summary';
 
@@ -433,4 +434,19 @@ export async function listChannelThreads(
     nextCursor: threads.length > limit ? encodeCursor({ p: last.pinned, us: last.lat_us, id: last.id }) : null,
     lastEventId: rows[0].event_watermark,
   };
+}
+
+/** The edit history of a post, newest first: moderators only (revisions may hold text from before a hide). */
+export async function listRevisions(db: Db, viewer: Viewer, postId: string): Promise<Revision[]> {
+  if (!mayReadRevisions(viewer)) throw forbidden('forbidden', 'Only moderators may read the edit history.');
+  const exists = await db.selectFrom('post').select('id').where('id', '=', postId).executeTakeFirst();
+  if (!exists) throw notFound('post');
+  const rows = await db
+    .selectFrom('post_revision as r')
+    .innerJoin('user as u', 'u.id', 'r.editor_id')
+    .select(['r.id as rid', 'r.title', 'r.body_html', 'r.created_at', ...authorColumnsOf('u')])
+    .where('r.post_id', '=', postId)
+    .orderBy('r.id', 'desc')
+    .execute();
+  return rows.map((r) => ({ id: r.rid, editor: toAuthor(r), title: r.title, body: r.body_html, createdAt: r.created_at.toISOString() }));
 }

@@ -61,3 +61,4 @@ export const AuditQuery = Type.Object({
 });
 
 export const Revision = Type.Object({ id: Id, editor: Author, title: Type.Union([Type.String(), Type.Null()]), body: Type.String(), createdAt: Type.String() });
+export type Revision = Static<typeof Revision>;
