@@ -1,149 +1,33 @@
-import { topics } from '../../shared/events';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { type Transaction, sql } from 'kysely';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
-import { MEETING_URL_PATTERN, MyRegistration, RequestSessionBody, UpdateSessionBody, VideoSession } from '../../shared/schemas/video-sessions';
-import { hasRole, isModerator, requireUser, requireWriter } from '../accounts/guards';
-import type { SessionUser } from '../accounts/session';
-import { isUniqueViolation } from '../db/errors';
-import type { Database } from '../db/schema';
-import { ApiError, conflict, forbidden, invalidField, notFound } from '../http/errors';
-import { recordIfModerating } from '../moderation/audit';
-import { notify, notifyMany } from '../notifications/notify';
-import { appendEvent } from '../realtime/outbox';
-import { excelDateTime, sessionCalendar, toCsv } from './files';
-import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSession, presentSessions, waitlistPosition } from './present';
+import { MyRegistration, RequestSessionBody, UpdateSessionBody, VideoSession } from '../../shared/schemas/video-sessions';
+import { requireUser, requireWriter } from '../accounts/guards';
+import { attendeeList, calendarEntry, changeSession, getSession, mySessions, register, requestSession, setInterest, takeOn, unregister } from './sessions';
 
 const tags = ['video-sessions'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const SessionResponse = Type.Object({ videoSession: VideoSession });
-type Trx = Transaction<Database>;
 
 /** Follow-up video sessions: request, propose, interest, schedule, register with a waitlist, calendar, attendees. */
 const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.db;
 
-  async function loadThread(id: string) {
-    const thread = await db.selectFrom('thread').select(['id', 'author_id', 'title']).where('id', '=', id).executeTakeFirst();
-    if (!thread) throw notFound('thread');
-    return thread;
-  }
-
-  async function loadSession(trx: Trx | typeof db, id: string, lock = false): Promise<SessionRow> {
-    let q = trx.selectFrom('video_session').selectAll().where('id', '=', id);
-    if (lock) q = q.forUpdate();
-    const row = await q.executeTakeFirst();
-    if (!row) throw notFound('video session');
-    return row;
-  }
-
-  /** Thread author, experts (and up) organise; anyone else requests. */
-  const mayOrganise = (user: SessionUser, threadAuthorId: string) => user.id === threadAuthorId || hasRole(user, 'expert');
-
-  /** The organiser and moderators manage a session (schedule, cancel, attendee list). */
-  const mayManage = (user: SessionUser, row: SessionRow) => isModerator(user) || row.organiser_id === user.id;
-
-  /**
-   * Everyone on the thread sees the new counts; personal fields and the link stay out of the public event.
-   * `row` is the session as the caller's transaction left it (counts are read here).
-   */
-  async function pushUpdate(trx: Trx, row: SessionRow) {
-    await appendEvent(trx, { topic: topics.thread(row.thread_id), type: 'video_session.updated', payload: { videoSession: await presentSession(trx, row, null) } });
-  }
-
-  async function notifyAll(trx: Trx, userIds: string[], n: { kind: string; row: SessionRow; actorId: string; extra?: Record<string, unknown> }) {
-    const data = { sessionId: n.row.id, title: n.row.title, startsAt: n.row.starts_at?.toISOString() ?? null, ...n.extra };
-    await notifyMany(trx, [...new Set(userIds)].map((userId) => ({ userId, kind: n.kind, threadId: n.row.thread_id, actorId: n.actorId, data })));
-  }
-
-  /** How many have a place (the waitlist not counted). */
-  const registeredCount = async (trx: Trx, sessionId: string) =>
-    Number((await trx.selectFrom('video_session_registration').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', sessionId).where('status', '=', 'registered').executeTakeFirstOrThrow()).n);
-
-  /**
-   * Fills free places from the waitlist, first come first served; tells each person promoted.
-   * `registered`: how many have a place, when the caller has counted them already.
-   */
-  async function promote(trx: Trx, row: SessionRow, actorId: string, registered?: number) {
-    if (!row.capacity) return;
-    const free = row.capacity - (registered ?? (await registeredCount(trx, row.id)));
-    if (free <= 0) return;
-    const next = await trx
-      .selectFrom('video_session_registration')
-      .select(['id', 'user_id'])
-      .where('session_id', '=', row.id)
-      .where('status', '=', 'waitlisted')
-      .orderBy('waitlist_seq')
-      .limit(free)
-      .execute();
-    if (!next.length) return;
-    await trx.updateTable('video_session_registration').set({ status: 'registered', waitlist_seq: null }).where('id', 'in', next.map((r) => r.id)).execute();
-    await notifyAll(trx, next.map((r) => r.user_id), { kind: 'video_session_promoted', row, actorId });
-  }
-
   app.post(
     '/api/threads/:id/video-session',
     { schema: { tags, summary: 'Propose (thread author, expert, moderator) or request (anyone) a follow-up video session', params: IdParams, body: Type.Optional(RequestSessionBody), response: { 200: SessionResponse, 201: SessionResponse, ...errors } } },
     async (request, reply) => {
-      const user = requireWriter(request);
-      const thread = await loadThread(request.params.id);
-      const organiser = mayOrganise(user, thread.author_id);
-      const title = request.body?.title?.trim() || `Videosessie: ${thread.title}`.slice(0, 200);
-      const description = request.body?.description?.trim() ?? '';
-      const result = await db.transaction().execute(async (trx) => {
-        // Serialise per thread: two first requests must not create two sessions. An advisory lock rather
-        // than the thread row, so replies and moderation (which update the thread row) are never held up
-        // or deadlocked by it; the partial unique index on open sessions is the last line of defence.
-        await sql`select pg_advisory_xact_lock(hashtextextended(${`video_session:thread:${thread.id}`}, 0))`.execute(trx);
-        let existing = await currentSessionRow(trx, thread.id);
-        if (existing && !isOpen(existing)) {
-          if (existing.status === 'scheduled') await trx.updateTable('video_session').set({ status: 'ended' }).where('id', '=', existing.id).execute();
-          existing = undefined;
-        }
-        if (existing) {
-          if (organiser) throw conflict('session_exists', 'This thread already has an open video session.');
-          await trx.insertInto('video_session_interest').values({ session_id: existing.id, user_id: user.id }).onConflict((oc) => oc.doNothing()).execute();
-          await pushUpdate(trx, existing);
-          return { row: existing, status: 200 };
-        }
-        const row = await trx
-          .insertInto('video_session')
-          .values({ thread_id: thread.id, status: organiser ? 'proposed' : 'requested', title, description, organiser_id: organiser ? user.id : null, requested_by: user.id, starts_at: null, duration_minutes: null, capacity: null, meeting_url: null })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        if (!organiser) {
-          await trx.insertInto('video_session_interest').values({ session_id: row.id, user_id: user.id }).execute();
-          await notify(trx, { userId: thread.author_id, kind: 'video_session_requested', threadId: thread.id, actorId: user.id, data: { sessionId: row.id, title: thread.title } });
-        }
-        await pushUpdate(trx, row);
-        return { row, status: 201 };
-      });
-      reply.status(result.status);
-      return { videoSession: await presentSession(db, result.row, user) };
+      const { status, videoSession } = await requestSession(db, requireWriter(request), request.params.id, request.body);
+      return reply.status(status).send({ videoSession });
     },
   );
 
-  app.get('/api/video-sessions/:id', { schema: { tags, summary: 'A video session as the caller sees it', params: IdParams, response: { 200: SessionResponse, ...errors } } }, async (request) => {
-    return { videoSession: await presentSession(db, await loadSession(db, request.params.id), request.user) };
-  });
+  app.get('/api/video-sessions/:id', { schema: { tags, summary: 'A video session as the caller sees it', params: IdParams, response: { 200: SessionResponse, ...errors } } }, async (request) => ({ videoSession: await getSession(db, request.user, request.params.id) }));
 
   app.post(
     '/api/video-sessions/:id/take-on',
     { schema: { tags, summary: 'Become the organiser of a requested session (thread author, expert, moderator)', params: IdParams, response: { 200: SessionResponse, ...errors } } },
-    async (request) => {
-      const user = requireWriter(request);
-      const taken = await db.transaction().execute(async (trx) => {
-        const row = await loadSession(trx, request.params.id, true);
-        const thread = await trx.selectFrom('thread').select('author_id').where('id', '=', row.thread_id).executeTakeFirstOrThrow();
-        if (!mayOrganise(user, thread.author_id)) throw forbidden('forbidden', 'Only the thread author, an expert or a moderator can organise this session.');
-        if (row.status !== 'requested') throw conflict('not_requested', 'This session already has an organiser.');
-        const taken = await trx.updateTable('video_session').set({ status: 'proposed', organiser_id: user.id, updated_at: new Date() }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-        await pushUpdate(trx, taken);
-        return taken;
-      });
-      return { videoSession: await presentSession(db, taken, user) };
-    },
+    async (request) => ({ videoSession: await takeOn(db, requireWriter(request), request.params.id) }),
   );
 
   for (const method of ['POST', 'DELETE'] as const) {
@@ -151,120 +35,22 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       method,
       url: '/api/video-sessions/:id/interest',
       schema: { tags, summary: method === 'POST' ? 'Say "Ik heb interesse"' : 'Take interest back', params: IdParams, response: { 200: SessionResponse, ...errors } },
-      handler: async (request) => {
-        const user = requireWriter(request);
-        const row = await db.transaction().execute(async (trx) => {
-          const row = await loadSession(trx, (request.params as { id: string }).id, true);
-          if (!isOpen(row)) throw conflict('session_closed', 'This session is no longer open.');
-          if (method === 'POST') await trx.insertInto('video_session_interest').values({ session_id: row.id, user_id: user.id }).onConflict((oc) => oc.doNothing()).execute();
-          else await trx.deleteFrom('video_session_interest').where('session_id', '=', row.id).where('user_id', '=', user.id).execute();
-          await pushUpdate(trx, row);
-          return row;
-        });
-        return { videoSession: await presentSession(db, row, user) };
-      },
+      handler: async (request) => ({ videoSession: await setInterest(db, requireWriter(request), (request.params as { id: string }).id, method === 'POST') }),
     });
   }
 
   app.patch(
     '/api/video-sessions/:id',
     { schema: { tags, summary: 'Schedule, reschedule or cancel (organiser or moderator)', params: IdParams, body: UpdateSessionBody, response: { 200: SessionResponse, ...errors } } },
-    async (request) => {
-      const user = requireWriter(request);
-      const b = request.body;
-      const changed = await db.transaction().execute(async (trx) => {
-        const row = await loadSession(trx, request.params.id, true);
-        if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can change this session.');
-        const status = effectiveStatus(row);
-        if (status === 'cancelled' || status === 'ended') throw conflict('session_closed', 'This session is cancelled or over.');
-        // Everyone registered or waitlisted, read once: told of a change, and counted against the capacity.
-        const registrations = await trx.selectFrom('video_session_registration').select(['user_id', 'status']).where('session_id', '=', row.id).execute();
-        const registrants = registrations.map((r) => r.user_id);
-        // A moderator managing someone else's session is moderating: on the audit trail.
-        const changed = Object.keys(b).filter((k) => b[k as keyof typeof b] !== undefined);
-        await recordIfModerating(trx, user, row.organiser_id, { action: b.status === 'cancelled' ? 'cancel_video_session' : 'edit_video_session', targetType: 'video_session', targetId: row.id, data: { threadId: row.thread_id, changed } });
-        // Cancelling works in every open status (a moderator may also close a request nobody took on).
-        if (b.status === 'cancelled') {
-          const cancelled = await trx.updateTable('video_session').set({ status: 'cancelled', sequence: row.sequence + 1, updated_at: new Date() }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-          await notifyAll(trx, registrants, { kind: 'video_session_cancelled', row, actorId: user.id });
-          await pushUpdate(trx, cancelled);
-          return cancelled;
-        }
-        if (status === 'requested') throw conflict('no_organiser', 'Take the session on before scheduling it.');
-        if (b.title !== undefined && !b.title.trim()) throw invalidField('title', 'must not be empty');
-        const next = {
-          starts_at: b.startsAt !== undefined ? new Date(b.startsAt) : row.starts_at,
-          duration_minutes: b.durationMinutes ?? row.duration_minutes,
-          capacity: b.capacity ?? row.capacity,
-          meeting_url: b.meetingUrl ?? row.meeting_url,
-        };
-        const missing = (['startsAt', 'durationMinutes', 'capacity', 'meetingUrl'] as const).filter((_k, i) => [next.starts_at, next.duration_minutes, next.capacity, next.meeting_url][i] === null);
-        if (missing.length) throw new ApiError(400, 'validation_failed', `To schedule, give ${missing.join(', ')}.`, Object.fromEntries(missing.map((m) => [m, 'is required to schedule'])));
-        if (b.startsAt !== undefined && next.starts_at!.getTime() <= Date.now()) throw invalidField('startsAt', 'must be in the future');
-        try {
-          const url = new URL(next.meeting_url!);
-          if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname || !new RegExp(MEETING_URL_PATTERN).test(next.meeting_url!)) throw new Error('not a link');
-        } catch {
-          throw invalidField('meetingUrl', 'must be an http(s) link');
-        }
-        const registered = registrations.filter((r) => r.status === 'registered').length;
-        if (next.capacity! < registered) throw conflict('capacity_below_registered', `${registered} people are registered; capacity cannot be lower.`);
-        const timeChanged = row.status === 'scheduled' && (next.starts_at!.getTime() !== row.starts_at?.getTime() || next.duration_minutes !== row.duration_minutes || next.meeting_url !== row.meeting_url);
-        const updated = await trx
-          .updateTable('video_session')
-          .set({
-            ...next,
-            ...(b.title !== undefined ? { title: b.title.trim() } : {}),
-            ...(b.description !== undefined ? { description: b.description.trim() } : {}),
-            status: 'scheduled',
-            sequence: row.sequence + 1,
-            updated_at: new Date(),
-          })
-          .where('id', '=', row.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        if (row.status !== 'scheduled') {
-          const interested = (await trx.selectFrom('video_session_interest').select('user_id').where('session_id', '=', row.id).execute()).map((r) => r.user_id);
-          await notifyAll(trx, interested, { kind: 'video_session_scheduled', row: updated, actorId: user.id });
-        } else if (timeChanged) {
-          await notifyAll(trx, registrants, { kind: 'video_session_changed', row: updated, actorId: user.id });
-        }
-        // A raised capacity may make room for the waitlist (counted above; nothing to do without one).
-        if (registrations.some((r) => r.status === 'waitlisted')) await promote(trx, updated, user.id, registered);
-        await pushUpdate(trx, updated);
-        return updated;
-      });
-      return { videoSession: await presentSession(db, changed, user) };
-    },
+    async (request) => ({ videoSession: await changeSession(db, requireWriter(request), request.params.id, request.body) }),
   );
 
   app.post(
     '/api/video-sessions/:id/registrations',
     { schema: { tags, summary: 'Register; when full you are waitlisted with a position', params: IdParams, response: { 200: Type.Object({ registration: MyRegistration }), 201: Type.Object({ registration: MyRegistration }), ...errors } } },
     async (request, reply) => {
-      const user = requireWriter(request);
-      const result = await db.transaction().execute(async (trx) => {
-        // The row lock serialises registrations per session: capacity holds however many sign up at once.
-        const row = await loadSession(trx, request.params.id, true);
-        if (effectiveStatus(row) !== 'scheduled') throw conflict('session_closed', 'Registration is closed for this session.');
-        const existing = await trx.selectFrom('video_session_registration').select(['status', 'waitlist_seq']).where('session_id', '=', row.id).where('user_id', '=', user.id).executeTakeFirst();
-        if (existing) return { status: 200, reg: existing };
-        const full = (await registeredCount(trx, row.id)) >= row.capacity!;
-        const reg = await trx
-          .insertInto('video_session_registration')
-          .values({ session_id: row.id, user_id: user.id, status: full ? 'waitlisted' : 'registered', waitlist_seq: full ? sql<string>`nextval('video_session_waitlist_seq')` : null })
-          .returning(['status', 'waitlist_seq'])
-          .executeTakeFirstOrThrow();
-        await pushUpdate(trx, row);
-        return { status: 201, reg };
-      }).catch(async (err) => {
-        if (!isUniqueViolation(err)) throw err;
-        const reg = await db.selectFrom('video_session_registration').select(['status', 'waitlist_seq']).where('session_id', '=', request.params.id).where('user_id', '=', user.id).executeTakeFirstOrThrow();
-        return { status: 200, reg };
-      });
-      reply.status(result.status);
-      const registration = result.reg.status === 'registered' ? { status: 'registered' as const } : { status: 'waitlisted' as const, position: await waitlistPosition(db, request.params.id, result.reg.waitlist_seq!) };
-      return { registration };
+      const { status, registration } = await register(db, requireWriter(request), request.params.id);
+      return reply.status(status).send({ registration });
     },
   );
 
@@ -272,14 +58,7 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/video-sessions/:id/registrations/me',
     { schema: { tags, summary: 'Cancel my registration; the first on the waitlist moves up', params: IdParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const user = requireWriter(request);
-      await db.transaction().execute(async (trx) => {
-        const row = await loadSession(trx, request.params.id, true);
-        const deleted = await trx.deleteFrom('video_session_registration').where('session_id', '=', row.id).where('user_id', '=', user.id).returning('status').executeTakeFirst();
-        if (!deleted) throw notFound('registration');
-        if (deleted.status === 'registered' && effectiveStatus(row) === 'scheduled') await promote(trx, row, user.id);
-        await pushUpdate(trx, row);
-      });
+      await unregister(db, requireWriter(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -288,14 +67,8 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/video-sessions/:id/calendar.ics',
     { schema: { tags, summary: 'Calendar entry (registered users, organiser, moderators)', params: IdParams, response: { ...errors } } },
     async (request, reply) => {
-      const user = requireUser(request);
-      const row = await loadSession(db, request.params.id);
-      const reg = await db.selectFrom('video_session_registration').select('status').where('session_id', '=', row.id).where('user_id', '=', user.id).executeTakeFirst();
-      if (reg?.status !== 'registered' && !mayManage(user, row)) throw forbidden('not_registered', 'Register first to add this session to your calendar.');
-      if (!row.starts_at) throw conflict('not_scheduled', 'This session has no date yet.');
-      const organiser = row.organiser_id ? await db.selectFrom('user').select('display_name').where('id', '=', row.organiser_id).executeTakeFirst() : undefined;
-      const body = sessionCalendar(row, { threadUrl: `${app.config.publicUrl}/t/${row.thread_id}`, organiserName: organiser?.display_name ?? 'Plein', host: new URL(app.config.publicUrl).hostname });
-      return reply.type('text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="videosessie-${row.id}.ics"`).send(body as never);
+      const file = await calendarEntry(db, requireUser(request), request.params.id, app.config.publicUrl);
+      return reply.type('text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body as never);
     },
   );
 
@@ -303,56 +76,15 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/video-sessions/:id/attendees.csv',
     { schema: { tags, summary: 'Attendee list for Excel (organiser or moderator)', params: IdParams, response: { ...errors } } },
     async (request, reply) => {
-      const user = requireUser(request);
-      const row = await loadSession(db, request.params.id);
-      if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can download the attendee list.');
-      const regs = await db
-        .selectFrom('video_session_registration as r')
-        .innerJoin('user as u', 'u.id', 'r.user_id')
-        .select(['u.display_name', 'u.organisation', 'u.job_title', 'u.email', 'r.status', 'r.waitlist_seq', 'r.created_at'])
-        .where('r.session_id', '=', row.id)
-        .orderBy('r.status')
-        .orderBy('r.waitlist_seq')
-        .orderBy('r.created_at')
-        .execute();
-      let position = 0;
-      const lines: (string | number | null)[][] = [['Naam', 'Organisatie', 'Functie', 'E-mail', 'Status', 'Wachtlijstpositie', 'Aangemeld op']];
-      for (const r of regs) {
-        lines.push([r.display_name, r.organisation, r.job_title, r.email, r.status === 'registered' ? 'aangemeld' : 'wachtlijst', r.status === 'waitlisted' ? ++position : null, excelDateTime(r.created_at)]);
-      }
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="deelnemers-videosessie-${row.id}.csv"`).send(toCsv(lines) as never);
+      const file = await attendeeList(db, requireUser(request), request.params.id);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body as never);
     },
   );
 
   app.get(
     '/api/me/video-sessions',
     { schema: { tags, summary: 'Sessions I am interested in or registered for, upcoming first', response: { 200: Type.Object({ items: Type.Array(Type.Object({ videoSession: VideoSession, thread: Type.Object({ id: Type.String(), title: Type.String() }) })) }), ...errors } } },
-    async (request) => {
-      const user = requireUser(request);
-      const rows = await db
-        .selectFrom('video_session as s')
-        .innerJoin('thread as t', 't.id', 's.thread_id')
-        .selectAll('s')
-        .select(['t.title as thread_title'])
-        .where((eb) =>
-          eb.or([
-            eb.exists(eb.selectFrom('video_session_interest as i').select('i.user_id').whereRef('i.session_id', '=', 's.id').where('i.user_id', '=', user.id)),
-            eb.exists(eb.selectFrom('video_session_registration as r').select('r.user_id').whereRef('r.session_id', '=', 's.id').where('r.user_id', '=', user.id)),
-          ]),
-        )
-        // Upcoming (or running) first, soonest first; then open requests and proposals, newest first;
-        // then past and cancelled ones, most recent first.
-        .orderBy(sql`case when s.status = 'scheduled' and s.starts_at + make_interval(mins => s.duration_minutes) >= now() then 0 when s.status in ('requested', 'proposed') then 1 else 2 end`)
-        .orderBy(sql`case when s.status = 'scheduled' and s.starts_at + make_interval(mins => s.duration_minutes) >= now() then s.starts_at end`)
-        .orderBy(sql`coalesce(s.starts_at, s.created_at)`, 'desc')
-        .orderBy('s.id', 'desc')
-        .limit(200)
-        .execute();
-      const sessions = rows.map(({ thread_title: _, ...row }) => row);
-      const presented = await presentSessions(db, sessions, user);
-      const items = rows.map((r, i) => ({ videoSession: presented[i], thread: { id: r.thread_id, title: r.thread_title } }));
-      return { items };
-    },
+    async (request) => ({ items: await mySessions(db, requireUser(request)) }),
   );
 };
 

@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { VideoSession } from '../../shared/schemas/video-sessions';
-import { isModerator } from '../accounts/guards';
+import { maySeeMeetingLink } from '../policy';
 import { toAuthor } from '../accounts/present';
 import type { Database } from '../db/schema';
 import type { VideoSessionTable } from '../db/tables/video-sessions';
@@ -57,7 +57,7 @@ export async function presentSessions(db: Db, rows: SessionRow[], viewer: Viewer
     if (!e) throw new Error(`video session ${row.id} vanished`);
     const myRegistration: VideoSession['myRegistration'] =
       e.my_status === 'registered' ? { status: 'registered' } : e.my_status === 'waitlisted' ? { status: 'waitlisted', position: Number(e.my_position) } : null;
-    const mayJoin = !!viewer && (myRegistration?.status === 'registered' || viewer.id === row.organiser_id || isModerator(viewer));
+    const mayJoin = maySeeMeetingLink(viewer, row.organiser_id, myRegistration?.status === 'registered');
     return {
       id: row.id,
       threadId: row.thread_id,
