@@ -40,6 +40,9 @@ export function maySeeHiddenPost(viewer: Viewer | undefined, authorId: string): 
   return !!viewer && (isModerator(viewer) || viewer.id === authorId);
 }
 
+/** Hidden posts as search hits: moderators only (an author finds their hidden post on its thread page). */
+export const mayFindHiddenPosts = (viewer: Viewer | undefined): boolean => isModerator(viewer);
+
 /** Post revisions stay with moderators (they may hold text from before a hide). */
 export const mayReadRevisions = (viewer: Viewer | undefined): boolean => isModerator(viewer);
 
