@@ -70,3 +70,8 @@ export interface AttachmentJson {
  */
 export const attachmentsOf = (postIdColumn: string, countColumn: string) =>
   sql<AttachmentJson[]>`case when ${sql.ref(countColumn)} > 0 then coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json) else '[]'::json end`;
+
+/** The uploads of a user, for their data export (AVG inzageverzoek). */
+export async function uploadsBy(db: Kysely<Database>, userId: string) {
+  return db.selectFrom('attachment').select(['id', 'filename', 'content_type', 'size', 'post_id', 'created_at']).where('uploader_id', '=', userId).execute();
+}

@@ -1,6 +1,6 @@
 import { topics } from '../../shared/events';
 // The seam other domains use to tell a user something (replies, video sessions, moderation, ...).
-import { type Transaction, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { appendEvents } from '../realtime/outbox';
 import { erasedAccount } from '../accounts/users';
@@ -91,4 +91,20 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
       audience: `user:${row.user_id}`,
     })),
   );
+}
+
+/** Everything this domain holds about a user, for their data export (AVG inzageverzoek). */
+export async function notificationDataOf(db: Kysely<Database>, userId: string) {
+  const [notifications, subscriptions] = await Promise.all([
+    db.selectFrom('notification').select(['id', 'kind', 'thread_id', 'data', 'read_at', 'created_at']).where('user_id', '=', userId).orderBy('id').execute(),
+    db.selectFrom('subscription').select(['target_type', 'target_id', 'level']).where('user_id', '=', userId).execute(),
+  ]);
+  return { notifications, subscriptions };
+}
+
+/** Forgets a user's notifications, subscriptions and mail setting (their account is erased). */
+export async function eraseNotificationDataOf(trx: Transaction<Database>, userId: string): Promise<void> {
+  await trx.deleteFrom('notification').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('subscription').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('notification_setting').where('user_id', '=', userId).execute();
 }

@@ -450,3 +450,14 @@ export async function listRevisions(db: Db, viewer: Viewer, postId: string): Pro
     .execute();
   return rows.map((r) => ({ id: r.rid, editor: toAuthor(r), title: r.title, body: r.body_html, createdAt: r.created_at.toISOString() }));
 }
+
+/** Every post a user wrote (deleted and hidden ones too), for their data export (AVG inzageverzoek). */
+export async function postsWrittenBy(db: Db, userId: string) {
+  return db
+    .selectFrom('post as p')
+    .innerJoin('thread as t', 't.id', 'p.thread_id')
+    .select(['p.id', 'p.thread_id', 't.title', 'p.is_opening', 'p.body_text', 'p.created_at', 'p.edited_at', 'p.hidden_at', 'p.deleted_at'])
+    .where('p.author_id', '=', userId)
+    .orderBy('p.id')
+    .execute();
+}

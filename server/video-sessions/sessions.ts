@@ -304,3 +304,18 @@ export async function mySessions(db: Db, user: Actor): Promise<Array<{ videoSess
   const items = rows.map((r, i) => ({ videoSession: presented[i], thread: { id: r.thread_id, title: r.thread_title } }));
   return items;
 }
+
+/** A user's registrations and interests, for their data export (AVG inzageverzoek). */
+export async function videoSessionDataOf(db: Db, userId: string) {
+  const [registrations, interests] = await Promise.all([
+    db.selectFrom('video_session_registration').select(['session_id', 'status', 'created_at']).where('user_id', '=', userId).execute(),
+    db.selectFrom('video_session_interest').select(['session_id', 'created_at']).where('user_id', '=', userId).execute(),
+  ]);
+  return { registrations, interests };
+}
+
+/** Forgets a user's registrations and interests (their account is erased). */
+export async function eraseVideoSessionDataOf(trx: Trx, userId: string): Promise<void> {
+  await trx.deleteFrom('video_session_interest').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('video_session_registration').where('user_id', '=', userId).execute();
+}

@@ -1,0 +1,34 @@
+// AVG/GDPR: everything Plein holds about a member, and erasing their account. Each domain hands over
+// and forgets its own part; posts stay, under "Verwijderd account".
+import { randomBytes } from 'node:crypto';
+import { uploadsBy } from '../attachments/attach';
+import type { Db } from '../db';
+import { eraseNotificationDataOf, notificationDataOf } from '../notifications/notify';
+import { postsWrittenBy } from '../threads/queries';
+import { eraseVideoSessionDataOf, videoSessionDataOf } from '../video-sessions/sessions';
+import { hashPassword, requirePassword } from './password';
+import { toUser } from './present';
+import { erasedEmail, findUserById } from './users';
+
+/** The member's data as one JSON document (inzageverzoek). */
+export async function exportMyData(db: Db, userId: string) {
+  const user = (await findUserById(db, userId))!;
+  const [posts, { notifications, subscriptions }, videoSessions, uploads] = await Promise.all([postsWrittenBy(db, userId), notificationDataOf(db, userId), videoSessionDataOf(db, userId), uploadsBy(db, userId)]);
+  return { exportedAt: new Date().toISOString(), account: toUser(user, { withEmail: true }), posts, notifications, subscriptions, videoSessions, uploads };
+}
+
+/** Erases the account after checking its password: personal data goes, posts stay as "Verwijderd account", every session ends. */
+export async function eraseAccount(db: Db, userId: string, password: string): Promise<void> {
+  await requirePassword(db, userId, password, 'password');
+  const unusable = await hashPassword(randomBytes(32).toString('hex'));
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('user')
+      .set({ email: erasedEmail(userId), display_name: 'Verwijderd account', job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', updated_at: new Date() })
+      .where('id', '=', userId)
+      .execute();
+    await eraseNotificationDataOf(trx, userId);
+    await eraseVideoSessionDataOf(trx, userId);
+    await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
+  });
+}
