@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import type { Author } from '../../shared/schemas/accounts';
+import type { Actor } from '../policy';
+import { AUTHOR_COLUMNS, toAuthor } from './present';
 
 export const findUserById = (db: Db, id: string) =>
   db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst();
@@ -20,3 +23,10 @@ export const erasedEmail = (userId: string) => `${ERASED_PREFIX}${userId}${ERASE
 
 /** True for the rows of erased accounts, given the column that holds their address. */
 export const erasedAccount = (emailColumn: string) => sql<boolean>`${sql.ref(emailColumn)} like ${sql.lit(`${ERASED_PREFIX}%${ERASED_DOMAIN}`)}`;
+
+/** Up to eight people whose name starts with `prefix`, for @mention suggestions (erased accounts never). */
+export async function mentionCandidates(db: Db, _viewer: Actor, prefix: string): Promise<Author[]> {
+  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db.selectFrom('user').select(AUTHOR_COLUMNS).where(sql<boolean>`lower(display_name) like lower(${pattern})`).where((eb) => eb.not(erasedAccount('email'))).orderBy('display_name').limit(8).execute();
+  return rows.map(toAuthor);
+}

@@ -108,3 +108,16 @@ export async function eraseNotificationDataOf(trx: Transaction<Database>, userId
   await trx.deleteFrom('subscription').where('user_id', '=', userId).execute();
   await trx.deleteFrom('notification_setting').where('user_id', '=', userId).execute();
 }
+
+export type MailFrequency = 'immediately' | 'daily' | 'never';
+
+/** How often a user wants mail ('immediately', batched, when they never chose). */
+export async function mailFrequency(db: Kysely<Database>, userId: string): Promise<MailFrequency> {
+  const row = await db.selectFrom('notification_setting').select('email_frequency').where('user_id', '=', userId).executeTakeFirst();
+  return row?.email_frequency ?? 'immediately';
+}
+
+export async function setMailFrequency(db: Kysely<Database>, userId: string, frequency: MailFrequency): Promise<MailFrequency> {
+  await db.insertInto('notification_setting').values({ user_id: userId, email_frequency: frequency, last_digest_at: null }).onConflict((oc) => oc.column('user_id').doUpdateSet({ email_frequency: frequency })).execute();
+  return frequency;
+}

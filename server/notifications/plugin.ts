@@ -1,23 +1,21 @@
-import { UNSIGNED_BIGINT_PATTERN } from '../../shared/schemas/common';
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
 import { Author } from '../../shared/schemas/accounts';
 import { ErrorBody } from '../../shared/schemas/common';
 import { Notification, NotificationSettings, ReadBody, SubscriptionBody, SubscriptionLevel } from '../../shared/schemas/notifications';
 import { requireUser, requireWriter } from '../accounts/guards';
-import { AUTHOR_COLUMNS, toAuthor } from '../accounts/present';
-import { erasedAccount } from '../accounts/users';
 import { escapeHtml } from '../content/escape';
-import { decodeCursor, encodeCursor } from '../http/cursor';
-import { badRequest, notFound } from '../http/errors';
+import { badRequest, } from '../http/errors';
+import { mentionCandidates } from '../accounts/users';
+import { listNotifications, markRead } from './inbox';
 import { startJobs } from './jobs';
-import { appSecret, createMailer, describeNotification, verifyUnsubscribeToken } from './mail';
-import { unreadCount, visibleNotification } from './visibility';
+import { mailFrequency, setMailFrequency } from './notify';
+import { follow, followLevel } from './subscriptions';
+import { appSecret, createMailer, verifyUnsubscribeToken } from './mail';
 
 const tags = ['notifications'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
-const Cursor = Type.Object({ us: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }), id: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) }, { additionalProperties: false });
 
 /** Subscriptions, the notification list with unread count, email settings, unsubscribe links, background mail. */
 const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,118 +26,38 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.addHook('onClose', () => jobs.stop());
   }
 
-  async function resolveTarget(targetType: 'channel' | 'thread', targetId: string): Promise<string> {
-    if (targetType === 'channel') {
-      const c = await db.selectFrom('channel').select('id').where((eb) => (/^[0-9]+$/.test(targetId) ? eb('id', '=', targetId) : eb('slug', '=', targetId))).executeTakeFirst();
-      if (!c) throw notFound('channel');
-      return c.id;
-    }
-    if (!/^[1-9][0-9]{0,18}$/.test(targetId)) throw notFound('thread');
-    const t = await db.selectFrom('thread').select('id').where('id', '=', targetId).executeTakeFirst();
-    if (!t) throw notFound('thread');
-    return t.id;
-  }
-
   app.put(
     '/api/subscriptions',
     { schema: { tags, summary: 'Follow a channel or thread (watching, normal or muted)', body: SubscriptionBody, response: { 200: Type.Object({ subscription: SubscriptionBody }), ...errors } } },
-    async (request) => {
-      const user = requireWriter(request);
-      const b = request.body;
-      const targetId = await resolveTarget(b.targetType, b.targetId);
-      await db
-        .insertInto('subscription')
-        .values({ user_id: user.id, target_type: b.targetType, target_id: targetId, level: b.level })
-        .onConflict((oc) => oc.columns(['user_id', 'target_type', 'target_id']).doUpdateSet({ level: b.level, updated_at: new Date() }))
-        .execute();
-      return { subscription: { targetType: b.targetType, targetId: b.targetId, level: b.level } };
-    },
+    async (request) => ({ subscription: await follow(db, requireWriter(request), request.body) }),
   );
 
   app.get(
     '/api/subscriptions',
     { schema: { tags, summary: 'My level for one channel or thread', querystring: Type.Object({ targetType: Type.Union([Type.Literal('channel'), Type.Literal('thread')]), targetId: Type.String({ minLength: 1, maxLength: 60 }) }), response: { 200: Type.Object({ level: SubscriptionLevel }), ...errors } } },
-    async (request) => {
-      const user = requireUser(request);
-      const targetId = await resolveTarget(request.query.targetType, request.query.targetId);
-      const row = await db.selectFrom('subscription').select('level').where('user_id', '=', user.id).where('target_type', '=', request.query.targetType).where('target_id', '=', targetId).executeTakeFirst();
-      return { level: row?.level ?? 'normal' };
-    },
+    async (request) => ({ level: await followLevel(db, requireUser(request), request.query.targetType, request.query.targetId) }),
   );
 
   app.get(
     '/api/notifications',
     { schema: { tags, summary: 'My notifications, newest first, with the unread count', querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })) }), response: { 200: Type.Object({ items: Type.Array(Notification), nextCursor: Type.Union([Type.String(), Type.Null()]), unreadCount: Type.Integer() }), ...errors } } },
-    async (request) => {
-      const user = requireUser(request);
-      const limit = request.query.limit ?? 30;
-      const after = decodeCursor(Cursor, request.query.cursor);
-      // What the user may no longer see (a post hidden or deleted since) is left out, except their own.
-      let q = db
-        .selectFrom('notification as n')
-        .leftJoin('post as p', 'p.id', 'n.post_id')
-        .select(['n.id', 'n.kind', 'n.thread_id', 'n.post_id', 'n.count', 'n.data', 'n.read_at', 'n.created_at', 'n.updated_at', sql<string>`(extract(epoch from n.updated_at) * 1000000)::bigint::text`.as('us')])
-        .where('n.user_id', '=', user.id)
-        .where(visibleNotification)
-        .orderBy('n.updated_at', 'desc')
-        .orderBy('n.id', 'desc')
-        .limit(limit + 1);
-      if (after) q = q.where(sql<boolean>`(n.updated_at, n.id) < (timestamptz 'epoch' + ${after.us}::bigint * interval '1 microsecond', ${after.id}::bigint)`);
-      const [rows, unread] = await Promise.all([q.execute(), unreadCount(db, user.id)]);
-      const page = rows.slice(0, limit);
-      return {
-        items: page.map((r) => ({
-          id: r.id,
-          kind: r.kind,
-          threadId: r.thread_id,
-          postId: r.post_id,
-          count: r.count,
-          text: describeNotification(r.kind, r.count, r.data),
-          data: r.data,
-          read: r.read_at !== null,
-          createdAt: r.created_at.toISOString(),
-          updatedAt: r.updated_at.toISOString(),
-        })),
-        nextCursor: rows.length > limit ? encodeCursor({ us: page[page.length - 1].us, id: page[page.length - 1].id }) : null,
-        unreadCount: unread,
-      };
-    },
+    async (request) => listNotifications(db, requireUser(request), request.query),
   );
 
   app.post(
     '/api/notifications/read',
     { schema: { tags, summary: 'Mark some ({ids}) or all ({all: true}) as read', body: ReadBody, response: { 200: Type.Object({ unreadCount: Type.Integer() }), ...errors } } },
-    async (request) => {
-      const user = requireUser(request);
-      let q = db.updateTable('notification').set({ read_at: new Date() }).where('user_id', '=', user.id).where('read_at', 'is', null);
-      if ('ids' in request.body) q = q.where('id', 'in', request.body.ids);
-      await q.execute();
-      return { unreadCount: await unreadCount(db, user.id) };
-    },
+    async (request) => ({ unreadCount: await markRead(db, requireUser(request), request.body) }),
   );
 
-  app.get('/api/me/notification-settings', { schema: { tags, summary: 'My email preference', response: { 200: NotificationSettings, ...errors } } }, async (request) => {
-    const user = requireUser(request);
-    const row = await db.selectFrom('notification_setting').select('email_frequency').where('user_id', '=', user.id).executeTakeFirst();
-    return { emailFrequency: row?.email_frequency ?? 'immediately' };
-  });
+  app.get('/api/me/notification-settings', { schema: { tags, summary: 'My email preference', response: { 200: NotificationSettings, ...errors } } }, async (request) => ({ emailFrequency: await mailFrequency(db, requireUser(request).id) }));
 
-  app.put('/api/me/notification-settings', { schema: { tags, summary: 'Email immediately (batched), as a daily digest, or never', body: NotificationSettings, response: { 200: NotificationSettings, ...errors } } }, async (request) => {
-    const user = requireUser(request);
-    const f = request.body.emailFrequency;
-    await db.insertInto('notification_setting').values({ user_id: user.id, email_frequency: f, last_digest_at: null }).onConflict((oc) => oc.column('user_id').doUpdateSet({ email_frequency: f })).execute();
-    return { emailFrequency: f };
-  });
+  app.put('/api/me/notification-settings', { schema: { tags, summary: 'Email immediately (batched), as a daily digest, or never', body: NotificationSettings, response: { 200: NotificationSettings, ...errors } } }, async (request) => ({ emailFrequency: await setMailFrequency(db, requireUser(request).id, request.body.emailFrequency) }));
 
   app.get(
     '/api/users/mention',
     { schema: { tags, summary: 'People to @mention, by the start of their name (editor autocomplete)', querystring: Type.Object({ prefix: Type.String({ minLength: 1, maxLength: 60 }) }), response: { 200: Type.Object({ items: Type.Array(Author) }), ...errors } } },
-    async (request) => {
-      requireUser(request);
-      const prefix = request.query.prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
-      const rows = await db.selectFrom('user').select(AUTHOR_COLUMNS).where(sql<boolean>`lower(display_name) like lower(${`${prefix}%`})`).where((eb) => eb.not(erasedAccount('email'))).orderBy('display_name').limit(8).execute();
-      return { items: rows.map(toAuthor) };
-    },
+    async (request) => ({ items: await mentionCandidates(db, requireUser(request), request.query.prefix) }),
   );
 
   /** The user a signed unsubscribe token is for; null when it is missing, forged or foreign. */
@@ -148,7 +66,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function unsubscribe(token: string | undefined): Promise<string> {
     const userId = await tokenUser(token);
     if (!userId) throw badRequest('invalid_token', 'This unsubscribe link is not valid.');
-    await db.insertInto('notification_setting').values({ user_id: userId, email_frequency: 'never', last_digest_at: null }).onConflict((oc) => oc.column('user_id').doUpdateSet({ email_frequency: 'never' })).execute();
+    await setMailFrequency(db, userId, 'never');
     return userId;
   }
   const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) });
