@@ -1,9 +1,14 @@
 import { type Selectable, type Transaction, sql } from 'kysely';
-import type { Channel } from '../../shared/schemas/forum';
+import type { Static } from '@sinclair/typebox';
+import type { Channel, CreateChannelBody } from '../../shared/schemas/forum';
+import { plainText } from '../content/sanitize';
+import { isUniqueViolation } from '../db/errors';
+import { recordAction } from '../moderation/audit';
+import type { Actor } from '../policy';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
 import type { ChannelTable } from '../db/tables/forum';
-import { notFound } from '../http/errors';
+import { conflict, invalidField, notFound } from '../http/errors';
 
 export function toChannel(row: Selectable<ChannelTable>): Channel {
   return {
@@ -91,4 +96,40 @@ export async function lockChannelBySlug(trx: Transaction<Database>, slug: string
   const channel = await trx.selectFrom('channel').selectAll().where('slug', '=', slug).forUpdate().executeTakeFirst();
   if (!channel) throw notFound('channel');
   return channel;
+}
+
+/** Every channel in its position, each with its most recently active thread (the home page). */
+export async function listChannels(db: Db): Promise<Channel[]> {
+  const rows = await db.selectFrom('channel').selectAll().orderBy('position').orderBy('id').execute();
+  const latest = await latestThreads(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...toChannel(r), latestThread: latest.get(r.id) ?? null }));
+}
+
+/** Creates a channel at the end of the list (admins, checked by the route); in the audit log. 409 for a slug in use. */
+export async function createChannel(db: Db, admin: Actor, b: Static<typeof CreateChannelBody>): Promise<Selectable<ChannelTable>> {
+  // Names and descriptions are plain text, like titles.
+  const name = plainText(b.name);
+  if (name.length < 2) throw invalidField('name', 'must contain at least 2 characters of text');
+  const description = plainText(b.description ?? '');
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const channel = await trx
+        .insertInto('channel')
+        .values({
+          slug: b.slug,
+          name,
+          description,
+          posting_policy: b.postingPolicy,
+          position: sql<number>`(select coalesce(max(position), 0) + 1 from channel)`,
+          last_activity_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAction(trx, { actorId: admin.id, action: 'create_channel', targetType: 'channel', targetId: channel.id, data: { slug: channel.slug, postingPolicy: channel.posting_policy } });
+      return channel;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('slug_taken', 'A channel with this slug already exists.');
+    throw err;
+  }
 }
