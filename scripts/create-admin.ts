@@ -21,7 +21,7 @@ if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) fail('give --email
 
 try {
   const config = loadConfig();
-  const database = await resolveDatabase(config);
+  const database = await resolveDatabase(config, () => {}, 'script');
   const db = createDb(database.url, { max: 1 });
   try {
     await migrateToLatest(db);

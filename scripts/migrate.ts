@@ -6,7 +6,7 @@ import { resolveDatabase } from '../server/db/resolve';
 
 try {
   const config = loadConfig();
-  const database = await resolveDatabase(config);
+  const database = await resolveDatabase(config, () => {}, 'script');
   const db = createDb(database.url, { max: 1 });
   try {
     const applied = await migrateToLatest(db);

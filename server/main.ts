@@ -2,6 +2,7 @@ import { buildApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createDb } from './db';
 import { migrateToLatest } from './db/migrate';
+import { ClusterInUseError, recordHttpPort } from './db/cluster';
 import { DatabaseUnavailableError, resolveDatabase } from './db/resolve';
 import { seedDemo } from './seed/demo';
 import { ensureClientBuilt } from './web/build';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   try {
     database = await resolveDatabase(config, log);
   } catch (err) {
-    if (err instanceof DatabaseUnavailableError) fail(err.message);
+    if (err instanceof DatabaseUnavailableError || err instanceof ClusterInUseError) fail(err.message);
     throw err;
   }
 
@@ -76,10 +77,12 @@ async function main(): Promise<void> {
     await database.stop();
     fail(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
+  if (database.embedded) recordHttpPort(config.dataDir, config.port);
   log(`Plein is running at ${config.publicUrl} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
 }
 
 main().catch((err) => {
-  process.stderr.write(`plein: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const why = err instanceof Error ? err.message : err === undefined ? 'unknown error (no reason given)' : String(err);
+  process.stderr.write(`plein: failed to start: ${why}\n`);
   process.exit(1);
 });

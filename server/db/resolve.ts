@@ -1,7 +1,8 @@
 import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config';
-import { databaseUrl, startEmbeddedPostgres } from './embedded';
+import { openEmbeddedCluster } from './cluster';
+import { databaseUrl } from './embedded';
 
 export interface ResolvedDatabase {
   url: string;
@@ -37,16 +38,19 @@ async function checkReachable(url: string): Promise<void> {
   }
 }
 
-/** DATABASE_URL when set; otherwise the embedded PostgreSQL under DATA_DIR/postgres with a `plein` database. */
-export async function resolveDatabase(config: Config, log: (msg: string) => void = () => {}): Promise<ResolvedDatabase> {
+/**
+ * DATABASE_URL when set; otherwise the embedded PostgreSQL under DATA_DIR/postgres with a `plein`
+ * database. A server owns the embedded cluster; a script (`role: 'script'`) uses the one a running
+ * server has, and starts its own only when none runs (server/db/cluster.ts).
+ */
+export async function resolveDatabase(config: Config, log: (msg: string) => void = () => {}, role: 'server' | 'script' = 'server'): Promise<ResolvedDatabase> {
   if (config.databaseUrl) {
     await checkReachable(config.databaseUrl);
     return { url: config.databaseUrl, embedded: false, stop: async () => {} };
   }
-  const dir = path.join(config.dataDir, 'postgres');
-  log(`starting embedded PostgreSQL in ${dir}`);
-  const server = await startEmbeddedPostgres(dir);
-  const url = databaseUrl(server.url, 'plein');
-  await ensureDatabase(server.url, 'plein');
-  return { url, embedded: true, stop: server.stop };
+  log(`starting embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}`);
+  const cluster = await openEmbeddedCluster(config.dataDir, role, log);
+  const url = databaseUrl(cluster.url, 'plein');
+  await ensureDatabase(cluster.url, 'plein');
+  return { url, embedded: true, stop: cluster.stop };
 }
