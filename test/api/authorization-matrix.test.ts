@@ -68,6 +68,7 @@ const MODERATORS = (s: number): Expect => [401, 403, 403, s, s, 403, 403];
 
 const rows: Row[] = [
   { method: 'GET', route: '/api/health', note: 'liveness', expect: ALL_OK(200), call: async () => ({ url: '/api/health' }) },
+  { method: 'GET', route: '/api/ready', note: 'readiness: database, migrations, realtime LISTEN', expect: ALL_OK(200), call: async () => ({ url: '/api/ready' }) },
   { method: 'POST', route: '/api/auth/signup', note: 'anyone can create an account', expect: ALL_OK(201), call: async () => ({ url: '/api/auth/signup', body: { email: `m${++counter}@matrix.example`, password: 'matrix wachtwoord', displayName: 'Matrix' } }) },
   { method: 'POST', route: '/api/auth/login', note: 'anyone can log in', expect: ALL_OK(200), call: async () => ({ url: '/api/auth/login', body: { email: author.email, password: author.password }, fresh: true }) },
   { method: 'POST', route: '/api/auth/logout', note: 'ends the own session', expect: ALL_OK(204), call: async () => ({ url: '/api/auth/logout', fresh: true }) },

@@ -2,7 +2,7 @@
 // server on the same data directory, and a restart after kill -9. Real processes, real PostgreSQL.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,3 +114,31 @@ describe('the embedded database next to a running server', () => {
     expect(readPostmasterPid(path.join(dataDir, 'postgres'))).toBeNull();
   }, 120_000);
 });
+
+describe('run as root', () => {
+  it.runIf(process.getuid?.() === 0)('makes DATA_DIR passable for postgres, and says how to fix a closed directory above it', async () => {
+    const closed = await mkdtemp(path.join(os.tmpdir(), 'plein-closed-'));
+    try {
+      // mktemp -d: only root may enter. DATA_DIR directly in it works (DATA_DIR itself gets o+x) …
+      const saved = { dataDir, port };
+      dataDir = closed;
+      port = await freePort();
+      const direct = startServer();
+      await healthy(90_000);
+      expect(statSync(closed).mode & 0o001).toBe(0o001);
+      direct.child.kill('SIGTERM');
+      expect(await direct.exited).toBe(0);
+      // … one level deeper the closed directory is not Plein's to open: one clear line, exit 1.
+      await chmod(closed, 0o700);
+      dataDir = path.join(closed, 'plein');
+      const nested = startServer();
+      expect(await nested.exited).toBe(1);
+      expect(nested.output()).toContain(`cannot enter ${closed}: choose a DATA_DIR outside it, or allow passing through with: chmod o+x ${closed}`);
+      dataDir = saved.dataDir;
+      port = saved.port;
+    } finally {
+      await rm(closed, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
