@@ -29,8 +29,12 @@ export default fp(
 
     // What a signed-in user gets is theirs alone (profile, notifications, meeting links): never kept
     // by a browser or a proxy cache. Also when the session just ended (logout answers with no user).
+    // A route that declares its answer the same for everyone (`public`: a profile photo) keeps that.
     app.addHook('onSend', async (request, reply) => {
-      if ((request.user || request.cookies[app.sessions.cookieName]) && request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+      if (!request.url.startsWith('/api/') || !(request.user || request.cookies[app.sessions.cookieName])) return;
+      const declared = reply.getHeader('cache-control');
+      if (typeof declared === 'string' && declared.startsWith('public')) return;
+      reply.header('cache-control', 'no-store');
     });
   },
   { name: 'plein-auth', dependencies: ['plein-db'] },

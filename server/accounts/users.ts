@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema';
 import type { Db } from '../db';
 import type { Author } from '../../shared/schemas/accounts';
 import type { Actor } from '../policy';
+import { notFound } from '../http/errors';
 import { AUTHOR_COLUMNS, toAuthor } from './present';
 
 export const findUserById = (db: Db, id: string) =>
@@ -29,4 +31,24 @@ export async function mentionCandidates(db: Db, _viewer: Actor, prefix: string):
   const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await db.selectFrom('user').select(AUTHOR_COLUMNS).where(sql<boolean>`lower(display_name) like lower(${pattern})`).where((eb) => eb.not(erasedAccount('email'))).orderBy('display_name').limit(8).execute();
   return rows.map(toAuthor);
+}
+
+/** Points the user's photo at `key` (null: none) in one statement, answering the key it replaces (read under the row lock). */
+export const swapAvatarKey = async (executor: Kysely<Database>, userId: string, key: string | null): Promise<string | null> =>
+  (
+    await executor
+      .updateTable('user as u')
+      .from(executor.selectFrom('user').select(['id', 'avatar_key']).where('id', '=', userId).forUpdate().as('old'))
+      .set({ avatar_key: key, updated_at: new Date() })
+      .whereRef('u.id', '=', 'old.id')
+      .returning('old.avatar_key as previous')
+      .executeTakeFirstOrThrow()
+  ).previous;
+
+
+/** What a profile photo needs of a user (every photo next to every post comes here: just that); 404 when there is none. */
+export async function avatarOf(db: Db, userId: string) {
+  const user = await db.selectFrom('user').select(['id', 'display_name', 'avatar_key']).where('id', '=', userId).executeTakeFirst();
+  if (!user) throw notFound('user');
+  return user;
 }

@@ -1,31 +1,25 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
-import sharp from 'sharp';
 import { Attachment } from '../../shared/schemas/attachments';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
 import { requireWriter } from '../accounts/guards';
 import { avatarUrl, avatarVersion } from '../accounts/present';
+import { avatarOf } from '../accounts/users';
 import { escapeHtml } from '../content/escape';
-import { ApiError, notFound, tooLarge, unsupportedType } from '../http/errors';
+import { ApiError, tooLarge, } from '../http/errors';
 import { postingLimit } from '../http/posting-limits';
-import type { Database } from '../db/schema';
-import { maySeeHiddenPost as canSeeHiddenPost } from '../policy';
-import { toAttachment } from './attach';
-import { contentDisposition, nameForType, safeFilename, sniffContentType } from './files';
-import { cleanupUnattachedUploads, releaseContent } from './cleanup';
-import { createStorage, lockContent } from './storage';
+import { contentDisposition, } from './files';
+import { cleanupUnattachedUploads, } from './cleanup';
+import { createStorage, } from './storage';
+import { findDownload, setProfilePhoto, storeUpload } from './handouts';
 import { receiveFile } from './upload';
 
 const tags = ['attachments'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody };
 const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
-const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
 /**
  * One byte range (RFC 9110 §14): null = serve the whole file (no Range, another unit, several
@@ -82,34 +76,6 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     clearInterval(timer);
   });
 
-  /** Points the user's photo at `key` (null: none) in one statement, answering the key it replaces (read under the row lock). */
-  const swapAvatarKey = async (executor: Kysely<Database>, userId: string, key: string | null): Promise<string | null> =>
-    (
-      await executor
-        .updateTable('user as u')
-        .from(executor.selectFrom('user').select(['id', 'avatar_key']).where('id', '=', userId).forUpdate().as('old'))
-        .set({ avatar_key: key, updated_at: new Date() })
-        .whereRef('u.id', '=', 'old.id')
-        .returning('old.avatar_key as previous')
-        .executeTakeFirstOrThrow()
-    ).previous;
-
-  /**
-   * Sets the user's photo (`photo.file` stored under `photo.key`; null removes it), then drops the
-   * bytes of the photo it replaces when nothing else uses them.
-   */
-  async function setAvatar(request: FastifyRequest, userId: string, photo: { key: string; file: string } | null): Promise<void> {
-    const previous = photo
-      ? await db.transaction().execute(async (trx) => {
-          // The bytes and the reference to them appear together for the cleanup, which takes the same lock.
-          await lockContent(trx, photo.key);
-          await storage.put(photo.file, photo.key, 'image/webp');
-          return swapAvatarKey(trx, userId, photo.key);
-        })
-      : await swapAvatarKey(db, userId, null);
-    if (previous && previous !== photo?.key) await releaseContent(db, storage, previous).catch((err: Error) => request.log.warn({ err: err.message }, 'previous profile photo not removed'));
-  }
-
   app.post(
     '/api/attachments',
     {
@@ -120,23 +86,7 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireWriter(request);
       const file = await receiveFile(request, storage.tempDir, app.config.uploadMaxBytes);
       try {
-        const cleanName = safeFilename(file.filename);
-        const sniffed = await sniffContentType(file.tempFile, cleanName);
-        if (sniffed === 'macros') throw new ApiError(415, 'macros_not_allowed', 'Documents with macros are not allowed. Save it as a document without macros (.docx, .xlsx, .pptx) and try again.');
-        if (!sniffed) throw unsupportedType('Only PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, WebP) and plain text or CSV are allowed.');
-        const filename = nameForType(cleanName, sniffed);
-        const row = await db.transaction().execute(async (trx) => {
-          // The bytes and their row appear together for the cleanup, which takes the same lock.
-          await lockContent(trx, file.sha256);
-          await storage.put(file.tempFile, file.sha256, sniffed.contentType);
-          return trx
-            .insertInto('attachment')
-            .values({ uploader_id: user.id, post_id: null, sha256: file.sha256, size: String(file.size), content_type: sniffed.contentType, filename, storage_key: file.sha256 })
-            .returning(['id', 'filename', 'content_type', 'size', 'sha256'])
-            .executeTakeFirstOrThrow();
-        });
-        reply.status(201);
-        return { attachment: toAttachment(row) };
+        return reply.status(201).send({ attachment: await storeUpload(db, storage, user, file) });
       } finally {
         await fs.rm(file.tempFile, { force: true });
       }
@@ -147,19 +97,7 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/attachments/:id/download',
     { schema: { tags, summary: 'Download (as attachment, sniffed type, nosniff, sandboxed; ETag and ranges)', params: IdParams } },
     async (request, reply) => {
-      const row = await db
-        .selectFrom('attachment as a')
-        .leftJoin('post as p', 'p.id', 'a.post_id')
-        .select(['a.id', 'a.uploader_id', 'a.post_id', 'a.sha256', 'a.size', 'a.content_type', 'a.filename', 'a.storage_key', 'p.hidden_at', 'p.deleted_at', 'p.author_id'])
-        .where('a.id', '=', request.params.id)
-        .executeTakeFirst();
-      if (!row) throw notFound('attachment');
-      const viewer = request.user;
-      // An upload not attached yet is its uploader's alone; afterwards it follows its post (the
-      // uploader is that post's author: only one's own uploads can be attached).
-      const visible =
-        row.post_id === null ? !!viewer && viewer.id === row.uploader_id : row.deleted_at === null && (row.hidden_at === null || canSeeHiddenPost(viewer, row.author_id!));
-      if (!visible) throw notFound('attachment');
+      const row = await findDownload(db, request.user, request.params.id);
       const size = Number(row.size);
       const etag = `"${row.sha256}"`;
       reply
@@ -195,30 +133,17 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (err instanceof ApiError && err.statusCode === 413) throw tooLarge('A profile photo can be at most 5 MB.');
         throw err;
       });
-      const resized = path.join(storage.tempDir, `${randomBytes(8).toString('hex')}.webp`);
       try {
-        const sniffed = await sniffContentType(file.tempFile, 'photo');
-        if (!sniffed || sniffed === 'macros' || !AVATAR_TYPES.has(sniffed.contentType)) throw unsupportedType('A profile photo must be PNG, JPEG or WebP.');
-        let output: Buffer;
-        try {
-          output = await sharp(file.tempFile, { limitInputPixels: 50_000_000, animated: false }).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
-        } catch {
-          throw unsupportedType('This image cannot be read. Use a PNG, JPEG or WebP photo.');
-        }
-        const key = `${createHash('sha256').update(output).digest('hex')}.webp`;
-        await fs.writeFile(resized, output);
-        await setAvatar(request, user.id, { key, file: resized });
+        const key = await setProfilePhoto(db, storage, user, file, request.log);
         return { avatarUrl: avatarUrl({ id: user.id, avatar_key: key }) };
       } finally {
         await fs.rm(file.tempFile, { force: true });
-        await fs.rm(resized, { force: true });
       }
     },
   );
 
   app.delete('/api/me/avatar', { schema: { tags: ['accounts'], summary: 'Remove my profile photo', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const user = requireWriter(request);
-    await setAvatar(request, user.id, null);
+    await setProfilePhoto(db, storage, requireWriter(request), null, request.log);
     return reply.status(204).send(null);
   });
 
@@ -227,8 +152,7 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['accounts'], summary: 'Profile photo, or a generated initials avatar', params: IdParams, querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }) } },
     async (request, reply) => {
       // Every photo next to every post comes here: read just what it needs.
-      const user = await db.selectFrom('user').select(['id', 'display_name', 'avatar_key']).where('id', '=', request.params.id).executeTakeFirst();
-      if (!user) throw notFound('user');
+      const user = await avatarOf(db, request.params.id);
       // Immutable only for the URL of the current photo: a stale ?v= must not pin an old photo forever.
       const current = !!user.avatar_key && request.query.v === avatarVersion(user.avatar_key);
       const cache = current ? 'public, max-age=31536000, immutable' : 'public, max-age=300';

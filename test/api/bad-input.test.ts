@@ -136,6 +136,8 @@ describe('confidentiality', () => {
       expect(res.headers['cache-control'], url).toBe('no-store');
     }
     expect((await request(t.app.server).get(`/api/threads/${threadId}`)).headers['cache-control']).not.toBe('no-store');
+    // A profile photo is the same for everyone: it stays cacheable for signed-in readers too.
+    expect((await member.agent.get(`/api/users/${expert.id}/avatar`)).headers['cache-control']).toMatch(/^public/);
   });
 
   it('compares the Origin\'s scheme, host and port with PUBLIC_URL', async () => {

@@ -1,0 +1,103 @@
+// Handouts and profile photos: storing an upload (sniffed, deduplicated by content), deciding who may
+// download it (the policy: an unattached upload is its uploader's, an attached one follows its post),
+// and a user's photo. Plain domain functions; the routes stream the bytes.
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import sharp from 'sharp';
+import type { Attachment } from '../../shared/schemas/attachments';
+import { swapAvatarKey } from '../accounts/users';
+import type { Db } from '../db';
+import { ApiError, notFound, unsupportedType } from '../http/errors';
+import { type Actor, type Viewer, maySeeHiddenPost } from '../policy';
+import { toAttachment } from './attach';
+import { releaseContent } from './cleanup';
+import { nameForType, safeFilename, sniffContentType } from './files';
+import { type Storage, lockContent } from './storage';
+import type { ReceivedFile } from './upload';
+
+const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+/** Stores an upload by its sniffed type, not yet attached to a post; 415 for what is not allowed. */
+export async function storeUpload(db: Db, storage: Storage, uploader: Actor, file: ReceivedFile): Promise<Attachment> {
+  const cleanName = safeFilename(file.filename);
+  const sniffed = await sniffContentType(file.tempFile, cleanName);
+  if (sniffed === 'macros') throw new ApiError(415, 'macros_not_allowed', 'Documents with macros are not allowed. Save it as a document without macros (.docx, .xlsx, .pptx) and try again.');
+  if (!sniffed) throw unsupportedType('Only PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, WebP) and plain text or CSV are allowed.');
+  const filename = nameForType(cleanName, sniffed);
+  const row = await db.transaction().execute(async (trx) => {
+    // The bytes and their row appear together for the cleanup, which takes the same lock.
+    await lockContent(trx, file.sha256);
+    await storage.put(file.tempFile, file.sha256, sniffed.contentType);
+    return trx
+      .insertInto('attachment')
+      .values({ uploader_id: uploader.id, post_id: null, sha256: file.sha256, size: String(file.size), content_type: sniffed.contentType, filename, storage_key: file.sha256 })
+      .returning(['id', 'filename', 'content_type', 'size', 'sha256'])
+      .executeTakeFirstOrThrow();
+  });
+  return toAttachment(row);
+}
+
+/** An attachment the viewer may download, or 404 (also for one they may not see: its existence stays unknown). */
+export async function findDownload(db: Db, viewer: Viewer, attachmentId: string) {
+  const row = await db
+    .selectFrom('attachment as a')
+    .leftJoin('post as p', 'p.id', 'a.post_id')
+    .select(['a.id', 'a.uploader_id', 'a.post_id', 'a.sha256', 'a.size', 'a.content_type', 'a.filename', 'a.storage_key', 'p.hidden_at', 'p.deleted_at', 'p.author_id'])
+    .where('a.id', '=', attachmentId)
+    .executeTakeFirst();
+  if (!row) throw notFound('attachment');
+  // An upload not attached yet is its uploader's alone; afterwards it follows its post (the
+  // uploader is that post's author: only one's own uploads can be attached).
+  const visible = row.post_id === null ? !!viewer && viewer.id === row.uploader_id : row.deleted_at === null && (row.hidden_at === null || maySeeHiddenPost(viewer, row.author_id!));
+  if (!visible) throw notFound('attachment');
+  return row;
+}
+
+/** Resizes a photo to a 256×256 WebP; its content key and bytes. 415 for what is not a PNG, JPEG or WebP. */
+export async function preparePhoto(file: ReceivedFile): Promise<{ key: string; output: Buffer }> {
+  const sniffed = await sniffContentType(file.tempFile, 'photo');
+  if (!sniffed || sniffed === 'macros' || !AVATAR_TYPES.has(sniffed.contentType)) throw unsupportedType('A profile photo must be PNG, JPEG or WebP.');
+  let output: Buffer;
+  try {
+    output = await sharp(file.tempFile, { limitInputPixels: 50_000_000, animated: false }).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
+  } catch {
+    throw unsupportedType('This image cannot be read. Use a PNG, JPEG or WebP photo.');
+  }
+  return { key: `${createHash('sha256').update(output).digest('hex')}.webp`, output };
+}
+
+/** Sets a user's photo from an upload (null removes it); the key of the new photo. */
+export async function setProfilePhoto(db: Db, storage: Storage, user: Actor, file: ReceivedFile | null, log: FastifyBaseLogger): Promise<string | null> {
+  if (!file) {
+    await setAvatar(db, storage, log, user.id, null);
+    return null;
+  }
+  const { key, output } = await preparePhoto(file);
+  const resized = path.join(storage.tempDir, `${randomBytes(8).toString('hex')}.webp`);
+  try {
+    await fs.writeFile(resized, output);
+    await setAvatar(db, storage, log, user.id, { key, file: resized });
+    return key;
+  } finally {
+    await fs.rm(resized, { force: true });
+  }
+}
+
+  /**
+   * Sets the user's photo (`photo.file` stored under `photo.key`; null removes it), then drops the
+   * bytes of the photo it replaces when nothing else uses them.
+   */
+async function setAvatar(db: Db, storage: Storage, log: FastifyBaseLogger, userId: string, photo: { key: string; file: string } | null): Promise<void> {
+    const previous = photo
+      ? await db.transaction().execute(async (trx) => {
+          // The bytes and the reference to them appear together for the cleanup, which takes the same lock.
+          await lockContent(trx, photo.key);
+          await storage.put(photo.file, photo.key, 'image/webp');
+          return swapAvatarKey(trx, userId, photo.key);
+        })
+      : await swapAvatarKey(db, userId, null);
+    if (previous && previous !== photo?.key) await releaseContent(db, storage, previous).catch((err: Error) => log.warn({ err: err.message }, 'previous profile photo not removed'));
+  }
+
