@@ -2,12 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Two cores: more workers only add contention with PostgreSQL.
     maxWorkers: 3,
+    projects: [
+      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ['test/ops/**'], sequence: { groupOrder: 0 } } },
+      // Whole servers started, killed and restarted, with timings that mean something ("healthy
+      // within 10 s after kill -9"): after the rest, one file at a time, on an otherwise idle machine.
+      { extends: true, test: { name: 'ops', include: ['test/ops/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

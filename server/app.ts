@@ -15,6 +15,7 @@ import channels from './channels/plugin';
 import { ApiError } from './http/errors';
 import { frameworkErrors, installErrorHandler } from './http/error-handler';
 import { refuseNulBytes } from './http/refuse-nul';
+import { installMetrics } from './system/metrics';
 import moderation from './moderation/plugin';
 import notifications from './notifications/plugin';
 import realtime from './realtime/plugin';
@@ -48,6 +49,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('config', config);
   installErrorHandler(app);
   refuseNulBytes(app);
+  installMetrics(app);
 
   await app.register(fastifySwagger, {
     openapi: {

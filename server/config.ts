@@ -54,6 +54,8 @@ export interface Config {
   runJobs: boolean;
   /** Open websockets one client address may hold; more are refused at upgrade with 429. */
   wsMaxPerAddress: number;
+  /** Bearer token for GET /api/metrics (Prometheus); unset: no metrics route. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -127,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     };
   } else throw new ConfigError(`STORAGE must be local or s3, got "${storageKind}"`);
   const appSecret = env.APP_SECRET?.trim() || undefined;
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
   if (appSecret !== undefined && appSecret.length < 32) throw new ConfigError('APP_SECRET must be at least 32 characters');
 
   return {
@@ -153,5 +157,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     benchRoutes: bool(env, 'BENCH_ROUTES', false),
     runJobs: bool(env, 'RUN_JOBS', true),
     wsMaxPerAddress: int(env, 'WS_MAX_PER_ADDRESS', 20, 1, 1_000_000),
+    metricsToken,
   };
 }

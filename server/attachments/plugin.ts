@@ -56,6 +56,8 @@ function initialsSvg(name: string, seed: string): string {
 const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.db;
   const storage = createStorage(app.config);
+  // A storage that refuses (no bucket, wrong credentials) stops the start instead of failing every upload.
+  await storage.check();
   await app.register(fastifyMultipart, { limits: { fileSize: app.config.uploadMaxBytes, files: 1 } });
 
   // Idempotent cleanup (see cleanup.ts): every instance may run it; a run that overlaps another is

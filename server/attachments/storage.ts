@@ -16,6 +16,8 @@ export interface Storage {
   list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
   /** A directory on this machine for in-flight uploads. */
   tempDir: string;
+  /** Fails with one clear line when the storage cannot be used (checked at start, not at the first upload). */
+  check(): Promise<void>;
 }
 
 /** Storage keys: a SHA-256, optionally with an extension (avatars: `<sha256>.webp`). */
@@ -39,6 +41,13 @@ export class LocalStorage implements Storage {
   private file(key: string): string {
     if (!isStorageKey(key)) throw new Error('bad storage key');
     return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);
+  }
+
+  async check(): Promise<void> {
+    await fs.mkdir(this.tempDir, { recursive: true });
+    await fs.access(this.root, fs.constants.W_OK).catch(() => {
+      throw new Error(`uploads directory ${this.root} is not writable`);
+    });
   }
 
   async put(tempFile: string, key: string): Promise<void> {
@@ -83,7 +92,24 @@ export class S3Storage implements Storage {
     options: { region: string; endpoint?: string },
     readonly tempDir: string,
   ) {
-    this.client = import('@aws-sdk/client-s3').then(({ S3Client }) => new S3Client({ region: options.region, endpoint: options.endpoint, forcePathStyle: !!options.endpoint }));
+    // Checksums only where S3 requires them: the SDK's default (since early 2025) streams uploads as
+    // aws-chunked with a CRC trailer, which S3-compatible servers that predate it store verbatim —
+    // chunk framing inside the file (found with s3rver in test/api/s3-storage.test.ts).
+    this.client = import('@aws-sdk/client-s3').then(
+      ({ S3Client }) =>
+        new S3Client({ region: options.region, endpoint: options.endpoint, forcePathStyle: !!options.endpoint, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    );
+  }
+
+  async check(): Promise<void> {
+    await fs.mkdir(this.tempDir, { recursive: true });
+    const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
+    await (await this.client).send(new HeadBucketCommand({ Bucket: this.bucket })).catch((err: { name?: string; message?: string; $metadata?: { httpStatusCode?: number } }) => {
+      const status = err.$metadata?.httpStatusCode;
+      if (status === 404 || err.name === 'NotFound' || err.name === 'NoSuchBucket') throw new Error(`S3 storage: bucket "${this.bucket}" does not exist (S3_BUCKET)`);
+      if (status === 403 || status === 401) throw new Error(`S3 storage: access to bucket "${this.bucket}" denied (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`);
+      throw new Error(`S3 storage: bucket "${this.bucket}" cannot be reached: ${err.message ?? err.name ?? 'unknown error'}`);
+    });
   }
 
   async put(tempFile: string, key: string, contentType: string): Promise<void> {

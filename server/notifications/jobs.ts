@@ -36,6 +36,7 @@ export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<{
       } catch (err) {
         // pg-boss retries with backoff; say why, once per attempt.
         app.log.warn({ job: name, err: err instanceof Error ? err.message : String(err) }, 'jobs: attempt failed, will retry');
+        app.metrics.jobFailed(name);
         throw err;
       }
     });

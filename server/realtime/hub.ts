@@ -70,6 +70,11 @@ export class Hub {
     this.pollTimer.unref();
   }
 
+  /** The newest event id this instance has delivered (null before it knows where to start). */
+  get delivered(): bigint | null {
+    return this.lastDelivered;
+  }
+
   /** Is the LISTEN connection up? (health and tests) */
   get listening(): boolean {
     return this.listener !== null;

@@ -95,6 +95,8 @@ export interface RealtimeControl {
   readonly listening: boolean;
   /** Open sockets on this instance. */
   readonly connections: number;
+  /** The newest event id this instance delivered (metrics: outbox lag). */
+  readonly lastDeliveredId: bigint | null;
 }
 
 declare module 'fastify' {
@@ -211,6 +213,9 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
     },
     get connections() {
       return hub.subscribers.size;
+    },
+    get lastDeliveredId() {
+      return hub.delivered;
     },
   } satisfies RealtimeControl);
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { createMigrator } from '../db/migrate';
+import { serveMetrics } from './metrics';
 
 const Health = Type.Object({ ok: Type.Boolean(), db: Type.Union([Type.Literal('up'), Type.Literal('down')]) });
 const Unhealthy = Type.Object({
@@ -31,6 +32,8 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const ready = database && migrations && realtime;
     return reply.status(ready ? 200 : 503).send({ ready, checks: { database, migrations, realtime } });
   });
+
+  app.get('/api/metrics', { schema: { hide: true } }, (request, reply) => serveMetrics(app, request, reply));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
