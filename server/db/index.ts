@@ -8,8 +8,14 @@ export type Db = Kysely<Database>;
 // timestamptz → Date (default), int8 stays a string: ids are strings in the API.
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection must not crash the process: an idle one is replaced by the pool
+  // ('error' on the pool); a checked-out one has no pool listener while in use (pg-pool removes it),
+  // so it gets its own. Its query fails with the error, and the pool drops it when it is released.
+  // Found by npm run soak: a PostgreSQL restart killed a server instance.
   pool.on('error', () => {});
-  pool.on('connect', namePreparedStatements);
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    namePreparedStatements(client);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
