@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { type Kysely, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { IdCursor, SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN } from '../../shared/schemas/common';
+import { IdCursor, SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN, isId } from '../../shared/schemas/common';
 import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
 import type { Revision } from '../../shared/schemas/moderation';
 import { maySeeHiddenPost, mayReadRevisions } from '../policy';
@@ -460,4 +460,17 @@ export async function postsWrittenBy(db: Db, userId: string) {
     .where('p.author_id', '=', userId)
     .orderBy('p.id')
     .execute();
+}
+
+/** A thread's title and what a link preview may show of its opening post (nothing when hidden); null when there is none. */
+export async function threadPreview(db: Db, threadId: string): Promise<{ title: string; description: string } | null> {
+  if (!isId(threadId)) return null;
+  const row = await db
+    .selectFrom('thread as t')
+    .innerJoin('post as p', 'p.id', 't.first_post_id')
+    .select(['t.title', 'p.body_text', 'p.hidden_at'])
+    .where('t.id', '=', threadId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { title: row.title, description: row.hidden_at ? '' : excerpt(row.body_text, 200) };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import { excerpt } from '../content/sanitize';
+import { threadPreview } from '../threads/queries';
 import { escapeHtml } from '../content/escape';
 
 export const clientDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
@@ -33,15 +33,10 @@ const webPlugin: FastifyPluginAsync = async (app) => {
   const indexHtml = await readFile(indexFile, 'utf8');
 
   async function threadMeta(id: string): Promise<string> {
-    const row = await app.db
-      .selectFrom('thread as t')
-      .innerJoin('post as p', 'p.id', 't.first_post_id')
-      .select(['t.title', 'p.body_text', 'p.hidden_at'])
-      .where('t.id', '=', id)
-      .executeTakeFirst();
-    if (!row) return '';
-    const title = escapeHtml(row.title);
-    const description = escapeHtml(row.hidden_at ? '' : excerpt(row.body_text, 200));
+    const preview = await threadPreview(app.db, id);
+    if (!preview) return '';
+    const title = escapeHtml(preview.title);
+    const description = escapeHtml(preview.description);
     const url = escapeHtml(`${app.config.publicUrl}/t/${id}`);
     return [
       `<title>${title} · Plein</title>`,
