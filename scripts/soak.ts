@@ -36,11 +36,16 @@ async function startInstance(i: Instance, dbUrl: string): Promise<void> {
     env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(i.port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${i.port}`, RATE_LIMITS: 'off', SEED_DEMO: 'false', SKIP_CLIENT_BUILD: 'true', RUN_JOBS: 'false', LOG_LEVEL: 'error', WS_MAX_PER_ADDRESS: '10000', APP_SECRET: 'soak-secret-0123456789abcdef0123456789' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  await waitReady(i, 'did not become ready');
+}
+
+/** Polls /api/ready (up to 60 s): the instance serves, with its database pool and LISTEN connection up. */
+async function waitReady(i: Instance, failure: string): Promise<void> {
   for (let n = 0; n < 600; n++) {
     if (await fetch(`http://127.0.0.1:${i.port}/api/ready`).then((r) => r.ok, () => false)) return;
     await sleep(100);
   }
-  throw new Error(`instance ${i.name} did not become ready`);
+  throw new Error(`instance ${i.name} ${failure}`);
 }
 
 async function main() {
@@ -160,17 +165,10 @@ async function main() {
     await pg.stop();
     pg = await startEmbeddedPostgres(path.join(dir, 'pgdata'), { port: pgPort });
     // Both instances ready again (pool and LISTEN reconnected).
-    for (const i of instances) await startReadyWait(i);
+    for (const i of instances) await waitReady(i, 'was not ready again 60 s after PostgreSQL restarted');
     pgDown.push([p0, Date.now()]);
     log(`PostgreSQL back after ${Date.now() - p0} ms`);
   })();
-  async function startReadyWait(i: Instance) {
-    for (let n = 0; n < 600; n++) {
-      if (await fetch(`http://127.0.0.1:${i.port}/api/ready`).then((r) => r.ok, () => false)) return;
-      await sleep(100);
-    }
-    throw new Error(`instance ${i.name} was not ready again 60 s after PostgreSQL restarted`);
-  }
 
   await Promise.all([...[0, 1, 2, 3].map(writer), reader(), reader(), faults]);
   // Let the watchers catch up with the last writes.

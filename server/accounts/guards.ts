@@ -3,8 +3,7 @@ import { ApiError, forbidden, unauthorized } from '../http/errors';
 import { type Role, hasRole, isSuspended } from '../policy';
 import type { SessionUser } from './session';
 
-// Role questions are the policy's; these are the HTTP guards built on it.
-export { hasRole, isModerator, isSuspended, type Role } from '../policy';
+// Role questions are the policy's (server/policy); these are the HTTP guards built on it.
 
 /** Any signed-in user (reading one's own data; suspended users may still do this). */
 export function requireUser(request: FastifyRequest): SessionUser {

@@ -21,6 +21,8 @@ export interface Subscriber {
   /** Who reads on this socket, as of the last session check (role and suspension can change). */
   viewer: Viewer;
   topics: Set<string>;
+  /** Each topic name as the client asked for it, with the stored topic it resolved to (`user:me` → `user:42`). */
+  names: Map<string, string>;
   /** While a replay runs, live events wait here (delivered after the replay, without duplicates). */
   pending: StoredEvent[] | null;
   /** Highest event id sent to this socket, per topic (replays and live delivery never double up). */

@@ -119,8 +119,6 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
   const presenters = new Map<string, ReplayPresenter>();
   /** Open sockets per client address (a cap at upgrade). */
   const perAddress = new Map<string, number>();
-  /** The topic each requested name resolved to, per socket (`user:me` is `user:42`), for unsubscribe. */
-  const resolvedNames = new WeakMap<Subscriber, Map<string, string>>();
 
   function heartbeatRound(): void {
     for (const sub of hub.subscribers) {
@@ -249,7 +247,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Drops the topics this socket may no longer read. */
   async function reauthorize(sub: Subscriber): Promise<void> {
-    const names = resolvedNames.get(sub) ?? new Map<string, string>();
+    const { names } = sub;
     for (const [requested, resolved] of [...names]) {
       if ((await resolveTopic(requested, sub)) === resolved) continue;
       names.delete(requested);
@@ -281,7 +279,12 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
   async function presentNow(viewer: Viewer, events: StoredEvent[]): Promise<Array<unknown | null>> {
     const out: Array<unknown | null> = events.map((e) => e.payload);
     const byType = new Map<string, number[]>();
-    for (const [i, e] of events.entries()) if (presenters.has(e.type)) byType.set(e.type, [...(byType.get(e.type) ?? []), i]);
+    for (const [i, e] of events.entries()) {
+      if (!presenters.has(e.type)) continue;
+      const indexes = byType.get(e.type);
+      if (indexes) indexes.push(i);
+      else byType.set(e.type, [i]);
+    }
     for (const [type, indexes] of byType) {
       const answers = await presenters.get(type)!(app.db, viewer, indexes.map((i) => events[i]));
       for (const [j, i] of indexes.entries()) out[i] = answers[j];
@@ -343,14 +346,13 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
         socket,
         viewer: user ? { id: user.id, role: user.role, suspendedUntil: user.suspendedUntil } : null,
         topics: new Set(),
+        names: new Map(),
         pending: null,
         lastSent: new Map(),
       };
       hub.add(sub);
       const address = request.ip;
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-      const names = new Map<string, string>();
-      resolvedNames.set(sub, names);
       if (request.sessionId) sessions.set(sub, request.sessionId);
       alive.set(socket, true);
       let tokens = FRAME_BURST;
@@ -396,8 +398,8 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
         if (frame.type === 'unsubscribe') {
           const removed: string[] = [];
           for (const topic of frame.topics) {
-            const resolved = names.get(topic) ?? topic;
-            for (const [name, to] of [...names]) if (to === resolved) names.delete(name);
+            const resolved = sub.names.get(topic) ?? topic;
+            for (const [name, to] of [...sub.names]) if (to === resolved) sub.names.delete(name);
             if (sub.topics.has(resolved)) {
               hub.unsubscribe(sub, resolved);
               removed.push(topic);
@@ -424,7 +426,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
           if (isNew) added++;
           accepted.push(topic);
           resolvedTopics.add(resolved);
-          names.set(topic, resolved);
+          sub.names.set(topic, resolved);
         }
         if (!accepted.length) return;
         // With lastEventId, live events for these topics wait while the replay reads the table; then

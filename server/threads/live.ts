@@ -13,25 +13,23 @@ import type { Viewer } from '../policy';
 import type { StoredEvent } from '../realtime/hub';
 import { loadPostRows, loadThreadSummaries, presentPost } from './queries';
 
-type PostBearing = { post?: { id: string; threadId: string }; postId?: string; threadId?: string };
+type PostBearing = { post?: { id: string; threadId: string } };
 
-/** The posts these events are about, as `viewer` may see them now; absent when deleted. */
+/** The posts these events carry, as `viewer` may see them now; absent when deleted. */
 async function currentPosts(db: Db, viewer: Viewer, events: StoredEvent[]): Promise<Map<string, Post>> {
-  const ids = [...new Set(events.map((e) => (e.payload as PostBearing).post?.id ?? (e.payload as PostBearing).postId).filter((id): id is string => !!id))];
+  const ids = [...new Set(events.map((e) => (e.payload as PostBearing).post?.id).filter((id): id is string => !!id))];
   const rows = await loadPostRows(db, ids);
   const attachments = await loadAttachmentsForPosts(db, rows.map((r) => r.id));
   return new Map(rows.map((r) => [r.id, presentPost(r, viewer, attachments.get(r.id) ?? [])]));
 }
 
 function presentPostEvent(payload: PostBearing & Record<string, unknown>, posts: Map<string, Post>): unknown {
-  const id = payload.post?.id ?? payload.postId;
-  const threadId = payload.post?.threadId ?? payload.threadId;
-  if (!id || !threadId) return payload;
+  // The mod topic's post.hidden carries no post (who hid it and why, for moderators only): as stored.
+  if (!payload.post) return payload;
+  const { id, threadId } = payload.post;
   const now = posts.get(id);
   const post = now ?? { id, threadId, deleted: true as const };
-  // The mod topic's post.hidden carries no post: who hid it and why, for moderators only.
-  if (!payload.post) return payload;
-  return { ...payload, post, ...('hidden' in payload ? { hidden: now ? now.hidden : true } : {}) };
+  return 'hidden' in payload ? { ...payload, post, hidden: now?.hidden ?? true } : { ...payload, post };
 }
 
 /** The threads these events are about, as summaries now; absent when deleted. */

@@ -67,8 +67,11 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const thread = await loadThreadRow(db, request.params.id);
       if (!thread) throw notFound('thread');
       const post = await createIdempotently(db, request, user.id, 'post', {
-        // The first result may have been deleted since.
-        replay: async (id) => (await loadPostForViewer(db, id, user)) ?? Promise.reject(notFound('post')),
+        replay: async (id) => {
+          const post = await loadPostForViewer(db, id, user);
+          if (!post) throw notFound('post'); // the first result was deleted since
+          return post;
+        },
         create: (remember) => replyToThread(db, user, thread, request.body, remember),
       });
       return reply.status(201).send({ post });

@@ -2,7 +2,7 @@
 // (db, actor, input) → result: they ask the policy, own the thread and post SQL, call the channels,
 // attachments, moderation and notifications domains for their parts, and append their events in
 // the same transaction.
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import { topics } from '../../shared/events';
 import type { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from '../../shared/schemas/forum';
 import type { SessionUser } from '../accounts/session';
@@ -10,6 +10,7 @@ import { attachToPost } from '../attachments/attach';
 import { channelActive, threadAddedToChannel, threadLeftChannel } from '../channels/queries';
 import { normaliseTags, plainText, sanitizeBody } from '../content/sanitize';
 import type { Db } from '../db';
+import type { Database } from '../db/schema';
 import type { ChannelTable } from '../db/tables/forum';
 import { ApiError, forbidden, invalidField, notFound } from '../http/errors';
 import { recordAction, recordIfModerating } from '../moderation/audit';
@@ -32,6 +33,24 @@ function cleanBody(body: string) {
   const clean = sanitizeBody(body);
   if (!clean.text && !/<(li|pre|code)/.test(clean.html)) throw invalidField('body', 'must contain text');
   return clean;
+}
+
+/**
+ * The post (not deleted) with its thread and channel, row-locked for the rest of the transaction, or
+ * 404. NO KEY UPDATE: a reply quoting this post (a foreign-key share lock) does not wait for it.
+ */
+async function lockPostForWriting(trx: Transaction<Database>, postId: string) {
+  const post = await trx
+    .selectFrom('post as p')
+    .innerJoin('thread as t', 't.id', 'p.thread_id')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.channel_id', 't.title', 'c.slug as channel_slug'])
+    .where('p.id', '=', postId)
+    .where('p.deleted_at', 'is', null)
+    .forNoKeyUpdate('p')
+    .executeTakeFirst();
+  if (!post) throw notFound('post');
+  return post;
 }
 
 /** Starts a thread (a Vraag with its Toelichting, or a discussion) in `channel`; the Thread as its author sees it. */
@@ -114,18 +133,8 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
   const now = new Date();
 
   return db.transaction().execute(async (trx) => {
-    // The row lock serialises concurrent edits, so each revision holds the body it replaced. NO KEY
-    // UPDATE: a reply quoting this post (a foreign-key share lock) does not wait for it.
-    const post = await trx
-      .selectFrom('post as p')
-      .innerJoin('thread as t', 't.id', 'p.thread_id')
-      .innerJoin('channel as c', 'c.id', 't.channel_id')
-      .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.title', 'c.slug as channel_slug'])
-      .where('p.id', '=', postId)
-      .where('p.deleted_at', 'is', null)
-      .forNoKeyUpdate('p')
-      .executeTakeFirst();
-    if (!post) throw notFound('post');
+    // The row lock serialises concurrent edits, so each revision holds the body it replaced.
+    const post = await lockPostForWriting(trx, postId);
     if (!mayEditPost(actor, post.author_id)) throw forbidden('not_author', 'Only the author or a moderator can edit this post.');
     if (!post.is_opening && (title !== null || newTags !== null)) throw invalidField(title !== null ? 'title' : 'tags', 'only the opening post has a title and tags');
 
@@ -159,16 +168,7 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
 export async function deletePost(db: Db, actor: Writer, postId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Locked, so two deletes of one reply decrement the count once.
-    const post = await trx
-      .selectFrom('post as p')
-      .innerJoin('thread as t', 't.id', 'p.thread_id')
-      .innerJoin('channel as c', 'c.id', 't.channel_id')
-      .select(['p.id', 'p.author_id', 'p.is_opening', 'p.thread_id', 't.channel_id', 't.title', 'c.slug as channel_slug'])
-      .where('p.id', '=', postId)
-      .where('p.deleted_at', 'is', null)
-      .forNoKeyUpdate('p')
-      .executeTakeFirst();
-    if (!post) throw notFound('post');
+    const post = await lockPostForWriting(trx, postId);
     const gone = { id: post.thread_id, deleted: true as const };
 
     if (post.is_opening) {

@@ -4,7 +4,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { IdCursor, SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN, isId } from '../../shared/schemas/common';
 import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
 import type { Revision } from '../../shared/schemas/moderation';
-import { maySeeHiddenPost, mayReadRevisions } from '../policy';
+import { type Viewer, mayReadRevisions, maySeeHiddenPost } from '../policy';
 import { authorColumnsOf, toAuthor } from '../accounts/present';
 import type { SessionUser } from '../accounts/session';
 import { type AttachmentJson, attachmentsOf, loadAttachmentsForPosts, toAttachment } from '../attachments/attach';
@@ -17,7 +17,6 @@ import { eventWatermark } from '../realtime/outbox';
 import { loadVideoSessionForThread } from '../video-sessions/summary';
 
 type Db = Kysely<Database>;
-type Viewer = import('../policy').Viewer;
 
 // AUTHOR_COLUMNS with the id aliased: these rows carry the thread's or post's own id too.
 const authorColumns = (alias: 'u') =>
@@ -45,12 +44,10 @@ export interface PostRow extends AuthorRow {
   quote_post_id: string | null;
 }
 
-/** Moderators and the author see a hidden post whole; everyone else sees that it was hidden (the policy's rule). */
-export const canSeeHiddenPost = (viewer: Viewer, authorId: string): boolean => maySeeHiddenPost(viewer, authorId);
 
 export function presentPost(row: PostRow, viewer: Viewer, attachments: Post['attachments'] = []): Post {
   const hidden = row.hidden_at !== null;
-  const visible = !hidden || canSeeHiddenPost(viewer, row.author_id);
+  const visible = !hidden || maySeeHiddenPost(viewer, row.author_id);
   return {
     id: row.id,
     threadId: row.thread_id,
@@ -224,7 +221,7 @@ type ThreadWithOpeningPostRow = ThreadRow & {
 /** The Thread as `viewer` sees it: the opening post's body and handouts only when they may see it. */
 async function presentThread(db: Db, row: ThreadWithOpeningPostRow, viewer: Viewer): Promise<Thread> {
   const videoSession = row.has_video_session ? await loadVideoSessionForThread(db, row.id, viewer as SessionUser | null) : null;
-  const visible = row.hidden_at === null || canSeeHiddenPost(viewer, row.author_id);
+  const visible = row.hidden_at === null || maySeeHiddenPost(viewer, row.author_id);
   return {
     id: row.id,
     channelSlug: row.channel_slug,

@@ -1,12 +1,11 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { VideoSession } from '../../shared/schemas/video-sessions';
-import { maySeeMeetingLink } from '../policy';
+import { type Viewer, maySeeMeetingLink } from '../policy';
 import { toAuthor } from '../accounts/present';
 import type { Database } from '../db/schema';
 import type { VideoSessionTable } from '../db/tables/video-sessions';
 
 type Db = Kysely<Database>;
-export type Viewer = import('../policy').Viewer;
 export type SessionRow = Selectable<VideoSessionTable>;
 
 /** `ended` is derived: a scheduled session whose end time has passed. */

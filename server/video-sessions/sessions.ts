@@ -16,6 +16,7 @@ import { excelDateTime, sessionCalendar, toCsv } from './files';
 import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSession, presentSessions, waitlistPosition } from './present';
 
 type Trx = Transaction<Database>;
+const meetingUrl = new RegExp(MEETING_URL_PATTERN);
 
 async function loadThreadForSession(db: Db, id: string) {
   const thread = await db.selectFrom('thread').select(['id', 'author_id', 'title']).where('id', '=', id).executeTakeFirst();
@@ -176,7 +177,7 @@ export async function changeSession(db: Db, user: Actor, sessionId: string, inpu
     if (b.startsAt !== undefined && next.starts_at!.getTime() <= Date.now()) throw invalidField('startsAt', 'must be in the future');
     try {
       const url = new URL(next.meeting_url!);
-      if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname || !new RegExp(MEETING_URL_PATTERN).test(next.meeting_url!)) throw new Error('not a link');
+      if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname || !meetingUrl.test(next.meeting_url!)) throw new Error('not a link');
     } catch {
       throw invalidField('meetingUrl', 'must be an http(s) link');
     }

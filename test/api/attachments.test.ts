@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupUnattachedUploads } from '../../server/attachments/cleanup';
 import { createStorage } from '../../server/attachments/storage';
-import { type TestApp, type TestUser, PUBLIC_URL, createTestApp, signUp } from '../support/app';
+import { type TestApp, type TestUser, PUBLIC_URL, binary, createTestApp, signUp } from '../support/app';
 import { deflatedZeros, docx, exe, fakeXlsx, pdf, png } from '../support/files';
 import { createChannel, replyTo, startThread } from '../support/forum';
 
@@ -44,12 +44,6 @@ function filesOnDisk(): string[] {
   walk(root);
   return out;
 }
-const binary = (r: request.Test) =>
-  r.buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
 
 describe('uploading and downloading handouts', () => {
   it('uploads a PDF, attaches it to a reply and serves it as a safe download with ETag and ranges', async () => {

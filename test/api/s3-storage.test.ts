@@ -10,7 +10,7 @@ import { cleanupUnattachedUploads } from '../../server/attachments/cleanup';
 import { createStorage } from '../../server/attachments/storage';
 import { buildApp } from '../../server/app';
 import { freePort } from '../../server/db/embedded';
-import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
+import { type TestApp, type TestUser, binary, createTestApp, signUp } from '../support/app';
 import { pdf } from '../support/files';
 import { createChannel, replyTo, startThread } from '../support/forum';
 
@@ -45,12 +45,6 @@ const objects = async () => {
   for await (const o of createStorage(t.config).list()) keys.push(o.key);
   return keys;
 };
-const binary = (r: request.Test) =>
-  r.buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
 
 describe('STORAGE=s3 on a real S3-compatible server', () => {
   it('stores an upload in the bucket, serves it whole and by range, and stores equal bytes once', async () => {

@@ -1,6 +1,5 @@
 // The embedded database as an administrator meets it: create-admin next to a running forum, a second
 // server on the same data directory, and a restart after kill -9. Real processes, real PostgreSQL.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,55 +7,23 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClusterRecord } from '../../server/db/cluster';
 import { freePort, isAlive, readPostmasterPid } from '../../server/db/embedded';
+import { type Instance, healthy as healthyAt, killAll, runScript, startServer as startAt } from './support';
 
-const root = path.resolve(__dirname, '../..');
-let dataDir: string;
-let port: number;
-const running: ChildProcess[] = [];
-
-function env(): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _ignored, ...rest } = process.env;
-  return { ...rest, DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, SEED_DEMO: 'false', SKIP_CLIENT_BUILD: 'true', RUN_JOBS: 'false', LOG_LEVEL: 'warn' };
-}
-
-/** Starts `npm start`'s server as its own process; resolves with its output so far when it exits. */
-function startServer(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function healthy(timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/channels`);
-      if (res.status === 200) return Date.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not healthy within ${timeoutMs} ms`);
-}
-
-const createAdmin = (email: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', '--email', email, '--password', 'een lang wachtwoord'], { cwd: root, env: env(), encoding: 'utf8', timeout: 90_000 });
+const forum: Instance = { dataDir: '', port: 0 };
+const startServer = () => startAt(forum);
+const healthy = (timeoutMs: number) => healthyAt(forum, timeoutMs);
+const createAdmin = (email: string) => runScript(forum, 'create-admin', ['--email', email, '--password', 'een lang wachtwoord']);
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'plein-ops-'));
-  port = await freePort();
+  forum.dataDir = await mkdtemp(path.join(os.tmpdir(), 'plein-ops-'));
+  forum.port = await freePort();
 });
 afterAll(async () => {
-  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
-  const pm = readPostmasterPid(path.join(dataDir, 'postgres'));
+  killAll();
+  const pm = readPostmasterPid(path.join(forum.dataDir, 'postgres'));
   if (pm && isAlive(pm.pid)) process.kill(pm.pid, 'SIGINT');
   await new Promise((r) => setTimeout(r, 500));
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(forum.dataDir, { recursive: true, force: true });
 });
 
 describe('the embedded database next to a running server', () => {
@@ -65,16 +32,16 @@ describe('the embedded database next to a running server', () => {
   it('create-admin uses the running server\'s cluster and leaves it running', async () => {
     server = startServer();
     await healthy(90_000);
-    const postmaster = readPostmasterPid(path.join(dataDir, 'postgres'))!;
+    const postmaster = readPostmasterPid(path.join(forum.dataDir, 'postgres'))!;
     // How to reach the cluster is recorded for its owner only.
-    expect(statSync(path.join(dataDir, 'postgres.json')).mode & 0o777).toBe(0o600);
-    expect(readClusterRecord(dataDir)).toMatchObject({ ownerPid: server.child.pid, owner: 'server', postmasterPid: postmaster.pid, httpPort: port });
+    expect(statSync(path.join(forum.dataDir, 'postgres.json')).mode & 0o777).toBe(0o600);
+    expect(readClusterRecord(forum.dataDir)).toMatchObject({ ownerPid: server.child.pid, owner: 'server', postmasterPid: postmaster.pid, httpPort: forum.port });
 
     const res = createAdmin('beheer@gemeente.example');
     expect(res.status, res.stderr).toBe(0);
     expect(res.stdout).toContain('admin account beheer@gemeente.example created');
     // Same postmaster, its pid file still there, and the forum still answers.
-    expect(readPostmasterPid(path.join(dataDir, 'postgres'))?.pid).toBe(postmaster.pid);
+    expect(readPostmasterPid(path.join(forum.dataDir, 'postgres'))?.pid).toBe(postmaster.pid);
     expect(isAlive(postmaster.pid)).toBe(true);
     await healthy(2_000);
   }, 180_000);
@@ -83,12 +50,12 @@ describe('the embedded database next to a running server', () => {
     const second = startServer();
     const code = await second.exited;
     expect(code).toBe(1);
-    expect(second.output().trim()).toContain(`Plein draait al op deze datamap: pid ${server.child.pid}, poort ${port}`);
+    expect(second.output().trim()).toContain(`Plein draait al op deze datamap: pid ${server.child.pid}, poort ${forum.port}`);
     await healthy(2_000);
   }, 90_000);
 
   it('after kill -9 of the server, a new start is healthy within 10 seconds with the data kept', async () => {
-    const orphan = readPostmasterPid(path.join(dataDir, 'postgres'))!;
+    const orphan = readPostmasterPid(path.join(forum.dataDir, 'postgres'))!;
     server.child.kill('SIGKILL');
     await server.exited;
     expect(isAlive(orphan.pid)).toBe(true); // PostgreSQL outlived its server
@@ -103,15 +70,15 @@ describe('the embedded database next to a running server', () => {
   }, 180_000);
 
   it('stops cleanly: the postmaster ends and the record is gone', async () => {
-    const pm = readPostmasterPid(path.join(dataDir, 'postgres'))!;
+    const pm = readPostmasterPid(path.join(forum.dataDir, 'postgres'))!;
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(isAlive(pm.pid)).toBe(false);
-    expect(existsSync(path.join(dataDir, 'postgres.json'))).toBe(false);
+    expect(existsSync(path.join(forum.dataDir, 'postgres.json'))).toBe(false);
     // create-admin without a server starts and stops a cluster of its own.
     const res = createAdmin('tweede@gemeente.example');
     expect(res.status, res.stderr).toBe(0);
-    expect(readPostmasterPid(path.join(dataDir, 'postgres'))).toBeNull();
+    expect(readPostmasterPid(path.join(forum.dataDir, 'postgres'))).toBeNull();
   }, 120_000);
 });
 
@@ -120,9 +87,9 @@ describe('run as root', () => {
     const closed = await mkdtemp(path.join(os.tmpdir(), 'plein-closed-'));
     try {
       // mktemp -d: only root may enter. DATA_DIR directly in it works (DATA_DIR itself gets o+x) …
-      const saved = { dataDir, port };
-      dataDir = closed;
-      port = await freePort();
+      const saved = { ...forum };
+      forum.dataDir = closed;
+      forum.port = await freePort();
       const direct = startServer();
       await healthy(90_000);
       expect(statSync(closed).mode & 0o001).toBe(0o001);
@@ -130,12 +97,11 @@ describe('run as root', () => {
       expect(await direct.exited).toBe(0);
       // … one level deeper the closed directory is not Plein's to open: one clear line, exit 1.
       await chmod(closed, 0o700);
-      dataDir = path.join(closed, 'plein');
+      forum.dataDir = path.join(closed, 'plein');
       const nested = startServer();
       expect(await nested.exited).toBe(1);
       expect(nested.output()).toContain(`cannot enter ${closed}: choose a DATA_DIR outside it, or allow passing through with: chmod o+x ${closed}`);
-      dataDir = saved.dataDir;
-      port = saved.port;
+      Object.assign(forum, saved);
     } finally {
       await rm(closed, { recursive: true, force: true });
     }

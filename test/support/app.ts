@@ -92,6 +92,14 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   };
 }
 
+/** Reads a supertest response body as bytes (downloads: PDFs, ranges), whatever its content type. */
+export const binary = (r: request.Test) =>
+  r.buffer(true).parse((res, cb) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => cb(null, Buffer.concat(chunks)));
+  });
+
 /** A supertest agent that keeps cookies and sends the site's Origin on every request, like a browser. */
 export function browser(app: FastifyInstance) {
   return request.agent(app.server).set('Origin', PUBLIC_URL);

@@ -12,22 +12,14 @@ export function writeDraft(key: string, text: string): void {
   else localStorage.removeItem(key);
 }
 
-/** Removes every draft in this browser (at logout), also those kept before drafts were per user. */
-export function clearAllDrafts(): void {
-  const keys: string[] = [];
-  for (let i = 0; i < localStorage.length; i++) {
-    const key = localStorage.key(i);
-    if (key?.startsWith(PREFIX)) keys.push(key);
-  }
+/** Removes the keys of this browser's storage that `matches` picks. */
+function removeKeys(matches: (key: string) => boolean): void {
+  const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((k): k is string => k !== null && matches(k));
   for (const key of keys) localStorage.removeItem(key);
 }
 
+/** Removes every draft in this browser (at logout), also those kept before drafts were per user. */
+export const clearAllDrafts = (): void => removeKeys((key) => key.startsWith(PREFIX));
+
 /** Drafts kept before they were per user (plein.draft.reply.<id>, plein.draft.thread.<slug>) belong to nobody we know. */
-export function dropUnownedDrafts(): void {
-  const keys: string[] = [];
-  for (let i = 0; i < localStorage.length; i++) {
-    const key = localStorage.key(i);
-    if (key && /^plein\.draft\.(reply|thread)\./.test(key)) keys.push(key);
-  }
-  for (const key of keys) localStorage.removeItem(key);
-}
+export const dropUnownedDrafts = (): void => removeKeys((key) => /^plein\.draft\.(reply|thread)\./.test(key));
