@@ -16,7 +16,15 @@ export interface RateLimitSettings {
   uploadsPerHour: number;
   /** Search requests per minute per address. */
   searchPerMinute: number;
+  /** Password-reset and verification-mail requests per hour, per address and per account. */
+  accountMailsPerHour: number;
+  /** Two-factor code attempts per minute per address (a pending login also ends after 5 wrong codes). */
+  twoFactorPerMinute: number;
+  /** Failed logins per account in 15 minutes before that account's logins wait (429) for the rest of the window. */
+  loginFailuresPerAccount: number;
 }
+
+export type TwoFactorRole = 'member' | 'expert' | 'moderator' | 'admin';
 
 export interface Config {
   port: number;
@@ -56,6 +64,10 @@ export interface Config {
   wsMaxPerAddress: number;
   /** Bearer token for GET /api/metrics (Prometheus); unset: no metrics route. */
   metricsToken: string | undefined;
+  /** Roles that must use two-factor sign-in (REQUIRE_2FA); until they set it up they act as members. */
+  requireTwoFactor: TwoFactorRole[];
+  /** The development mail page (/_dev/mail): no SMTP_URL and a localhost PUBLIC_URL only. */
+  devMailPage: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -70,7 +82,28 @@ export const defaultRateLimits: RateLimitSettings = {
   reportsPerHour: 20,
   uploadsPerHour: 60,
   searchPerMinute: 120,
+  accountMailsPerHour: 5,
+  twoFactorPerMinute: 10,
+  loginFailuresPerAccount: 10,
 };
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** A laptop trial: PUBLIC_URL on this machine. */
+export const isLocalUrl = (publicUrl: string): boolean => {
+  const host = new URL(publicUrl).hostname;
+  return LOCAL_HOSTS.has(host) || host.endsWith('.localhost');
+};
+
+const TWO_FACTOR_ROLES: TwoFactorRole[] = ['member', 'expert', 'moderator', 'admin'];
+function twoFactorRoles(env: NodeJS.ProcessEnv, publicUrl: string): TwoFactorRole[] {
+  const raw = env.REQUIRE_2FA?.trim().toLowerCase();
+  if (!raw) return isLocalUrl(publicUrl) ? [] : ['moderator', 'admin'];
+  if (raw === 'none') return [];
+  const roles = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const wrong = roles.find((r) => !TWO_FACTOR_ROLES.includes(r as TwoFactorRole));
+  if (wrong || roles.length === 0) throw new ConfigError(`REQUIRE_2FA must be none or a comma-separated list of member, expert, moderator, admin, got "${env.REQUIRE_2FA}"`);
+  return [...new Set(roles as TwoFactorRole[])];
+}
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -158,5 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runJobs: bool(env, 'RUN_JOBS', true),
     wsMaxPerAddress: int(env, 'WS_MAX_PER_ADDRESS', 20, 1, 1_000_000),
     metricsToken,
+    requireTwoFactor: twoFactorRoles(env, publicUrl),
+    devMailPage: !smtpUrl && isLocalUrl(publicUrl),
   };
 }

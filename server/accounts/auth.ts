@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin';
 import { forbidden } from '../http/errors';
+import { createMailer } from '../notifications/mail';
+import { accountMailSender } from './account-mail';
 import { createSessionManager } from './session';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -11,6 +13,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export default fp(
   async (app) => {
     app.decorate('sessions', createSessionManager(app.db, app.config));
+    // Mails that failed (mail server down, a restart) are tried again every 30 s where jobs run.
+    const accountMails = accountMailSender(app.db, createMailer(app.config), app.log, app.config.runJobs ? 30_000 : null);
+    app.decorate('accountMails', accountMails);
+    app.addHook('onReady', async () => accountMails.kick());
+    app.addHook('onClose', async () => {
+      accountMails.stop();
+      await accountMails.idle();
+    });
     app.decorateRequest('user', null);
     app.decorateRequest('sessionId', null);
 

@@ -6,6 +6,7 @@ import type { Db } from '../db';
 import { eraseNotificationDataOf, notificationDataOf } from '../notifications/notify';
 import { postsWrittenBy } from '../threads/queries';
 import { eraseVideoSessionDataOf, videoSessionDataOf } from '../video-sessions/sessions';
+import { requireAnotherAdmin } from './accounts';
 import { hashPassword, requirePassword } from './password';
 import { toUser } from './present';
 import { erasedEmail, findUserById } from './users';
@@ -22,9 +23,13 @@ export async function eraseAccount(db: Db, userId: string, password: string): Pr
   await requirePassword(db, userId, password, 'password');
   const unusable = await hashPassword(randomBytes(32).toString('hex'));
   await db.transaction().execute(async (trx) => {
+    const { role } = await trx.selectFrom('user').select('role').where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+    if (role === 'admin') await requireAnotherAdmin(trx, userId);
+    await trx.deleteFrom('recovery_code').where('user_id', '=', userId).execute();
+    await trx.deleteFrom('account_token').where('user_id', '=', userId).execute();
     await trx
       .updateTable('user')
-      .set({ email: erasedEmail(userId), display_name: 'Verwijderd account', job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', updated_at: new Date() })
+      .set({ display_name_skeleton: null, totp_secret: null, totp_enabled_at: null, totp_last_step: null, email: erasedEmail(userId), display_name: 'Verwijderd account', job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', updated_at: new Date() })
       .where('id', '=', userId)
       .execute();
     await eraseNotificationDataOf(trx, userId);

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError, forbidden, unauthorized } from '../http/errors';
-import { type Role, hasRole, isSuspended } from '../policy';
+import { type Role, hasRole, isSuspended, needsTwoFactorFor } from '../policy';
 import type { SessionUser } from './session';
 
 // Role questions are the policy's (server/policy); these are the HTTP guards built on it.
@@ -27,6 +27,7 @@ export function requireWriter(request: FastifyRequest): SessionUser {
 /** A writer with at least `role` (moderator includes admin). */
 export function requireRole(request: FastifyRequest, role: Role): SessionUser {
   const user = requireWriter(request);
+  if (needsTwoFactorFor(user, role)) throw forbidden('two_factor_required', 'Set up two-factor sign-in first: your role requires it.');
   if (!hasRole(user, role)) throw forbidden('forbidden', `Only ${role}s may do this.`);
   return user;
 }

@@ -4,7 +4,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
   ChangePasswordBody,
+  CodeBody,
+  EmailBody,
   LoginBody,
+  LoginResponse,
+  PasswordResetConfirmBody,
+  StatusResponse,
+  TokenBody,
   PublicProfile,
   SetRoleBody,
   SignupBody,
@@ -12,7 +18,21 @@ import {
   UserResponse,
 } from '../../shared/schemas/accounts';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
-import { changePassword, logIn, myAccount, publicProfile, setRole, signUp, updateProfile } from './accounts';
+import {
+  VERIFICATION_SENT,
+  changePassword,
+  completeTwoFactorLogin,
+  confirmPasswordReset,
+  logIn,
+  myAccount,
+  publicProfile,
+  requestPasswordReset,
+  resendVerification,
+  setRole,
+  signUp,
+  updateProfile,
+  verifyEmail,
+} from './accounts';
 import { requireRole, requireUser, requireWriter } from './guards';
 import { toPublicProfile, toUser } from './present';
 
@@ -30,25 +50,101 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/auth/signup',
     {
-      schema: { tags, summary: 'Create an account and sign in', body: SignupBody, response: { 201: UserResponse, ...errors } },
+      schema: { tags, summary: 'Create an account: a verification link is mailed (no session; the same 202 for an address that has an account)', body: SignupBody, response: { 202: StatusResponse, ...errors } },
       config: { rateLimit: { max: limits.signupPerHour, timeWindow: '1 hour' } },
     },
     async (request, reply) => {
-      const { user, cookie } = await signUp(app.db, app.sessions, request.body);
-      reply.header('set-cookie', cookie).status(201);
+      const answer = await signUp(app.db, app.config, request.body);
+      app.accountMails.kick();
+      return reply.status(202).send(answer);
+    },
+  );
+
+  app.post(
+    '/api/auth/verify-email',
+    {
+      schema: { tags, summary: 'The link from the verification mail: verifies the address and signs in', body: TokenBody, response: { 200: UserResponse, ...errors } },
+      config: { rateLimit: { max: limits.loginPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const { user, cookie } = await verifyEmail(app.db, app.sessions, request.body.token);
+      if (cookie) reply.header('set-cookie', cookie);
       return { user: toUser(user, { withEmail: true }) };
     },
   );
 
   app.post(
-    '/api/auth/login',
+    '/api/auth/verify-email/resend',
     {
-      schema: { tags, summary: 'Sign in', body: LoginBody, response: { 200: UserResponse, ...errors } },
+      schema: { tags, summary: 'Send the verification link again (always 202)', body: EmailBody, response: { 202: StatusResponse, ...errors } },
+      config: { rateLimit: { max: limits.accountMailsPerHour, timeWindow: '1 hour' } },
+    },
+    async (request, reply) => {
+      await resendVerification(app.db, app.config, request.body.email);
+      app.accountMails.kick();
+      return reply.status(202).send(VERIFICATION_SENT);
+    },
+  );
+
+  app.post(
+    '/api/auth/password-reset',
+    {
+      schema: { tags, summary: 'Mail a password-reset link (always 202, the same body)', body: EmailBody, response: { 202: StatusResponse, ...errors } },
+      config: { rateLimit: { max: limits.accountMailsPerHour, timeWindow: '1 hour' } },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(app.db, app.config, request.body.email);
+      app.accountMails.kick();
+      return reply.status(202).send({ status: 'reset_sent' });
+    },
+  );
+
+  app.post(
+    '/api/auth/password-reset/confirm',
+    {
+      schema: { tags, summary: 'Set a new password with the link from the mail; every session of the account ends', body: PasswordResetConfirmBody, response: { 200: StatusResponse, ...errors } },
       config: { rateLimit: { max: limits.loginPerMinute, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      const { user, cookie } = await logIn(app.db, app.sessions, request.body.email, request.body.password, request.sessionId);
+      await confirmPasswordReset(app.db, app.config, app.sessions, request.body.token, request.body.password);
+      app.accountMails.kick();
+      if (request.sessionId) reply.header('set-cookie', app.sessions.blankCookie());
+      return { status: 'password_changed' };
+    },
+  );
+
+  const secure = app.config.publicUrl.startsWith('https://');
+  const pendingCookie = secure ? '__Host-plein_2fa' : 'plein_2fa';
+  const pendingCookieOptions = { httpOnly: true, secure, sameSite: 'lax' as const, path: '/' };
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: { tags, summary: 'Sign in (with two-factor on: a pending sign-in that /api/auth/login/2fa completes)', body: LoginBody, response: { 200: LoginResponse, ...errors } },
+      config: { rateLimit: { max: limits.loginPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const result = await logIn(app.db, app.config, app.sessions, request.body.email, request.body.password, request.sessionId);
+      if (result.kind === 'two_factor') {
+        if (request.sessionId) reply.header('set-cookie', app.sessions.blankCookie());
+        reply.setCookie(pendingCookie, result.pendingToken, { ...pendingCookieOptions, maxAge: 5 * 60 });
+        return { twoFactorRequired: true as const };
+      }
+      reply.header('set-cookie', result.cookie);
+      return { user: toUser(result.user, { withEmail: true }) };
+    },
+  );
+
+  app.post(
+    '/api/auth/login/2fa',
+    {
+      schema: { tags, summary: 'Complete a sign-in with a code from the app or a recovery code', body: CodeBody, response: { 200: UserResponse, ...errors } },
+      config: { rateLimit: { max: limits.twoFactorPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const { user, cookie } = await completeTwoFactorLogin(app.db, app.config, app.sessions, request.cookies[pendingCookie], request.body.code);
       reply.header('set-cookie', cookie);
+      reply.clearCookie(pendingCookie, pendingCookieOptions);
       return { user: toUser(user, { withEmail: true }) };
     },
   );
@@ -58,7 +154,10 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     reply.header('set-cookie', app.sessions.blankCookie()).status(204);
   });
 
-  app.get('/api/me', { schema: { tags, summary: 'The signed-in user', response: { 200: UserResponse, ...errors } } }, async (request) => ({ user: toUser(await myAccount(app.db, requireUser(request)), { withEmail: true }) }));
+  app.get('/api/me', { schema: { tags, summary: 'The signed-in user', response: { 200: UserResponse, ...errors } } }, async (request) => {
+    const me = requireUser(request);
+    return { user: toUser(await myAccount(app.db, me), { withEmail: true, twoFactorRequired: me.twoFactorMissing }) };
+  });
 
   app.patch('/api/me', { schema: { tags, summary: 'Update my profile', body: UpdateMeBody, response: { 200: UserResponse, ...errors } } }, async (request) => ({ user: toUser(await updateProfile(app.db, requireWriter(request), request.body), { withEmail: true }) }));
 

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Author, PublicProfile, User } from '../../shared/schemas/accounts';
+import type { AdminUser, Author, PublicProfile, User } from '../../shared/schemas/accounts';
 import type { UserTable } from '../db/tables/accounts';
 
 type UserRow = Pick<
@@ -31,12 +31,13 @@ export function toPublicProfile(user: UserRow & Pick<Selectable<UserTable>, 'bio
 }
 
 /** The owner's (or an admin's) view of an account, with email and suspension. */
-export function toUser(user: Selectable<UserTable>, options: { withEmail: boolean }): User {
+export function toUser(user: Selectable<UserTable>, options: { withEmail: boolean; twoFactorRequired?: boolean }): User {
   const suspended = user.suspended_until !== null && user.suspended_until.getTime() > Date.now();
   return {
     ...toAuthor(user),
     bio: user.bio,
-    ...(options.withEmail ? { email: user.email } : {}),
+    ...(options.withEmail ? { email: user.email, emailVerified: user.email_verified_at !== null, twoFactorEnabled: user.totp_enabled_at !== null } : {}),
+    ...(options.twoFactorRequired !== undefined ? { twoFactorRequired: options.twoFactorRequired } : {}),
     locale: user.locale,
     suspension: suspended ? { until: user.suspended_until!.toISOString(), reason: user.suspension_reason ?? '' } : null,
     createdAt: user.created_at.toISOString(),
@@ -48,3 +49,18 @@ export const AUTHOR_COLUMNS = ['id', 'display_name', 'job_title', 'organisation'
 
 /** AUTHOR_COLUMNS of a joined user table: select(authorColumnsOf('u')). */
 export const authorColumnsOf = <A extends string>(alias: A) => AUTHOR_COLUMNS.map((c) => `${alias}.${c}` as `${A}.${(typeof AUTHOR_COLUMNS)[number]}`);
+
+/** A row of the Beheer page's user list. */
+export function toAdminUser(user: Pick<Selectable<UserTable>, 'id' | 'email' | 'display_name' | 'role' | 'email_verified_at' | 'totp_enabled_at' | 'suspended_until' | 'suspension_reason' | 'created_at'>): AdminUser {
+  const suspended = user.suspended_until !== null && user.suspended_until.getTime() > Date.now();
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.display_name,
+    role: user.role,
+    emailVerified: user.email_verified_at !== null,
+    twoFactorEnabled: user.totp_enabled_at !== null,
+    suspension: suspended ? { until: user.suspended_until!.toISOString(), reason: user.suspension_reason ?? '' } : null,
+    createdAt: user.created_at.toISOString(),
+  };
+}

@@ -14,6 +14,8 @@ export interface SessionUser {
   suspendedUntil: Date | null;
   suspensionReason: string | null;
   createdAt: Date;
+  /** The role must use two-factor (REQUIRE_2FA) and this account has not set it up: it acts as a member. */
+  twoFactorMissing: boolean;
 }
 
 export interface ValidSession {
@@ -23,7 +25,7 @@ export interface ValidSession {
   refreshedCookie: string | null;
 }
 
-type UserAttributes = { role: SessionUser['role']; display_name: string; suspended_until: Date | null; suspension_reason: string | null; created_at: Date };
+type UserAttributes = { role: SessionUser['role']; display_name: string; suspended_until: Date | null; suspension_reason: string | null; created_at: Date; totp_enabled_at: Date | null };
 type SessionAttributes = { created_at: Date };
 
 declare module 'lucia' {
@@ -53,13 +55,13 @@ function kyselyAdapter(db: Db): Adapter {
         db
           .selectFrom('user_session as s')
           .innerJoin('user as u', 'u.id', 's.user_id')
-          .select(['s.id', 's.user_id', 's.expires_at', 's.created_at', 'u.role', 'u.display_name', 'u.suspended_until', 'u.suspension_reason', 'u.created_at as user_created_at'])
+          .select(['s.id', 's.user_id', 's.expires_at', 's.created_at', 'u.role', 'u.display_name', 'u.suspended_until', 'u.suspension_reason', 'u.created_at as user_created_at', 'u.totp_enabled_at'])
           .where('s.id', '=', sessionId),
       );
       if (!row) return [null, null];
       const user: DatabaseUser = {
         id: row.user_id,
-        attributes: { role: row.role, display_name: row.display_name, suspended_until: row.suspended_until, suspension_reason: row.suspension_reason, created_at: row.user_created_at },
+        attributes: { role: row.role, display_name: row.display_name, suspended_until: row.suspended_until, suspension_reason: row.suspension_reason, created_at: row.user_created_at, totp_enabled_at: row.totp_enabled_at },
       };
       return [toSession(row), user];
     },
@@ -105,18 +107,19 @@ export function createSessionManager(db: Db, config: Config) {
   });
   const maxAgeMs = config.sessionMaxDays * 24 * 60 * 60 * 1000;
   const publicOrigin = new URL(config.publicUrl).origin;
+  const twoFactorMissing = (role: SessionUser['role'], totpEnabledAt: Date | null) => totpEnabledAt === null && config.requireTwoFactor.includes(role);
 
   /** The sessions among `sessionIds` that still live, with their user's current role and suspension: one query. */
-  async function liveSessions(sessionIds: string[]): Promise<Map<string, Pick<SessionUser, 'role' | 'suspendedUntil'>>> {
+  async function liveSessions(sessionIds: string[]): Promise<Map<string, Pick<SessionUser, 'role' | 'suspendedUntil' | 'twoFactorMissing'>>> {
     if (!sessionIds.length) return new Map();
     const rows = await db
       .selectFrom('user_session as s')
       .innerJoin('user as u', 'u.id', 's.user_id')
-      .select(['s.id', 'u.role', 'u.suspended_until'])
+      .select(['s.id', 'u.role', 'u.suspended_until', 'u.totp_enabled_at'])
       .where(sql<boolean>`s.id = any(${sessionIds}::text[])`) // any number of sockets, one parameter
       .where('s.expires_at', '>', new Date())
       .execute();
-    return new Map(rows.map((r) => [r.id, { role: r.role, suspendedUntil: r.suspended_until }]));
+    return new Map(rows.map((r) => [r.id, { role: r.role, suspendedUntil: r.suspended_until, twoFactorMissing: twoFactorMissing(r.role, r.totp_enabled_at) }]));
   }
 
   return {
@@ -149,6 +152,7 @@ export function createSessionManager(db: Db, config: Config) {
           suspendedUntil: user.attributes.suspended_until,
           suspensionReason: user.attributes.suspension_reason,
           createdAt: user.attributes.created_at,
+          twoFactorMissing: twoFactorMissing(user.attributes.role, user.attributes.totp_enabled_at),
         },
         refreshedCookie: session.fresh ? lucia.createSessionCookie(token).serialize() : null,
       };

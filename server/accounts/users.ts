@@ -9,7 +9,7 @@ import { AUTHOR_COLUMNS, toAuthor } from './present';
 export const findUserById = (db: Db, id: string) =>
   db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst();
 
-export const findUserByEmail = (db: Db, email: string) =>
+export const findUserByEmail = (db: Db | Kysely<Database>, email: string) =>
   db.selectFrom('user').selectAll().where(sql`lower(email)`, '=', email.trim().toLowerCase()).executeTakeFirst();
 
 /**
@@ -22,6 +22,9 @@ const ERASED_DOMAIN = '@invalid.plein';
 
 /** The address an erased account is given (it is no one's, and stays unique). */
 export const erasedEmail = (userId: string) => `${ERASED_PREFIX}${userId}${ERASED_DOMAIN}`;
+
+/** True for the address of an erased account. */
+export const isErased = (email: string): boolean => email.startsWith(ERASED_PREFIX) && email.endsWith(ERASED_DOMAIN);
 
 /** True for the rows of erased accounts, given the column that holds their address. */
 export const erasedAccount = (emailColumn: string) => sql<boolean>`${sql.ref(emailColumn)} like ${sql.lit(`${ERASED_PREFIX}%${ERASED_DOMAIN}`)}`;

@@ -2,10 +2,10 @@ import { topics } from '../../shared/events';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, Page, PageQuery } from '../../shared/schemas/common';
-import { Channel, CreateChannelBody, ThreadSummary } from '../../shared/schemas/forum';
+import { Channel, CreateChannelBody, ThreadSummary, UpdateChannelBody } from '../../shared/schemas/forum';
 import { requireRole } from '../accounts/guards';
 import { listChannelThreads } from '../threads/queries';
-import { createChannel, findChannelBySlug, getChannelBySlug, listChannels, toChannel } from './queries';
+import { createChannel, findChannelBySlug, getChannelBySlug, listChannels, toChannel, updateChannel } from './queries';
 
 const tags = ['channels'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -15,7 +15,17 @@ const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60
 const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // channel:<slug>: new and changed threads of a channel; public like the channel itself.
   app.realtime.topic('channel', async (_viewer, slug) => (/^[a-z0-9-]{1,60}$/.test(slug) && (await findChannelBySlug(app.db, slug)) ? topics.channel(slug) : null));
-  app.get('/api/channels', { schema: { tags, summary: 'All channels', response: { 200: Type.Object({ items: Type.Array(Channel) }) } } }, async () => ({ items: await listChannels(app.db) }));
+  app.get(
+    '/api/channels',
+    { schema: { tags, summary: 'All channels (archived ones only with includeArchived=true)', querystring: Type.Object({ includeArchived: Type.Optional(Type.Boolean()) }), response: { 200: Type.Object({ items: Type.Array(Channel) }) } } },
+    async (request) => ({ items: await listChannels(app.db, { includeArchived: request.query.includeArchived === true }) }),
+  );
+
+  app.patch(
+    '/api/channels/:slug',
+    { schema: { tags, summary: 'Edit a channel: name, description, posting policy, archived (admin)', params: SlugParams, body: UpdateChannelBody, response: { 200: Type.Object({ channel: Channel }), ...errors } } },
+    async (request) => ({ channel: toChannel(await updateChannel(app.db, requireRole(request, 'admin'), request.params.slug, request.body)) }),
+  );
 
   app.post(
     '/api/channels',

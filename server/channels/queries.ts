@@ -1,6 +1,6 @@
 import { type Selectable, type Transaction, sql } from 'kysely';
 import type { Static } from '@sinclair/typebox';
-import type { Channel, CreateChannelBody } from '../../shared/schemas/forum';
+import type { Channel, CreateChannelBody, UpdateChannelBody } from '../../shared/schemas/forum';
 import { plainText } from '../content/sanitize';
 import { isUniqueViolation } from '../db/errors';
 import { recordAction } from '../moderation/audit';
@@ -19,6 +19,7 @@ export function toChannel(row: Selectable<ChannelTable>): Channel {
     postingPolicy: row.posting_policy,
     threadCount: row.thread_count,
     lastActivityAt: row.last_activity_at ? row.last_activity_at.toISOString() : null,
+    archived: row.archived_at !== null,
   };
 }
 
@@ -99,8 +100,10 @@ export async function lockChannelBySlug(trx: Transaction<Database>, slug: string
 }
 
 /** Every channel in its position, each with its most recently active thread (the home page). */
-export async function listChannels(db: Db): Promise<Channel[]> {
-  const rows = await db.selectFrom('channel').selectAll().orderBy('position').orderBy('id').execute();
+export async function listChannels(db: Db, options: { includeArchived?: boolean } = {}): Promise<Channel[]> {
+  let query = db.selectFrom('channel').selectAll().orderBy('position').orderBy('id');
+  if (!options.includeArchived) query = query.where('archived_at', 'is', null);
+  const rows = await query.execute();
   const latest = await latestThreads(db, rows.map((r) => r.id));
   return rows.map((r) => ({ ...toChannel(r), latestThread: latest.get(r.id) ?? null }));
 }
@@ -132,4 +135,27 @@ export async function createChannel(db: Db, admin: Actor, b: Static<typeof Creat
     if (isUniqueViolation(err)) throw conflict('slug_taken', 'A channel with this slug already exists.');
     throw err;
   }
+}
+
+/** Renames, re-describes, changes the posting policy of, archives or restores a channel (admins, checked by the route); in the audit log. */
+export async function updateChannel(db: Db, admin: Actor, slug: string, b: Static<typeof UpdateChannelBody>): Promise<Selectable<ChannelTable>> {
+  const name = b.name !== undefined ? plainText(b.name) : undefined;
+  if (name !== undefined && name.length < 2) throw invalidField('name', 'must contain at least 2 characters of text');
+  return db.transaction().execute(async (trx) => {
+    const before = await lockChannelBySlug(trx, slug);
+    const channel = await trx
+      .updateTable('channel')
+      .set({
+        ...(name !== undefined ? { name } : {}),
+        ...(b.description !== undefined ? { description: plainText(b.description) } : {}),
+        ...(b.postingPolicy !== undefined ? { posting_policy: b.postingPolicy } : {}),
+        ...(b.archived !== undefined ? { archived_at: b.archived ? (before.archived_at ?? new Date()) : null } : {}),
+      })
+      .where('id', '=', before.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const action = b.archived === true && !before.archived_at ? 'archive_channel' : b.archived === false && before.archived_at ? 'unarchive_channel' : 'update_channel';
+    await recordAction(trx, { actorId: admin.id, action, targetType: 'channel', targetId: channel.id, data: { name: channel.name, postingPolicy: channel.posting_policy } });
+    return channel;
+  });
 }

@@ -38,7 +38,10 @@ export function createMailer(config: Config): Mailer {
     async send(m) {
       const info = await transport.sendMail({ from: config.mailFrom, ...m });
       await mkdir(outbox, { recursive: true });
-      await writeFile(path.join(outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.eml`), info.message as Buffer);
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+      await writeFile(path.join(outbox, `${name}.eml`), info.message as Buffer);
+      // Beside it, what the development mail page (/_dev/mail) shows: no MIME decoding needed there.
+      await writeFile(path.join(outbox, `${name}.json`), JSON.stringify({ to: m.to, subject: m.subject, text: m.text, date: new Date().toISOString() }));
       return info.messageId;
     },
   };

@@ -10,6 +10,8 @@ export interface Actor {
   id: string;
   role: Role;
   suspendedUntil: Date | null;
+  /** The role must use two-factor sign-in (REQUIRE_2FA) and the account has not set it up yet. */
+  twoFactorMissing?: boolean;
 }
 /** A reader: an actor, or null for a visitor who is not signed in. */
 export type Viewer = Actor | null;
@@ -21,11 +23,22 @@ export function isSuspended(actor: Pick<Actor, 'suspendedUntil'>, now = new Date
 /**
  * The role an actor acts with now: a suspended expert, moderator or admin keeps a member's read
  * rights and none of the role's extra rights (writing is refused by requireWriter as for any member).
+ * So does one whose role must use two-factor sign-in before it has been set up.
  */
 export function effectiveRole(actor: Viewer | undefined): Role | null {
   if (!actor) return null;
-  return isSuspended(actor) ? 'member' : actor.role;
+  return isSuspended(actor) || actor.twoFactorMissing ? 'member' : actor.role;
 }
+
+/** Does the actor hold `role` but may not use it until two-factor sign-in is set up? (→ 403 two_factor_required) */
+export const needsTwoFactorFor = (actor: Viewer | undefined, role: Role): boolean =>
+  !!actor && !!actor.twoFactorMissing && !isSuspended(actor) && RANK[actor.role] >= RANK[role] && RANK[role] > RANK.member;
+
+/** Admin work on accounts and channels (the Beheer page). */
+export const mayAdministerAccounts = (actor: Viewer | undefined): boolean => hasRole(actor, 'admin');
+
+/** An account's own two-factor setting, e-mail and password: only its owner. */
+export const mayManageOwnAccount = (actor: Viewer | undefined, userId: string): boolean => !!actor && actor.id === userId;
 
 export const hasRole = (actor: Viewer | undefined, role: Role): boolean => {
   const r = effectiveRole(actor);

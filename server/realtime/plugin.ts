@@ -147,8 +147,8 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
           continue;
         }
         const before = sub.viewer;
-        sub.viewer = { id: before.id, role: now.role, suspendedUntil: now.suspendedUntil };
-        const changed = before.role !== now.role || before.suspendedUntil?.getTime() !== now.suspendedUntil?.getTime();
+        sub.viewer = { id: before.id, role: now.role, suspendedUntil: now.suspendedUntil, twoFactorMissing: now.twoFactorMissing };
+        const changed = before.role !== now.role || before.suspendedUntil?.getTime() !== now.suspendedUntil?.getTime() || before.twoFactorMissing !== now.twoFactorMissing;
         // A changed role or suspension is asked again for every topic (a suspended moderator leaves `mod`).
         if (changed) await reauthorize(sub);
       }
@@ -344,7 +344,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
       const user = request.user;
       const sub: Subscriber = {
         socket,
-        viewer: user ? { id: user.id, role: user.role, suspendedUntil: user.suspendedUntil } : null,
+        viewer: user ? { id: user.id, role: user.role, suspendedUntil: user.suspendedUntil, twoFactorMissing: user.twoFactorMissing } : null,
         topics: new Set(),
         names: new Map(),
         pending: null,

@@ -55,6 +55,7 @@ async function lockPostForWriting(trx: Transaction<Database>, postId: string) {
 
 /** Starts a thread (a Vraag with its Toelichting, or a discussion) in `channel`; the Thread as its author sees it. */
 export async function startThread(db: Db, actor: Writer, channel: Selectable<ChannelTable>, input: CreateThreadBody, remember: RememberResult): Promise<Thread> {
+  if (channel.archived_at) throw forbidden('channel_archived', 'This channel is archived: no new threads.');
   if (!mayStartThread(actor, channel.posting_policy)) throw forbidden('experts_only', 'In this channel only experts start new questions; you can reply to them.');
   const title = cleanTitle(input.title);
   const body = cleanBody(input.body);

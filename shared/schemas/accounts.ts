@@ -46,6 +46,12 @@ export const User = Type.Object({
   locale: Type.Optional(Type.String()),
   suspension: Type.Optional(Type.Union([Suspension, Type.Null()])),
   createdAt: Type.Optional(Type.String({ format: 'date-time' })),
+  /** Owner and admins: is two-factor sign-in on? */
+  twoFactorEnabled: Type.Optional(Type.Boolean()),
+  /** Owner and admins: has the address been verified? */
+  emailVerified: Type.Optional(Type.Boolean()),
+  /** Owner: the role requires two-factor sign-in and it is not set up yet (the role's rights wait for it). */
+  twoFactorRequired: Type.Optional(Type.Boolean()),
 });
 export type User = Static<typeof User>;
 
@@ -56,8 +62,11 @@ export const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLeng
 /** A password given to prove who one is: any non-empty string up to the maximum (older ones may be shorter than today's minimum). */
 const GivenPassword = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH });
 
+/** A password being chosen: the rules (length, common passwords, not the address or name) are checked by the server with a reason in Dutch. */
+const ChosenPassword = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH });
+
 export const SignupBody = Type.Object(
-  { email: Email, password: NewPassword, displayName: DisplayName },
+  { email: Email, password: ChosenPassword, displayName: DisplayName },
   { additionalProperties: false },
 );
 export type SignupBody = Static<typeof SignupBody>;
@@ -81,7 +90,7 @@ export const UpdateMeBody = Type.Object(
 export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 export const ChangePasswordBody = Type.Object(
-  { currentPassword: GivenPassword, newPassword: NewPassword },
+  { currentPassword: GivenPassword, newPassword: ChosenPassword },
   { additionalProperties: false },
 );
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
@@ -95,3 +104,41 @@ export const SetRoleBody = Type.Object({ role: Role, reason: AuditReason }, { ad
 export type SetRoleBody = Static<typeof SetRoleBody>;
 
 export const UserResponse = Type.Object({ user: User });
+
+/** 202 answers that say the same whatever the address: `verification_sent`, `reset_sent`. */
+export const StatusResponse = Type.Object({ status: Type.String() });
+
+export const LoginResponse = Type.Union([Type.Object({ user: User }), Type.Object({ twoFactorRequired: Type.Literal(true) })]);
+export type LoginResponse = Static<typeof LoginResponse>;
+
+const Token = Type.String({ minLength: 1, maxLength: 200 });
+export const TokenBody = Type.Object({ token: Token }, { additionalProperties: false });
+export const EmailBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) }, { additionalProperties: false });
+export const PasswordResetConfirmBody = Type.Object({ token: Token, password: ChosenPassword }, { additionalProperties: false });
+
+/** A TOTP code (6 digits) or a recovery code (xxxxx-xxxxx). */
+const Code = Type.String({ minLength: 1, maxLength: 20 });
+export const CodeBody = Type.Object({ code: Code }, { additionalProperties: false });
+export const DisableTwoFactorBody = Type.Object({ password: GivenPassword, code: Code }, { additionalProperties: false });
+export const TwoFactorSetup = Type.Object({ secret: Type.String(), otpauthUrl: Type.String() });
+export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
+
+/** A row on the Beheer page's users tab. */
+export const AdminUser = Type.Object({
+  id: Id,
+  email: Type.String(),
+  displayName: Type.String(),
+  role: Role,
+  emailVerified: Type.Boolean(),
+  twoFactorEnabled: Type.Boolean(),
+  suspension: Type.Union([Suspension, Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type AdminUser = Static<typeof AdminUser>;
+export const AdminUsersQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+});
+export const AdminUsersPage = Type.Object({ items: Type.Array(AdminUser), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const AdminReasonBody = Type.Object({ reason: AuditReason }, { additionalProperties: false });

@@ -19,6 +19,8 @@ export const Channel = Type.Object({
   postingPolicy: PostingPolicy,
   threadCount: Type.Integer(),
   lastActivityAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** Archived: still readable, no new threads; left out of the channel list unless asked for. */
+  archived: Type.Optional(Type.Boolean()),
   /** In the channel list only: the most recently active thread, for the home page. */
   latestThread: Type.Optional(
     Type.Union([Type.Object({ id: Id, title: Type.String(), lastActivityAt: Type.String({ format: 'date-time' }) }), Type.Null()]),
@@ -34,6 +36,17 @@ export const CreateChannelBody = Type.Object(
     postingPolicy: PostingPolicy,
   },
   { additionalProperties: false },
+);
+
+/** PATCH /api/channels/:slug (admin): any of name, description, posting policy; `archived` archives or restores. */
+export const UpdateChannelBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    postingPolicy: Type.Optional(PostingPolicy),
+    archived: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
 );
 
 /** A thread in a channel list. */

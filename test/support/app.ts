@@ -12,6 +12,7 @@ import { type Config, loadConfig } from '../../server/config';
 import { type Db, createDb } from '../../server/db';
 import type { Role } from '../../server/db/schema';
 import { databaseUrl } from '../../server/db/embedded';
+import { readDevOutbox } from '../../server/notifications/dev-outbox';
 
 export const PUBLIC_URL = 'http://plein.test';
 
@@ -58,7 +59,8 @@ export interface TestApp {
  * unless a test sets it (test/api/bad-input.test.ts checks the default).
  */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const base = loadConfig({ PUBLIC_URL: PUBLIC_URL, LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+  // Two-factor is required of nobody unless a test asks (test/api/account-trust.test.ts does).
+  const base = loadConfig({ PUBLIC_URL: PUBLIC_URL, LOG_LEVEL: 'silent', SEED_DEMO: 'false', REQUIRE_2FA: 'none' });
   return { ...base, rateLimitsEnabled: false, serveClient: false, runJobs: false, wsMaxPerAddress: 100_000, ...overrides };
 }
 
@@ -118,7 +120,13 @@ export interface TestUser {
   cookie: string;
 }
 
-/** Signs up through the API, then sets the role directly in the database when asked. */
+/**
+ * A verified account with a session, for tests about something else. Sign-up itself answers 202
+ * without a session and mails a link (test/api/account-trust.test.ts covers that flow); this creates
+ * the account as a verified one would be, starts its session with the app's own session manager and
+ * puts the cookie in a browser-like agent. No mail is sent, so mail tests count only their own mails.
+ * Display names are not held against others (like pre-existing accounts), so fixtures may repeat them.
+ */
 export async function signUp(
   t: Pick<TestApp, 'app' | 'db'>,
   options: { role?: Role; displayName?: string; email?: string; password?: string; jobTitle?: string; organisation?: string } = {},
@@ -127,16 +135,40 @@ export async function signUp(
   const email = options.email ?? uniqueEmail(options.role ?? 'member');
   const password = options.password ?? 'correct horse battery';
   const displayName = options.displayName ?? `Test ${options.role ?? 'member'} ${++counter}`;
-  const res = await agent.post('/api/auth/signup').send({ email, password, displayName });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-  const id = res.body.user.id as string;
-  const cookie = String(res.headers['set-cookie'][0]).split(';')[0];
-  const patch: Record<string, string> = {};
-  if (options.role && options.role !== 'member') patch.role = options.role;
-  if (options.jobTitle) patch.job_title = options.jobTitle;
-  if (options.organisation) patch.organisation = options.organisation;
-  if (Object.keys(patch).length) await t.db.updateTable('user').set(patch).where('id', '=', id).execute();
-  return { id, email, password, displayName, agent, cookie };
+  const user = await t.db
+    .insertInto('user')
+    .values({
+      email,
+      display_name: displayName,
+      password_hash: await hashPassword(password),
+      role: options.role ?? 'member',
+      job_title: options.jobTitle ?? '',
+      organisation: options.organisation ?? '',
+      avatar_key: null,
+      suspended_until: null,
+      suspension_reason: null,
+      email_verified_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { cookie: setCookie } = await t.app.sessions.create(user.id);
+  agent.jar.setCookies([setCookie], '127.0.0.1', '/');
+  const cookie = setCookie.split(';')[0];
+  return { id: user.id, email, password, displayName, agent, cookie };
+}
+
+/** The mails in the app's development outbox (no SMTP_URL), newest first, once pending account mails have gone out. */
+export async function outbox(t: Pick<TestApp, 'app'>) {
+  t.app.accountMails.kick();
+  await t.app.accountMails.idle();
+  return readDevOutbox(t.app.config.dataDir);
+}
+
+/** The token in the newest mail to `email` that links to `page` (e-mail-bevestigen, wachtwoord-herstellen). */
+export async function tokenFromMail(t: Pick<TestApp, 'app'>, email: string, page: string): Promise<string> {
+  const mail = (await outbox(t)).find((m) => m.to === email && m.text.includes(`/${page}?token=`));
+  if (!mail) throw new Error(`no ${page} mail to ${email}`);
+  return /token=([A-Za-z0-9_-]+)/.exec(mail.text)![1];
 }
 
 /** Inserts a user straight into the database (no session), for fixtures that need many users. */

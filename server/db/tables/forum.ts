@@ -14,6 +14,8 @@ export interface ChannelTable {
   thread_count: Generated<number>;
   last_activity_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** Archived channels stay readable; no new threads. */
+  archived_at: Generated<Date | null>;
 }
 
 export interface ThreadTable {
