@@ -1,6 +1,7 @@
 // npm run create-admin -- --email you@example.nl --password '...' [--name 'Your Name']
 // Creates the account as admin, or promotes an existing account (the password is then left alone).
 import { parseArgs } from 'node:util';
+import { displayNameSkeleton, normaliseDisplayName } from '../server/accounts/display-name';
 import { hashPassword, newPasswordProblem } from '../server/accounts/password';
 import { findUserByEmail } from '../server/accounts/users';
 import { ConfigError, loadConfig } from '../server/config';
@@ -38,7 +39,9 @@ try {
         .insertInto('user')
         .values({
           email: values.email,
-          display_name: values.name ?? values.email.split('@')[0],
+          display_name: normaliseDisplayName(values.name ?? values.email.split('@')[0]),
+          display_name_skeleton: displayNameSkeleton(values.name ?? values.email.split('@')[0]),
+          email_verified_at: new Date(),
           password_hash: await hashPassword(password),
           role: 'admin',
           avatar_key: null,

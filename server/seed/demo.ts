@@ -1,4 +1,5 @@
 import { type Transaction, sql } from 'kysely';
+import { displayNameSkeleton } from '../accounts/display-name';
 import { hashPassword } from '../accounts/password';
 import { sanitizeBody } from '../content/sanitize';
 import type { Db } from '../db';
@@ -157,7 +158,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[] | null> {
     for (const p of PEOPLE) {
       const row = await trx
         .insertInto('user')
-        .values({ email: p.email, display_name: p.name, job_title: p.job, organisation: p.org, bio: p.bio, role: p.role, password_hash: passwordHash, avatar_key: null, suspended_until: null, suspension_reason: null })
+        .values({ email: p.email, display_name: p.name, job_title: p.job, organisation: p.org, bio: p.bio, role: p.role, password_hash: passwordHash, avatar_key: null, suspended_until: null, suspension_reason: null, email_verified_at: new Date(), display_name_skeleton: displayNameSkeleton(p.name) })
         .returning('id')
         .executeTakeFirstOrThrow();
       ids[p.key] = row.id;

@@ -183,6 +183,7 @@ export async function insertUser(db: Db, options: { role?: Role; displayName?: s
       avatar_key: null,
       suspended_until: null,
       suspension_reason: null,
+      email_verified_at: new Date(),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -1,3 +1,4 @@
+import { benchAccount } from '../account';
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +25,7 @@ async function fanout(ctx: BenchContext, clients: number): Promise<void> {
   const db = createDb(ctx.databaseUrl, { max: 1 });
   const thread = await db.selectFrom('thread').select('id').where('locked', '=', false).orderBy('id').limit(1).executeTakeFirstOrThrow();
   await db.destroy();
-  const signup = await fetch(`${ctx.baseUrl}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `fanout-${clients}-${Date.now()}@bench.example`, password: 'bench password 123', displayName: 'Bench Poster' }),
-  });
-  const cookie = signup.headers.get('set-cookie')!.split(';')[0];
+  const cookie = await benchAccount(ctx, `fanout-${clients}-${Date.now()}@bench.example`, `Bench Poster ${Date.now().toString(36)}`);
   const child = fork(path.join(here, '../ws-clients.ts'), [`${ctx.baseUrl.replace('http', 'ws')}/api/ws`, `thread:${thread.id}`, String(clients)], {
     execArgv: ['--import', 'tsx'],
   });

@@ -1,3 +1,4 @@
+import { benchAccount } from '../account';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Section } from './index';
 
@@ -15,12 +16,7 @@ const resetPeak = (pid: number) => writeFile(`/proc/${pid}/clear_refs`, '5').the
 export const uploadSection: Section = {
   name: 'upload',
   async run(ctx) {
-    const signup = await fetch(`${ctx.baseUrl}/api/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `upload-${Date.now()}@bench.example`, password: 'bench password 123', displayName: 'Upload Bench' }),
-    });
-    const cookie = signup.headers.get('set-cookie')!.split(';')[0];
+    const cookie = await benchAccount(ctx, `upload-${Date.now()}@bench.example`, `Upload Bench ${Date.now().toString(36)}`);
     // A PDF header followed by 25 MB of filler: sniffed as PDF, streamed to disk.
     const body = Buffer.alloc(SIZE, 0x20);
     body.write('%PDF-1.4\n');
