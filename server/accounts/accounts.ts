@@ -116,6 +116,21 @@ export async function adminResendVerification(db: Db, config: Config, _admin: Ac
   if (!(await sendVerification(db, config, user))) throw new ApiError(429, 'rate_limited', 'Several mails went to this address in the last hour. Try again later.');
 }
 
+/**
+ * A new address for my account takes effect once verified: the link goes to the new address and
+ * the old one stays until it is used. An address another account has gets the same answer and no link.
+ */
+export async function requestEmailChange(db: Db, config: Config, me: Actor, email: string, password: string): Promise<void> {
+  const user = await requirePassword(db, me.id, password, 'password');
+  const address = email.trim();
+  if (await findUserByEmail(db, address)) return;
+  if ((await recentAccountMails(db, user.id, ['verify_email'])) >= config.rateLimits.accountMailsPerHour) throw new ApiError(429, 'rate_limited', 'Several mails went out for this account in the last hour. Try again later.');
+  await db.transaction().execute(async (trx) => {
+    const token = await issueToken(trx, user.id, 'verify_email', address);
+    await queueAccountMail(trx, config, { userId: user.id, email: address, name: user.display_name }, 'verify_email', token);
+  });
+}
+
 /** "Wachtwoord vergeten?": a link for a known address (within the per-account limit); nothing for an unknown one. The same answer either way. */
 export async function requestPasswordReset(db: Db, config: Config, email: string): Promise<void> {
   const user = await findUserByEmail(db, email);

@@ -3,6 +3,7 @@ import { mayReadUserTopic } from '../policy';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
+  ChangeEmailBody,
   ChangePasswordBody,
   CodeBody,
   EmailBody,
@@ -26,6 +27,7 @@ import {
   logIn,
   myAccount,
   publicProfile,
+  requestEmailChange,
   requestPasswordReset,
   resendVerification,
   setRole,
@@ -171,6 +173,19 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { user, cookie } = await changePassword(app.db, app.sessions, requireUser(request), request.body);
       reply.header('set-cookie', cookie);
       return { user: toUser(user, { withEmail: true }) };
+    },
+  );
+
+  app.put(
+    '/api/me/email',
+    {
+      schema: { tags, summary: 'Change my e-mail address: it takes effect once the link mailed to the new address is used', body: ChangeEmailBody, response: { 202: StatusResponse, ...errors } },
+      config: { rateLimit: { max: limits.loginPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      await requestEmailChange(app.db, app.config, requireWriter(request), request.body.email, request.body.password);
+      app.accountMails.kick();
+      return reply.status(202).send(VERIFICATION_SENT);
     },
   );
 

@@ -142,3 +142,6 @@ export const AdminUsersQuery = Type.Object({
 });
 export const AdminUsersPage = Type.Object({ items: Type.Array(AdminUser), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 export const AdminReasonBody = Type.Object({ reason: AuditReason }, { additionalProperties: false });
+
+/** PUT /api/me/email: a new address (verified by a link sent to it), confirmed with the password. */
+export const ChangeEmailBody = Type.Object({ email: Email, password: GivenPassword }, { additionalProperties: false });
