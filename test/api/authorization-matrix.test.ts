@@ -6,7 +6,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { appSecret, unsubscribeToken } from '../../server/notifications/mail';
-import { PUBLIC_URL, type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
+import { generate } from 'otplib';
+import { PUBLIC_URL, type TestApp, type TestUser, createTestApp, signUp, tokenFromMail } from '../support/app';
 import { pdf, png } from '../support/files';
 import { createChannel, replyTo, startThread } from '../support/forum';
 import { connect, wsBase } from '../support/ws';
@@ -59,6 +60,21 @@ async function session(opts: { organiser?: boolean; scheduled?: boolean } = {}) 
 async function register(sessionId: string, actor: TestUser | null) {
   if (actor) await t.db.insertInto('video_session_registration').values({ session_id: sessionId, user_id: actor.id, status: 'registered', waitlist_seq: null }).execute();
 }
+/** A token from a mailed link: verification for a new sign-up, or a reset for a fresh account. */
+async function mailedToken(page: 'e-mail-bevestigen' | 'wachtwoord-herstellen'): Promise<string> {
+  const email = `token-${++counter}@matrix.example`;
+  if (page === 'e-mail-bevestigen') await request(t.app.server).post('/api/auth/signup').send({ email, password: 'matrix wachtwoord', displayName: `Token ${'abcdefghijklmnopqrstuvwxyz'[counter % 26]}${counter}` }).expect(202);
+  else {
+    await signUp(t, { email });
+    await request(t.app.server).post('/api/auth/password-reset').send({ email }).expect(202);
+  }
+  return tokenFromMail(t, email, page);
+}
+async function unverifiedUser(): Promise<string> {
+  const email = `unverified-${++counter}@matrix.example`;
+  await request(t.app.server).post('/api/auth/signup').send({ email, password: 'matrix wachtwoord', displayName: `Wacht ${'abcdefghijklmnopqrstuvwxyz'[counter % 26]}${counter}` }).expect(202);
+  return (await t.db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+}
 const upload = async () => (await author.agent.post('/api/attachments').attach('file', pdf(), 'matrix.pdf')).body.attachment.id as string;
 
 const ALL_OK = (s: number): Expect => [s, s, s, s, s, s, s];
@@ -69,7 +85,20 @@ const MODERATORS = (s: number): Expect => [401, 403, 403, s, s, 403, 403];
 const rows: Row[] = [
   { method: 'GET', route: '/api/health', note: 'liveness', expect: ALL_OK(200), call: async () => ({ url: '/api/health' }) },
   { method: 'GET', route: '/api/ready', note: 'readiness: database, migrations, realtime LISTEN', expect: ALL_OK(200), call: async () => ({ url: '/api/ready' }) },
-  { method: 'POST', route: '/api/auth/signup', note: 'anyone can create an account', expect: ALL_OK(201), call: async () => ({ url: '/api/auth/signup', body: { email: `m${++counter}@matrix.example`, password: 'matrix wachtwoord', displayName: 'Matrix' } }) },
+  { method: 'POST', route: '/api/auth/signup', note: 'anyone can create an account: 202, a verification link is mailed, no session', expect: ALL_OK(202), call: async () => ({ url: '/api/auth/signup', body: { email: `m${++counter}@matrix.example`, password: 'matrix wachtwoord', displayName: `Matrix ${'abcdefghijklmnopqrstuvwxyz'[counter % 26]}${counter}` } }) },
+  { method: 'POST', route: '/api/auth/verify-email', note: 'the mailed link (a token is the permission)', expect: ALL_OK(200), call: async () => ({ url: '/api/auth/verify-email', body: { token: await mailedToken('e-mail-bevestigen') }, fresh: true }) },
+  { method: 'POST', route: '/api/auth/verify-email/resend', note: 'always 202', expect: ALL_OK(202), call: async () => ({ url: '/api/auth/verify-email/resend', body: { email: `m${++counter}@matrix.example` } }) },
+  { method: 'POST', route: '/api/auth/password-reset', note: 'always 202, the same body', expect: ALL_OK(202), call: async () => ({ url: '/api/auth/password-reset', body: { email: author.email } }) },
+  { method: 'POST', route: '/api/auth/password-reset/confirm', note: 'the mailed link (a token is the permission); ends every session of the account', expect: ALL_OK(200), call: async () => ({ url: '/api/auth/password-reset/confirm', body: { token: await mailedToken('wachtwoord-herstellen'), password: 'nieuw lang wachtwoord 7' }, fresh: true }) },
+  { method: 'POST', route: '/api/auth/login/2fa', note: 'completes a pending sign-in (here none is pending: 401)', expect: ALL_OK(401), call: async () => ({ url: '/api/auth/login/2fa', body: { code: '123456' } }) },
+  { method: 'POST', route: '/api/me/2fa/setup', note: 'own two-factor (suspended users too: account security)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/2fa/setup', body: {} }) },
+  { method: 'POST', route: '/api/me/2fa/enable', note: 'with a first code from the app', expect: SIGNED_IN(200), call: async (_r, a) => { if (!a) return { url: '/api/me/2fa/enable', body: { code: '123456' } }; const s = await a.agent.post('/api/me/2fa/setup').send({}); return { url: '/api/me/2fa/enable', body: { code: await generate({ secret: s.body.secret }) } }; } },
+  { method: 'DELETE', route: '/api/me/2fa', note: 'with password and code (here a wrong password: 400)', expect: SIGNED_IN(400), call: async () => ({ url: '/api/me/2fa', body: { password: 'niet het wachtwoord', code: '123456' } }) },
+  { method: 'PUT', route: '/api/me/email', note: 'own address, with the password; takes effect once the new one is verified', expect: WRITERS(202), call: async (_r, a) => ({ url: '/api/me/email', body: { email: `nieuw-${++counter}@matrix.example`, password: a?.password ?? 'x' } }) },
+  { method: 'GET', route: '/api/admin/users', note: 'the Beheer page: accounts by name or e-mail', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: '/api/admin/users?q=matrix' }) },
+  { method: 'POST', route: '/api/admin/users/{id}/verification', note: 'send the verification link again', expect: [401, 403, 403, 403, 202, 403, 403], call: async () => ({ url: `/api/admin/users/${await unverifiedUser()}/verification`, body: {} }) },
+  { method: 'DELETE', route: '/api/admin/users/{id}/2fa', note: "reset someone's two-factor (audit log)", expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: `/api/admin/users/${(await signUp(t)).id}/2fa`, body: {} }) },
+  { method: 'PATCH', route: '/api/channels/{slug}', note: 'admins edit and archive channels', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: '/api/channels/open', body: { description: `Open kanaal ${++counter}` } }) },
   { method: 'POST', route: '/api/auth/login', note: 'anyone can log in', expect: ALL_OK(200), call: async () => ({ url: '/api/auth/login', body: { email: author.email, password: author.password }, fresh: true }) },
   { method: 'POST', route: '/api/auth/logout', note: 'ends the own session', expect: ALL_OK(204), call: async () => ({ url: '/api/auth/logout', fresh: true }) },
   { method: 'GET', route: '/api/me', note: 'own account (suspended users too)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me' }) },
@@ -249,7 +278,7 @@ function renderDoc(): string {
   const readHead = `| what | ${READERS.join(' | ')} |\n| --- | ${READERS.map(() => '---').join(' | ')} |`;
   const readLines = readRows.map((r) => `| ${r.what} | ${r.expect.join(' | ')} |`);
   const readPart = `\n## Who may see what\n\nMeasured by the same test: each cell says whether that reader gets to see it. "author" wrote the hidden post and organises the video session; "suspended moderator" is a moderator whose account is suspended, who reads as a member (server/policy: suspension travels with the role). Replayed websocket events follow the same rules (test/realtime/replay-truth.test.ts).\n\n${readHead}\n${readLines.join('\n')}\n`;
-  return `# Who may do what\n\nGenerated from \`test/api/authorization-matrix.test.ts\`, which calls every route as each role and checks these statuses. "suspended" is a member whose account is suspended: they can read and log in, and every write that publishes or changes something others see answers 403 \`suspended\`; they keep self-service on their own account (password, logout, deleting the account, read marks and mail settings). Moderator routes also refuse a suspended moderator, who keeps a member's read rights. The test fails when a route exists that is not in this table, or a row names a route that no longer exists.\n\n${head}\n${lines.join('\n')}\n${readPart}`;
+  return `# Who may do what\n\nGenerated from \`test/api/authorization-matrix.test.ts\`, which calls every route as each role and checks these statuses. "suspended" is a member whose account is suspended: they can read and log in, and every write that publishes or changes something others see answers 403 \`suspended\`; they keep self-service on their own account (password, logout, deleting the account, read marks and mail settings). Moderator routes also refuse a suspended moderator, who keeps a member's read rights. Where \`REQUIRE_2FA\` names a role, an account of that role without two-factor sign-in acts as a member the same way (server/policy: \`effectiveRole\`), and moderator and admin routes answer 403 \`two_factor_required\` until it is set up (test/api/account-trust.test.ts). Sign-up gives no session: the mailed link does (\`/api/auth/verify-email\`). The test fails when a route exists that is not in this table, or a row names a route that no longer exists.\n\n${head}\n${lines.join('\n')}\n${readPart}`;
 }
 
 describe('authorization matrix', () => {
