@@ -43,7 +43,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     q.channel ? sql`and t.channel_id = (select c.id from channel c where c.slug = ${q.channel})` : null,
     q.tag ? sql`and exists (select 1 from thread_tag tt where tt.thread_id = t.id and tt.tag = ${q.tag.trim().toLowerCase()})` : null,
     q.kind ? sql`and t.kind = ${q.kind}` : null,
-    q.unanswered ? sql`and t.kind = 'question' and t.reply_count = 0` : null,
+    q.unanswered ? sql`and t.kind = 'question' and t.accepted_post_id is null` : null,
     q.hasAttachments
       ? sql`and exists (select 1 from post ap where ap.thread_id = t.id and ap.attachment_count > 0 and ap.deleted_at is null ${mod ? sql`` : sql`and ap.hidden_at is null`})`
       : null,
