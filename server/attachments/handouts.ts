@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import sharp from 'sharp';
 import { ATTACHMENT_DESCRIPTION_MAX_LENGTH, type Attachment } from '../../shared/schemas/attachments';
 import { swapAvatarKey } from '../accounts/users';
+import { plainText } from '../content/sanitize';
 import type { Db } from '../db';
 import { ApiError, invalidField, notFound, unsupportedType } from '../http/errors';
 import { type Actor, type Viewer, maySeeHiddenPost } from '../policy';
@@ -19,8 +20,8 @@ import type { ReceivedFile } from './upload';
 
 const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
-/** A description as plain text on one line: control characters and runs of white space become one space. */
-const cleanDescription = (text: string): string => text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+/** A description is plain text on one line: markup, control characters and runs of white space go. */
+const cleanDescription = (text: string): string => plainText(text);
 
 /**
  * Sets the description of an upload, attached or not: its uploader only (someone else's, or an

@@ -485,7 +485,7 @@ export async function listRevisions(db: Db, viewer: Viewer, postId: string): Pro
     .execute();
   const facts = { authorId: post.author_id, hidden: post.hidden_at !== null, lastHiddenAt: post.last_hidden_at };
   // A revision holds the text that was in place from the edit before it (or the post's creation) until it.
-  const readable = rows.filter((r, i) => mayReadRevision(viewer, facts, i === 0 ? post.created_at : rows[i - 1].created_at));
+  const readable = rows.filter((_r, i) => mayReadRevision(viewer, facts, i === 0 ? post.created_at : rows[i - 1].created_at));
   return readable
     .reverse()
     .map((r) => ({ id: r.rid, editor: toAuthor(r), title: r.title, question: r.question, body: r.body_html, createdAt: r.created_at.toISOString() }));
