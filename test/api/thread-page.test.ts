@@ -348,3 +348,26 @@ describe('permalinks', () => {
     expect((await anon().get('/p/abc')).status).toBe(404);
   });
 });
+
+describe('links stay as written', () => {
+  const wordPaste = `<html xmlns:o="urn:schemas-microsoft-com:office:office"><body><p class=MsoNormal>Zie <a href="https://www.utrecht.nl/zorg-en-onderwijs/"><span style='color:#0563C1;mso-themecolor:hyperlink'>utrecht.nl</span></a> voor de aanpak.<o:p></o:p></p></body></html>`;
+
+  it('keeps the href of a link whose text looks like a domain, pasted from Word and typed in the editor', async () => {
+    const q = await startThread(asker, 'wmo');
+    const pasted = await replyTo(member, q.id, wordPaste);
+    expect(pasted.body).toBe('<p>Zie <a href="https://www.utrecht.nl/zorg-en-onderwijs/" rel="nofollow ugc noopener noreferrer">utrecht.nl</a> voor de aanpak.</p>');
+    // What the editor sends for typed text with a link set through the link button.
+    const typed = await replyTo(member, q.id, '<p>Lees <a target="_blank" rel="noopener" href="https://www.utrecht.nl/zorg-en-onderwijs/">utrecht.nl</a> eerst.</p>');
+    expect(typed.body).toBe('<p>Lees <a href="https://www.utrecht.nl/zorg-en-onderwijs/" rel="nofollow ugc noopener noreferrer">utrecht.nl</a> eerst.</p>');
+  });
+
+  it('turns bare web addresses into links, also the last word and in plain text, but not inside code or an existing link', async () => {
+    const q = await startThread(asker, 'wmo');
+    const r = await replyTo(member, q.id, '<p>Kijk op https://www.rijksoverheid.nl/onderwerpen/wmo</p><pre>curl https://example.org/api</pre>');
+    expect(r.body).toBe('<p>Kijk op <a href="https://www.rijksoverheid.nl/onderwerpen/wmo" rel="nofollow ugc noopener noreferrer">https://www.rijksoverheid.nl/onderwerpen/wmo</a></p><pre>curl https://example.org/api</pre>');
+    const plain = await replyTo(member, q.id, 'Zie www.gemeente.nl en mail jan@gemeente.nl');
+    expect(plain.body).toBe('<p>Zie <a href="https://www.gemeente.nl" rel="nofollow ugc noopener noreferrer">www.gemeente.nl</a> en mail jan@gemeente.nl</p>');
+    const unsafe = await replyTo(member, q.id, '<p>javascript:alert(1) en data:text/html,x</p>');
+    expect(unsafe.body).not.toContain('<a');
+  });
+});
