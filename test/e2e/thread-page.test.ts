@@ -249,7 +249,7 @@ describe('links stay as written', () => {
     await anne.keyboard.type('Lees utrecht.nl');
     for (let i = 0; i < 'utrecht.nl'.length; i++) await anne.keyboard.press('Shift+ArrowLeft');
     anne.once('dialog', (d) => void d.accept('https://www.utrecht.nl/zorg-en-onderwijs/'));
-    await anne.getByRole('button', { name: 'Link' }).click();
+    await anne.locator('.reply-form').getByRole('button', { name: 'Link', exact: true }).click();
     await anne.keyboard.press('End');
     await anne.keyboard.type(' en https://www.rijksoverheid.nl/onderwerpen/wmo dan weet je meer.');
     await anne.getByRole('button', { name: 'Plaats reactie' }).click();
