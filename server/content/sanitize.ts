@@ -30,7 +30,10 @@ const BODY_OPTIONS: sanitizeHtml.IOptions = {
       const compact = decode(href).replace(/[\u0000-\u0020]/g, '').toLowerCase();
       // A refused link keeps its tag without attributes (normaliseStructure unwraps it to plain text):
       // renaming it to a tag outside the allowlist makes sanitize-html close the next link wrongly.
-      return /^(https?:\/\/|mailto:)/.test(compact) ? { tagName, attribs: { href, rel: LINK_REL } } : { tagName, attribs: {} as Record<string, string> };
+      // Besides web and mail addresses: a member's profile (/u/<id>), what an @mention links to.
+      return /^(https?:\/\/|mailto:)/.test(compact) || /^\/u\/[1-9][0-9]{0,18}$/.test(compact)
+        ? { tagName, attribs: { href, rel: LINK_REL } }
+        : { tagName, attribs: {} as Record<string, string> };
     },
   },
   // Word pastes are full of empty paragraphs (<p><o:p>&nbsp;</o:p></p>).

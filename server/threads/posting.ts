@@ -18,6 +18,7 @@ import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { mayDeleteThread, mayEditPost, mayReplyToLocked, mayStartThread } from '../policy';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
 import { dropAcceptedAnswer } from './answers';
+import { linkMentions } from './mention-links';
 import type { RememberResult } from './idempotency';
 import { loadPostForViewers, loadThreadForWriter, type ThreadRow } from './queries';
 
@@ -37,6 +38,11 @@ function cleanQuestion(question: string | undefined, kind: 'question' | 'discuss
   if (clean && kind !== 'question') throw invalidField('question', 'only a question has a statement');
   if (clean.length > QUESTION_MAX_LENGTH) throw invalidField('question', `at most ${QUESTION_MAX_LENGTH} characters`);
   return clean || null;
+}
+
+/** The body with its @mentions linked to the members' profiles (the text stays as it is). */
+async function withMentionLinks(db: Db, body: ReturnType<typeof cleanBody>) {
+  return { ...body, html: await linkMentions(db, body.html) };
 }
 
 function cleanBody(body: string) {
@@ -68,7 +74,7 @@ export async function startThread(db: Db, actor: Writer, channel: Selectable<Cha
   if (!mayStartThread(actor, channel.posting_policy)) throw forbidden('experts_only', 'In this channel only experts start new questions; you can reply to them.');
   const title = cleanTitle(input.title);
   const question = cleanQuestion(input.question, input.kind);
-  const body = cleanBody(input.body);
+  const body = await withMentionLinks(db, cleanBody(input.body));
   const threadTags = normaliseTags(input.tags);
   const now = new Date();
   return db.transaction().execute(async (trx) => {
@@ -103,7 +109,7 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
     const quoted = await db.selectFrom('post').select('id').where('id', '=', input.quotePostId).where('thread_id', '=', thread.id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!quoted) throw invalidField('quotePostId', 'is not a post in this thread');
   }
-  const body = cleanBody(input.body);
+  const body = await withMentionLinks(db, cleanBody(input.body));
   const now = new Date();
   return db.transaction().execute(async (trx) => {
     const post = await trx
@@ -138,7 +144,7 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
 export async function editPost(db: Db, actor: Writer, postId: string, input: UpdatePostBody): Promise<{ post: Post; thread?: Thread }> {
   if (input.body === undefined && input.title === undefined && input.tags === undefined && input.question === undefined) throw invalidField('body', 'nothing to change');
   // Clean first: a bad body or title is refused before anything is locked or written.
-  const body = input.body !== undefined ? cleanBody(input.body) : null;
+  const body = input.body !== undefined ? await withMentionLinks(db, cleanBody(input.body)) : null;
   const title = input.title !== undefined ? cleanTitle(input.title) : null;
   const newTags = input.tags !== undefined ? normaliseTags(input.tags) : null;
   const now = new Date();

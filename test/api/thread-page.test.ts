@@ -371,3 +371,20 @@ describe('links stay as written', () => {
     expect(unsafe.body).not.toContain('<a');
   });
 });
+
+describe('@mentions', () => {
+  it('link to the profile of the member they name, and leave e-mail addresses, code and existing links alone', async () => {
+    const q = await startThread(asker, 'wmo');
+    const r = await replyTo(member, q.id, '<p>Dank @ola ander, en @Els Expert! Mail jan@gemeente.nl</p><pre>@Ola Ander</pre>');
+    expect(r.body).toBe(
+      `<p>Dank <a href="/u/${other.id}" rel="nofollow ugc noopener noreferrer">@ola ander</a>, en <a href="/u/${expert.id}" rel="nofollow ugc noopener noreferrer">@Els Expert</a>! Mail jan@gemeente.nl</p><pre>@Ola Ander</pre>`,
+    );
+    // An edit sends the links back: they stay one link each.
+    const edited = await member.agent.patch(`/api/posts/${r.id}`).send({ body: `${r.body}<p>En @Mia Moderator.</p>` });
+    expect(edited.status).toBe(200);
+    expect(edited.body.post.body.match(/<a /g)).toHaveLength(3);
+    expect(edited.body.post.body).toContain(`<a href="/u/${moderator.id}" rel="nofollow ugc noopener noreferrer">@Mia Moderator</a>`);
+    const unknown = await replyTo(member, q.id, '<p>Hallo @Niemand Bekend</p>');
+    expect(unknown.body).toBe('<p>Hallo @Niemand Bekend</p>');
+  });
+});
