@@ -44,6 +44,8 @@ export const EventPayloads = {
     Type.Object({ postId: Id, threadId: Id, hidden: Type.Boolean(), post: Type.Union([Post, PostTombstone, HiddenPostStub]) }),
     Type.Object({ postId: Id, threadId: Id, threadTitle: Type.String(), actorId: Id, reason: Type.String() }),
   ]),
+  /** On thread:<id>: how many members now find a post "nuttig" (never who). */
+  'post.appreciated': Type.Object({ postId: Id, threadId: Id, appreciationCount: Type.Integer() }),
   /** On thread:<id>: the session as everyone sees it (no meeting link). */
   'video_session.updated': Type.Object({ videoSession: VideoSession }),
   /** On user:<id>: a new or grown notification, and the unread count after it. */

@@ -5,13 +5,14 @@ import { MAX_ATTACHMENTS_PER_POST, type Attachment } from '../../shared/schemas/
 import type { Database } from '../db/schema';
 import { badRequest } from '../http/errors';
 
-export const toAttachment = (r: { id: string; filename: string; content_type: string; size: string | number; sha256: string }): Attachment => ({
+export const toAttachment = (r: { id: string; filename: string; content_type: string; size: string | number; sha256: string; description?: string }): Attachment => ({
   id: r.id,
   filename: r.filename,
   contentType: r.content_type,
   size: Number(r.size),
   sha256: r.sha256,
   url: `/api/attachments/${r.id}/download`,
+  description: r.description ?? '',
 });
 
 /**
@@ -43,7 +44,7 @@ export async function loadAttachmentsForPosts(db: Kysely<Database>, postIds: str
   if (postIds.length === 0) return map;
   const rows = await db
     .selectFrom('attachment')
-    .select(['id', 'post_id', 'filename', 'content_type', 'size', 'sha256'])
+    .select(['id', 'post_id', 'filename', 'content_type', 'size', 'sha256', 'description'])
     .where('post_id', 'in', postIds)
     .orderBy('post_id')
     .orderBy('position')
@@ -62,6 +63,7 @@ export interface AttachmentJson {
   content_type: string;
   size: number;
   sha256: string;
+  description: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export interface AttachmentJson {
  * post's attachment_count column, posts without attachments skip the lookup altogether.
  */
 export const attachmentsOf = (postIdColumn: string, countColumn: string) =>
-  sql<AttachmentJson[]>`case when ${sql.ref(countColumn)} > 0 then coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json) else '[]'::json end`;
+  sql<AttachmentJson[]>`case when ${sql.ref(countColumn)} > 0 then coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256, 'description', a.description) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json) else '[]'::json end`;
 
 /** The uploads of a user, for their data export (AVG inzageverzoek). */
 export async function uploadsBy(db: Kysely<Database>, userId: string) {

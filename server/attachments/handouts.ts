@@ -6,10 +6,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import sharp from 'sharp';
-import type { Attachment } from '../../shared/schemas/attachments';
+import { ATTACHMENT_DESCRIPTION_MAX_LENGTH, type Attachment } from '../../shared/schemas/attachments';
 import { swapAvatarKey } from '../accounts/users';
+import { plainText } from '../content/sanitize';
 import type { Db } from '../db';
-import { ApiError, notFound, unsupportedType } from '../http/errors';
+import { ApiError, invalidField, notFound, unsupportedType } from '../http/errors';
 import { type Actor, type Viewer, maySeeHiddenPost } from '../policy';
 import { toAttachment } from './attach';
 import { releaseContent } from './cleanup';
@@ -18,6 +19,26 @@ import { type Storage, lockContent } from './storage';
 import type { ReceivedFile } from './upload';
 
 const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+/** A description is plain text on one line: markup, control characters and runs of white space go. */
+const cleanDescription = (text: string): string => plainText(text);
+
+/**
+ * Sets the description of an upload, attached or not: its uploader only (someone else's, or an
+ * unknown one → 404, so its existence stays unknown).
+ */
+export async function describeAttachment(db: Db, actor: Actor, attachmentId: string, description: string): Promise<Attachment> {
+  if (description.length > ATTACHMENT_DESCRIPTION_MAX_LENGTH) throw invalidField('description', 'too long');
+  const row = await db
+    .updateTable('attachment')
+    .set({ description: cleanDescription(description) })
+    .where('id', '=', attachmentId)
+    .where('uploader_id', '=', actor.id)
+    .returning(['id', 'filename', 'content_type', 'size', 'sha256', 'description'])
+    .executeTakeFirst();
+  if (!row) throw notFound('attachment');
+  return toAttachment(row);
+}
 
 /** Stores an upload by its sniffed type, not yet attached to a post; 415 for what is not allowed. */
 export async function storeUpload(db: Db, storage: Storage, uploader: Actor, file: ReceivedFile): Promise<Attachment> {
@@ -32,8 +53,8 @@ export async function storeUpload(db: Db, storage: Storage, uploader: Actor, fil
     await storage.put(file.tempFile, file.sha256, sniffed.contentType);
     return trx
       .insertInto('attachment')
-      .values({ uploader_id: uploader.id, post_id: null, sha256: file.sha256, size: String(file.size), content_type: sniffed.contentType, filename, storage_key: file.sha256 })
-      .returning(['id', 'filename', 'content_type', 'size', 'sha256'])
+      .values({ uploader_id: uploader.id, post_id: null, sha256: file.sha256, size: String(file.size), content_type: sniffed.contentType, filename, storage_key: file.sha256, description: cleanDescription(file.description) })
+      .returning(['id', 'filename', 'content_type', 'size', 'sha256', 'description'])
       .executeTakeFirstOrThrow();
   });
   return toAttachment(row);

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { Attachment } from '../../shared/schemas/attachments';
+import { Attachment, UpdateAttachmentBody } from '../../shared/schemas/attachments';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
 import { requireWriter } from '../accounts/guards';
 import { avatarUrl, avatarVersion } from '../accounts/present';
@@ -14,7 +14,7 @@ import { postingLimit } from '../http/posting-limits';
 import { contentDisposition, } from './files';
 import { cleanupUnattachedUploads, } from './cleanup';
 import { createStorage, } from './storage';
-import { findDownload, setProfilePhoto, storeUpload } from './handouts';
+import { describeAttachment, findDownload, setProfilePhoto, storeUpload } from './handouts';
 import { receiveFile } from './upload';
 
 const tags = ['attachments'];
@@ -81,7 +81,7 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/attachments',
     {
-      schema: { tags, summary: 'Upload a handout (multipart, one part named "file")', consumes: ['multipart/form-data'], response: { 201: Type.Object({ attachment: Attachment }), ...errors } },
+      schema: { tags, summary: 'Upload a handout (multipart, one part named "file", optionally preceded by a "description" field of at most 300 characters)', consumes: ['multipart/form-data'], response: { 201: Type.Object({ attachment: Attachment }), ...errors } },
       config: { rateLimit: postingLimit(app.config, 'uploadsPerHour') },
     },
     async (request, reply) => {
@@ -93,6 +93,12 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await fs.rm(file.tempFile, { force: true });
       }
     },
+  );
+
+  app.patch(
+    '/api/attachments/:id',
+    { schema: { tags, summary: 'Describe an upload (its uploader; before or after it is attached)', params: IdParams, body: UpdateAttachmentBody, response: { 200: Type.Object({ attachment: Attachment }), ...errors } } },
+    async (request) => ({ attachment: await describeAttachment(db, requireWriter(request), request.params.id, request.body.description) }),
   );
 
   app.get(

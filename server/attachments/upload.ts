@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
+import { ATTACHMENT_DESCRIPTION_MAX_LENGTH } from '../../shared/schemas/attachments';
 import { badRequest, tooLarge } from '../http/errors';
 import { uploadedBytes } from './release-buffers';
 
@@ -12,6 +13,8 @@ export interface ReceivedFile {
   filename: string;
   sha256: string;
   size: number;
+  /** The part `description`, when it came before the file part ('' otherwise). */
+  description: string;
 }
 
 /**
@@ -29,6 +32,13 @@ export async function receiveFile(request: FastifyRequest, tempDir: string, maxB
   if (part?.fieldname !== 'file') {
     part?.file.resume();
     throw badRequest('validation_failed', 'Send one part named "file".', { file: 'is required' });
+  }
+  // Fields sent before the file part arrive with it; a description sent after it is not seen.
+  const field = part.fields.description;
+  const description = field && !Array.isArray(field) && field.type === 'field' ? String(field.value) : '';
+  if (description.length > ATTACHMENT_DESCRIPTION_MAX_LENGTH) {
+    part.file.resume();
+    throw badRequest('validation_failed', `The description is at most ${ATTACHMENT_DESCRIPTION_MAX_LENGTH} characters.`, { description: 'too long' });
   }
   await fs.mkdir(tempDir, { recursive: true });
   const tempFile = path.join(tempDir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
@@ -51,5 +61,5 @@ export async function receiveFile(request: FastifyRequest, tempDir: string, maxB
     if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(`The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
     throw err;
   }
-  return { tempFile, filename: part.filename, sha256: hash.digest('hex'), size };
+  return { tempFile, filename: part.filename, sha256: hash.digest('hex'), size, description };
 }

@@ -6,6 +6,7 @@ import { Channel, CreateChannelBody, ThreadSummary, UpdateChannelBody } from '..
 import { requireRole } from '../accounts/guards';
 import { listChannelThreads } from '../threads/queries';
 import { createChannel, findChannelBySlug, getChannelBySlug, listChannels, toChannel, updateChannel } from './queries';
+import { overlaySummaries } from '../threads/viewer';
 
 const tags = ['channels'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -40,7 +41,11 @@ const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/channels/:slug/threads',
     { schema: { tags, summary: 'Threads of a channel: pinned first, then by last activity', params: SlugParams, querystring: PageQuery, response: { 200: Type.Composite([Page(ThreadSummary), Type.Object({ lastEventId: Type.String() })]), ...errors } } },
-    async (request) => listChannelThreads(app.db, request.params.slug, request.query.limit ?? 50, request.query.cursor),
+    async (request) => {
+      const page = await listChannelThreads(app.db, request.params.slug, request.query.limit ?? 50, request.query.cursor);
+      // The reader's own part (new replies since their last read) over the page everyone gets.
+      return { ...page, items: await overlaySummaries(app.db, request.user, page.items) };
+    },
   );
 };
 

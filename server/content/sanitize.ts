@@ -1,4 +1,5 @@
 import { decode } from 'html-entities';
+import linkifyHtml from 'linkify-html';
 import sanitizeHtml from 'sanitize-html';
 import { cleanWordPaste } from '../../shared/content/word-paste';
 
@@ -29,7 +30,10 @@ const BODY_OPTIONS: sanitizeHtml.IOptions = {
       const compact = decode(href).replace(/[\u0000-\u0020]/g, '').toLowerCase();
       // A refused link keeps its tag without attributes (normaliseStructure unwraps it to plain text):
       // renaming it to a tag outside the allowlist makes sanitize-html close the next link wrongly.
-      return /^(https?:\/\/|mailto:)/.test(compact) ? { tagName, attribs: { href, rel: LINK_REL } } : { tagName, attribs: {} as Record<string, string> };
+      // Besides web and mail addresses: a member's profile (/u/<id>), what an @mention links to.
+      return /^(https?:\/\/|mailto:)/.test(compact) || /^\/u\/[1-9][0-9]{0,18}$/.test(compact)
+        ? { tagName, attribs: { href, rel: LINK_REL } }
+        : { tagName, attribs: {} as Record<string, string> };
     },
   },
   // Word pastes are full of empty paragraphs (<p><o:p>&nbsp;</o:p></p>).
@@ -54,6 +58,17 @@ function plainTextToHtml(input: string): string {
     .join('');
 }
 
+const linkifyOptions = {
+  ignoreTags: ['a', 'code', 'pre'],
+  defaultProtocol: 'https',
+  validate: (_value: string, type: string) => type === 'url',
+  attributes: { rel: LINK_REL },
+};
+
+function linkBareUrls(html: string): string {
+  return linkifyHtml(html, linkifyOptions);
+}
+
 /** Cleans user HTML to the allowlist and derives the plain-text copy used for previews and search. */
 export function sanitizeBody(input: string): CleanBody {
   const source = /<[a-zA-Z!/?]/.test(input) ? input : plainTextToHtml(input);
@@ -61,7 +76,9 @@ export function sanitizeBody(input: string): CleanBody {
     // Table rows become paragraphs (tr → p), cells keep a space between them and lose their own paragraphs.
     .replace(/(<t[dh]\b[^>]*>)([\s\S]*?)(<\/t[dh]\s*>)/gi, (_m, open: string, inner: string, close: string) =>
       `${open}${inner.replace(/<\/p\s*>\s*<p\b[^>]*>/gi, '<br>').replace(/<\/?p\b[^>]*>/gi, '')}${close} `);
-  const first = sanitizeHtml(prepared, BODY_OPTIONS);
+  // Bare web addresses in the text become links (the editor links them as they are typed; this also
+  // covers one typed last, and bodies sent through the API). Existing links keep their href.
+  const first = linkBareUrls(sanitizeHtml(prepared, BODY_OPTIONS));
   // Restructure (no nested paragraphs, loose text in paragraphs, whitespace collapsed), then run the
   // allowlist once more over the result as a safety net.
   const html = sanitizeHtml(normaliseStructure(first), BODY_OPTIONS).trim();

@@ -93,6 +93,10 @@ function describe(kind: string, count: number, data: Record<string, unknown>): s
       return `Nieuw onderwerp: "${title}"`;
     case 'post_hidden':
       return `Een moderator heeft je bericht in "${title}" verborgen`;
+    case 'accepted_answer':
+      return `Je reactie in "${title}" is gekozen als beste antwoord`;
+    case 'appreciation':
+      return count > 1 ? `${count} collega's vinden je bericht in "${title}" nuttig` : `Een collega vindt je bericht in "${title}" nuttig`;
     case 'video_session_requested':
       return `Er is een videosessie aangevraagd bij "${title}"`;
     case 'video_session_scheduled':

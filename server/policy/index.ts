@@ -56,8 +56,24 @@ export function maySeeHiddenPost(viewer: Viewer | undefined, authorId: string): 
 /** Hidden posts as search hits: moderators only (an author finds their hidden post on its thread page). */
 export const mayFindHiddenPosts = (viewer: Viewer | undefined): boolean => isModerator(viewer);
 
-/** Post revisions stay with moderators (they may hold text from before a hide). */
+/**
+ * The edit history of a post: everyone, as in Discourse, except what a hide took away. A revision
+ * whose text was in place at or before the post's last hide stays with moderators; while a post is
+ * hidden its history is for those who may see it (its author and moderators).
+ */
 export const mayReadRevisions = (viewer: Viewer | undefined): boolean => isModerator(viewer);
+export function mayReadRevision(viewer: Viewer | undefined, post: { authorId: string; hidden: boolean; lastHiddenAt: Date | null }, textSince: Date): boolean {
+  if (isModerator(viewer)) return true;
+  if (post.hidden && !maySeeHiddenPost(viewer, post.authorId)) return false;
+  return post.lastHiddenAt === null || textSince.getTime() > post.lastHiddenAt.getTime();
+}
+
+/** Marking a reply as the best answer (and changing or clearing it): the asker, experts and moderators. */
+export const mayAcceptAnswer = (actor: Viewer | undefined, threadAuthorId: string): boolean =>
+  !!actor && (actor.id === threadAuthorId || hasRole(actor, 'expert'));
+
+/** Marking a post "nuttig": any signed-in member, never on their own post (the route refuses that with 409). */
+export const mayAppreciate = (actor: Viewer | undefined, authorId: string): boolean => !!actor && actor.id !== authorId;
 
 /** Editing and deleting a post: its author or a moderator. A whole thread: moderators only. */
 export const mayEditPost = (actor: Viewer | undefined, authorId: string): boolean => !!actor && (actor.id === authorId || isModerator(actor));

@@ -43,7 +43,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     q.channel ? sql`and t.channel_id = (select c.id from channel c where c.slug = ${q.channel})` : null,
     q.tag ? sql`and exists (select 1 from thread_tag tt where tt.thread_id = t.id and tt.tag = ${q.tag.trim().toLowerCase()})` : null,
     q.kind ? sql`and t.kind = ${q.kind}` : null,
-    q.unanswered ? sql`and t.kind = 'question' and t.reply_count = 0` : null,
+    q.unanswered ? sql`and t.kind = 'question' and t.accepted_post_id is null` : null,
     q.hasAttachments
       ? sql`and exists (select 1 from post ap where ap.thread_id = t.id and ap.attachment_count > 0 and ap.deleted_at is null ${mod ? sql`` : sql`and ap.hidden_at is null`})`
       : null,
@@ -93,7 +93,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     -- Title hits carry what scoring and the filters need, so only threads found through a post
     -- alone are looked up again (by primary key, never a pass over every thread).
     thread_hits as (
-      select t.id, ts_rank_cd(t.search_vector, q.query) as rank, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at
+      select t.id, ts_rank_cd(t.search_vector, q.query) as rank, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at, t.accepted_post_id
       from thread t, q
       where t.search_vector @@ q.query ${threadAuthor} ${exclusionCheck}
     ),
@@ -103,7 +103,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     hits as (
       select * from thread_hits
       union all
-      select t.id, null::real, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at
+      select t.id, null::real, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at, t.accepted_post_id
       from thread t
       where t.id = any(array(${postOnly}))
     ),

@@ -62,6 +62,17 @@ export function registerThreadTopics(app: FastifyInstance): void {
   app.realtime.presenter('post.updated', presentPosts);
   app.realtime.presenter('post.hidden', presentPosts);
 
+  // "Nuttig" counts as they are now (the post's current count; deleted posts keep their last one).
+  app.realtime.presenter('post.appreciated', async (db, _viewer, events) => {
+    const ids = [...new Set(events.map((e) => (e.payload as EventPayload<'post.appreciated'>).postId))];
+    const rows = ids.length ? await db.selectFrom('post').select(['id', 'appreciation_count']).where('id', 'in', ids).execute() : [];
+    const counts = new Map(rows.map((r) => [r.id, r.appreciation_count]));
+    return events.map((e) => {
+      const payload = e.payload as EventPayload<'post.appreciated'>;
+      return { ...payload, appreciationCount: counts.get(payload.postId) ?? payload.appreciationCount } satisfies EventPayload<'post.appreciated'>;
+    });
+  });
+
   app.realtime.presenter('thread.created', async (db, _viewer, events) => {
     const threads = await currentThreads(db, events);
     return events.map((e) => {

@@ -9,6 +9,7 @@ import type { Database } from '../db/schema';
 import { notFound } from '../http/errors';
 import type { Actor } from '../policy';
 import { appendEvent, appendEvents } from '../realtime/outbox';
+import { dropAcceptedAnswer } from './answers';
 import { loadPostForViewer, loadThreadSummary } from './queries';
 
 type Trx = Transaction<Database>;
@@ -90,7 +91,10 @@ export async function lockPost(trx: Trx, postId: string) {
 export async function hidePost(trx: Trx, actor: Actor, postId: string, reason: string): Promise<{ post: Post; authorId: string; threadTitle: string } | null> {
   const post = await lockPost(trx, postId);
   if (post.hidden_at !== null) return null;
-  await trx.updateTable('post').set({ hidden_at: new Date(), hidden_by: actor.id, hidden_reason: reason }).where('id', '=', post.id).execute();
+  const now = new Date();
+  await trx.updateTable('post').set({ hidden_at: now, last_hidden_at: now, hidden_by: actor.id, hidden_reason: reason }).where('id', '=', post.id).execute();
+  // A hidden reply is no best answer (announced live before the hide's own events).
+  await dropAcceptedAnswer(trx, post.id);
   // Those who may see it get the post as they see it: moderators (with the details) and the author,
   // who both see a hidden post whole (the policy), so one view serves both.
   const hidden = (await loadPostForViewer(trx, post.id, actor))!;

@@ -2,15 +2,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, IdParams, Page, PageQuery } from '../../shared/schemas/common';
-import { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from '../../shared/schemas/forum';
-import { requireWriter } from '../accounts/guards';
+import { AcceptAnswerBody, Contributions, CreateReplyBody, CreateThreadBody, MarkReadBody, Post, Reading, Thread, UpdatePostBody } from '../../shared/schemas/forum';
+import { requireUser, requireWriter } from '../accounts/guards';
 import { getChannelBySlug, } from '../channels/queries';
 import { notFound } from '../http/errors';
 import { postingLimit } from '../http/posting-limits';
 import { createIdempotently } from './idempotency';
 import { registerThreadTopics } from './live';
+import { acceptAnswer, clearAcceptedAnswer } from './answers';
+import { contributionsOf, setAppreciation } from './appreciation';
 import { deletePost, editPost, replyToThread, startThread } from './posting';
 import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadRow } from './queries';
+import { markRead, overlayPosts, overlayThreadPage } from './viewer';
 
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
@@ -20,7 +23,10 @@ const ThreadResponse = Type.Object({
   replies: Page(Post),
   /** Subscribe to thread:<id> with this lastEventId to get every change after this snapshot. */
   lastEventId: Type.String(),
+  /** Signed-in readers: the last post they read here (the "Nieuw sinds je laatste bezoek" divider). */
+  reading: Type.Optional(Reading),
 });
+const AppreciationResponse = Type.Object({ postId: Type.String(), appreciationCount: Type.Integer(), myAppreciation: Type.Boolean() });
 
 /** Threads (a Vraag with its Toelichting, or a discussion) and their replies. */
 const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -47,13 +53,17 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/threads/:id',
     { schema: { tags, summary: 'A thread with the first page of replies', params: IdParams, querystring: Type.Pick(PageQuery, ['limit']), response: { 200: ThreadResponse, ...errors } } },
-    async (request) => loadThreadPage(db, request.params.id, request.user, request.query.limit ?? 50),
+    // The page as everyone with this role sees it, then what is the reader's own (myAppreciation, reading).
+    async (request) => overlayThreadPage(db, request.user, await loadThreadPage(db, request.params.id, request.user, request.query.limit ?? 50)),
   );
 
   app.get(
     '/api/threads/:id/replies',
     { schema: { tags, summary: 'Replies, oldest first', params: IdParams, querystring: PageQuery, response: { 200: Page(Post), ...errors } } },
-    async (request) => listReplies(db, request.params.id, request.user, request.query.limit ?? 50, request.query.cursor),
+    async (request) => {
+      const page = await listReplies(db, request.params.id, request.user, request.query.limit ?? 50, request.query.cursor);
+      return { ...page, items: await overlayPosts(db, request.user, page.items) };
+    },
   );
 
   app.post(
@@ -91,6 +101,42 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await deletePost(db, requireWriter(request), request.params.id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/api/threads/:id/accepted-answer',
+    { schema: { tags, summary: 'Mark a reply as the best answer (the asker, an expert or a moderator)', params: IdParams, body: AcceptAnswerBody, response: { 200: Type.Object({ thread: Thread }), ...errors } } },
+    async (request) => ({ thread: await acceptAnswer(db, requireWriter(request), request.params.id, request.body.postId) }),
+  );
+
+  app.delete(
+    '/api/threads/:id/accepted-answer',
+    { schema: { tags, summary: 'Clear the best answer (the asker, an expert or a moderator)', params: IdParams, response: { 200: Type.Object({ thread: Thread }), ...errors } } },
+    async (request) => ({ thread: await clearAcceptedAnswer(db, requireWriter(request), request.params.id) }),
+  );
+
+  app.put(
+    '/api/posts/:id/appreciation',
+    { schema: { tags, summary: 'Mark a post "nuttig" (not one\'s own: 409)', params: IdParams, response: { 200: AppreciationResponse, ...errors } } },
+    async (request) => setAppreciation(db, requireWriter(request), request.params.id, true),
+  );
+
+  app.delete(
+    '/api/posts/:id/appreciation',
+    { schema: { tags, summary: 'Take back "nuttig"', params: IdParams, response: { 200: AppreciationResponse, ...errors } } },
+    async (request) => setAppreciation(db, requireWriter(request), request.params.id, false),
+  );
+
+  app.get(
+    '/api/users/:id/contributions',
+    { schema: { tags, summary: 'What a member contributed: threads, replies, best answers, "nuttig" received', params: IdParams, response: { 200: Type.Object({ contributions: Contributions }), ...errors } } },
+    async (request) => ({ contributions: await contributionsOf(db, request.params.id) }),
+  );
+
+  app.put(
+    '/api/threads/:id/read',
+    { schema: { tags, summary: 'Remember the last post I read in this thread (only moves forward)', params: IdParams, body: MarkReadBody, response: { 200: Type.Object({ reading: Reading }), ...errors } } },
+    async (request) => ({ reading: await markRead(db, requireUser(request), request.params.id, request.body.postId) }),
   );
 };
 

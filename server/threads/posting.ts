@@ -4,7 +4,7 @@
 // the same transaction.
 import type { Selectable, Transaction } from 'kysely';
 import { topics } from '../../shared/events';
-import type { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from '../../shared/schemas/forum';
+import { type CreateReplyBody, type CreateThreadBody, type Post, QUESTION_MAX_LENGTH, type Thread, type UpdatePostBody } from '../../shared/schemas/forum';
 import type { SessionUser } from '../accounts/session';
 import { attachToPost } from '../attachments/attach';
 import { channelActive, threadAddedToChannel, threadLeftChannel } from '../channels/queries';
@@ -17,6 +17,8 @@ import { recordAction, recordIfModerating } from '../moderation/audit';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { mayDeleteThread, mayEditPost, mayReplyToLocked, mayStartThread } from '../policy';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
+import { dropAcceptedAnswer } from './answers';
+import { linkMentions } from './mention-links';
 import type { RememberResult } from './idempotency';
 import { loadPostForViewers, loadThreadForWriter, type ThreadRow } from './queries';
 
@@ -27,6 +29,20 @@ function cleanTitle(title: string): string {
   const clean = plainText(title);
   if (!clean) throw invalidField('title', 'must contain text');
   return clean;
+}
+
+/** The Vraag statement: plain text on one line; empty → null (none). Questions only. */
+function cleanQuestion(question: string | undefined, kind: 'question' | 'discussion'): string | null {
+  if (question === undefined) return null;
+  const clean = plainText(question);
+  if (clean && kind !== 'question') throw invalidField('question', 'only a question has a statement');
+  if (clean.length > QUESTION_MAX_LENGTH) throw invalidField('question', `at most ${QUESTION_MAX_LENGTH} characters`);
+  return clean || null;
+}
+
+/** The body with its @mentions linked to the members' profiles (the text stays as it is). */
+async function withMentionLinks(db: Db, body: ReturnType<typeof cleanBody>) {
+  return { ...body, html: await linkMentions(db, body.html) };
 }
 
 function cleanBody(body: string) {
@@ -44,7 +60,7 @@ async function lockPostForWriting(trx: Transaction<Database>, postId: string) {
     .selectFrom('post as p')
     .innerJoin('thread as t', 't.id', 'p.thread_id')
     .innerJoin('channel as c', 'c.id', 't.channel_id')
-    .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.channel_id', 't.title', 'c.slug as channel_slug'])
+    .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.channel_id', 't.title', 't.kind', 't.question', 'c.slug as channel_slug'])
     .where('p.id', '=', postId)
     .where('p.deleted_at', 'is', null)
     .forNoKeyUpdate('p')
@@ -58,13 +74,14 @@ export async function startThread(db: Db, actor: Writer, channel: Selectable<Cha
   if (channel.archived_at) throw forbidden('channel_archived', 'This channel is archived: no new threads.');
   if (!mayStartThread(actor, channel.posting_policy)) throw forbidden('experts_only', 'In this channel only experts start new questions; you can reply to them.');
   const title = cleanTitle(input.title);
-  const body = cleanBody(input.body);
+  const question = cleanQuestion(input.question, input.kind);
+  const body = await withMentionLinks(db, cleanBody(input.body));
   const threadTags = normaliseTags(input.tags);
   const now = new Date();
   return db.transaction().execute(async (trx) => {
     const thread = await trx
       .insertInto('thread')
-      .values({ channel_id: channel.id, author_id: actor.id, title, kind: input.kind, first_post_id: null, last_activity_at: now, created_at: now })
+      .values({ channel_id: channel.id, author_id: actor.id, title, question, kind: input.kind, first_post_id: null, last_activity_at: now, created_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     const post = await trx
@@ -93,7 +110,7 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
     const quoted = await db.selectFrom('post').select('id').where('id', '=', input.quotePostId).where('thread_id', '=', thread.id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!quoted) throw invalidField('quotePostId', 'is not a post in this thread');
   }
-  const body = cleanBody(input.body);
+  const body = await withMentionLinks(db, cleanBody(input.body));
   const now = new Date();
   return db.transaction().execute(async (trx) => {
     const post = await trx
@@ -126,9 +143,9 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
 
 /** Edits a post (its author or a moderator); the opening post also takes title and tags. */
 export async function editPost(db: Db, actor: Writer, postId: string, input: UpdatePostBody): Promise<{ post: Post; thread?: Thread }> {
-  if (input.body === undefined && input.title === undefined && input.tags === undefined) throw invalidField('body', 'nothing to change');
+  if (input.body === undefined && input.title === undefined && input.tags === undefined && input.question === undefined) throw invalidField('body', 'nothing to change');
   // Clean first: a bad body or title is refused before anything is locked or written.
-  const body = input.body !== undefined ? cleanBody(input.body) : null;
+  const body = input.body !== undefined ? await withMentionLinks(db, cleanBody(input.body)) : null;
   const title = input.title !== undefined ? cleanTitle(input.title) : null;
   const newTags = input.tags !== undefined ? normaliseTags(input.tags) : null;
   const now = new Date();
@@ -138,13 +155,24 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
     const post = await lockPostForWriting(trx, postId);
     if (!mayEditPost(actor, post.author_id)) throw forbidden('not_author', 'Only the author or a moderator can edit this post.');
     if (!post.is_opening && (title !== null || newTags !== null)) throw invalidField(title !== null ? 'title' : 'tags', 'only the opening post has a title and tags');
+    if (input.question !== undefined && !post.is_opening) throw invalidField('question', 'only the opening post of a question has a statement');
+    const question = input.question !== undefined ? cleanQuestion(input.question, post.kind) : undefined;
 
-    await trx.insertInto('post_revision').values({ post_id: post.id, editor_id: actor.id, title: post.is_opening ? post.title : null, body_html: post.body_html }).execute();
-    const changed = [...(body ? ['body'] : []), ...(title !== null ? ['title'] : []), ...(newTags !== null ? ['tags'] : [])];
+    await trx
+      .insertInto('post_revision')
+      .values({ post_id: post.id, editor_id: actor.id, title: post.is_opening ? post.title : null, question: post.is_opening ? post.question : null, body_html: post.body_html })
+      .execute();
+    const changed = [...(body ? ['body'] : []), ...(title !== null ? ['title'] : []), ...(newTags !== null ? ['tags'] : []), ...(question !== undefined ? ['question'] : [])];
     await recordIfModerating(trx, actor, post.author_id, { action: 'edit_post', targetType: 'post', targetId: post.id, data: { threadId: post.thread_id, changed } });
     if (body) await trx.updateTable('post').set({ body_html: body.html, body_text: body.text, edited_at: now }).where('id', '=', post.id).execute();
     else await trx.updateTable('post').set({ edited_at: now }).where('id', '=', post.id).execute();
-    if (title !== null) await trx.updateTable('thread').set({ title, updated_at: now }).where('id', '=', post.thread_id).execute();
+    if (title !== null || question !== undefined) {
+      await trx
+        .updateTable('thread')
+        .set({ ...(title !== null ? { title } : {}), ...(question !== undefined ? { question } : {}), updated_at: now })
+        .where('id', '=', post.thread_id)
+        .execute();
+    }
     if (newTags !== null) {
       await trx.deleteFrom('thread_tag').where('thread_id', '=', post.thread_id).execute();
       if (newTags.length) await trx.insertInto('thread_tag').values(newTags.map((tag) => ({ thread_id: post.thread_id, tag }))).execute();
@@ -157,7 +185,7 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
     const written = post.is_opening ? await loadThreadForWriter(trx, post.thread_id, actor) : null;
     if (written) {
       const { summary } = written;
-      const payload = { thread: { id: summary.id, title: summary.title, tags: summary.tags, excerpt: summary.excerpt } };
+      const payload = { thread: { id: summary.id, title: summary.title, tags: summary.tags, excerpt: summary.excerpt, question: summary.question } };
       events.push({ topic: topics.thread(post.thread_id), type: 'thread.updated', payload }, { topic: topics.channel(post.channel_slug), type: 'thread.updated', payload });
     }
     await appendEvents(trx, events);
@@ -177,6 +205,8 @@ export async function deletePost(db: Db, actor: Writer, postId: string): Promise
       if (!mayDeleteThread(actor)) throw forbidden('not_allowed', 'Only a moderator can delete a whole thread.');
       // Always audited, even for one's own thread: the whole conversation goes.
       await recordAction(trx, { actorId: actor.id, action: 'delete_thread', targetType: 'thread', targetId: post.thread_id, data: { title: post.title, channel: post.channel_slug, authorId: post.author_id } });
+      // The best answer's reference first: a cascade that comes back to the row it deletes fails.
+      await trx.updateTable('thread').set({ accepted_post_id: null }).where('id', '=', post.thread_id).execute();
       await trx.deleteFrom('thread').where('id', '=', post.thread_id).execute();
       await threadLeftChannel(trx, post.channel_id);
       await appendEvents(trx, [
@@ -189,6 +219,7 @@ export async function deletePost(db: Db, actor: Writer, postId: string): Promise
     if (!mayEditPost(actor, post.author_id)) throw forbidden('not_author', 'Only the author or a moderator can delete this reply.');
     await recordIfModerating(trx, actor, post.author_id, { action: 'delete_post', targetType: 'post', targetId: post.id, data: { threadId: post.thread_id } });
     await trx.updateTable('post').set({ deleted_at: new Date() }).where('id', '=', post.id).execute();
+    await dropAcceptedAnswer(trx, post.id);
     const t = await trx
       .updateTable('thread')
       .set((eb) => ({ reply_count: eb('reply_count', '-', 1), updated_at: new Date() }))

@@ -4,7 +4,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { IdCursor, SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN, isId } from '../../shared/schemas/common';
 import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
 import type { Revision } from '../../shared/schemas/moderation';
-import { type Viewer, mayReadRevisions, maySeeHiddenPost } from '../policy';
+import { type Viewer, mayReadRevision, maySeeHiddenPost } from '../policy';
 import { authorColumnsOf, toAuthor } from '../accounts/present';
 import type { SessionUser } from '../accounts/session';
 import { type AttachmentJson, attachmentsOf, loadAttachmentsForPosts, toAttachment } from '../attachments/attach';
@@ -12,7 +12,7 @@ import { excerpt } from '../content/sanitize';
 import type { Database } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { executePreparedTakeFirst } from '../db/prepared';
-import { forbidden, notFound } from '../http/errors';
+import { notFound } from '../http/errors';
 import { eventWatermark } from '../realtime/outbox';
 import { loadVideoSessionForThread } from '../video-sessions/summary';
 
@@ -42,6 +42,7 @@ export interface PostRow extends AuthorRow {
   hidden_at: Date | null;
   hidden_reason: string | null;
   quote_post_id: string | null;
+  appreciation_count: number;
 }
 
 
@@ -59,6 +60,7 @@ export function presentPost(row: PostRow, viewer: Viewer, attachments: Post['att
     ...(hidden && visible ? { hiddenReason: row.hidden_reason ?? '' } : {}),
     attachments: visible ? attachments : [],
     quotePostId: row.quote_post_id,
+    appreciationCount: row.appreciation_count,
   };
 }
 
@@ -71,6 +73,7 @@ const postColumns = [
   'p.hidden_at',
   'p.hidden_reason',
   'p.quote_post_id',
+  'p.appreciation_count',
   ...authorColumns('u'),
 ] as const;
 
@@ -146,6 +149,8 @@ export interface ThreadRow extends AuthorRow {
   last_activity_at: Date;
   created_at: Date;
   tags: string[];
+  question: string | null;
+  accepted_post_id: string | null;
 }
 
 const threadColumns = () =>
@@ -162,6 +167,8 @@ const threadColumns = () =>
     't.reply_count',
     't.last_activity_at',
     't.created_at',
+    't.question',
+    't.accepted_post_id',
     tagsOf.as('tags'),
     ...authorColumns('u'),
   ] as const;
@@ -189,8 +196,20 @@ export function presentSummary(row: ThreadRow, excerptText: string): ThreadSumma
     pinned: row.pinned,
     locked: row.locked,
     tags: row.tags,
+    question: row.question,
+    acceptedAnswer: row.accepted_post_id ? { postId: row.accepted_post_id } : null,
   };
 }
+
+interface AcceptedAnswerJson {
+  post_id: string;
+  author_id: string;
+  display_name: string;
+  text: string;
+}
+
+/** The best answer with who wrote it and how it starts (accepted_post_id only ever names a visible reply). */
+const acceptedAnswerOf = sql<AcceptedAnswerJson | null>`(select json_build_object('post_id', ap.id::text, 'author_id', au.id::text, 'display_name', au.display_name, 'text', left(ap.body_text, 300)) from post ap join "user" au on au.id = ap.author_id where ap.id = t.accepted_post_id)`;
 
 /** The thread with its opening post (body, attachments, hidden state) and whether a session is open. */
 const threadWithOpeningPost = (db: Db) =>
@@ -205,6 +224,8 @@ const threadWithOpeningPost = (db: Db) =>
       'op.edited_at',
       'op.hidden_at',
       'op.hidden_reason',
+      'op.appreciation_count',
+      acceptedAnswerOf.as('accepted_answer'),
       attachmentsOf('op.id', 'op.attachment_count').as('attachments'),
       sql<boolean>`exists (select 1 from video_session v where v.thread_id = t.id and v.status != 'cancelled')`.as('has_video_session'),
     ]);
@@ -214,6 +235,8 @@ type ThreadWithOpeningPostRow = ThreadRow & {
   edited_at: Date | null;
   hidden_at: Date | null;
   hidden_reason: string | null;
+  appreciation_count: number;
+  accepted_answer: AcceptedAnswerJson | null;
   attachments: AttachmentJson[];
   has_video_session: boolean;
 };
@@ -228,6 +251,11 @@ async function presentThread(db: Db, row: ThreadWithOpeningPostRow, viewer: View
     channelName: row.channel_name,
     title: row.title,
     kind: row.kind,
+    question: row.question,
+    acceptedAnswer: row.accepted_answer
+      ? { postId: row.accepted_answer.post_id, author: { id: row.accepted_answer.author_id, displayName: row.accepted_answer.display_name }, excerpt: excerpt(row.accepted_answer.text, 200) }
+      : null,
+    appreciationCount: row.appreciation_count,
     body: visible ? row.body_html : '',
     postId: row.first_post_id!,
     author: authorOf(row),
@@ -274,6 +302,7 @@ interface ReplyJson {
   hidden_at: string | null;
   hidden_reason: string | null;
   quote_post_id: string | number | null;
+  appreciation_count: number;
   author_id: string | number;
   display_name: string;
   job_title: string;
@@ -322,6 +351,7 @@ export async function loadThreadPage(
             'p.hidden_at',
             'p.hidden_reason',
             'p.quote_post_id',
+            'p.appreciation_count',
             'ru.id as author_id',
             'ru.display_name',
             'ru.job_title',
@@ -433,19 +463,32 @@ export async function listChannelThreads(
   };
 }
 
-/** The edit history of a post, newest first: moderators only (revisions may hold text from before a hide). */
+/**
+ * The edit history of a post, newest first, as `viewer` may read it (the policy): everyone reads
+ * it, except revisions whose text was in place when a moderator last hid the post. 404 for a
+ * deleted or unknown post.
+ */
 export async function listRevisions(db: Db, viewer: Viewer, postId: string): Promise<Revision[]> {
-  if (!mayReadRevisions(viewer)) throw forbidden('forbidden', 'Only moderators may read the edit history.');
-  const exists = await db.selectFrom('post').select('id').where('id', '=', postId).executeTakeFirst();
-  if (!exists) throw notFound('post');
+  const post = await db
+    .selectFrom('post')
+    .select(['id', 'author_id', 'created_at', 'hidden_at', 'last_hidden_at'])
+    .where('id', '=', postId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!post) throw notFound('post');
   const rows = await db
     .selectFrom('post_revision as r')
     .innerJoin('user as u', 'u.id', 'r.editor_id')
-    .select(['r.id as rid', 'r.title', 'r.body_html', 'r.created_at', ...authorColumnsOf('u')])
+    .select(['r.id as rid', 'r.title', 'r.question', 'r.body_html', 'r.created_at', ...authorColumnsOf('u')])
     .where('r.post_id', '=', postId)
-    .orderBy('r.id', 'desc')
+    .orderBy('r.id', 'asc')
     .execute();
-  return rows.map((r) => ({ id: r.rid, editor: toAuthor(r), title: r.title, body: r.body_html, createdAt: r.created_at.toISOString() }));
+  const facts = { authorId: post.author_id, hidden: post.hidden_at !== null, lastHiddenAt: post.last_hidden_at };
+  // A revision holds the text that was in place from the edit before it (or the post's creation) until it.
+  const readable = rows.filter((_r, i) => mayReadRevision(viewer, facts, i === 0 ? post.created_at : rows[i - 1].created_at));
+  return readable
+    .reverse()
+    .map((r) => ({ id: r.rid, editor: toAuthor(r), title: r.title, question: r.question, body: r.body_html, createdAt: r.created_at.toISOString() }));
 }
 
 /** Every post a user wrote (deleted and hidden ones too), for their data export (AVG inzageverzoek). */
@@ -470,4 +513,20 @@ export async function threadPreview(db: Db, threadId: string): Promise<{ title: 
     .executeTakeFirst();
   if (!row) return null;
   return { title: row.title, description: row.hidden_at ? '' : excerpt(row.body_text, 200) };
+}
+
+/**
+ * Where a post's permalink leads: its thread (id and title) and, for a reply, the post. Hidden posts
+ * too (visitors find the placeholder in its place); null for a deleted or unknown one.
+ */
+export async function postPermalink(db: Db, postId: string): Promise<{ threadId: string; title: string; postId: string; isOpening: boolean } | null> {
+  if (!isId(postId)) return null;
+  const row = await db
+    .selectFrom('post as p')
+    .innerJoin('thread as t', 't.id', 'p.thread_id')
+    .select(['p.id', 'p.is_opening', 't.id as thread_id', 't.title'])
+    .where('p.id', '=', postId)
+    .where('p.deleted_at', 'is', null)
+    .executeTakeFirst();
+  return row ? { threadId: row.thread_id, title: row.title, postId: row.id, isOpening: row.is_opening } : null;
 }

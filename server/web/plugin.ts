@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import { threadPreview } from '../threads/queries';
+import { threadPath } from '../../shared/paths';
+import { postPermalink, threadPreview } from '../threads/queries';
 import { escapeHtml } from '../content/escape';
 
 export const clientDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
@@ -17,6 +18,19 @@ export const clientDistDir = path.resolve(path.dirname(fileURLToPath(import.meta
  */
 const webPlugin: FastifyPluginAsync = async (app) => {
   const indexFile = path.join(clientDistDir, 'index.html');
+  let spaHtml: string | null = null;
+
+  // A post's short link: 302 to its thread at that post; a deleted or unknown post → the 404 page.
+  app.get<{ Params: { postId: string } }>('/p/:postId', { schema: { hide: true } }, async (request, reply) => {
+    const target = await postPermalink(app.db, request.params.postId);
+    if (!target) {
+      if (spaHtml) return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(spaHtml);
+      return reply.status(404).send({ error: { code: 'not_found', message: 'This post does not exist.' } });
+    }
+    const at = target.isOpening ? '' : `#post-${target.postId}`;
+    return reply.redirect(`${threadPath({ id: target.threadId, title: target.title })}${at}`, 302);
+  });
+
   if (!existsSync(indexFile)) {
     app.log.warn('dist/client is missing: run `npm run build` to serve the web client');
     return;
@@ -31,6 +45,7 @@ const webPlugin: FastifyPluginAsync = async (app) => {
     },
   });
   const indexHtml = await readFile(indexFile, 'utf8');
+  spaHtml = indexHtml;
 
   async function threadMeta(id: string): Promise<string> {
     const preview = await threadPreview(app.db, id);

@@ -5,6 +5,8 @@ import { Id } from './common';
 import { VideoSession } from './video-sessions';
 
 export const TITLE_MAX_LENGTH = 200;
+/** The Vraag statement: plain text, one short sentence or two. */
+export const QUESTION_MAX_LENGTH = 300;
 export const BODY_MAX_LENGTH = 100_000;
 export const MAX_TAGS = 5;
 
@@ -48,6 +50,16 @@ export const UpdateChannelBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+/**
+ * The best answer of a question: the reply's id, and on the thread page who wrote it and how it
+ * starts (for "Beste antwoord" under the question). Thread lists carry only the id ("Beantwoord").
+ */
+export const AcceptedAnswer = Type.Object({
+  postId: Id,
+  author: Type.Optional(Type.Object({ id: Id, displayName: Type.String() })),
+  excerpt: Type.Optional(Type.String()),
+});
+export type AcceptedAnswer = Static<typeof AcceptedAnswer>;
 
 /** A thread in a channel list. */
 export const ThreadSummary = Type.Object({
@@ -64,6 +76,11 @@ export const ThreadSummary = Type.Object({
   pinned: Type.Boolean(),
   locked: Type.Boolean(),
   tags: Type.Array(Type.String()),
+  /** The Vraag statement (questions only; null when none was given). */
+  question: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  acceptedAnswer: Type.Optional(Type.Union([AcceptedAnswer, Type.Null()])),
+  /** Per reader (signed in, visited before): replies posted since their last read. Absent otherwise. */
+  newReplies: Type.Optional(Type.Integer()),
 });
 export type ThreadSummary = Static<typeof ThreadSummary>;
 
@@ -73,6 +90,12 @@ export const Thread = Type.Object({
   channelName: Type.String(),
   title: Type.String(),
   kind: ThreadKind,
+  /** The Vraag statement, plain text (questions only; null when none was given: show title and body as before). */
+  question: Type.Union([Type.String(), Type.Null()]),
+  acceptedAnswer: Type.Union([AcceptedAnswer, Type.Null()]),
+  /** How many members marked the opening post "nuttig", and whether the reader did (signed-in readers). */
+  appreciationCount: Type.Integer(),
+  myAppreciation: Type.Optional(Type.Boolean()),
   /** Sanitized HTML of the opening post (the Toelichting). */
   body: Type.String(),
   /** The opening post's id (edit it with PATCH /api/posts/:id). */
@@ -107,6 +130,10 @@ export const Post = Type.Object({
   hiddenReason: Type.Optional(Type.String()),
   attachments: Type.Array(Attachment),
   quotePostId: Type.Union([Id, Type.Null()]),
+  /** How many members marked it "nuttig". */
+  appreciationCount: Type.Integer(),
+  /** Whether the reader marked it (signed-in readers only; a per-reader overlay, never in live events). */
+  myAppreciation: Type.Optional(Type.Boolean()),
 });
 export type Post = Static<typeof Post>;
 
@@ -115,6 +142,8 @@ export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { m
 export const CreateThreadBody = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: TITLE_MAX_LENGTH }),
+    /** The Vraag statement (questions only): plain text. */
+    question: Type.Optional(Type.String({ maxLength: QUESTION_MAX_LENGTH })),
     body: Type.String({ minLength: 1, maxLength: BODY_MAX_LENGTH }),
     kind: ThreadKind,
     tags: Type.Optional(Tags),
@@ -139,7 +168,27 @@ export const UpdatePostBody = Type.Object(
     body: Type.Optional(Type.String({ minLength: 1, maxLength: BODY_MAX_LENGTH })),
     title: Type.Optional(Type.String({ minLength: 1, maxLength: TITLE_MAX_LENGTH })),
     tags: Type.Optional(Tags),
+    /** The Vraag statement (the opening post of a question only); empty clears it. */
+    question: Type.Optional(Type.String({ maxLength: QUESTION_MAX_LENGTH })),
   },
   { additionalProperties: false },
 );
 export type UpdatePostBody = Static<typeof UpdatePostBody>;
+
+export const AcceptAnswerBody = Type.Object({ postId: Id }, { additionalProperties: false });
+export type AcceptAnswerBody = Static<typeof AcceptAnswerBody>;
+
+/** Where the reader is in a thread (signed-in readers): the last post they read, null on a first visit. */
+export const Reading = Type.Object({ lastReadPostId: Type.Union([Id, Type.Null()]) });
+export type Reading = Static<typeof Reading>;
+
+export const MarkReadBody = Type.Object({ postId: Id }, { additionalProperties: false });
+
+/** What a member contributed, for their profile. */
+export const Contributions = Type.Object({
+  threads: Type.Integer(),
+  replies: Type.Integer(),
+  bestAnswers: Type.Integer(),
+  appreciationsReceived: Type.Integer(),
+});
+export type Contributions = Static<typeof Contributions>;

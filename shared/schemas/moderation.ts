@@ -60,5 +60,13 @@ export const AuditQuery = Type.Object({
   ...PageQuery.properties,
 });
 
-export const Revision = Type.Object({ id: Id, editor: Author, title: Type.Union([Type.String(), Type.Null()]), body: Type.String(), createdAt: Type.String() });
+export const Revision = Type.Object({
+  id: Id,
+  editor: Author,
+  title: Type.Union([Type.String(), Type.Null()]),
+  /** The Vraag statement before this edit (opening posts of questions). */
+  question: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  body: Type.String(),
+  createdAt: Type.String(),
+});
 export type Revision = Static<typeof Revision>;

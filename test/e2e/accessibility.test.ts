@@ -27,7 +27,7 @@ describe('every page passes axe-core (no serious or critical violations)', () =>
     }
     await page.goto('/c/landelijk');
     await page.locator('.thread-card h2 a').first().click();
-    await page.getByRole('heading', { name: 'Log in om te reageren' }).waitFor();
+    await page.getByRole('heading', { name: 'Log in of maak een account om te reageren' }).waitFor();
     await expectAccessible(page, 'thread-visitor');
   });
 

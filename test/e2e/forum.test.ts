@@ -65,7 +65,7 @@ describe('an expert question answered live', () => {
     const visitorCtx = await e.context();
     const visitor = await visitorCtx.newPage();
     await visitor.goto(expert.url());
-    await visitor.getByRole('heading', { name: 'Log in om te reageren' }).waitFor();
+    await visitor.getByRole('heading', { name: 'Log in of maak een account om te reageren' }).waitFor();
     expect(await visitor.locator('#reply-editor').count()).toBe(0);
   });
 

@@ -1,10 +1,36 @@
+import { PasteRule } from '@tiptap/core';
 import Link from '@tiptap/extension-link';
 import { EditorContent, useEditor } from '@tiptap/react';
+import { find } from 'linkifyjs';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect } from 'react';
 import { cleanWordPaste } from '../../../shared/content/word-paste';
 import { useI18n } from '../i18n';
 import { MentionSuggestions } from './MentionSuggestions';
+
+/**
+ * Links keep the href the writer gave. TipTap's own paste rule links every URL-looking text it finds
+ * in pasted content and so replaced a pasted `<a href="https://www.utrecht.nl/zorg-en-onderwijs/">utrecht.nl</a>`
+ * with `http://utrecht.nl`. This rule links bare URLs in pasted text only where no link is yet.
+ * Typed bare URLs are linked by the autolink plugin, which already leaves existing links alone.
+ */
+const LinkAsWritten = Link.extend({
+  addPasteRules() {
+    const type = this.type;
+    return [
+      new PasteRule({
+        find: (text) =>
+          find(text, { defaultProtocol: 'https' })
+            .filter((l) => l.isLink && /^(https?:\/\/|mailto:)/i.test(l.href))
+            .map((l) => ({ text: l.value, index: l.start, data: { href: l.href } })),
+        handler: ({ state, range, match }) => {
+          if (state.doc.rangeHasMark(range.from, range.to, type)) return;
+          state.tr.addMark(range.from, range.to, type.create({ href: (match.data as { href: string }).href }));
+        },
+      }),
+    ];
+  },
+});
 
 export interface EditorProps {
   id: string;
@@ -27,7 +53,7 @@ export default function Editor({ id, label, initialHtml, onChange, resetKey, des
   const editor = useEditor({
     extensions: [
       StarterKit.configure({ heading: { levels: [2, 3, 4] }, horizontalRule: false, strike: false, underline: false, link: false } as never),
-      Link.configure({ openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'], HTMLAttributes: { rel: 'nofollow ugc noopener noreferrer', target: null } }),
+      LinkAsWritten.configure({ openOnClick: false, autolink: true, defaultProtocol: 'https', protocols: ['http', 'https', 'mailto'], HTMLAttributes: { rel: 'nofollow ugc noopener noreferrer', target: null } }),
     ],
     content: initialHtml,
     editorProps: {

@@ -15,9 +15,11 @@ export function RichTextField(props: {
   error?: string;
   /** Hide the label visually when a heading right above already names the field. */
   hideLabel?: boolean;
+  /** What the field starts with when there is no draft (the post being edited). */
+  initialValue?: string;
 }) {
   const { t } = useI18n();
-  const [initial] = useState(() => readDraft(props.draftKey));
+  const [initial] = useState(() => readDraft(props.draftKey) || props.initialValue || '');
   // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
   useEffect(() => {
     if (initial) props.onChange(initial);

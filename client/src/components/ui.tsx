@@ -140,10 +140,11 @@ function initials(name: string): string {
 }
 
 export function Avatar({ author, size = 40 }: { author: Pick<Author, 'displayName' | 'avatarUrl'>; size?: number }) {
+  const { t } = useI18n();
   return (
-    <span className="avatar" style={{ width: size, height: size }} aria-hidden="true">
-      <span className="avatar-initials">{initials(author.displayName)}</span>
-      <img src={author.avatarUrl} alt="" width={size} height={size} loading="lazy" onError={(e) => (e.currentTarget.style.display = 'none')} />
+    <span className="avatar" style={{ width: size, height: size }}>
+      <span className="avatar-initials" aria-hidden="true">{initials(author.displayName)}</span>
+      <img src={author.avatarUrl} alt={t('threadPage.avatarAlt', { name: author.displayName })} width={size} height={size} loading="lazy" onError={(e) => (e.currentTarget.style.display = 'none')} />
     </span>
   );
 }

@@ -52,15 +52,32 @@ function formatSize(n: number, locale: Locale): string {
   return new Intl.NumberFormat(localeTag(locale), { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', unitDisplay: 'short', minimumFractionDigits: mb ? 1 : 0, maximumFractionDigits: mb ? 1 : 0 }).format(mb ? n / 1024 / 1024 : Math.max(1, Math.round(n / 1024)));
 }
 
-/** Attach by button or drag-and-drop, a progress bar per file, remove before posting. */
-export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }) {
+/**
+ * Attach by button or drag-and-drop, a progress bar per file, a description per handout ("Bijlage:
+ * <naam> — <beschrijving>"), remove before posting. `initial` brings back the uploads of a kept draft;
+ * `onAttachments` hears the uploaded list whole (to keep it with the draft).
+ */
+export function AttachmentPicker({ onChange, initial, onAttachments }: { onChange(ids: string[]): void; initial?: Attachment[]; onAttachments?(list: Attachment[]): void }) {
   const { t } = useI18n();
-  const [items, setItems] = useState<Item[]>([]);
+  const [items, setItems] = useState<Item[]>(() => (initial ?? []).map((a) => ({ key: `kept-${a.id}`, name: a.filename, progress: 1, attachment: a })));
   const input = useRef<HTMLInputElement>(null);
   // The form always holds what the list shows: also [] after a remount (the form resets it per post).
-  const uploaded = items.flatMap((i) => (i.attachment ? [i.attachment.id] : [])).join(',');
+  const uploaded = items.flatMap((i) => (i.attachment ? [`${i.attachment.id}\u0000${i.attachment.description}`] : [])).join('\u0001');
   // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs for the listed keys on purpose; the other values are read through refs or are stable
-  useEffect(() => onChange(uploaded ? uploaded.split(',') : []), [uploaded]);
+  useEffect(() => {
+    const list = items.flatMap((i) => (i.attachment ? [i.attachment] : []));
+    onChange(list.map((a) => a.id));
+    onAttachments?.(list);
+  }, [uploaded]);
+  const describe = async (key: string, attachment: Attachment, description: string) => {
+    if (description === attachment.description) return;
+    try {
+      const res = await api<{ attachment: Attachment }>(`/api/attachments/${attachment.id}`, { method: 'PATCH', body: { description } });
+      setItems((list) => list.map((i) => (i.key === key ? { ...i, attachment: res.attachment, error: undefined } : i)));
+    } catch (err) {
+      setItems((list) => list.map((i) => (i.key === key ? { ...i, error: errorMessage(err, t) } : i)));
+    }
+  };
   const add = (files: FileList | null) => {
     if (!files) return;
     for (const file of Array.from(files)) {
@@ -85,6 +102,21 @@ export function AttachmentPicker({ onChange }: { onChange(ids: string[]): void }
               <span>{i.name}</span>{' '}
               {!i.attachment && !i.error && <progress max={1} value={i.progress} aria-label={t('attachments.uploading')} />}
               {i.error && <span className="field-error" role="alert">{i.error}</span>}
+              {i.attachment && (
+                <span className="describe">
+                  <label htmlFor={`describe-${i.key}`} className="visually-hidden">
+                    {t('threadPage.describeAttachment', { name: i.name })}
+                  </label>
+                  <input
+                    id={`describe-${i.key}`}
+                    type="text"
+                    maxLength={300}
+                    placeholder={t('threadPage.describeHint')}
+                    defaultValue={i.attachment.description}
+                    onBlur={(e) => void describe(i.key, i.attachment!, e.currentTarget.value.trim())}
+                  />
+                </span>
+              )}
               <button type="button" className="link-button" aria-label={t('attachments.remove', { name: i.name })} onClick={() => setItems((list) => list.filter((x) => x.key !== i.key))}>
                 <svg aria-hidden="true" focusable="false" viewBox="0 0 16 16" width="14" height="14"><path d="M3 3l10 10M13 3L3 13" stroke="currentColor" strokeWidth="2" strokeLinecap="round" /></svg>
               </button>
@@ -106,8 +138,9 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
         <li key={a.id}>
           <a href={a.url}>
             {a.contentType.startsWith('image/') ? <img src={a.url} alt="" width={48} height={48} loading="lazy" /> : <span className="file-type" aria-hidden="true">{a.filename.split('.').pop()?.toUpperCase().slice(0, 4)}</span>}
-            <span>{a.filename}</span> <span className="meta">({formatSize(a.size, locale)})</span>
+            <span>{t('threadPage.attachment', { name: a.filename })}</span> <span className="meta">({formatSize(a.size, locale)})</span>
           </a>
+          {a.description && <span className="attachment-description"> — {a.description}</span>}
         </li>
       ))}
     </ul>

@@ -213,7 +213,8 @@ function NotificationItem({ notification: n, markRead }: { notification: Notific
  * "Abonneren" / "Volgend" for a channel or thread. Threads also get "Dempen": posting in a thread makes
  * you watch it again unless you muted it, so muting is the way to stay out of a conversation for good.
  */
-export function FollowButton({ targetType, targetId }: { targetType: 'channel' | 'thread'; targetId: string }) {
+/** `refreshKey`: changes when the level may have changed elsewhere (replying makes you follow a thread). */
+export function FollowButton({ targetType, targetId, refreshKey = 0 }: { targetType: 'channel' | 'thread'; targetId: string; refreshKey?: number }) {
   const { t } = useI18n();
   const { user } = useSession();
   const [level, setLevel] = useState<'watching' | 'normal' | 'muted' | null>(null);
@@ -221,7 +222,7 @@ export function FollowButton({ targetType, targetId }: { targetType: 'channel' |
   useEffect(() => {
     if (!user) return;
     api<{ level: 'watching' | 'normal' | 'muted' }>(`/api/subscriptions?targetType=${targetType}&targetId=${encodeURIComponent(targetId)}`).then((r) => setLevel(r.level), () => {});
-  }, [user?.id, targetType, targetId]);
+  }, [user?.id, targetType, targetId, refreshKey]);
   // A failed change (offline, suspended, 429…) says why next to the buttons; they stay, so a click tries again.
   const change = useAction(async (next: 'watching' | 'normal' | 'muted') => {
     await api('/api/subscriptions', { method: 'PUT', body: { targetType, targetId, level: next } });

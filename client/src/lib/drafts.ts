@@ -23,3 +23,25 @@ export const clearAllDrafts = (): void => removeKeys((key) => key.startsWith(PRE
 
 /** Drafts kept before they were per user (plein.draft.reply.<id>, plein.draft.thread.<slug>) belong to nobody we know. */
 export const dropUnownedDrafts = (): void => removeKeys((key) => /^plein\.draft\.(reply|thread)\./.test(key));
+
+/** What a draft holds besides its text: the quoted post and the uploads, kept with the same owner and place. */
+export interface DraftExtras {
+  quotePostId?: string | null;
+  attachments?: Array<import('../../../shared/schemas/attachments').Attachment>;
+}
+
+const extrasKey = (key: string) => `${key}.extras`;
+
+export function readDraftExtras(key: string): DraftExtras {
+  try {
+    const value = JSON.parse(localStorage.getItem(extrasKey(key)) ?? '{}') as DraftExtras;
+    return value && typeof value === 'object' ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+export function writeDraftExtras(key: string, extras: DraftExtras): void {
+  if (extras.quotePostId || extras.attachments?.length) localStorage.setItem(extrasKey(key), JSON.stringify(extras));
+  else localStorage.removeItem(extrasKey(key));
+}

@@ -64,7 +64,7 @@ export function LoginPage() {
           {t('auth.submitLogin')}
         </button>
         <p>
-          {t('auth.noAccount')} <Link to="/aanmelden">{t('app.signup')}</Link>
+          {t('auth.noAccount')} <Link to={`/aanmelden${location.search}`}>{t('app.signup')}</Link>
         </p>
       </form>
     </div>
@@ -106,7 +106,7 @@ export function SignupPage() {
           {t('auth.submitSignup')}
         </button>
         <p>
-          {t('auth.haveAccount')} <Link to="/inloggen">{t('app.login')}</Link>
+          {t('auth.haveAccount')} <Link to={`/inloggen${location.search}`}>{t('app.login')}</Link>
         </p>
       </form>
     </div>

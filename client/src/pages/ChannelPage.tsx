@@ -114,6 +114,8 @@ export function ChannelPage() {
                   {th.pinned && <span className="badge">{t('channel.pinned')}</span>}
                   {th.locked && <span className="badge muted">{t('channel.locked')}</span>}
                   <span className="badge kind">{th.kind === 'question' ? t('channel.question') : t('channel.discussion')}</span>{' '}
+                  {th.acceptedAnswer && <span className="badge answered">{t('threadPage.answered')}</span>}{' '}
+                  {!!th.newReplies && <span className="badge new-replies-badge">{t('threadPage.newReplies', { count: th.newReplies })}</span>}{' '}
                   {t('channel.by', { name: th.author.displayName })} · {t('channel.replies', { count: th.replyCount })} · {formatRelative(th.lastActivityAt, locale)}
                 </p>
                 {th.excerpt && <p className="excerpt">{th.excerpt}</p>}

@@ -12,6 +12,16 @@ import { AttachmentPicker } from '../features/attachments';
 import { SimilarQuestions } from '../features/search';
 import { draftKey as userDraftKey, readDraft, writeDraft } from '../lib/drafts';
 
+/** A list title from the Vraag statement: its first sentence, at most about 120 characters, cut at a word. */
+export function suggestTitle(question: string): string {
+  const flat = question.replace(/\s+/g, ' ').trim();
+  const sentence = /^(.+?[?.!])(\s|$)/.exec(flat)?.[1] ?? flat;
+  if (sentence.length <= 120) return sentence;
+  const cut = sentence.slice(0, 120);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 60 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
 export function NewThreadPage() {
   const { slug = '' } = useParams();
   const { t } = useI18n();
@@ -25,6 +35,16 @@ export function NewThreadPage() {
   }, [draftKey, user]);
   const [body, setBody] = useState('');
   const [kind, setKind] = useState<'question' | 'discussion'>('question');
+  // The Vraag statement; the title follows it until the writer types a title of their own.
+  const [question, setQuestion] = useState('');
+  const [titleTouched, setTitleTouched] = useState(false);
+  useEffect(() => {
+    if (user) {
+      const kept = readDraft(`${draftKey}.question`);
+      setQuestion(kept);
+      if (readDraft(`${draftKey}.title`)) setTitleTouched(true);
+    }
+  }, [draftKey, user]);
   const [tags, setTags] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -65,10 +85,11 @@ export function NewThreadPage() {
             const res = await api<{ thread: Thread }>(`/api/channels/${encodeURIComponent(slug)}/threads`, {
               method: 'POST',
               headers: { 'Idempotency-Key': key },
-              body: { title, body, kind, tags: tags.split(',').map((s) => s.trim()).filter(Boolean), ...(attachmentIds.length ? { attachmentIds } : {}) },
+              body: { title, body, kind, ...(kind === 'question' && question.trim() ? { question: question.trim() } : {}), tags: tags.split(',').map((s) => s.trim()).filter(Boolean), ...(attachmentIds.length ? { attachmentIds } : {}) },
             });
             writeDraft(draftKey, '');
             writeDraft(`${draftKey}.title`, '');
+            writeDraft(`${draftKey}.question`, '');
             navigate(threadPath(res.thread));
           } catch (err) {
             const fields = fieldErrors(err, t);
@@ -84,23 +105,6 @@ export function NewThreadPage() {
             {formError}
           </p>
         )}
-        <Field id="title" label={t('newThread.titleLabel')} hint={t('newThread.titleHint')} error={errors.title}>
-          {(aria) => (
-            <input
-              {...aria}
-              type="text"
-              maxLength={200}
-              value={title}
-              onChange={(e) => {
-                setTitle(e.target.value);
-                writeDraft(`${draftKey}.title`, e.target.value);
-              }}
-            />
-          )}
-        </Field>
-        <SimilarQuestions title={title} />
-        <RichTextField key={draftKey} id="body" label={t('newThread.bodyLabel')} draftKey={draftKey} value={body} onChange={setBody} resetKey={0} error={errors.body} />
-        <AttachmentPicker onChange={setAttachmentIds} />
         <fieldset className="field">
           <legend>{t('newThread.kindLabel')}</legend>
           <label className="inline">
@@ -110,6 +114,41 @@ export function NewThreadPage() {
             <input type="radio" name="kind" value="discussion" checked={kind === 'discussion'} onChange={() => setKind('discussion')} /> {t('newThread.kindDiscussion')}
           </label>
         </fieldset>
+        {kind === 'question' && (
+          <Field id="question" label={t('threadPage.questionLabel')} hint={t('threadPage.questionHint')} error={errors.question}>
+            {(aria) => (
+              <textarea
+                {...aria}
+                rows={2}
+                maxLength={300}
+                value={question}
+                onChange={(e) => {
+                  setQuestion(e.target.value);
+                  writeDraft(`${draftKey}.question`, e.target.value);
+                  if (!titleTouched) setTitle(suggestTitle(e.target.value));
+                }}
+              />
+            )}
+          </Field>
+        )}
+        <Field id="title" label={t('newThread.titleLabel')} hint={t('newThread.titleHint')} error={errors.title}>
+          {(aria) => (
+            <input
+              {...aria}
+              type="text"
+              maxLength={200}
+              value={title}
+              onChange={(e) => {
+                setTitle(e.target.value);
+                setTitleTouched(e.target.value !== '');
+                writeDraft(`${draftKey}.title`, e.target.value);
+              }}
+            />
+          )}
+        </Field>
+        <SimilarQuestions title={title} />
+        <RichTextField key={draftKey} id="body" label={kind === 'question' ? t('threadPage.toelichting') : t('newThread.bodyLabel')} draftKey={draftKey} value={body} onChange={setBody} resetKey={0} error={errors.body} />
+        <AttachmentPicker onChange={setAttachmentIds} />
         <Field id="tags" label={t('newThread.tagsLabel')} hint={t('newThread.tagsHint')} error={errors.tags}>
           {(aria) => <input {...aria} type="text" value={tags} onChange={(e) => setTags(e.target.value)} />}
         </Field>

@@ -7,6 +7,7 @@ import { ApiError, api } from '../lib/api';
 import { formatDate } from '../lib/dates';
 import { useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
+import { Contributions } from '../features/thread/Contributions';
 import { AvatarUpload } from '../features/attachments';
 import { EmailSettings } from '../features/notifications';
 
@@ -25,6 +26,7 @@ export function ProfilePage() {
             <span className={`badge role-${u.role}`}>{t(`profile.role.${u.role}`)}</span> {t('profile.memberSince', { date: formatDate(u.createdAt, locale) })}
           </p>
           <p>{u.bio || t('profile.noBio')}</p>
+          <Contributions userId={u.id} />
           {/* Search needs words: the page opens with this author chosen and the search box focused. */}
           <p>
             <Link to={`/zoeken?author=${encodeURIComponent(u.id)}`}>{t('profile.searchPosts')}</Link>

@@ -11,6 +11,8 @@ export interface AttachmentTable {
   content_type: string;
   filename: string;
   storage_key: string;
+  /** What the handout is ("Bijlage: <naam> — <beschrijving>"), at most 300 characters. */
+  description: Generated<string>;
   created_at: Generated<Date>;
 }
 

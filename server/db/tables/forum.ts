@@ -36,6 +36,10 @@ export interface ThreadTable {
   /** Copy of the tags for search, kept by a trigger on thread_tag. */
   tags_text: ColumnType<string, never, never>;
   search_vector: ColumnType<string, never, never>;
+  /** The Vraag statement (questions only, plain text ≤ 300); null: none given (older questions, discussions). */
+  question: Generated<string | null>;
+  /** The best answer (a visible reply of this thread); cleared when that reply is hidden or deleted. */
+  accepted_post_id: Generated<string | null>;
 }
 
 export interface PostTable {
@@ -56,6 +60,10 @@ export interface PostTable {
   hidden_reason: string | null;
   /** How many attachments the post has (set when they are attached), so readers skip the lookup at 0. */
   attachment_count: Generated<number>;
+  /** How many members marked it "nuttig" (kept with post_appreciation). */
+  appreciation_count: Generated<number>;
+  /** When a moderator last hid it (kept after it is shown again): older revisions stay with moderators. */
+  last_hidden_at: Generated<Date | null>;
   search_vector: ColumnType<string, never, never>;
 }
 
@@ -67,7 +75,23 @@ export interface PostRevisionTable {
   title: string | null;
   /** The body before this edit. */
   body_html: string;
+  /** The Vraag statement before this edit (opening posts of questions). */
+  question: Generated<string | null>;
   created_at: Generated<Date>;
+}
+
+export interface PostAppreciationTable {
+  post_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
+/** The last post a signed-in reader read in a thread. */
+export interface ThreadReadTable {
+  user_id: string;
+  thread_id: string;
+  last_read_post_id: string;
+  updated_at: Generated<Date>;
 }
 
 export interface ThreadTagTable {
@@ -105,6 +129,8 @@ export interface ForumTables {
   thread: ThreadTable;
   post: PostTable;
   post_revision: PostRevisionTable;
+  post_appreciation: PostAppreciationTable;
+  thread_read: ThreadReadTable;
   thread_tag: ThreadTagTable;
   idempotency_key: IdempotencyKeyTable;
   event: EventTable;
