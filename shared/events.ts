@@ -46,6 +46,8 @@ export const EventPayloads = {
   ]),
   /** On thread:<id>: the session as everyone sees it (no meeting link). */
   'video_session.updated': Type.Object({ videoSession: VideoSession }),
+  /** On mod (moderators): how many report groups and held posts wait for a decision ("Moderatie (3)"). */
+  'moderation.count': Type.Object({ openCount: Type.Integer() }),
   /** On user:<id>: a new or grown notification, and the unread count after it. */
   'notification.created': Type.Object({ notification: Type.Omit(Notification, ['text']), unreadCount: Type.Integer() }),
 } satisfies Record<string, TSchema>;

@@ -102,6 +102,18 @@ function describe(kind: string, count: number, data: Record<string, unknown>): s
       return `Je hebt een plek in de videosessie "${title}"`;
     case 'video_session_reminder':
       return `Herinnering: de videosessie "${title}" begint binnen 24 uur`;
+    case 'report':
+      return `Nieuwe melding voor moderatoren bij "${title}"`;
+    case 'post_held':
+      return `Een bericht wacht op een moderator: mogelijk persoonsgegevens van een cliënt`;
+    case 'post_held_approved':
+      return `Een moderator heeft je bericht in "${title}" goedgekeurd`;
+    case 'post_held_removed':
+      return `Een moderator heeft je bericht${title ? ` in "${title}"` : ''} verwijderd: het bevatte mogelijk persoonsgegevens`;
+    case 'video_session_interest_scheduled':
+      return `De videosessie "${title}" waar je interesse in had is ingepland`;
+    case 'video_session_summary':
+      return `Verslag van de videosessie "${title}"`;
     default:
       return `Nieuwe melding op Plein`;
   }

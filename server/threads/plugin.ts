@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, IdParams, Page, PageQuery } from '../../shared/schemas/common';
 import { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from '../../shared/schemas/forum';
+import { SensitiveDataError } from '../../shared/schemas/guardrail';
 import { requireWriter } from '../accounts/guards';
 import { getChannelBySlug, } from '../channels/queries';
 import { notFound } from '../http/errors';
@@ -13,7 +14,7 @@ import { deletePost, editPost, replyToThread, startThread } from './posting';
 import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadRow } from './queries';
 
 const tags = ['threads'];
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: SensitiveDataError, 429: ErrorBody };
 const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) });
 const ThreadResponse = Type.Object({
   thread: Thread,

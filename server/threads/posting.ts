@@ -17,6 +17,7 @@ import { recordAction, recordIfModerating } from '../moderation/audit';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { mayDeleteThread, mayEditPost, mayReplyToLocked, mayStartThread } from '../policy';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
+import { checkBeforePublishing, holdPost } from './guardrail';
 import type { RememberResult } from './idempotency';
 import { loadPostForViewers, loadThreadForWriter, type ThreadRow } from './queries';
 
@@ -59,6 +60,7 @@ export async function startThread(db: Db, actor: Writer, channel: Selectable<Cha
   const title = cleanTitle(input.title);
   const body = cleanBody(input.body);
   const threadTags = normaliseTags(input.tags);
+  const held = checkBeforePublishing([title, body.text], input.confirmSensitive);
   const now = new Date();
   return db.transaction().execute(async (trx) => {
     const thread = await trx
@@ -72,6 +74,7 @@ export async function startThread(db: Db, actor: Writer, channel: Selectable<Cha
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.updateTable('thread').set({ first_post_id: post.id }).where('id', '=', thread.id).execute();
+    await holdPost(trx, post.id, held);
     if (threadTags.length) await trx.insertInto('thread_tag').values(threadTags.map((tag) => ({ thread_id: thread.id, tag }))).execute();
     if (input.attachmentIds?.length) await attachToPost(trx, { uploaderId: actor.id, postId: post.id, attachmentIds: input.attachmentIds });
     await threadAddedToChannel(trx, channel.id, now);
@@ -93,6 +96,7 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
     if (!quoted) throw invalidField('quotePostId', 'is not a post in this thread');
   }
   const body = cleanBody(input.body);
+  const held = checkBeforePublishing([body.text], input.confirmSensitive);
   const now = new Date();
   return db.transaction().execute(async (trx) => {
     const post = await trx
@@ -101,6 +105,7 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
       .returning('id')
       .executeTakeFirstOrThrow();
     if (input.attachmentIds?.length) await attachToPost(trx, { uploaderId: actor.id, postId: post.id, attachmentIds: input.attachmentIds });
+    await holdPost(trx, post.id, held);
     const updated = await trx
       .updateTable('thread')
       .set((eb) => ({ reply_count: eb('reply_count', '+', 1), last_activity_at: now, updated_at: now }))
@@ -130,6 +135,7 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
   const body = input.body !== undefined ? cleanBody(input.body) : null;
   const title = input.title !== undefined ? cleanTitle(input.title) : null;
   const newTags = input.tags !== undefined ? normaliseTags(input.tags) : null;
+  const held = checkBeforePublishing([title, body?.text], input.confirmSensitive);
   const now = new Date();
 
   return db.transaction().execute(async (trx) => {
@@ -148,6 +154,7 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
       await trx.deleteFrom('thread_tag').where('thread_id', '=', post.thread_id).execute();
       if (newTags.length) await trx.insertInto('thread_tag').values(newTags.map((tag) => ({ thread_id: post.thread_id, tag }))).execute();
     }
+    await holdPost(trx, post.id, held);
     // Events last, everything read first. The post as a member sees it (a hidden post's new body is
     // never pushed) and as the editor sees it, for the answer.
     const [member, own] = (await loadPostForViewers(trx, post.id, [null, actor]))!;

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ConfirmSensitive } from './guardrail';
 import { Author } from './accounts';
 import { Attachment, AttachmentIds } from './attachments';
 import { Id } from './common';
@@ -106,6 +107,7 @@ export const CreateThreadBody = Type.Object(
     kind: ThreadKind,
     tags: Type.Optional(Tags),
     attachmentIds: Type.Optional(AttachmentIds),
+    confirmSensitive: ConfirmSensitive,
   },
   { additionalProperties: false },
 );
@@ -116,6 +118,7 @@ export const CreateReplyBody = Type.Object(
     body: Type.String({ minLength: 1, maxLength: BODY_MAX_LENGTH }),
     attachmentIds: Type.Optional(AttachmentIds),
     quotePostId: Type.Optional(Id),
+    confirmSensitive: ConfirmSensitive,
   },
   { additionalProperties: false },
 );
@@ -126,6 +129,7 @@ export const UpdatePostBody = Type.Object(
     body: Type.Optional(Type.String({ minLength: 1, maxLength: BODY_MAX_LENGTH })),
     title: Type.Optional(Type.String({ minLength: 1, maxLength: TITLE_MAX_LENGTH })),
     tags: Type.Optional(Tags),
+    confirmSensitive: ConfirmSensitive,
   },
   { additionalProperties: false },
 );

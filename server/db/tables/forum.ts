@@ -54,6 +54,11 @@ export interface PostTable {
   hidden_reason: string | null;
   /** How many attachments the post has (set when they are attached), so readers skip the lookup at 0. */
   attachment_count: Generated<number>;
+  /** Held for moderators by the client-data guardrail (migration 0015): hidden until approved or removed. */
+  held_at: NullableTimestamp;
+  held_findings: ColumnType<Array<{ kind: string; excerpt: string }> | null, string | null | undefined, string | null>;
+  /** The real title of a held thread, while the thread shows a neutral one. */
+  held_title: ColumnType<string | null, string | null | undefined, string | null>;
   search_vector: ColumnType<string, never, never>;
 }
 
