@@ -18,10 +18,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column summary_post_id bigint references post (id) on delete set null,
       add column recording_url text;
 
-    -- One secret feed address per user; only its SHA-256 is kept, so a database copy holds no usable URL.
+    -- The agenda: upcoming scheduled sessions, soonest first (keyset on starts_at, id).
+    create index video_session_agenda_idx on video_session (starts_at, id) where status = 'scheduled';
+    -- Sessions I organise ("Mijn videosessies").
+    create index video_session_organiser_idx on video_session (organiser_id) where organiser_id is not null;
+
+    -- One secret calendar feed per user: the token is an HMAC of the user id and this nonce with the
+    -- app secret; regenerating draws a new nonce, which revokes the old address.
     create table calendar_feed (
       user_id bigint primary key references "user" (id) on delete cascade,
-      token_hash text not null unique,
+      nonce text not null,
       created_at timestamptz not null default now()
     );
   `.execute(db);

@@ -25,10 +25,10 @@ export interface VideoSessionTable {
   recording_url: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** A personal calendar feed: only the token's SHA-256 is kept. */
+/** A personal calendar feed: its token is an HMAC of the user id and this nonce (a new nonce revokes the old token). */
 export interface CalendarFeedTable {
   user_id: string;
-  token_hash: string;
+  nonce: string;
   created_at: Generated<Date>;
 }
 
