@@ -84,7 +84,7 @@ export async function attendeesWorkbook(title: string, registered: AttendeeRow[]
     const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.columns = withPosition ? [{ header: 'Positie', key: 'position', width: 9 }, ...columns] : columns;
     sheet.getRow(1).font = { bold: true };
-    rows.forEach((r, i) => sheet.addRow({ ...r, position: i + 1, registeredAt: amsterdamWallClock(r.registeredAt) }));
+    sheet.addRows(rows.map((r, i) => ({ ...r, position: i + 1, registeredAt: amsterdamWallClock(r.registeredAt) })));
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
