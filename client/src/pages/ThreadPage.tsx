@@ -16,6 +16,7 @@ import { AttachmentList, AttachmentPicker } from '../features/attachments';
 import { OpeningPostModeration, PostActions, ThreadModTools } from '../features/moderation';
 import { FollowButton } from '../features/notifications';
 import { VideoSessionCard } from '../features/VideoSessionCard';
+import { HeldNotice, useSensitiveGuard } from '../features/SensitiveDataDialog';
 
 interface Data {
   thread: Thread;
@@ -307,6 +308,7 @@ function ReplyForm({ threadId, userId, replies, onPosted, quoteRef: ref }: { thr
     document.getElementById('reply-editor')?.focus();
   };
   const quoted = quotePostId ? replies.find((p) => p.id === quotePostId) : undefined;
+  const guard = useSensitiveGuard();
 
   return (
     <form
@@ -321,11 +323,14 @@ function ReplyForm({ threadId, userId, replies, onPosted, quoteRef: ref }: { thr
         setSending(true);
         setError(null);
         try {
-          const res = await api<{ post: Post }>(`/api/threads/${threadId}/replies`, {
-            method: 'POST',
-            body: { body, ...(quotePostId ? { quotePostId } : {}), ...(attachmentIds.length ? { attachmentIds } : {}) },
-            headers: { 'Idempotency-Key': attemptKey.current },
-          });
+          const res = await guard.send((confirmSensitive) =>
+            api<{ post: Post }>(`/api/threads/${threadId}/replies`, {
+              method: 'POST',
+              body: { body, ...(quotePostId ? { quotePostId } : {}), ...(attachmentIds.length ? { attachmentIds } : {}), ...(confirmSensitive ? { confirmSensitive } : {}) },
+              headers: { 'Idempotency-Key': attemptKey.current },
+            }),
+          );
+          if (!res) return; // "Aanpassen": the writer edits first
           onPosted(res.post);
           writeDraft(draftKey, '');
           setBody('');
@@ -347,6 +352,8 @@ function ReplyForm({ threadId, userId, replies, onPosted, quoteRef: ref }: { thr
       )}
       <RichTextField id="reply-editor" label={t('thread.yourReply')} draftKey={draftKey} value={body} onChange={setBody} resetKey={resetKey} error={error ?? undefined} hideLabel />
       <AttachmentPicker key={resetKey} onChange={setAttachmentIds} />
+      <HeldNotice held={guard.held} />
+      {guard.dialog}
       <button type="submit" className="button" disabled={sending}>
         {sending ? t('thread.sending') : t('thread.send')}
       </button>
