@@ -48,6 +48,8 @@ export const EventPayloads = {
   'post.appreciated': Type.Object({ postId: Id, threadId: Id, appreciationCount: Type.Integer() }),
   /** On thread:<id>: the session as everyone sees it (no meeting link). */
   'video_session.updated': Type.Object({ videoSession: VideoSession }),
+  /** On mod (moderators): how many report groups and held posts wait for a decision ("Moderatie (3)"). */
+  'moderation.count': Type.Object({ openCount: Type.Integer() }),
   /** On user:<id>: a new or grown notification, and the unread count after it. */
   'notification.created': Type.Object({ notification: Type.Omit(Notification, ['text']), unreadCount: Type.Integer() }),
 } satisfies Record<string, TSchema>;

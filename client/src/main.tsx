@@ -14,6 +14,8 @@ import { ModerationPage } from './features/moderation';
 import { NotificationsPage } from './features/notifications';
 import { SearchPage } from './features/search';
 import { MyVideoSessionsPage } from './features/MyVideoSessions';
+import { AgendaPage } from './features/video-sessions/AgendaPage';
+import { RegisterFromMailPage } from './features/video-sessions/RegisterFromNotice';
 import './styles.css';
 
 function App() {
@@ -36,6 +38,8 @@ function App() {
               <Route path="/meldingen" element={<NotificationsPage />} />
               <Route path="/moderatie" element={<ModerationPage />} />
               <Route path="/videosessies" element={<MyVideoSessionsPage />} />
+              <Route path="/videosessies/:id/aanmelden" element={<RegisterFromMailPage />} />
+              <Route path="/agenda" element={<AgendaPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Layout>

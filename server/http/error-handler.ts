@@ -47,7 +47,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof ApiError) {
       if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(err.statusCode).send({
-        error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+        error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}), ...(err.extra ?? {}) },
       });
     }
     const fe = err as FastifyError;

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly fields?: Record<string, string>,
     /** For 429: seconds until trying again makes sense (sent as Retry-After). */
     readonly retryAfterSeconds?: number,
+    /** More top-level fields of `error` (such as `findings` for 422 sensitive_data). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';

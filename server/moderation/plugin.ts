@@ -22,6 +22,9 @@ import { mayReadModerationTopic } from '../policy';
 import { listRevisions } from '../threads/queries';
 import { FLAGS, type ThreadFlag, flagThread, hide, moveThreadTo, unhide } from './actions';
 import { listAuditLog } from './audit';
+import { openModerationCount } from './alerts';
+import { decideHeldPost, listHeldPosts } from './held';
+import { HeldDecisionBody, HeldPost } from '../../shared/schemas/guardrail';
 import { createReport, listReportQueue, resolveReports } from './reports';
 import { suspendMember, unsuspendMember } from './suspensions';
 import { postingLimit } from '../http/posting-limits';
@@ -33,6 +36,11 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // mod: reports and moderator actions, for moderators and admins who are not suspended.
   app.realtime.topic('mod', async (viewer, key) => (key === '' && mayReadModerationTopic(viewer) ? topics.mod : null));
+  // A replayed count is the count of now (only the newest one is worth sending).
+  app.realtime.presenter('moderation.count', async (db, _viewer, events) => {
+    const openCount = await openModerationCount(db);
+    return events.map((_e, i) => (i === events.length - 1 ? { openCount } : null));
+  });
   const db = app.db;
 
   for (const flag of Object.keys(FLAGS) as ThreadFlag[]) {
@@ -110,6 +118,30 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/mod/users/:id/unsuspend',
     { schema: { tags, summary: 'Lift a suspension (moderator)', params: IdParams, body: Type.Optional(ThreadActionBody), response: { 200: UserResult, ...errors } } },
     async (request) => ({ user: await unsuspendMember(db, requireRole(request, 'moderator'), request.params.id, request.body?.reason) }),
+  );
+
+  app.get(
+    '/api/mod/held-posts',
+    { schema: { tags, summary: 'Posts held by the client-data guardrail, the longest waiting first (moderator)', querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }), response: { 200: Page(HeldPost), ...errors } } },
+    async (request) => listHeldPosts(db, requireRole(request, 'moderator'), request.query),
+  );
+
+  app.post(
+    '/api/mod/held-posts/:id/decision',
+    { schema: { tags, summary: 'Approve (show) or remove a held post; its writer is told (moderator)', params: IdParams, body: HeldDecisionBody, response: { 200: Type.Object({ decision: Type.String() }), ...errors } } },
+    async (request) => {
+      await decideHeldPost(db, requireRole(request, 'moderator'), request.params.id, request.body.decision);
+      return { decision: request.body.decision };
+    },
+  );
+
+  app.get(
+    '/api/mod/count',
+    { schema: { tags, summary: 'How many report groups and held posts wait for a decision (moderator)', response: { 200: Type.Object({ openCount: Type.Integer() }), ...errors } } },
+    async (request) => {
+      requireRole(request, 'moderator');
+      return { openCount: await openModerationCount(db) };
+    },
   );
 
   app.get(

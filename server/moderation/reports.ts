@@ -12,6 +12,7 @@ import { decodeCursor, encodeCursor } from '../http/cursor';
 import { conflict, invalidField, notFound } from '../http/errors';
 import type { Actor } from '../policy';
 import { hideInTransaction } from './actions';
+import { pushModerationCount, tellModerators } from './alerts';
 import { recordAction } from './audit';
 import { suspendInTransaction } from './suspensions';
 
@@ -19,16 +20,25 @@ const authorCols = authorColumnsOf('u');
 
 /** Reports someone else's post, once while it is open; not one a moderator hid already. */
 export async function createReport(db: Db, reporter: Actor, input: Static<typeof ReportBody>): Promise<Static<typeof NewReport>> {
-  const post = await db.selectFrom('post').select(['id', 'author_id', 'hidden_at']).where('id', '=', input.postId).where('deleted_at', 'is', null).executeTakeFirst();
+  const post = await db.selectFrom('post').select(['id', 'author_id', 'hidden_at', 'thread_id']).where('id', '=', input.postId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!post) throw notFound('post');
   if (post.author_id === reporter.id) throw conflict('own_post', 'You cannot report your own post.');
   if (post.hidden_at !== null) throw conflict('already_hidden', 'A moderator already hid this post.');
   try {
-    const report = await db
-      .insertInto('report')
-      .values({ post_id: post.id, reporter_id: reporter.id, reason: input.reason.trim(), resolution: null, resolved_by: null, resolved_at: null })
-      .returning(['id', 'post_id', 'reason', 'status'])
-      .executeTakeFirstOrThrow();
+    const report = await db.transaction().execute(async (trx) => {
+      const report = await trx
+        .insertInto('report')
+        .values({ post_id: post.id, reporter_id: reporter.id, reason: input.reason.trim(), resolution: null, resolved_by: null, resolved_at: null })
+        .returning(['id', 'post_id', 'reason', 'status'])
+        .executeTakeFirstOrThrow();
+      // A new group (the first open report on this post) is news for moderators; more reports on it join the group.
+      const open = await trx.selectFrom('report').select((eb) => eb.fn.countAll<string>().as('n')).where('post_id', '=', post.id).where('status', '=', 'open').executeTakeFirstOrThrow();
+      if (Number(open.n) === 1) {
+        const thread = await trx.selectFrom('thread').select(['id', 'title']).where('id', '=', post.thread_id).executeTakeFirstOrThrow();
+        await tellModerators(trx, { kind: 'report', threadId: thread.id, postId: post.id, actorId: reporter.id, data: { threadTitle: thread.title, reason: report.reason } });
+      }
+      return report;
+    });
     return { id: report.id, postId: report.post_id, reason: report.reason, status: report.status };
   } catch (err) {
     if (isUniqueViolation(err, 'report_open_once_idx')) throw conflict('already_reported', 'You already reported this post.');
@@ -112,6 +122,7 @@ export async function resolveReports(db: Db, mod: Actor, reportId: string, input
       const post = await trx.selectFrom('post').select('author_id').where('id', '=', report.post_id).executeTakeFirstOrThrow();
       await suspendInTransaction(trx, mod, post.author_id, input.until!, reason);
     }
+    await pushModerationCount(trx);
     await recordAction(trx, { actorId: mod.id, action: `resolve_reports_${resolution}`, targetType: 'post', targetId: report.post_id, reason, data: { reports: rows.map((r) => r.id) } });
     return rows.length;
   });

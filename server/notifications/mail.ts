@@ -109,22 +109,44 @@ function describe(kind: string, count: number, data: Record<string, unknown>): s
       return `Je hebt een plek in de videosessie "${title}"`;
     case 'video_session_reminder':
       return `Herinnering: de videosessie "${title}" begint binnen 24 uur`;
+    case 'report':
+      return `Nieuwe melding voor moderatoren bij "${title}"`;
+    case 'post_held':
+      return `Een bericht wacht op een moderator: mogelijk persoonsgegevens van een cliënt`;
+    case 'post_held_approved':
+      return `Een moderator heeft je bericht in "${title}" goedgekeurd`;
+    case 'post_held_removed':
+      return `Een moderator heeft je bericht${title ? ` in "${title}"` : ''} verwijderd: het bevatte mogelijk persoonsgegevens`;
+    case 'video_session_interest_scheduled':
+      return `De videosessie "${title}" waar je interesse in had is ingepland`;
+    case 'video_session_summary':
+      return `Verslag van de videosessie "${title}"`;
     default:
       return `Nieuwe melding op Plein`;
   }
 }
 
-function compose(config: Config, secret: string, userId: string, name: string, lines: { text: string; threadId: string | null }[], subject: string) {
+/** A one-click action a mail line offers: "Aanmelden" for a session that got its date (a page with one button: link scanners never register anyone). */
+function mailAction(config: Config, kind: string, data: Record<string, unknown>): { label: string; url: string } | undefined {
+  if (kind === 'video_session_scheduled' && typeof data.sessionId === 'string' && typeof data.startsAt === 'string') {
+    return { label: 'Aanmelden', url: `${config.publicUrl}/videosessies/${data.sessionId}/aanmelden?startsAt=${encodeURIComponent(data.startsAt)}` };
+  }
+  return undefined;
+}
+
+type MailLine = { text: string; threadId: string | null; action?: { label: string; url: string } };
+
+function compose(config: Config, secret: string, userId: string, name: string, lines: MailLine[], subject: string) {
   const unsubscribe = `${config.publicUrl}/api/unsubscribe?token=${unsubscribeToken(secret, userId)}`;
   const settings = `${config.publicUrl}/instellingen`;
   const link = (threadId: string | null) => (threadId ? `${config.publicUrl}/t/${threadId}` : `${config.publicUrl}/meldingen`);
   const text =
-    `Hallo ${name},\n\n${lines.map((l) => `- ${l.text}\n  ${link(l.threadId)}`).join('\n')}\n\n` +
+    `Hallo ${name},\n\n${lines.map((l) => `- ${l.text}\n  ${link(l.threadId)}${l.action ? `\n  ${l.action.label}: ${l.action.url}` : ''}`).join('\n')}\n\n` +
     `Je ontvangt deze e-mail omdat je meldingen van Plein volgt. Hoe vaak je mail krijgt, stel je in bij ${settings}\n` +
     `Afmelden voor alle e-mail (zonder in te loggen): ${unsubscribe}\n`;
   const html =
     `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(subject)}</title></head><body style="font-family:sans-serif;line-height:1.5">` +
-    `<p>Hallo ${esc(name)},</p><ul>${lines.map((l) => `<li><a href="${esc(link(l.threadId))}">${esc(l.text)}</a></li>`).join('')}</ul>` +
+    `<p>Hallo ${esc(name)},</p><ul>${lines.map((l) => `<li><a href="${esc(link(l.threadId))}">${esc(l.text)}</a>${l.action ? ` <a href="${esc(l.action.url)}" style="display:inline-block;margin-left:8px;padding:4px 12px;background:#1d4f91;color:#fff;border-radius:4px;text-decoration:none">${esc(l.action.label)}</a>` : ''}</li>`).join('')}</ul>` +
     `<p style="color:#555;font-size:13px">Je ontvangt deze e-mail omdat je meldingen van Plein volgt. Hoe vaak je mail krijgt, stel je in bij <a href="${esc(settings)}">je instellingen</a>. ` +
     `<a href="${esc(unsubscribe)}">Afmelden voor alle e-mail</a>.</p></body></html>`;
   return { subject, text, html, headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
@@ -254,7 +276,7 @@ export async function sendPendingMails(db: Db, config: Config, mailer: Mailer, n
           .where('sent_at', '>', new Date(now.getTime() - THROTTLE_MS))
           .executeTakeFirst();
         if (recent && g.thread_id !== null) return false; // batched into the next mail for this thread
-        const lines = visible.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
+        const lines = visible.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id, action: mailAction(config, r.kind, r.data) }));
         const subject = lines.length === 1 ? lines[0].text : `${lines.length} nieuwe meldingen op Plein`;
         const message = { to: user.email, ...compose(config, secret, g.user_id, user.display_name, lines, subject) };
         if (!(await deliver(trx, mailer, message, { userId: g.user_id, threadId: g.thread_id, kind: 'notification', now }))) {
@@ -308,7 +330,7 @@ export async function sendDigests(db: Db, config: Config, mailer: Mailer, now = 
         .limit(50)
         .execute();
       if (!rows.length) return;
-      const lines = rows.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id }));
+      const lines = rows.map((r) => ({ text: describe(r.kind, r.count, r.data), threadId: r.thread_id, action: mailAction(config, r.kind, r.data) }));
       const message = { to: u.email, ...compose(config, secret, u.id, u.display_name, lines, `Je dagelijkse overzicht van Plein (${lines.length})`) };
       if (await deliver(trx, mailer, message, { userId: u.id, threadId: null, kind: 'digest', now })) sent++;
     }).catch((err: unknown) => {

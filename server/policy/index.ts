@@ -98,6 +98,13 @@ export const mayOrganiseVideoSession = (actor: Viewer | undefined, threadAuthorI
 export const maySeeMeetingLink = (viewer: Viewer | undefined, organiserId: string | null, registered: boolean): boolean =>
   !!viewer && (registered || mayManageVideoSession(viewer, organiserId));
 
+/**
+ * Channels whose content a viewer may list (the agenda, for now), as SQL over `channel as <alias>`.
+ * Every channel is readable by everyone today; closed channels (channel.visibility = 'members')
+ * narrow this one rule.
+ */
+export const mayListChannelSql = (_viewer: Viewer | undefined, _alias: string) => sql<boolean>`true`;
+
 /** An event's audience ('public', 'moderators' or 'user:<id>'): may this viewer receive it, live or replayed? */
 export function mayReceiveAudience(viewer: Viewer | undefined, audience: string): boolean {
   if (audience === 'public') return true;

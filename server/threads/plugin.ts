@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, IdParams, Page, PageQuery } from '../../shared/schemas/common';
 import { AcceptAnswerBody, Contributions, CreateReplyBody, CreateThreadBody, MarkReadBody, Post, Reading, Thread, UpdatePostBody } from '../../shared/schemas/forum';
+import { SensitiveDataError } from '../../shared/schemas/guardrail';
 import { requireUser, requireWriter } from '../accounts/guards';
 import { getChannelBySlug, } from '../channels/queries';
 import { notFound } from '../http/errors';
@@ -16,7 +17,7 @@ import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadR
 import { markRead, overlayPosts, overlayThreadPage } from './viewer';
 
 const tags = ['threads'];
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: SensitiveDataError, 429: ErrorBody };
 const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) });
 const ThreadResponse = Type.Object({
   thread: Thread,

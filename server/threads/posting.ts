@@ -18,6 +18,7 @@ import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { mayDeleteThread, mayEditPost, mayReplyToLocked, mayStartThread } from '../policy';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
 import { dropAcceptedAnswer } from './answers';
+import { checkBeforePublishing, holdPost } from './guardrail';
 import { linkMentions } from './mention-links';
 import type { RememberResult } from './idempotency';
 import { loadPostForViewers, loadThreadForWriter, type ThreadRow } from './queries';
@@ -77,6 +78,7 @@ export async function startThread(db: Db, actor: Writer, channel: Selectable<Cha
   const question = cleanQuestion(input.question, input.kind);
   const body = await withMentionLinks(db, cleanBody(input.body));
   const threadTags = normaliseTags(input.tags);
+  const held = checkBeforePublishing([title, question, body.text], input.confirmSensitive);
   const now = new Date();
   return db.transaction().execute(async (trx) => {
     const thread = await trx
@@ -90,6 +92,7 @@ export async function startThread(db: Db, actor: Writer, channel: Selectable<Cha
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.updateTable('thread').set({ first_post_id: post.id }).where('id', '=', thread.id).execute();
+    await holdPost(trx, post.id, held);
     if (threadTags.length) await trx.insertInto('thread_tag').values(threadTags.map((tag) => ({ thread_id: thread.id, tag }))).execute();
     if (input.attachmentIds?.length) await attachToPost(trx, { uploaderId: actor.id, postId: post.id, attachmentIds: input.attachmentIds });
     await threadAddedToChannel(trx, channel.id, now);
@@ -111,6 +114,7 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
     if (!quoted) throw invalidField('quotePostId', 'is not a post in this thread');
   }
   const body = await withMentionLinks(db, cleanBody(input.body));
+  const held = checkBeforePublishing([body.text], input.confirmSensitive);
   const now = new Date();
   return db.transaction().execute(async (trx) => {
     const post = await trx
@@ -119,6 +123,7 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
       .returning('id')
       .executeTakeFirstOrThrow();
     if (input.attachmentIds?.length) await attachToPost(trx, { uploaderId: actor.id, postId: post.id, attachmentIds: input.attachmentIds });
+    await holdPost(trx, post.id, held);
     const updated = await trx
       .updateTable('thread')
       .set((eb) => ({ reply_count: eb('reply_count', '+', 1), last_activity_at: now, updated_at: now }))
@@ -148,6 +153,7 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
   const body = input.body !== undefined ? await withMentionLinks(db, cleanBody(input.body)) : null;
   const title = input.title !== undefined ? cleanTitle(input.title) : null;
   const newTags = input.tags !== undefined ? normaliseTags(input.tags) : null;
+  const held = checkBeforePublishing([title, input.question, body?.text], input.confirmSensitive);
   const now = new Date();
 
   return db.transaction().execute(async (trx) => {
@@ -177,6 +183,7 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
       await trx.deleteFrom('thread_tag').where('thread_id', '=', post.thread_id).execute();
       if (newTags.length) await trx.insertInto('thread_tag').values(newTags.map((tag) => ({ thread_id: post.thread_id, tag }))).execute();
     }
+    await holdPost(trx, post.id, held);
     // Events last, everything read first. The post as a member sees it (a hidden post's new body is
     // never pushed) and as the editor sees it, for the answer.
     const [member, own] = (await loadPostForViewers(trx, post.id, [null, actor]))!;

@@ -42,3 +42,49 @@ const amsterdam = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam
 export function excelDateTime(date: Date): string {
   return amsterdam.format(date);
 }
+
+/** The Amsterdam wall-clock time as a Date whose UTC fields carry it: Excel cells have no time zone. */
+function amsterdamWallClock(date: Date): Date {
+  const [d, t] = excelDateTime(date).split(' ');
+  const [y, mo, day] = d.split('-').map(Number);
+  const [h, mi] = t.split(':').map(Number);
+  return new Date(Date.UTC(y, mo - 1, day, h, mi));
+}
+
+export interface AttendeeRow {
+  name: string;
+  organisation: string;
+  jobTitle: string;
+  email: string;
+  registeredAt: Date;
+}
+
+/**
+ * The attendee list as a real Excel workbook (exceljs): "Aangemeld" and "Wachtlijst" on separate
+ * sheets with Dutch column names, dates as date cells on the Amsterdam clock. Cell values are plain
+ * strings, never formulas, so a name such as "=HYPERLINK(…)" stays text.
+ */
+export async function attendeesWorkbook(title: string, registered: AttendeeRow[], waitlisted: AttendeeRow[]): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Plein';
+  workbook.title = title;
+  const columns = [
+    { header: 'Naam', key: 'name', width: 28 },
+    { header: 'Organisatie', key: 'organisation', width: 28 },
+    { header: 'Functie', key: 'jobTitle', width: 24 },
+    { header: 'E-mailadres', key: 'email', width: 32 },
+    { header: 'Aangemeld op', key: 'registeredAt', width: 18, style: { numFmt: 'dd-mm-yyyy hh:mm' } },
+  ];
+  const sheets: Array<[string, AttendeeRow[], boolean]> = [
+    ['Aangemeld', registered, false],
+    ['Wachtlijst', waitlisted, true],
+  ];
+  for (const [name, rows, withPosition] of sheets) {
+    const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = withPosition ? [{ header: 'Positie', key: 'position', width: 9 }, ...columns] : columns;
+    sheet.getRow(1).font = { bold: true };
+    sheet.addRows(rows.map((r, i) => ({ ...r, position: i + 1, registeredAt: amsterdamWallClock(r.registeredAt) })));
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

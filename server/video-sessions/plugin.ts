@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ErrorBody, IdParams } from '../../shared/schemas/common';
-import { MyRegistration, RequestSessionBody, UpdateSessionBody, VideoSession } from '../../shared/schemas/video-sessions';
+import { ErrorBody, IdParams, Page } from '../../shared/schemas/common';
+import { AgendaItem, CalendarFeed, MyRegistration, MySessionItem, RegisterQuery, RequestSessionBody, SummaryBody, UpdateSessionBody, VideoSession } from '../../shared/schemas/video-sessions';
+import { SensitiveDataError } from '../../shared/schemas/guardrail';
+import { calendarFeed, myCalendarFeed, regenerateCalendarFeed, revokeCalendarFeed } from './calendar-feed';
 import { requireUser, requireWriter } from '../accounts/guards';
-import { attendeeList, calendarEntry, changeSession, getSession, mySessions, register, requestSession, setInterest, takeOn, unregister } from './sessions';
+import { addSummary, agenda, attendeeList, attendeeWorkbook, calendarEntry, changeSession, getSession, mySessions, register, requestSession, setInterest, takeOn, unregister } from './sessions';
 
 const tags = ['video-sessions'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -47,9 +49,9 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/video-sessions/:id/registrations',
-    { schema: { tags, summary: 'Register; when full you are waitlisted with a position', params: IdParams, response: { 200: Type.Object({ registration: MyRegistration }), 201: Type.Object({ registration: MyRegistration }), ...errors } } },
+    { schema: { tags, summary: 'Register; when full you are waitlisted with a position. With startsAt (from a notification): 409 session_moved when the time changed since', params: IdParams, querystring: RegisterQuery, response: { 200: Type.Object({ registration: MyRegistration }), 201: Type.Object({ registration: MyRegistration }), ...errors } } },
     async (request, reply) => {
-      const { status, registration } = await register(db, requireWriter(request), request.params.id);
+      const { status, registration } = await register(db, requireWriter(request), request.params.id, request.query);
       return reply.status(status).send({ registration });
     },
   );
@@ -82,9 +84,63 @@ const videoSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/api/video-sessions/:id/attendees.xlsx',
+    { schema: { tags, summary: 'Attendee list as an Excel workbook: registered and waitlisted on separate sheets (organiser or moderator)', params: IdParams, response: { ...errors } } },
+    async (request, reply) => {
+      const file = await attendeeWorkbook(db, requireUser(request), request.params.id);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .send(file.body as never);
+    },
+  );
+
+  app.post(
+    '/api/video-sessions/:id/summary',
+    { schema: { tags, summary: 'After the session: the summary and recording link, posted as the organiser\'s reply; registrants are told (organiser or moderator)', params: IdParams, body: SummaryBody, response: { 200: SessionResponse, 422: SensitiveDataError, ...errors } } },
+    async (request) => ({ videoSession: await addSummary(db, requireWriter(request), request.params.id, request.body) }),
+  );
+
+  app.get(
+    '/api/video-sessions/upcoming',
+    { schema: { tags, summary: 'The agenda: upcoming scheduled sessions, soonest first, in the channels the caller may read', querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }), response: { 200: Page(AgendaItem), ...errors } } },
+    async (request) => agenda(db, request.user, request.query),
+  );
+
+  app.get(
     '/api/me/video-sessions',
-    { schema: { tags, summary: 'Sessions I am interested in or registered for, upcoming first', response: { 200: Type.Object({ items: Type.Array(Type.Object({ videoSession: VideoSession, thread: Type.Object({ id: Type.String(), title: Type.String() }) })) }), ...errors } } },
+    { schema: { tags, summary: 'Sessions I organise, am registered or waitlisted for, or am interested in; upcoming first', response: { 200: Type.Object({ items: Type.Array(MySessionItem) }), ...errors } } },
     async (request) => ({ items: await mySessions(db, requireUser(request)) }),
+  );
+
+  app.get(
+    '/api/me/calendar-feed',
+    { schema: { tags, summary: 'The address of my personal calendar feed (null when none was made)', response: { 200: CalendarFeed, ...errors } } },
+    async (request) => ({ url: await myCalendarFeed(db, app.config, requireUser(request)) }),
+  );
+
+  app.post(
+    '/api/me/calendar-feed',
+    { schema: { tags, summary: 'Make a new address for my calendar feed; the old one stops working', response: { 200: Type.Object({ url: Type.String() }), ...errors } } },
+    async (request) => ({ url: await regenerateCalendarFeed(db, app.config, requireUser(request)) }),
+  );
+
+  app.delete(
+    '/api/me/calendar-feed',
+    { schema: { tags, summary: 'Turn my calendar feed off', response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      await revokeCalendarFeed(db, requireUser(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/me/calendar.ics',
+    { schema: { tags, summary: 'My personal iCalendar feed behind its secret token (no session needed); 404 for a forged or revoked token', querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) }), response: { ...errors } } },
+    async (request, reply) => {
+      const body = await calendarFeed(db, app.config, request.query.token);
+      return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, no-store').send(body as never);
+    },
   );
 };
 

@@ -76,6 +76,8 @@ export async function presentSessions(db: Db, rows: SessionRow[], viewer: Viewer
       myInterest: !!e.my_interest,
       myRegistration,
       ...(mayJoin && row.meeting_url ? { meetingUrl: row.meeting_url } : {}),
+      ...(row.summary_post_id ? { summaryPostId: row.summary_post_id } : {}),
+      ...(row.recording_url ? { recordingUrl: row.recording_url } : {}),
     };
   });
 }

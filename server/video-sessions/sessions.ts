@@ -3,16 +3,21 @@
 import type { Static } from '@sinclair/typebox';
 import { type Transaction, sql } from 'kysely';
 import { topics } from '../../shared/events';
-import { MEETING_URL_PATTERN, type MyRegistration, type RequestSessionBody, type UpdateSessionBody, type VideoSession } from '../../shared/schemas/video-sessions';
+import { type AgendaItem, MEETING_URL_PATTERN, type MyRegistration, type MySessionItem, type RequestSessionBody, type SummaryBody, type UpdateSessionBody, type VideoSession } from '../../shared/schemas/video-sessions';
+import { Type } from '@sinclair/typebox';
+import { escapeHtml } from '../content/escape';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { replyToThread } from '../threads/posting';
+import { loadThreadRow } from '../threads/queries';
 import type { Db } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import type { Database } from '../db/schema';
-import { ApiError, conflict, forbidden, invalidField, notFound } from '../http/errors';
+import { ApiError, badRequest, conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { recordIfModerating } from '../moderation/audit';
 import { notify, notifyMany } from '../notifications/notify';
-import { type Actor, type Viewer, mayManageVideoSession, mayOrganiseVideoSession, maySeeMeetingLink } from '../policy';
+import { type Actor, type Viewer, isModerator, mayListChannelSql, mayManageVideoSession, mayOrganiseVideoSession, maySeeMeetingLink } from '../policy';
 import { appendEvent } from '../realtime/outbox';
-import { excelDateTime, sessionCalendar, toCsv } from './files';
+import { attendeesWorkbook, excelDateTime, sessionCalendar, toCsv } from './files';
 import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSession, presentSessions, waitlistPosition } from './present';
 
 type Trx = Transaction<Database>;
@@ -212,11 +217,15 @@ export async function changeSession(db: Db, user: Actor, sessionId: string, inpu
 }
 
 /** Registers for a scheduled session, or waitlists with a position when it is full; 201 new, 200 already. */
-export async function register(db: Db, user: Actor, sessionId: string): Promise<{ status: 200 | 201; registration: Static<typeof MyRegistration> }> {
+export async function register(db: Db, user: Actor, sessionId: string, expected?: { startsAt?: string }): Promise<{ status: 200 | 201; registration: Static<typeof MyRegistration> }> {
   const result = await db.transaction().execute(async (trx) => {
     // The row lock serialises registrations per session: capacity holds however many sign up at once.
     const row = await loadSession(trx, sessionId, true);
     if (effectiveStatus(row) !== 'scheduled') throw conflict('session_closed', 'Registration is closed for this session.');
+    // From a notification: the time the caller was told. A session moved since is not what they said yes to.
+    if (expected?.startsAt !== undefined && new Date(expected.startsAt).getTime() !== row.starts_at?.getTime()) {
+      throw conflict('session_moved', `This session has moved to ${row.starts_at?.toISOString()}; look at the new time before you register.`);
+    }
     const existing = await trx.selectFrom('video_session_registration').select(['status', 'waitlist_seq']).where('session_id', '=', row.id).where('user_id', '=', user.id).executeTakeFirst();
     if (existing) return { status: 200, reg: existing };
     const full = (await registeredCount(trx, row.id)) >= row.capacity!;
@@ -279,17 +288,37 @@ export async function attendeeList(db: Db, user: Actor, sessionId: string): Prom
   return { filename: `deelnemers-videosessie-${row.id}.csv`, body: toCsv(lines) };
 }
 
-/** Sessions I am interested in or registered for, upcoming first. */
-export async function mySessions(db: Db, user: Actor): Promise<Array<{ videoSession: VideoSession; thread: { id: string; title: string } }>> {
+/** The attendee list as an Excel workbook: registered and waitlisted on separate sheets (organiser and moderators). */
+export async function attendeeWorkbook(db: Db, user: Actor, sessionId: string): Promise<{ filename: string; body: Buffer }> {
+  const row = await loadSession(db, sessionId);
+  if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can download the attendee list.');
+  const regs = await db
+    .selectFrom('video_session_registration as r')
+    .innerJoin('user as u', 'u.id', 'r.user_id')
+    .select(['u.display_name', 'u.organisation', 'u.job_title', 'u.email', 'r.status', 'r.created_at'])
+    .where('r.session_id', '=', row.id)
+    .orderBy('r.waitlist_seq')
+    .orderBy('r.created_at')
+    .orderBy('r.id')
+    .execute();
+  const toRow = (r: (typeof regs)[number]) => ({ name: r.display_name, organisation: r.organisation, jobTitle: r.job_title, email: r.email, registeredAt: r.created_at });
+  const body = await attendeesWorkbook(row.title, regs.filter((r) => r.status === 'registered').map(toRow), regs.filter((r) => r.status === 'waitlisted').map(toRow));
+  return { filename: `deelnemers-videosessie-${row.id}.xlsx`, body };
+}
+
+/** Sessions I organise, am registered or waitlisted for, or am interested in; upcoming first. */
+export async function mySessions(db: Db, user: Actor): Promise<MySessionItem[]> {
   const rows = await db
     .selectFrom('video_session as s')
     .innerJoin('thread as t', 't.id', 's.thread_id')
+    .leftJoin('video_session_registration as r', (join) => join.onRef('r.session_id', '=', 's.id').on('r.user_id', '=', user.id))
     .selectAll('s')
-    .select(['t.title as thread_title'])
+    .select(['t.title as thread_title', 'r.status as my_registration'])
     .where((eb) =>
       eb.or([
+        eb('s.organiser_id', '=', user.id),
+        eb('r.user_id', '=', user.id),
         eb.exists(eb.selectFrom('video_session_interest as i').select('i.user_id').whereRef('i.session_id', '=', 's.id').where('i.user_id', '=', user.id)),
-        eb.exists(eb.selectFrom('video_session_registration as r').select('r.user_id').whereRef('r.session_id', '=', 's.id').where('r.user_id', '=', user.id)),
       ]),
     )
     // Upcoming (or running) first, soonest first; then open requests and proposals, newest first;
@@ -300,10 +329,100 @@ export async function mySessions(db: Db, user: Actor): Promise<Array<{ videoSess
     .orderBy('s.id', 'desc')
     .limit(200)
     .execute();
-  const sessions = rows.map(({ thread_title: _, ...row }) => row);
+  const sessions = rows.map(({ thread_title: _t, my_registration: _r, ...row }) => row);
   const presented = await presentSessions(db, sessions, user);
-  const items = rows.map((r, i) => ({ videoSession: presented[i], thread: { id: r.thread_id, title: r.thread_title } }));
-  return items;
+  return rows.map((r, i) => ({
+    videoSession: presented[i],
+    thread: { id: r.thread_id, title: r.thread_title },
+    myRole: r.organiser_id === user.id ? 'organiser' : r.my_registration === 'registered' ? 'registered' : r.my_registration === 'waitlisted' ? 'waitlisted' : 'interested',
+  }));
+}
+
+const AgendaCursor = Type.Object({ at: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$' }), id: Type.String({ pattern: '^[1-9][0-9]{0,18}$' }) });
+
+/** The agenda: scheduled sessions that have not ended, soonest first, across the channels the viewer may read; keyset pages. */
+export async function agenda(db: Db, viewer: Viewer, q: { cursor?: string; limit?: number }): Promise<{ items: AgendaItem[]; nextCursor: string | null }> {
+  const limit = q.limit ?? 50;
+  const after = decodeCursor(AgendaCursor, q.cursor);
+  if (after && Number.isNaN(Date.parse(after.at))) throw badRequest('invalid_cursor', 'This cursor is not valid.');
+  let query = db
+    .selectFrom('video_session as s')
+    .innerJoin('thread as t', 't.id', 's.thread_id')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .selectAll('s')
+    .select(['t.title as thread_title', 'c.slug as channel_slug'])
+    .where('s.status', '=', 'scheduled')
+    .where(sql<boolean>`s.starts_at + make_interval(mins => s.duration_minutes) >= now()`)
+    .where(mayListChannelSql(viewer, 'c'))
+    .orderBy('s.starts_at')
+    .orderBy('s.id')
+    .limit(limit + 1);
+  if (after) query = query.where((eb) => eb.or([eb('s.starts_at', '>', new Date(after.at)), eb.and([eb('s.starts_at', '=', new Date(after.at)), eb('s.id', '>', after.id)])]));
+  const rows = await query.execute();
+  const page = rows.slice(0, limit);
+  const presented = await presentSessions(db, page.map(({ thread_title: _t, channel_slug: _c, ...row }) => row), viewer);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r, i) => ({ videoSession: presented[i], thread: { id: r.thread_id, title: r.thread_title, channelSlug: r.channel_slug } })),
+    nextCursor: rows.length > limit ? encodeCursor({ at: last.starts_at!.toISOString(), id: last.id }) : null,
+  };
+}
+
+/** Paragraphs of plain text as HTML (the sanitizer checks it again when it is posted). */
+function paragraphs(text: string): string {
+  return text
+    .trim()
+    .split(/\n\s*\n/)
+    .map((p) => `<p>${escapeHtml(p.trim()).replace(/\n/g, '<br>')}</p>`)
+    .join('');
+}
+
+/**
+ * After the session: the organiser (or a moderator, on the organiser's behalf) adds a summary and
+ * optionally a recording link. It is posted into the thread as the organiser's reply, and everyone
+ * who was registered is told. Once per session.
+ */
+export async function addSummary(db: Db, user: Actor, sessionId: string, input: Static<typeof SummaryBody>): Promise<VideoSession> {
+  const row = await loadSession(db, sessionId);
+  if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can add the summary.');
+  if (effectiveStatus(row) !== 'ended') throw conflict('not_ended', 'A summary can be added once the session is over.');
+  if (row.summary_post_id) throw conflict('summary_exists', 'This session already has a summary.');
+  if (!row.organiser_id) throw conflict('no_organiser', 'This session has no organiser.');
+  if (input.recordingUrl !== undefined) {
+    try {
+      const url = new URL(input.recordingUrl);
+      if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname) throw new Error('not a link');
+    } catch {
+      throw invalidField('recordingUrl', 'must be an http(s) link');
+    }
+  }
+  const organiser = await db.selectFrom('user').select(['id', 'role', 'suspended_until', 'display_name']).where('id', '=', row.organiser_id).executeTakeFirstOrThrow();
+  const thread = await loadThreadRow(db, row.thread_id);
+  if (!thread) throw notFound('thread');
+  const body =
+    `<h3>Verslag van de videosessie</h3>${paragraphs(input.summary)}` +
+    (input.recordingUrl ? `<p>Opname: <a href="${escapeHtml(input.recordingUrl)}">${escapeHtml(input.recordingUrl)}</a></p>` : '');
+  // The organiser's reply, written as the organiser (the guardrail checks it like any reply).
+  const writer = { id: organiser.id, role: organiser.role, suspendedUntil: organiser.suspended_until, displayName: organiser.display_name };
+  const post = await replyToThread(db, writer, thread, { body, confirmSensitive: input.confirmSensitive }, async () => {});
+  const updated = await db.transaction().execute(async (trx) => {
+    const locked = await loadSession(trx, row.id, true);
+    if (locked.summary_post_id) throw conflict('summary_exists', 'This session already has a summary.');
+    const updated = await trx
+      .updateTable('video_session')
+      .set({ summary_post_id: post.id, recording_url: input.recordingUrl ?? null, updated_at: new Date() })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const registrants = await trx.selectFrom('video_session_registration').select('user_id').where('session_id', '=', row.id).where('status', '=', 'registered').execute();
+    await notifyMany(
+      trx,
+      registrants.map((r) => ({ userId: r.user_id, kind: 'video_session_summary', threadId: row.thread_id, postId: post.id, actorId: organiser.id, data: { sessionId: row.id, title: row.title } })),
+    );
+    await pushUpdate(trx, updated);
+    return updated;
+  });
+  return presentSession(db, updated, user);
 }
 
 /** A user's registrations and interests, for their data export (AVG inzageverzoek). */
@@ -319,4 +438,5 @@ export async function videoSessionDataOf(db: Db, userId: string) {
 export async function eraseVideoSessionDataOf(trx: Trx, userId: string): Promise<void> {
   await trx.deleteFrom('video_session_interest').where('user_id', '=', userId).execute();
   await trx.deleteFrom('video_session_registration').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('calendar_feed').where('user_id', '=', userId).execute();
 }

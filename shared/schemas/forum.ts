@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ConfirmSensitive } from './guardrail';
 import { Author } from './accounts';
 import { Attachment, AttachmentIds } from './attachments';
 import { Id } from './common';
@@ -148,6 +149,7 @@ export const CreateThreadBody = Type.Object(
     kind: ThreadKind,
     tags: Type.Optional(Tags),
     attachmentIds: Type.Optional(AttachmentIds),
+    confirmSensitive: ConfirmSensitive,
   },
   { additionalProperties: false },
 );
@@ -158,6 +160,7 @@ export const CreateReplyBody = Type.Object(
     body: Type.String({ minLength: 1, maxLength: BODY_MAX_LENGTH }),
     attachmentIds: Type.Optional(AttachmentIds),
     quotePostId: Type.Optional(Id),
+    confirmSensitive: ConfirmSensitive,
   },
   { additionalProperties: false },
 );
@@ -170,6 +173,7 @@ export const UpdatePostBody = Type.Object(
     tags: Type.Optional(Tags),
     /** The Vraag statement (the opening post of a question only); empty clears it. */
     question: Type.Optional(Type.String({ maxLength: QUESTION_MAX_LENGTH })),
+    confirmSensitive: ConfirmSensitive,
   },
   { additionalProperties: false },
 );

@@ -49,6 +49,14 @@ export const AuditEntry = Type.Object({
   reason: Type.String(),
   data: Type.Record(Type.String(), Type.Unknown()),
   createdAt: Type.String(),
+  /** The target in words: a thread's title, a post's excerpt (and its thread), a user's name; a move's channels. */
+  target: Type.Object({
+    label: Type.String(),
+    threadId: Type.Optional(Id),
+    threadTitle: Type.Optional(Type.String()),
+    fromChannel: Type.Optional(Type.String()),
+    toChannel: Type.Optional(Type.String()),
+  }),
 });
 export type AuditEntry = Static<typeof AuditEntry>;
 

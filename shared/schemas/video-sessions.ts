@@ -32,6 +32,9 @@ export const VideoSession = Type.Object({
   myRegistration: Type.Union([MyRegistration, Type.Null()]),
   /** Only for registered users, the organiser and moderators. */
   meetingUrl: Type.Optional(Type.String()),
+  /** After the session: the organiser's summary reply and the recording link, when given. */
+  summaryPostId: Type.Optional(Id),
+  recordingUrl: Type.Optional(Type.String()),
 });
 export type VideoSession = Static<typeof VideoSession>;
 
@@ -55,3 +58,29 @@ export const UpdateSessionBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Registering, optionally for the time the caller was told (`?startsAt=` from a notification): a moved session is 409 session_moved. */
+export const RegisterQuery = Type.Object({ startsAt: Type.Optional(Type.String({ format: 'date-time' })) });
+
+export const MyRole = Type.Union([Type.Literal('organiser'), Type.Literal('registered'), Type.Literal('waitlisted'), Type.Literal('interested')]);
+
+export const MySessionItem = Type.Object({
+  videoSession: VideoSession,
+  thread: Type.Object({ id: Type.String(), title: Type.String() }),
+  myRole: MyRole,
+});
+export type MySessionItem = Static<typeof MySessionItem>;
+
+export const AgendaItem = Type.Object({ videoSession: VideoSession, thread: Type.Object({ id: Id, title: Type.String(), channelSlug: Type.String() }) });
+export type AgendaItem = Static<typeof AgendaItem>;
+
+export const SummaryBody = Type.Object(
+  {
+    summary: Type.String({ minLength: 1, maxLength: 20000, pattern: '\\S' }),
+    recordingUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: MEETING_URL_PATTERN })),
+    confirmSensitive: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const CalendarFeed = Type.Object({ url: Type.Union([Type.String(), Type.Null()]) });

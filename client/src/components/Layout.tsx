@@ -5,6 +5,7 @@ import { onStatus } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
 import { SuspensionBanner } from '../features/moderation';
 import { NotificationBell } from '../features/notifications';
+import { ModerationNavLink } from '../features/ModerationCount';
 import { SearchBox } from '../features/search';
 
 function OfflineBanner() {
@@ -42,6 +43,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <SearchBox />
           <nav aria-label={t('app.mainNav')} className="main-nav">
             <ul>
+              <li>
+                <Link to="/agenda">{t('sessionFlow.agenda')}</Link>
+              </li>
               {user ? (
                 <>
                   <li>
@@ -49,12 +53,13 @@ export function Layout({ children }: { children: ReactNode }) {
                   </li>
                   {hasRole(user, 'moderator') && (
                     <li>
-                      <Link to="/moderatie">{t('moderation.page')}</Link>
+                      <ModerationNavLink />
                     </li>
                   )}
                   <li>
                     <Link to="/videosessies">{t('video.mine')}</Link>
                   </li>
+
                   <li>
                     <Link to="/instellingen">{user.displayName}</Link>
                   </li>

@@ -1,6 +1,7 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
 import { readDraft, writeDraft } from '../lib/drafts';
+import { SensitiveDataHint } from '../features/SensitiveDataDialog';
 
 const Editor = lazy(() => import('./Editor'));
 
@@ -44,6 +45,7 @@ export function RichTextField(props: {
           invalid={!!props.error}
         />
       </Suspense>
+      <SensitiveDataHint html={props.value} />
       {props.value && <p className="hint">{t('thread.draftSaved')}</p>}
       {props.error && (
         <p className="field-error" id={`${props.id}-error`}>

@@ -8,6 +8,7 @@ import { subscribe } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
 import { amsterdamInputToIso, isoToAmsterdamInput } from './video-sessions/amsterdam-time';
 import { topics } from '../../../shared/topics';
+import { SessionSummary } from './video-sessions/SessionSummary';
 
 /** "Aanvullende videosessie" on a thread: interest, scheduling, registration, calendar — all live. */
 export function VideoSessionCard({ threadId, threadAuthorId, initial }: { threadId: string; threadAuthorId: string; initial: VideoSession | null }) {
@@ -74,7 +75,9 @@ export function VideoSessionCard({ threadId, threadAuthorId, initial }: { thread
       {s.status === 'ended' && <p className="notice">{t('video.ended')}</p>}
       {s.status === 'scheduled' && s.startsAt && (
         <p>
-          <strong>{t('video.scheduledAt', { date: formatDateTime(s.startsAt, locale), minutes: s.durationMinutes ?? 0 })}</strong> · {places !== null && places > 0 ? t('video.placesLeft', { count: places }) : t('video.full')}
+          <strong>{t('video.scheduledAt', { date: formatDateTime(s.startsAt, locale), minutes: s.durationMinutes ?? 0 })}</strong>
+          {/* Someone with a place (or on the waitlist already) is never told "Vol — je komt op de wachtlijst". */}
+          {places !== null && places > 0 ? ` · ${t('video.placesLeft', { count: places })}` : !s.myRegistration ? ` · ${t('video.full')}` : ''}
         </p>
       )}
       {user && (
@@ -149,9 +152,14 @@ export function VideoSessionCard({ threadId, threadAuthorId, initial }: { thread
             </button>
           )}
           {s.status === 'scheduled' && (
-            <a className="button secondary small" href={`/api/video-sessions/${s.id}/attendees.csv`}>
-              {t('video.attendees')}
-            </a>
+            <>
+              <a className="button secondary small" href={`/api/video-sessions/${s.id}/attendees.xlsx`} download>
+                {t('video.attendees')}
+              </a>
+              <a className="button secondary small" href={`/api/video-sessions/${s.id}/attendees.csv`} download>
+                {t('sessionFlow.attendeesCsv')}
+              </a>
+            </>
           )}
           <button type="button" className="button secondary small" onClick={() => act(async () => setSession((await api<{ videoSession: VideoSession }>(`/api/video-sessions/${s.id}`, { method: 'PATCH', body: { status: 'cancelled' } })).videoSession))}>
             {t('video.cancelSession')}
@@ -159,6 +167,7 @@ export function VideoSessionCard({ threadId, threadAuthorId, initial }: { thread
         </div>
       )}
       {editing && <ScheduleForm session={s} onSaved={(v) => { setSession(v); setEditing(false); }} />}
+      <SessionSummary session={s} mayManage={mayManage} onSaved={setSession} />
       {error && <p className="field-error" role="alert">{error}</p>}
     </section>
   );
@@ -200,14 +209,16 @@ function ScheduleForm({ session, onSaved }: { session: VideoSession; onSaved(v: 
         <label htmlFor="vs-capacity">{t('video.capacity')}</label>
         <input id="vs-capacity" type="number" min={1} max={1000} required value={capacity} onChange={(e) => setCapacity(e.target.value)} />
       </div>
-      <div className="field">
+      <div className="field wide">
         <label htmlFor="vs-url">{t('video.meetingUrl')}</label>
         <input id="vs-url" type="url" required value={meetingUrl} onChange={(e) => setMeetingUrl(e.target.value)} />
       </div>
       {error && <p className="field-error" role="alert">{error}</p>}
-      <button type="submit" className="button">
-        {t('video.save')}
-      </button>
+      <div className="form-actions">
+        <button type="submit" className="button">
+          {t('video.save')}
+        </button>
+      </div>
     </form>
   );
 }

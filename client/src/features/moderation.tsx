@@ -13,6 +13,8 @@ import { hasRole, useSession } from '../lib/session';
 import { useAction } from '../lib/useAction';
 import { useAsync } from '../lib/useAsync';
 import { amsterdamInputToIso, isoToAmsterdamInput } from './video-sessions/amsterdam-time';
+import { ConfirmButton } from './ModerationCount';
+import { HeldPostsQueue } from './HeldPosts';
 
 /** The date (yyyy-mm-dd) on the Amsterdam calendar `days` from now, for a date input. */
 const amsterdamDateIn = (days: number) => isoToAmsterdamInput(new Date(Date.now() + days * 86400_000).toISOString()).slice(0, 10);
@@ -171,7 +173,7 @@ export function PostActions({ post, onChanged }: { post: { id: string; threadId?
           <ActionError error={unhide.error} />
         </>
       )}
-      {!isMod && post.author.id !== user.id && !done && <button type="button" className="link-button" onClick={() => setMode('report')}>{t('moderation.report')}</button>}
+      {!isMod && post.author.id !== user.id && !post.hidden && !done && <button type="button" className="link-button" onClick={() => setMode('report')}>{t('moderation.report')}</button>}
       {done && <span role="status">{t('moderation.reported')}</span>}
       {mode === 'hide' && (
         <ReasonForm label={t('moderation.reason')} onCancel={() => setMode(null)} onSubmit={async (reason) => { const res = await api<{ post: Post }>(`/api/posts/${post.id}/hide`, { method: 'POST', body: { reason } }); setMode(null); onChanged(res.post); }} />
@@ -203,12 +205,36 @@ export function OpeningPostModeration({ thread, onChanged }: { thread: { id: str
 
 type Queue = { items: ReportGroup[]; nextCursor: string | null };
 type Audit = { items: AuditEntry[]; nextCursor: string | null };
-const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend', 'edit_post', 'delete_post', 'delete_thread', 'create_channel', 'edit_video_session', 'cancel_video_session'];
+const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend', 'edit_post', 'delete_post', 'delete_thread', 'create_channel', 'edit_video_session', 'cancel_video_session', 'approve_held_post', 'remove_held_post'];
+
+/** An audit target in words: "Bericht: “excerpt” in <thread>", "Lid: name", a move's from → to. */
+function AuditTarget({ entry: a }: { entry: AuditEntry }) {
+  const { t } = useI18n();
+  const kind = t(`moderation.targets.${a.targetType}`);
+  const tg = a.target;
+  const thread = tg.threadId ? <Link to={`/t/${tg.threadId}${a.targetType === 'post' ? `#post-${a.targetId}` : ''}`}>{a.targetType === 'post' ? tg.threadTitle : tg.label}</Link> : null;
+  return (
+    <>
+      <span className="meta">{kind}: </span>
+      {a.targetType === 'post' ? (
+        <>
+          “{tg.label}”{thread && <> {t('modTold.inThread')} {thread}</>}
+        </>
+      ) : a.targetType === 'thread' && thread ? (
+        thread
+      ) : (
+        tg.label
+      )}
+      {tg.fromChannel && tg.toChannel && <> ({t('modTold.moveFromTo', { from: tg.fromChannel, to: tg.toChannel })})</>}
+    </>
+  );
+}
 
 /** One group of reports on a post: hide it (with the reporters' reason), dismiss, or suspend its author. */
 function ReportGroupCard({ group, onResolved }: { group: ReportGroup; onResolved(): void }) {
   const { t } = useI18n();
   const [suspending, setSuspending] = useState(false);
+  const [confirmSuspend, setConfirmSuspend] = useState(false);
   const [until, setUntil] = useState(() => amsterdamDateIn(7));
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -236,8 +262,8 @@ function ReportGroupCard({ group, onResolved }: { group: ReportGroup; onResolved
           </li>
         ))}
       </ul>
-      <button type="button" className="button small" onClick={() => resolve({ resolution: 'hide', reason: g.reports[0]?.reason ?? t('moderation.reportedReason') })}>{t('moderation.resolveHide')}</button>{' '}
-      <button type="button" className="button secondary small" onClick={() => resolve({ resolution: 'dismiss' })}>{t('moderation.dismiss')}</button>{' '}
+      <ConfirmButton className="button small" label={t('moderation.resolveHide')} question={t('modTold.confirmHide')} confirmLabel={t('modTold.yesHide')} onConfirm={() => resolve({ resolution: 'hide', reason: g.reports[0]?.reason ?? t('moderation.reportedReason') })} />{' '}
+      <ConfirmButton label={t('moderation.dismiss')} question={t('modTold.confirmDismiss')} confirmLabel={t('modTold.yesDismiss')} onConfirm={() => resolve({ resolution: 'dismiss' })} />{' '}
       <button type="button" className="button secondary small" aria-expanded={suspending} onClick={() => setSuspending((v) => !v)}>{t('moderation.suspendAuthor')}</button>
       {suspending && (
         <form
@@ -245,8 +271,7 @@ function ReportGroupCard({ group, onResolved }: { group: ReportGroup; onResolved
           onSubmit={(e) => {
             e.preventDefault();
             if (!reason.trim()) return setError(t('errors.field.required'));
-            // Until the end of the chosen day on the Amsterdam clock, whatever the browser's time zone.
-            void resolve({ resolution: 'suspend', reason: reason.trim(), until: amsterdamInputToIso(`${until}T23:59`) });
+            setConfirmSuspend(true);
           }}
         >
           <label htmlFor={`until-${g.reportId}`}>{t('moderation.until')}</label>
@@ -254,6 +279,18 @@ function ReportGroupCard({ group, onResolved }: { group: ReportGroup; onResolved
           <label htmlFor={`suspend-reason-${g.reportId}`}>{t('moderation.reason')}</label>
           <input id={`suspend-reason-${g.reportId}`} type="text" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
           <button type="submit" className="button small">{t('moderation.confirm')}</button>
+          {confirmSuspend && (
+            <span className="confirm" role="group" aria-label={t('modTold.confirmSuspend', { name: g.post.author.displayName })}>
+              <span>{t('modTold.confirmSuspend', { name: g.post.author.displayName })}</span>{' '}
+              {/* biome-ignore lint/a11y/noAutofocus: the question appears because the moderator just asked to suspend: focus goes to its answer */}
+              <button type="button" className="button small danger" autoFocus onClick={() => {
+                setConfirmSuspend(false);
+                // Until the end of the chosen day on the Amsterdam clock, whatever the browser's time zone.
+                void resolve({ resolution: 'suspend', reason: reason.trim(), until: amsterdamInputToIso(`${until}T23:59`) });
+              }}>{t('modTold.yesSuspend')}</button>{' '}
+              <button type="button" className="button secondary small" onClick={() => setConfirmSuspend(false)}>{t('moderation.cancel')}</button>
+            </span>
+          )}
         </form>
       )}
       {error && <p className="field-error" role="alert">{error}</p>}
@@ -317,6 +354,7 @@ export function ModerationPage() {
           }
         </AsyncView>
       </section>
+      <HeldPostsQueue onDecided={reloadAudit} />
       <section aria-labelledby="audit-title">
         <h2 id="audit-title">{t('moderation.auditLog')}</h2>
         <form className="reason-form audit-filters" onSubmit={(e) => e.preventDefault()} aria-label={t('moderation.auditFilter')}>
@@ -360,7 +398,7 @@ export function ModerationPage() {
                         <td>{a.actor.displayName}</td>
                         <td>{t(`moderation.actions.${a.action}`) === `moderation.actions.${a.action}` ? a.action : t(`moderation.actions.${a.action}`)}</td>
                         <td>
-                          {t(`moderation.targets.${a.targetType}`)} {a.targetId}
+                          <AuditTarget entry={a} />
                         </td>
                         <td>{a.reason}</td>
                       </tr>

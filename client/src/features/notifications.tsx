@@ -10,6 +10,7 @@ import { onStatus, subscribe } from '../lib/realtime';
 import { topics } from '../../../shared/topics';
 import { useSession } from '../lib/session';
 import { useAction } from '../lib/useAction';
+import { RegisterFromNotice } from './video-sessions/RegisterFromNotice';
 import { useAsync } from '../lib/useAsync';
 
 /**
@@ -204,6 +205,9 @@ function NotificationItem({ notification: n, markRead }: { notification: Notific
         notificationText(n, t)
       )}
       <p className="meta">{formatRelative(n.updatedAt, locale)}</p>
+      {n.kind === 'video_session_scheduled' && typeof n.data.sessionId === 'string' && (
+        <RegisterFromNotice sessionId={n.data.sessionId} startsAt={typeof n.data.startsAt === 'string' ? n.data.startsAt : null} threadId={n.threadId} />
+      )}
       <ActionError error={mark.error} />
     </li>
   );

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     message: string,
     readonly fields: Record<string, string> = {},
     readonly retryAfter: number | null = null,
+    /** The whole `error` object, for codes that carry more (422 sensitive_data: `findings`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -43,7 +45,7 @@ export async function api<T>(path: string, options: { method?: string; body?: un
  */
 export function apiError(status: number, data: unknown, retryAfter: string | null, statusText = ''): ApiError {
   const e: { code?: string; message?: string; fields?: Record<string, string> } = (data as { error?: object } | null)?.error ?? {};
-  return new ApiError(status, e.code ?? 'generic', e.message ?? statusText, e.fields ?? {}, retryAfter ? Number(retryAfter) : null);
+  return new ApiError(status, e.code ?? 'generic', e.message ?? statusText, e.fields ?? {}, retryAfter ? Number(retryAfter) : null, e as Record<string, unknown>);
 }
 
 /** A random key so a retried post is not stored twice (Idempotency-Key). */

@@ -11,6 +11,7 @@ import { threadPath } from './paths';
 import { AttachmentPicker } from '../features/attachments';
 import { SimilarQuestions } from '../features/search';
 import { draftKey as userDraftKey, readDraft, writeDraft } from '../lib/drafts';
+import { SensitiveDataHint, useSensitiveGuard } from '../features/SensitiveDataDialog';
 
 /** A list title from the Vraag statement: its first sentence, at most about 120 characters, cut at a word. */
 export function suggestTitle(question: string): string {
@@ -51,6 +52,7 @@ export function NewThreadPage() {
   const [sending, setSending] = useState(false);
   const [key] = useState(newIdempotencyKey);
   const [attachmentIds, setAttachmentIds] = useState<string[]>([]);
+  const guard = useSensitiveGuard();
   const [state, reload] = useAsync((signal) => api<{ channel: Channel }>(`/api/channels/${encodeURIComponent(slug)}`, { signal }), [slug]);
 
   if (state.status === 'loading' || loading) return <Loading />;
@@ -82,11 +84,14 @@ export function NewThreadPage() {
           setSending(true);
           setFormError(null);
           try {
-            const res = await api<{ thread: Thread }>(`/api/channels/${encodeURIComponent(slug)}/threads`, {
-              method: 'POST',
-              headers: { 'Idempotency-Key': key },
-              body: { title, body, kind, ...(kind === 'question' && question.trim() ? { question: question.trim() } : {}), tags: tags.split(',').map((s) => s.trim()).filter(Boolean), ...(attachmentIds.length ? { attachmentIds } : {}) },
-            });
+            const res = await guard.send((confirmSensitive) =>
+              api<{ thread: Thread }>(`/api/channels/${encodeURIComponent(slug)}/threads`, {
+                method: 'POST',
+                headers: { 'Idempotency-Key': key },
+                body: { title, body, kind, ...(kind === 'question' && question.trim() ? { question: question.trim() } : {}), tags: tags.split(',').map((s) => s.trim()).filter(Boolean), ...(attachmentIds.length ? { attachmentIds } : {}), ...(confirmSensitive ? { confirmSensitive } : {}) },
+              }),
+            );
+            if (!res) return; // "Aanpassen": the writer edits first
             writeDraft(draftKey, '');
             writeDraft(`${draftKey}.title`, '');
             writeDraft(`${draftKey}.question`, '');
@@ -146,12 +151,14 @@ export function NewThreadPage() {
             />
           )}
         </Field>
+        <SensitiveDataHint text={`${question}\n${title}`} />
         <SimilarQuestions title={title} />
         <RichTextField key={draftKey} id="body" label={kind === 'question' ? t('threadPage.toelichting') : t('newThread.bodyLabel')} draftKey={draftKey} value={body} onChange={setBody} resetKey={0} error={errors.body} />
         <AttachmentPicker onChange={setAttachmentIds} />
         <Field id="tags" label={t('newThread.tagsLabel')} hint={t('newThread.tagsHint')} error={errors.tags}>
           {(aria) => <input {...aria} type="text" value={tags} onChange={(e) => setTags(e.target.value)} />}
         </Field>
+        {guard.dialog}
         <button type="submit" className="button" disabled={sending}>
           {sending ? t('thread.sending') : t('newThread.submit')}
         </button>

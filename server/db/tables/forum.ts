@@ -64,6 +64,11 @@ export interface PostTable {
   appreciation_count: Generated<number>;
   /** When a moderator last hid it (kept after it is shown again): older revisions stay with moderators. */
   last_hidden_at: Generated<Date | null>;
+  /** Held for moderators by the client-data guardrail (migration 0015): hidden until approved or removed. */
+  held_at: NullableTimestamp;
+  held_findings: ColumnType<Array<{ kind: string; excerpt: string }> | null, string | null | undefined, string | null>;
+  /** The real title of a held thread, while the thread shows a neutral one. */
+  held_title: ColumnType<string | null, string | null | undefined, string | null>;
   search_vector: ColumnType<string, never, never>;
 }
 

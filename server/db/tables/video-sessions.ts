@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { NullableTimestamp } from './accounts';
 
 export type VideoSessionStatus = 'requested' | 'proposed' | 'scheduled' | 'cancelled' | 'ended';
@@ -20,6 +20,16 @@ export interface VideoSessionTable {
   reminded_for: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** The organiser's summary, posted as a reply after the session (migration 0015). */
+  summary_post_id: ColumnType<string | null, string | null | undefined, string | null>;
+  recording_url: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A personal calendar feed: its token is an HMAC of the user id and this nonce (a new nonce revokes the old token). */
+export interface CalendarFeedTable {
+  user_id: string;
+  nonce: string;
+  created_at: Generated<Date>;
 }
 
 export interface VideoSessionInterestTable {
@@ -41,4 +51,5 @@ export interface VideoSessionsTables {
   video_session: VideoSessionTable;
   video_session_interest: VideoSessionInterestTable;
   video_session_registration: VideoSessionRegistrationTable;
+  calendar_feed: CalendarFeedTable;
 }

@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n';
 import { ApiError, api, newIdempotencyKey } from '../../lib/api';
 import { draftKey as userDraftKey, readDraftExtras, writeDraft, writeDraftExtras } from '../../lib/drafts';
 import { AttachmentPicker } from '../attachments';
+import { HeldNotice, useSensitiveGuard } from '../SensitiveDataDialog';
 
 /** Lets the page's "Citeer" buttons reach the form. */
 export const quoteRef: { current: ((postId: string) => void) | null } = { current: null };
@@ -32,6 +33,7 @@ export function ReplyForm({ threadId, userId, replies, onPosted }: { threadId: s
   };
   useEffect(() => writeDraftExtras(draftKey, { quotePostId, attachments }), [draftKey, quotePostId, attachments]);
   const quoted = quotePostId ? replies.find((p) => p.id === quotePostId) : undefined;
+  const guard = useSensitiveGuard();
 
   return (
     <form
@@ -46,11 +48,14 @@ export function ReplyForm({ threadId, userId, replies, onPosted }: { threadId: s
         setSending(true);
         setError(null);
         try {
-          const res = await api<{ post: Post }>(`/api/threads/${threadId}/replies`, {
-            method: 'POST',
-            body: { body, ...(quoted ? { quotePostId: quoted.id } : {}), ...(attachmentIds.length ? { attachmentIds } : {}) },
-            headers: { 'Idempotency-Key': attemptKey.current },
-          });
+          const res = await guard.send((confirmSensitive) =>
+            api<{ post: Post }>(`/api/threads/${threadId}/replies`, {
+              method: 'POST',
+              body: { body, ...(quoted ? { quotePostId: quoted.id } : {}), ...(attachmentIds.length ? { attachmentIds } : {}), ...(confirmSensitive ? { confirmSensitive } : {}) },
+              headers: { 'Idempotency-Key': attemptKey.current },
+            }),
+          );
+          if (!res) return; // "Aanpassen": the writer edits first
           onPosted(res.post);
           writeDraft(draftKey, '');
           writeDraftExtras(draftKey, {});
@@ -84,6 +89,8 @@ export function ReplyForm({ threadId, userId, replies, onPosted }: { threadId: s
       )}
       <RichTextField id="reply-editor" label={t('thread.yourReply')} draftKey={draftKey} value={body} onChange={setBody} resetKey={resetKey} error={error ?? undefined} hideLabel />
       <AttachmentPicker key={resetKey} initial={resetKey === 0 ? kept.attachments : undefined} onChange={setAttachmentIds} onAttachments={setAttachments} />
+      <HeldNotice held={guard.held} />
+      {guard.dialog}
       <button type="submit" className="button" disabled={sending}>
         {sending ? t('thread.sending') : t('thread.send')}
       </button>
