@@ -44,6 +44,9 @@ export function maySeeHiddenPost(viewer: Viewer | undefined, authorId: string): 
 export const mayFindHiddenPosts = (viewer: Viewer | undefined): boolean => isModerator(viewer);
 
 /** Post revisions stay with moderators (they may hold text from before a hide). */
+/** Who adds and removes search synonyms (the Beheer page). */
+export const mayManageSynonyms = (actor: Viewer | undefined): boolean => isAdmin(actor);
+
 export const mayReadRevisions = (viewer: Viewer | undefined): boolean => isModerator(viewer);
 
 /** Editing and deleting a post: its author or a moderator. A whole thread: moderators only. */
