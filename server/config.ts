@@ -56,6 +56,8 @@ export interface Config {
   wsMaxPerAddress: number;
   /** Bearer token for GET /api/metrics (Prometheus); unset: no metrics route. */
   metricsToken: string | undefined;
+  /** Bounds on reading one handout's text for search (server/search/handouts). */
+  handoutExtract: { timeoutMs: number; memoryMb: number; maxPages: number; maxChars: number };
 }
 
 export class ConfigError extends Error {}
@@ -158,5 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runJobs: bool(env, 'RUN_JOBS', true),
     wsMaxPerAddress: int(env, 'WS_MAX_PER_ADDRESS', 20, 1, 1_000_000),
     metricsToken,
+    handoutExtract: {
+      timeoutMs: int(env, 'HANDOUT_EXTRACT_TIMEOUT_MS', 30_000, 1000, 600_000),
+      memoryMb: int(env, 'HANDOUT_EXTRACT_MEMORY_MB', 256, 32, 4096),
+      maxPages: int(env, 'HANDOUT_EXTRACT_MAX_PAGES', 300, 1, 10_000),
+      maxChars: int(env, 'HANDOUT_EXTRACT_MAX_CHARS', 300_000, 1000, 900_000),
+    },
   };
 }

@@ -55,7 +55,15 @@ function plainTextToHtml(input: string): string {
 }
 
 /** Cleans user HTML to the allowlist and derives the plain-text copy used for previews and search. */
-export function sanitizeBody(input: string): CleanBody {
+/**
+ * C0 control characters (and DEL) other than tab, line feed and carriage return: invisible, never
+ * meant, and search uses two of them as snippet markers.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here (they are stripped or refused)
+const C0_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+export function sanitizeBody(rawInput: string): CleanBody {
+  const input = rawInput.replace(C0_CONTROLS, '');
   const source = /<[a-zA-Z!/?]/.test(input) ? input : plainTextToHtml(input);
   const prepared = cleanWordPaste(source)
     // Table rows become paragraphs (tr → p), cells keep a space between them and lose their own paragraphs.
@@ -198,6 +206,8 @@ export function htmlToText(html: string): string {
   const withBreaks = html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|li|h[2-4]|blockquote|pre)>/gi, '\n');
   const stripped = sanitizeHtml(withBreaks, { allowedTags: [], allowedAttributes: {} });
   return decode(stripped)
+    // Entities such as &#1; decode to control characters too.
+    .replace(C0_CONTROLS, '')
     .replace(/\u00a0/g, ' ')
     .replace(/[ \t]+/g, ' ')
     .replace(/ *\n */g, '\n')

@@ -11,6 +11,8 @@ export const Attachment = Type.Object({
   sha256: Type.String(),
   /** Download URL (GET /api/attachments/:id/download). */
   url: Type.String(),
+  /** Search could read its text (true) or not ("niet doorzoekbaar", false); absent: not yet, or not a document. */
+  searchable: Type.Optional(Type.Boolean()),
 });
 export type Attachment = Static<typeof Attachment>;
 
