@@ -15,7 +15,12 @@ import { type Kysely, sql } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    create aggregate plein_tsvector_agg(tsvector) (sfunc = tsvector_concat, stype = tsvector, initcond = '');
+    -- Concatenation with a one-position gap (a lexeme no query can produce: the parser drops "~"),
+    -- so a phrase never runs from the end of one part into the start of the next.
+    create function plein_tsvector_gap_concat(a tsvector, b tsvector) returns tsvector
+      language sql immutable parallel safe strict
+      as $$ select a || '~:1'::tsvector || b $$;
+    create aggregate plein_tsvector_agg(tsvector) (sfunc = plein_tsvector_gap_concat, stype = tsvector, initcond = '');
     create aggregate plein_tsquery_or(tsquery) (sfunc = tsquery_or, stype = tsquery);
 
     -- Every positive word of a query OR-ed (negations left out): "which of these words does it have".
@@ -229,6 +234,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     drop function plein_thread_doc_after_post_update(); drop function plein_thread_docs_after_posts();
     drop function plein_refresh_thread_docs(bigint[]); drop function plein_thread_doc(bigint); drop table thread_search_doc;
     drop function plein_positive_words(tsquery); drop function plein_any_word(tsquery);
-    drop aggregate plein_tsquery_or(tsquery); drop aggregate plein_tsvector_agg(tsvector);
+    drop aggregate plein_tsquery_or(tsquery); drop aggregate plein_tsvector_agg(tsvector); drop function plein_tsvector_gap_concat(tsvector, tsvector);
   `.execute(db);
 }

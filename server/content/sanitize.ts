@@ -72,7 +72,8 @@ export function sanitizeBody(rawInput: string): CleanBody {
   const first = sanitizeHtml(prepared, BODY_OPTIONS);
   // Restructure (no nested paragraphs, loose text in paragraphs, whitespace collapsed), then run the
   // allowlist once more over the result as a safety net.
-  const html = sanitizeHtml(normaliseStructure(first), BODY_OPTIONS).trim();
+  // Entities such as &#1; come out of the sanitizer as the characters themselves.
+  const html = sanitizeHtml(normaliseStructure(first), BODY_OPTIONS).replace(C0_CONTROLS, '').trim();
   return { html, text: htmlToText(html) };
 }
 
