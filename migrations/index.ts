@@ -13,6 +13,7 @@ import * as m0011 from './0011_search_segment_lexemes';
 import * as m0012 from './0012_account_trust';
 import * as m0014 from './0014_thread_page';
 import * as m0015 from './0015_sessions_and_guardrail';
+import * as m0016 from './0016_thread_search_handouts';
 
 /**
  * Every migration, by name. Append-only: add a line for a new file, never edit a landed migration.
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0012_account_trust': m0012,
   '0014_thread_page': m0014,
   '0015_sessions_and_guardrail': m0015,
+  '0016_thread_search_handouts': m0016,
 };

@@ -68,6 +68,8 @@ export interface Config {
   requireTwoFactor: TwoFactorRole[];
   /** The development mail page (/_dev/mail): no SMTP_URL and a localhost PUBLIC_URL only. */
   devMailPage: boolean;
+  /** Bounds on reading one handout's text for search (server/search/handouts). */
+  handoutExtract: { timeoutMs: number; memoryMb: number; maxPages: number; maxChars: number };
 }
 
 export class ConfigError extends Error {}
@@ -193,5 +195,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken,
     requireTwoFactor: twoFactorRoles(env, publicUrl),
     devMailPage: !smtpUrl && isLocalUrl(publicUrl),
+    handoutExtract: {
+      timeoutMs: int(env, 'HANDOUT_EXTRACT_TIMEOUT_MS', 30_000, 1000, 600_000),
+      memoryMb: int(env, 'HANDOUT_EXTRACT_MEMORY_MB', 256, 32, 4096),
+      maxPages: int(env, 'HANDOUT_EXTRACT_MAX_PAGES', 300, 1, 10_000),
+      maxChars: int(env, 'HANDOUT_EXTRACT_MAX_CHARS', 300_000, 1000, 900_000),
+    },
   };
 }

@@ -5,7 +5,7 @@ import { MAX_ATTACHMENTS_PER_POST, type Attachment } from '../../shared/schemas/
 import type { Database } from '../db/schema';
 import { badRequest } from '../http/errors';
 
-export const toAttachment = (r: { id: string; filename: string; content_type: string; size: string | number; sha256: string; description?: string }): Attachment => ({
+export const toAttachment = (r: { id: string; filename: string; content_type: string; size: string | number; sha256: string; description?: string; searchable?: boolean | null }): Attachment => ({
   id: r.id,
   filename: r.filename,
   contentType: r.content_type,
@@ -13,7 +13,11 @@ export const toAttachment = (r: { id: string; filename: string; content_type: st
   sha256: r.sha256,
   url: `/api/attachments/${r.id}/download`,
   description: r.description ?? '',
+  ...(r.searchable === true || r.searchable === false ? { searchable: r.searchable } : {}),
 });
+
+/** Whether search could read the handout's text (server/search/handouts): true, false, or null (not yet, or not a document). */
+const searchableSql = sql<boolean | null>`(select x.status = 'done' from attachment_text x where x.attachment_id = a.id)`;
 
 /**
  * Links the uploader's own, not yet attached uploads to a post, in the caller's transaction.
@@ -43,11 +47,11 @@ export async function loadAttachmentsForPosts(db: Kysely<Database>, postIds: str
   const map = new Map<string, Attachment[]>();
   if (postIds.length === 0) return map;
   const rows = await db
-    .selectFrom('attachment')
-    .select(['id', 'post_id', 'filename', 'content_type', 'size', 'sha256', 'description'])
-    .where('post_id', 'in', postIds)
-    .orderBy('post_id')
-    .orderBy('position')
+    .selectFrom('attachment as a')
+    .select(['a.id', 'a.post_id', 'a.filename', 'a.content_type', 'a.size', 'a.sha256', 'a.description', searchableSql.as('searchable')])
+    .where('a.post_id', 'in', postIds)
+    .orderBy('a.post_id')
+    .orderBy('a.position')
     .execute();
   for (const r of rows) {
     const list = map.get(r.post_id!) ?? [];
@@ -64,6 +68,7 @@ export interface AttachmentJson {
   size: number;
   sha256: string;
   description: string;
+  searchable: boolean | null;
 }
 
 /**
@@ -71,7 +76,7 @@ export interface AttachmentJson {
  * post's attachment_count column, posts without attachments skip the lookup altogether.
  */
 export const attachmentsOf = (postIdColumn: string, countColumn: string) =>
-  sql<AttachmentJson[]>`case when ${sql.ref(countColumn)} > 0 then coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256, 'description', a.description) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json) else '[]'::json end`;
+  sql<AttachmentJson[]>`case when ${sql.ref(countColumn)} > 0 then coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256, 'description', a.description, 'searchable', ${searchableSql}) order by a.position) from attachment a where a.post_id = ${sql.ref(postIdColumn)}), '[]'::json) else '[]'::json end`;
 
 /** The uploads of a user, for their data export (AVG inzageverzoek). */
 export async function uploadsBy(db: Kysely<Database>, userId: string) {

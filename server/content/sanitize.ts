@@ -70,7 +70,15 @@ function linkBareUrls(html: string): string {
 }
 
 /** Cleans user HTML to the allowlist and derives the plain-text copy used for previews and search. */
-export function sanitizeBody(input: string): CleanBody {
+/**
+ * C0 control characters (and DEL) other than tab, line feed and carriage return: invisible, never
+ * meant, and search uses two of them as snippet markers.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here (they are stripped or refused)
+const C0_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+export function sanitizeBody(rawInput: string): CleanBody {
+  const input = rawInput.replace(C0_CONTROLS, '');
   const source = /<[a-zA-Z!/?]/.test(input) ? input : plainTextToHtml(input);
   const prepared = cleanWordPaste(source)
     // Table rows become paragraphs (tr → p), cells keep a space between them and lose their own paragraphs.
@@ -81,7 +89,8 @@ export function sanitizeBody(input: string): CleanBody {
   const first = linkBareUrls(sanitizeHtml(prepared, BODY_OPTIONS));
   // Restructure (no nested paragraphs, loose text in paragraphs, whitespace collapsed), then run the
   // allowlist once more over the result as a safety net.
-  const html = sanitizeHtml(normaliseStructure(first), BODY_OPTIONS).trim();
+  // Entities such as &#1; come out of the sanitizer as the characters themselves.
+  const html = sanitizeHtml(normaliseStructure(first), BODY_OPTIONS).replace(C0_CONTROLS, '').trim();
   return { html, text: htmlToText(html) };
 }
 
@@ -215,6 +224,8 @@ export function htmlToText(html: string): string {
   const withBreaks = html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|li|h[2-4]|blockquote|pre)>/gi, '\n');
   const stripped = sanitizeHtml(withBreaks, { allowedTags: [], allowedAttributes: {} });
   return decode(stripped)
+    // Entities such as &#1; decode to control characters too.
+    .replace(C0_CONTROLS, '')
     .replace(/\u00a0/g, ' ')
     .replace(/[ \t]+/g, ' ')
     .replace(/ *\n */g, '\n')

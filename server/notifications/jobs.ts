@@ -3,6 +3,8 @@ import PgBoss from 'pg-boss';
 import type { Mailer } from './mail';
 import { sendDigests, sendPendingMails } from './mail';
 import { sendDueReminders } from './reminders';
+import { createStorage } from '../attachments/storage';
+import { extractPendingHandouts } from '../search/handouts/extract';
 
 /**
  * Background work on pg-boss (PostgreSQL-backed): survives restarts, runs each scheduled tick once
@@ -10,7 +12,7 @@ import { sendDueReminders } from './reminders';
  */
 /** Retries for every job: up to 20 times, 10 s doubling with jitter (pg-boss retryBackoff). */
 export const retryOptions = { retryLimit: 20, retryDelay: 10, retryBackoff: true } as const;
-export const queueNames = ['mail-sweep', 'reminder-sweep', 'daily-digest'] as const;
+export const queueNames = ['mail-sweep', 'reminder-sweep', 'daily-digest', 'handout-text'] as const;
 
 export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<{ stop(): Promise<void> }> {
   const boss = new PgBoss({ connectionString: app.config.databaseUrl!, schema: 'pgboss', max: 4 });
@@ -22,10 +24,13 @@ export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<{
   });
   await boss.start();
   const retry = retryOptions;
+  const storage = createStorage(app.config);
   const jobs: Record<(typeof queueNames)[number], () => Promise<number>> = {
     'mail-sweep': () => sendPendingMails(app.db, app.config, mailer),
     'reminder-sweep': () => sendDueReminders(app.db),
     'daily-digest': () => sendDigests(app.db, app.config, mailer),
+    // Search: the text of new handouts, and of all of them again after an extractor update.
+    'handout-text': () => extractPendingHandouts(app.db, storage, app.config.handoutExtract, app.log),
   };
   for (const [name, run] of Object.entries(jobs)) {
     await boss.createQueue(name, { name, ...retry });
@@ -44,8 +49,10 @@ export async function startJobs(app: FastifyInstance, mailer: Mailer): Promise<{
   await boss.schedule('mail-sweep', '* * * * *', {}, retry);
   await boss.schedule('reminder-sweep', '*/5 * * * *', {}, retry);
   await boss.schedule('daily-digest', '0 7 * * *', {}, { ...retry, tz: 'Europe/Amsterdam' });
+  await boss.schedule('handout-text', '* * * * *', {}, retry);
   // Whatever was left pending before a restart goes out now, not at the next tick.
   await boss.send('mail-sweep', {}, { ...retry, singletonKey: 'startup' });
+  await boss.send('handout-text', {}, { ...retry, singletonKey: 'startup' });
   return {
     async stop() {
       stopping = true;

@@ -56,6 +56,9 @@ export function maySeeHiddenPost(viewer: Viewer | undefined, authorId: string): 
 /** Hidden posts as search hits: moderators only (an author finds their hidden post on its thread page). */
 export const mayFindHiddenPosts = (viewer: Viewer | undefined): boolean => isModerator(viewer);
 
+/** Who adds and removes search synonyms (the Beheer page). */
+export const mayManageSynonyms = (actor: Viewer | undefined): boolean => isAdmin(actor);
+
 /**
  * The edit history of a post: everyone, as in Discourse, except what a hide took away. A revision
  * whose text was in place at or before the post's last hide stays with moderators; while a post is

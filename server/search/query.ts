@@ -11,35 +11,63 @@ import { executePrepared } from '../db/prepared';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { presentSummary, threadRows } from '../threads/queries';
 import { escapeHtml } from '../content/escape';
+import { excerpt } from '../content/sanitize';
+import { invalidField } from '../http/errors';
 
 // Sentinels that cannot occur in user text (control characters are stripped from titles and bodies).
 const START = '\u0001';
 const STOP = '\u0002';
 /** At most this many matching posts are ranked per query: a bound on work for very common words. */
 const CANDIDATES = 500;
-
+/** At most this many threads are found through words spread over their parts (newest first). */
+const SPREAD_CANDIDATES = 300;
+/** Handout text is long; its snippet is made from the first part only (a bound on work per hit). */
+const HANDOUT_SNIPPET_CHARS = 60_000;
 
 /**
  * The headline is made from HTML-escaped text (so PostgreSQL's parser keeps `<script>` as visible text
- * instead of dropping it as a tag); only the sentinels become markup: <mark>.
+ * instead of dropping it as a tag); only the sentinels become markup: <mark>, always balanced (a
+ * sentinel that was in the text itself, from data stored before control characters were stripped,
+ * can never open a mark that is not closed, or close one that is not open).
  */
 export function markSnippet(escapedHeadline: string): string {
   // Defence in depth: nothing but entities may look like markup here.
-  return escapedHeadline.replace(/[<>"']/g, (c) => escapeHtml(c)).split(START).join('<mark>').split(STOP).join('</mark>');
+  const text = escapedHeadline.replace(/[<>"']/g, (c) => escapeHtml(c));
+  let out = '';
+  let open = false;
+  for (const ch of text) {
+    if (ch === START) {
+      if (!open) out += '<mark>';
+      open = true;
+    } else if (ch === STOP) {
+      if (open) out += '</mark>';
+      open = false;
+    } else if (ch < ' ' && ch !== '\n' && ch !== '\t') {
+      out += ' ';
+    } else {
+      out += ch;
+    }
+  }
+  return open ? `${out}</mark>` : out;
 }
 
+/** HTML-escapes a text column in SQL, so PostgreSQL's headline parser keeps `<script>` as visible text. */
+const escapedSql = (column: RawBuilder<unknown>) =>
+  sql`replace(replace(replace(replace(replace(${column}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')`;
+const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 /** ts_headline over the HTML-escaped plain text, with sentinel markers around the matches. */
-const headline = sql<string>`ts_headline('plein_dutch', replace(replace(replace(replace(replace(p.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), q.query, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`;
+const headlineOf = (column: RawBuilder<unknown>, query: RawBuilder<unknown>) => sql<string>`ts_headline('plein_dutch', ${escapedSql(column)}, ${query}, ${HEADLINE_OPTIONS})`;
+
+/** The query with the synonym rules applied (search_synonym_rule; no reindex when they change). */
+export const expandedQuery = (text: string) => sql`ts_rewrite(websearch_to_tsquery('plein_dutch', ${text}), 'select target, substitute from search_synonym_rule')`;
 
 const Cursor = Type.Object({ s: Type.Number({ minimum: -1e6, maximum: 1e6 }), us: Type.String({ pattern: SIGNED_BIGINT_PATTERN }), id: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) }, { additionalProperties: false });
 
-/** One page of search hits for `viewer`. */
-export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof SearchQuery>): Promise<{ items: Static<typeof SearchHit>[]; nextCursor: string | null }> {
-  const limit = q.limit ?? 20;
-  const after = decodeCursor(Cursor, q.cursor);
-  const mod = mayFindHiddenPosts(viewer);
-  const query = sql`websearch_to_tsquery('plein_dutch', ${q.q})`;
-  const threadFilters = [
+type SearchPage = { items: Static<typeof SearchHit>[]; nextCursor: string | null };
+
+/** Filters on the thread `t`, shared by searching and browsing. */
+function threadFilterSql(q: Static<typeof SearchQuery>, mod: boolean): RawBuilder<unknown>[] {
+  return [
     q.channel ? sql`and t.channel_id = (select c.id from channel c where c.slug = ${q.channel})` : null,
     q.tag ? sql`and exists (select 1 from thread_tag tt where tt.thread_id = t.id and tt.tag = ${q.tag.trim().toLowerCase()})` : null,
     q.kind ? sql`and t.kind = ${q.kind}` : null,
@@ -50,24 +78,30 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     q.from ? sql`and t.created_at >= ${q.from}::date` : null,
     q.to ? sql`and t.created_at < ${q.to}::date + 1` : null,
   ].filter((f): f is RawBuilder<unknown> => f !== null);
-  // The first page without thread filters needs only the best (limit + 1) threads found through a
-  // post alone, and those tied with the last of them: any other has limit + 1 threads above it.
-  // Filters or a cursor can remove threads above it, so then every candidate thread is looked up.
-  const postOnly =
-    !after && threadFilters.length === 0
-      ? sql`select thread_id from post_only where rank >= coalesce((select rank from post_only order by rank desc offset ${limit} limit 1), 0)`
-      : sql`select thread_id from post_only`;
-  const threadAuthor = q.author ? sql`and t.author_id = ${q.author}` : sql``;
-  const keyset = after
-    ? sql`where (score, lat_us, id) < (${after.s}::float8, ${after.us}::bigint, ${after.id}::bigint)`
-    : sql``;
+}
 
-  // A title hit must also survive -exclusions in the opening post ("wijkteam -huisarts" leaves out a
-  // question whose title says wijkteam and whose Toelichting says huisarts). Without a "-" no term
-  // is negated, and more words can only keep a match, so the opening post need not be read.
-  const exclusionCheck = /(^|\s)-/.test(q.q)
-    ? sql`and (select (t.search_vector || case when op.hidden_at is null ${mod ? sql`or true` : sql``} then op.search_vector else ''::tsvector end) @@ q.query from post op where op.id = t.first_post_id)`
-    : sql``;
+/**
+ * One page of search hits for `viewer`. A thread matches when one of its parts holds the query
+ * (title and tags, a post, a handout) or when its title, tags and visible posts hold it together
+ * (thread_search_doc, migration 0016). Without words, a filter lists threads newest first.
+ */
+export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof SearchQuery>): Promise<SearchPage> {
+  if (q.q === undefined) {
+    if (!q.author && !q.tag && !q.channel) throw invalidField('q', 'give words to search for, or a filter: author, tag or channel');
+    return browseThreads(db, viewer, q);
+  }
+  const limit = q.limit ?? 20;
+  const after = decodeCursor(Cursor, q.cursor);
+  const mod = mayFindHiddenPosts(viewer);
+  const onlyHandouts = q.inAttachments === true;
+  const threadFilters = threadFilterSql(q, mod);
+  const threadAuthor = q.author ? sql`and t.author_id = ${q.author}` : sql``;
+  const keyset = after ? sql`where (score, lat_us, id) < (${after.s}::float8, ${after.us}::bigint, ${after.id}::bigint)` : sql``;
+  // "-woord" leaves out every thread whose title, tags or visible posts hold it, wherever the
+  // positive words were found (a handout hit is judged on the handout alone).
+  const negated = /(^|\s)-/.test(q.q);
+  const exclusionCheck = negated ? sql`and (g.only_handout or (select d.doc @@ q.query from thread_search_doc d where d.thread_id = g.thread_id))` : sql``;
+  const off = (skip: boolean) => (skip ? sql`and false` : sql``);
   interface Hit {
     id: string;
     score: number;
@@ -77,63 +111,108 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     post_created_at: Date | null;
     post_hidden_at: Date | null;
     post_author_name: string | null;
+    attachment_id: string | null;
+    attachment_filename: string | null;
     headline: string | null;
   }
-  // The page's threads in score order, each with its best post (or its opening post) and that
-  // post's snippet, made for the page's rows only.
   const hits = sql<Hit>`(
-    with q as (select ${query} as query),
-    -- The newest CANDIDATES matching posts, ranked (migrations/0011_search_segment_lexemes.ts).
+    with q as (
+      select x.query, plein_any_word(x.query) as any_word, plein_positive_words(x.query) > 1 as several
+      from (select ${expandedQuery(q.q)} as query) x
+    ),
+    -- The newest CANDIDATES posts that hold every word, ranked (migrations/0011_search_segment_lexemes.ts).
     post_hits as (
-      select c.* from q, post_search_candidates(q.query, ${CANDIDATES}, ${mod}, ${q.author ?? null}::bigint) c
+      select c.* from q, post_search_candidates(q.query, ${CANDIDATES}, ${mod}, ${q.author ?? null}::bigint) c where true ${off(onlyHandouts)}
     ),
     best_post as (
-      select distinct on (thread_id) thread_id, id, is_opening, rank from post_hits order by thread_id, rank desc, id
+      select distinct on (thread_id) thread_id, id, rank from post_hits order by thread_id, rank desc, id
     ),
-    -- Title hits carry what scoring and the filters need, so only threads found through a post
-    -- alone are looked up again (by primary key, never a pass over every thread).
-    thread_hits as (
-      select t.id, ts_rank_cd(t.search_vector, q.query) as rank, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at, t.accepted_post_id
+    title_hits as (
+      select t.id as thread_id, ts_rank_cd(t.search_vector, q.query) as rank
       from thread t, q
-      where t.search_vector @@ q.query ${threadAuthor} ${exclusionCheck}
+      where t.search_vector @@ q.query ${threadAuthor} ${off(onlyHandouts)}
     ),
-    post_only as (
-      select thread_id, rank from best_post where thread_id not in (select id from thread_hits)
+    -- Words spread over title, tags and visible posts; asked only for two words or more.
+    spread_hits as (
+      select d.thread_id from thread_search_doc d, q
+      where q.several and d.doc @@ q.query ${off(!!q.author || onlyHandouts)}
+      order by d.thread_id desc
+      limit ${SPREAD_CANDIDATES}
     ),
-    hits as (
-      select * from thread_hits
-      union all
-      select t.id, null::real, t.last_activity_at, t.channel_id, t.kind, t.reply_count, t.created_at, t.accepted_post_id
-      from thread t
-      where t.id = any(array(${postOnly}))
+    -- Handouts: the text of attachments on posts the viewer may see.
+    handout_hits as (
+      select distinct on (h.thread_id) h.thread_id, h.attachment_id, h.rank
+      from (
+        select p.thread_id, a.id as attachment_id, ts_rank_cd(x.search_vector, q.query) as rank
+        from q, attachment_text x
+        join attachment a on a.id = x.attachment_id
+        join post p on p.id = a.post_id
+        where x.search_vector @@ q.query and x.status = 'done'
+          and p.deleted_at is null ${mod ? sql`` : sql`and p.hidden_at is null`} ${q.author ? sql`and p.author_id = ${q.author}` : sql``}
+        order by a.id desc
+        limit ${CANDIDATES}
+      ) h
+      order by h.thread_id, h.rank desc, h.attachment_id
+    ),
+    found as (
+      select thread_id, rank as title_rank, null::real as post_rank, false as spread, null::real as handout_rank from title_hits
+      union all select thread_id, null, rank, false, null from best_post
+      union all select thread_id, null, null, true, null from spread_hits
+      union all select thread_id, null, null, false, rank from handout_hits
+    ),
+    grouped as (
+      select thread_id, max(title_rank) as title_rank, max(post_rank) as post_rank, bool_or(spread) as spread, max(handout_rank) as handout_rank,
+             (max(title_rank) is null and max(post_rank) is null and not bool_or(spread)) as only_handout
+      from found group by thread_id
     ),
     scored as (
       select t.id,
-             (coalesce(t.rank, 0) * 2 + coalesce(bp.rank, 0))::float8 as score,
+             (coalesce(g.title_rank, 0) * 2 + coalesce(g.post_rank, 0) + coalesce(g.handout_rank, 0) * 0.5
+              -- Found only through words spread over the thread: its title and tag words weigh.
+              + case when g.title_rank is null and g.post_rank is null and g.spread then ts_rank_cd(t.search_vector, q.any_word) + 0.001 else 0 end)::float8 as score,
              (extract(epoch from t.last_activity_at) * 1000000)::bigint as lat_us,
-             bp.id as best_post_id, bp.is_opening as best_is_opening
-      from hits t
-      left join best_post bp on bp.thread_id = t.id
-      where true ${threadFilters.length ? sql.join(threadFilters, sql` `) : sql``}
+             (g.title_rank is null and g.post_rank is null and g.spread) as spread_only,
+             (g.only_handout or ${onlyHandouts}) as show_handout
+      from grouped g
+      cross join q
+      join thread t on t.id = g.thread_id
+      where true ${exclusionCheck} ${threadFilters.length ? sql.join(threadFilters, sql` `) : sql``}
+    ),
+    page as (
+      select * from scored ${keyset} order by score desc, lat_us desc, id desc limit ${limit + 1}
     )
     select s.id, s.score, s.lat_us,
            p.id as post_id, p.is_opening as post_is_opening, p.created_at as post_created_at, p.hidden_at as post_hidden_at,
            pu.display_name as post_author_name,
-           case when p.id is not null then ${headline} end as headline
-    from (select * from scored ${keyset} order by score desc, lat_us desc, id desc limit ${limit + 1}) s
+           ha.id as attachment_id, ha.filename as attachment_filename,
+           case when ha.id is not null then ${headlineOf(sql`left(hx.body, ${HANDOUT_SNIPPET_CHARS})`, sql`q.query`)}
+                when s.spread_only and p.id is not null then ${headlineOf(sql`p.body_text`, sql`q.any_word`)}
+                when p.id is not null then ${headlineOf(sql`p.body_text`, sql`q.query`)} end as headline
+    from page s
     cross join q
     join thread ft on ft.id = s.id
-    left join post p on p.id = coalesce(s.best_post_id, ft.first_post_id)
+    left join handout_hits hh on s.show_handout and hh.thread_id = s.id
+    left join attachment ha on ha.id = hh.attachment_id
+    left join attachment_text hx on hx.attachment_id = hh.attachment_id
+    left join best_post bp on bp.thread_id = s.id
+    -- A thread found through spread words shows the visible post that holds most of them.
+    left join lateral (
+      select sp.id from post sp
+      where s.spread_only and sp.thread_id = s.id and sp.search_vector @@ q.any_word
+        and sp.deleted_at is null and sp.hidden_at is null
+      order by ts_rank_cd(sp.search_vector, q.any_word) desc, sp.id
+      limit 1
+    ) spread_post on true
+    left join post p on hh.thread_id is null and p.id = coalesce(bp.id, spread_post.id, ft.first_post_id)
     left join "user" pu on pu.id = p.author_id
   )`;
   // One statement to the end, prepared per combination of filters: nothing in its plan depends on
-  // the words any more (candidates come from post_search_candidates), and planning it cost more
-  // than a third of a one-word search.
+  // the words (candidates come from post_search_candidates); planning cost over a third of a search.
   const rows = await executePrepared(
     db,
     threadRows(db)
       .innerJoin(hits.as('s'), 's.id', 't.id')
-      .select(['s.score', 's.lat_us', 's.post_id', 's.post_is_opening', 's.post_created_at', 's.post_hidden_at', 's.post_author_name', 's.headline'])
+      .select(['s.score', 's.lat_us', 's.post_id', 's.post_is_opening', 's.post_created_at', 's.post_hidden_at', 's.post_author_name', 's.attachment_id', 's.attachment_filename', 's.headline'])
       .orderBy('s.score', 'desc')
       .orderBy('s.lat_us', 'desc')
       .orderBy('s.id', 'desc'),
@@ -141,6 +220,9 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
 
   const page = rows.slice(0, limit);
   const items = page.map((r) => {
+    if (r.attachment_id !== null) {
+      return { thread: presentSummary(r, ''), attachment: { id: r.attachment_id, filename: r.attachment_filename ?? '' }, snippet: markSnippet(r.headline ?? '') };
+    }
     const showBody = r.post_id !== null && (r.post_hidden_at === null || mod);
     return {
       thread: presentSummary(r, ''),
@@ -152,28 +234,108 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   return { items, nextCursor: rows.length > limit ? encodeCursor({ s: last.score, us: String(last.lat_us), id: last.id }) : null };
 }
 
-/** Up to five threads whose titles share the most words with `title` ("Vergelijkbare vragen"). */
+const BrowseCursor = Type.Object({ k: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) }, { additionalProperties: false });
+
+/**
+ * Without words: a member's posts (author), or the threads of a tag or channel, newest first. The
+ * snippet is the start of the post, escaped, without marks.
+ */
+async function browseThreads(db: Db, viewer: Viewer, q: Static<typeof SearchQuery>): Promise<SearchPage> {
+  const limit = q.limit ?? 20;
+  const after = decodeCursor(BrowseCursor, q.cursor);
+  const mod = mayFindHiddenPosts(viewer);
+  const threadFilters = threadFilterSql(q, mod);
+  const filters = threadFilters.length ? sql.join(threadFilters, sql` `) : sql``;
+  interface Row {
+    id: string;
+    k: string;
+    post_id: string | null;
+    post_is_opening: boolean | null;
+    post_created_at: Date | null;
+    post_hidden_at: Date | null;
+    post_author_name: string | null;
+    body_text: string | null;
+  }
+  const rows = q.author
+    ? // The member's posts newest first, each with its thread.
+      sql<Row>`(
+        select t.id, p.id::text as k, p.id as post_id, p.is_opening as post_is_opening, p.created_at as post_created_at,
+               p.hidden_at as post_hidden_at, u.display_name as post_author_name, p.body_text
+        from post p
+        join thread t on t.id = p.thread_id
+        join "user" u on u.id = p.author_id
+        where p.author_id = ${q.author} and p.deleted_at is null ${mod ? sql`` : sql`and p.hidden_at is null`}
+          ${after ? sql`and p.id < ${after.k}::bigint` : sql``} ${filters}
+        order by p.id desc
+        limit ${limit + 1}
+      )`
+    : // Threads newest first, with their opening post.
+      sql<Row>`(
+        select t.id, t.id::text as k, p.id as post_id, true as post_is_opening, p.created_at as post_created_at,
+               p.hidden_at as post_hidden_at, null::text as post_author_name, p.body_text
+        from thread t
+        left join post p on p.id = t.first_post_id
+        where true ${after ? sql`and t.id < ${after.k}::bigint` : sql``} ${filters}
+        order by t.id desc
+        limit ${limit + 1}
+      )`;
+  const found = await threadRows(db)
+    .innerJoin(rows.as('s'), 's.id', 't.id')
+    .select(['s.k', 's.post_id', 's.post_is_opening', 's.post_created_at', 's.post_hidden_at', 's.post_author_name', 's.body_text'])
+    .orderBy(sql`s.k::bigint`, 'desc')
+    .execute();
+  const page = found.slice(0, limit);
+  const items = page.map((r) => {
+    const showBody = r.post_id !== null && (r.post_hidden_at === null || mod);
+    return {
+      thread: presentSummary(r, ''),
+      ...(showBody && !r.post_is_opening ? { post: { id: r.post_id!, authorName: r.post_author_name ?? '', createdAt: r.post_created_at!.toISOString() } } : {}),
+      snippet: showBody ? escapeHtml(excerpt(r.body_text ?? '', 200)) : '',
+    };
+  });
+  return { items, nextCursor: found.length > limit ? encodeCursor({ k: page[page.length - 1].k }) : null };
+}
+
+/**
+ * Up to five threads whose titles share the typed title's content words, weighted by rarity ("Vergelijkbare
+ * vragen"). A word's weight is ln((N + 1) / (titles with it + 0.5)): a word in every title ("vraag")
+ * counts for almost nothing, a rare one for much. A title must share at least SIMILAR_SHARE of the
+ * typed words' weight (unknown words count fully), so one common word never makes a suggestion.
+ */
+export const SIMILAR_SHARE = 0.3;
 export async function similarThreads(db: Db, title: string): Promise<ThreadSummary[]> {
-  // Any of the title's words may match (websearch "or" never raises a syntax error); best titles first.
-  // ts_rank, not ts_rank_cd: it counts how many of the typed words a title has, which is what makes a
-  // question similar, and over an OR of words it costs a third of the cover-density rank.
-  const words = title.replace(/["()-]/g, ' ').split(/\s+/).filter((w) => w && w.toLowerCase() !== 'or');
-  const query = sql`websearch_to_tsquery('plein_dutch', ${words.join(' or ')})`;
-  // Rank on the thread table alone, then join channel and author for the five that win.
-  const rows = await threadRows(db)
-    .innerJoin(
-      (eb) =>
-        eb
-          .selectFrom('thread as s')
-          .select(['s.id', sql<number>`ts_rank(s.search_vector, ${query})`.as('rank')])
-          .where(sql<boolean>`s.search_vector @@ ${query}`)
-          .orderBy('rank', 'desc')
-          .orderBy('s.last_activity_at', 'desc')
-          .limit(5)
-          .as('r'),
-      (join) => join.onRef('r.id', '=', 't.id'),
+  const ranked = sql<{ id: string; score: number }>`(
+    with total as (
+      select coalesce((select threads from title_lexeme where lexeme = ''), 0) + 1.0 as n
+    ),
+    words as (
+      select w.lexeme, coalesce(tl.threads, 0) as titles, ln(total.n / (coalesce(tl.threads, 0) + 0.5)) as weight
+      from unnest(tsvector_to_array(to_tsvector('plein_dutch', ${title}))) as w(lexeme)
+      cross join total
+      left join title_lexeme tl on tl.lexeme = w.lexeme
+      where w.lexeme <> ''
+    ),
+    -- Only words that some title has, and not the ones most titles have, look up threads.
+    lookup as (
+      select lexeme, weight from words, total where titles > 0 and titles <= greatest(20, total.n / 5)
+    ),
+    shared as (
+      select t.id, sum(l.weight) as score
+      from lookup l
+      join thread t on t.search_vector @@ (quote_literal(l.lexeme) || ':A')::tsquery
+      group by t.id
     )
-    .orderBy('r.rank', 'desc')
+    select s.id, s.score::float8 as score
+    from shared s
+    join thread t on t.id = s.id
+    where s.score >= ${SIMILAR_SHARE} * (select sum(weight) from words)
+    order by s.score desc, t.last_activity_at desc
+    limit 5
+  )`;
+  const rows = await threadRows(db)
+    .innerJoin(ranked.as('r'), 'r.id', 't.id')
+    .select('r.score')
+    .orderBy('r.score', 'desc')
     .orderBy('t.last_activity_at', 'desc')
     .execute();
   return rows.map((r) => presentSummary(r, ''));

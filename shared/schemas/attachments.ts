@@ -14,6 +14,8 @@ export const Attachment = Type.Object({
   url: Type.String(),
   /** What the handout is, in the uploader's words (may be empty): "Bijlage: <naam> — <beschrijving>". */
   description: Type.String(),
+  /** Search could read its text (true) or not ("niet doorzoekbaar", false); absent: not yet, or not a document. */
+  searchable: Type.Optional(Type.Boolean()),
 });
 export type Attachment = Static<typeof Attachment>;
 
