@@ -19,6 +19,7 @@ import { installMetrics } from './system/metrics';
 import moderation from './moderation/plugin';
 import notifications from './notifications/plugin';
 import realtime from './realtime/plugin';
+import pageCache from './page-cache/plugin';
 import search from './search/plugin';
 import system from './system/plugin';
 import threads from './threads/plugin';
@@ -98,6 +99,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // The topic bus first: domains register their topic kinds and replay presenters on it.
   await app.register(realtime);
+  await app.register(pageCache);
   await app.register(system);
   await app.register(accounts);
   await app.register(privacy);

@@ -56,6 +56,8 @@ export interface Config {
   wsMaxPerAddress: number;
   /** Bearer token for GET /api/metrics (Prometheus); unset: no metrics route. */
   metricsToken: string | undefined;
+  /** Bytes of anonymous thread pages and channel lists kept in memory per instance; 0 turns the page cache off. */
+  pageCacheBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -158,5 +160,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runJobs: bool(env, 'RUN_JOBS', true),
     wsMaxPerAddress: int(env, 'WS_MAX_PER_ADDRESS', 20, 1, 1_000_000),
     metricsToken,
+    pageCacheBytes: int(env, 'PAGE_CACHE_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
   };
 }

@@ -5,6 +5,7 @@ import { ErrorBody, Page, PageQuery } from '../../shared/schemas/common';
 import { Channel, CreateChannelBody, ThreadSummary } from '../../shared/schemas/forum';
 import { requireRole } from '../accounts/guards';
 import { listChannelThreads } from '../threads/queries';
+import { CHANNELS_GROUP, sendPage } from '../page-cache/plugin';
 import { createChannel, findChannelBySlug, getChannelBySlug, listChannels, toChannel } from './queries';
 
 const tags = ['channels'];
@@ -15,7 +16,19 @@ const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60
 const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // channel:<slug>: new and changed threads of a channel; public like the channel itself.
   app.realtime.topic('channel', async (_viewer, slug) => (/^[a-z0-9-]{1,60}$/.test(slug) && (await findChannelBySlug(app.db, slug)) ? topics.channel(slug) : null));
-  app.get('/api/channels', { schema: { tags, summary: 'All channels', response: { 200: Type.Object({ items: Type.Array(Channel) }) } } }, async () => ({ items: await listChannels(app.db) }));
+  const applied = () => String(app.realtime.lastDeliveredId ?? 0);
+  // Public lists: the same for every reader, so cached per instance and kept true by the event log.
+  app.get(
+    '/api/channels',
+    { schema: { tags, summary: 'All channels (ETag; If-None-Match → 304)', response: { 200: Type.Object({ items: Type.Array(Channel) }), 304: Type.Null() } } },
+    async (request, reply) => {
+      const page = await app.pageCache.get('channels', [CHANNELS_GROUP], async () => {
+        const watermark = applied();
+        return { value: { items: await listChannels(app.db) }, watermark };
+      });
+      return sendPage(request, reply, page);
+    },
+  );
 
   app.post(
     '/api/channels',
@@ -29,8 +42,25 @@ const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/channels/:slug/threads',
-    { schema: { tags, summary: 'Threads of a channel: pinned first, then by last activity', params: SlugParams, querystring: PageQuery, response: { 200: Type.Composite([Page(ThreadSummary), Type.Object({ lastEventId: Type.String() })]), ...errors } } },
-    async (request) => listChannelThreads(app.db, request.params.slug, request.query.limit ?? 50, request.query.cursor),
+    {
+      schema: {
+        tags,
+        summary: 'Threads of a channel: pinned first, then by last activity (ETag; If-None-Match → 304)',
+        params: SlugParams,
+        querystring: PageQuery,
+        response: { 200: Type.Composite([Page(ThreadSummary), Type.Object({ lastEventId: Type.String() })]), 304: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { slug } = request.params;
+      const limit = request.query.limit ?? 50;
+      const page = await app.pageCache.get(`channel:${slug}:${limit}:${request.query.cursor ?? ''}`, [topics.channel(slug)], async () => {
+        const value = await listChannelThreads(app.db, slug, limit, request.query.cursor);
+        // A list shows its threads' titles, excerpts and counts: an event of any of them changes it.
+        return { value, watermark: value.lastEventId, groups: value.items.map((t) => topics.thread(t.id)) };
+      });
+      return sendPage(request, reply, page);
+    },
   );
 };
 

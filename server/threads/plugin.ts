@@ -10,7 +10,9 @@ import { postingLimit } from '../http/posting-limits';
 import { createIdempotently } from './idempotency';
 import { registerThreadTopics } from './live';
 import { deletePost, editPost, replyToThread, startThread } from './posting';
-import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadRow } from './queries';
+import { sendPage } from '../page-cache/plugin';
+import { readRepliesPage, readThreadPage } from './page';
+import { loadPostForViewer, loadThread, loadThreadRow } from './queries';
 
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
@@ -46,14 +48,15 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/threads/:id',
-    { schema: { tags, summary: 'A thread with the first page of replies', params: IdParams, querystring: Type.Pick(PageQuery, ['limit']), response: { 200: ThreadResponse, ...errors } } },
-    async (request) => loadThreadPage(db, request.params.id, request.user, request.query.limit ?? 50),
+    { schema: { tags, summary: 'A thread with the first page of replies (ETag; If-None-Match → 304)', params: IdParams, querystring: Type.Pick(PageQuery, ['limit']), response: { 200: ThreadResponse, 304: Type.Null(), ...errors } } },
+    async (request, reply) => sendPage(request, reply, await readThreadPage(db, app.pageCache, request.user, request.params.id, request.query.limit ?? 50)),
   );
 
   app.get(
     '/api/threads/:id/replies',
-    { schema: { tags, summary: 'Replies, oldest first', params: IdParams, querystring: PageQuery, response: { 200: Page(Post), ...errors } } },
-    async (request) => listReplies(db, request.params.id, request.user, request.query.limit ?? 50, request.query.cursor),
+    { schema: { tags, summary: 'Replies, oldest first (ETag; If-None-Match → 304)', params: IdParams, querystring: PageQuery, response: { 200: Page(Post), 304: Type.Null(), ...errors } } },
+    async (request, reply) =>
+      sendPage(request, reply, await readRepliesPage(db, app.pageCache, request.user, request.params.id, request.query.limit ?? 50, request.query.cursor, () => String(app.realtime.lastDeliveredId ?? 0))),
   );
 
   app.post(
