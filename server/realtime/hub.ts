@@ -64,6 +64,8 @@ export class Hub {
   private pollTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly listeners: EventListener[] = [];
+  /** Callers of catchUp() waiting for a read that starts after their call. */
+  private catchingUp: Array<() => void> = [];
 
   constructor(
     private readonly db: Db,
@@ -138,14 +140,31 @@ export class Hub {
     this.reconnectTimer.unref();
   }
 
+  /**
+   * Resolves once a read of the event table that started after this call has been applied: whatever
+   * was committed before it (a write this instance just answered) has reached the listeners and subscribers.
+   */
+  catchUp(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.catchingUp.push(resolve);
+      this.wake();
+    });
+  }
+
   /** Coalesces wake-ups: one pump at a time, and one more round if woken meanwhile. */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped) {
+      for (const resolve of this.catchingUp.splice(0)) resolve();
+      return;
+    }
     if (this.pumping) {
       this.again = true;
       return;
     }
+    const waiting = this.catchingUp.splice(0);
     this.pumping = this.pump().finally(() => {
+      for (const resolve of waiting) resolve();
       this.pumping = null;
       if (this.again) {
         this.again = false;

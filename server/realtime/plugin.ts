@@ -220,6 +220,13 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
     },
   } satisfies RealtimeControl);
 
+  // A write this instance answers has been applied here before the answer leaves: the writer's next
+  // read on this instance (served from the page cache) already shows it, and so do its live events.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS' && reply.statusCode < 400) await hub.catchUp();
+    return payload;
+  });
+
   // Sockets already heard 1001 in @fastify/websocket's preClose; this runs before the pool closes
   // (the db plugin registered its onClose earlier, and onClose hooks run in reverse).
   app.addHook('onClose', async () => {
