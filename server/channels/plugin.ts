@@ -4,9 +4,9 @@ import { Type } from '@sinclair/typebox';
 import { ErrorBody, Page, PageQuery } from '../../shared/schemas/common';
 import { Channel, CreateChannelBody, ThreadSummary } from '../../shared/schemas/forum';
 import { requireRole } from '../accounts/guards';
-import { listChannelThreads } from '../threads/queries';
-import { CHANNELS_GROUP, sendPage } from '../page-cache/plugin';
-import { createChannel, findChannelBySlug, getChannelBySlug, listChannels, toChannel } from './queries';
+import { sendPage } from '../page-cache/plugin';
+import { readChannelThreads, readChannels } from './page';
+import { createChannel, findChannelBySlug, getChannelBySlug, toChannel } from './queries';
 
 const tags = ['channels'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -21,13 +21,7 @@ const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/channels',
     { schema: { tags, summary: 'All channels (ETag; If-None-Match → 304)', response: { 200: Type.Object({ items: Type.Array(Channel) }), 304: Type.Null() } } },
-    async (request, reply) => {
-      const page = await app.pageCache.get('channels', [CHANNELS_GROUP], async () => {
-        const watermark = applied();
-        return { value: { items: await listChannels(app.db) }, watermark };
-      });
-      return sendPage(request, reply, page);
-    },
+    async (request, reply) => sendPage(request, reply, await readChannels(app.db, app.pageCache, applied)),
   );
 
   app.post(
@@ -51,16 +45,7 @@ const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Composite([Page(ThreadSummary), Type.Object({ lastEventId: Type.String() })]), 304: Type.Null(), ...errors },
       },
     },
-    async (request, reply) => {
-      const { slug } = request.params;
-      const limit = request.query.limit ?? 50;
-      const page = await app.pageCache.get(`channel:${slug}:${limit}:${request.query.cursor ?? ''}`, [topics.channel(slug)], async () => {
-        const value = await listChannelThreads(app.db, slug, limit, request.query.cursor);
-        // A list shows its threads' titles, excerpts and counts: an event of any of them changes it.
-        return { value, watermark: value.lastEventId, groups: value.items.map((t) => topics.thread(t.id)) };
-      });
-      return sendPage(request, reply, page);
-    },
+    async (request, reply) => sendPage(request, reply, await readChannelThreads(app.db, app.pageCache, request.params.slug, request.query.limit ?? 50, request.query.cursor)),
   );
 };
 

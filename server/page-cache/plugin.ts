@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageCache, matchesEtag } from './cache';
+import { CHANNELS_GROUP } from './groups';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,8 +9,7 @@ declare module 'fastify' {
   }
 }
 
-/** The home page's channel list: every channel's count and most recently active thread. */
-export const CHANNELS_GROUP = 'channels';
+export { CHANNELS_GROUP };
 
 /**
  * The page cache of this instance, kept true by the event log: an event on `thread:<id>` drops that

@@ -348,4 +348,18 @@ export const en: Messages = {
     photoRemove: 'Remove photo',
     photoRemoved: 'Your photo has been removed.',
   },
+  serverPages: {
+    question: 'Question',
+    discussion: 'Discussion',
+    replies: 'Replies',
+    noReplies: 'No replies yet.',
+    hidden: 'Hidden by a moderator',
+    threads: 'Topics',
+    noThreads: 'No topics in this channel yet.',
+    olderThreads: 'Older topics',
+    channelFeed: 'New topics in {name}',
+    tagFeed: 'Topics tagged {tag}',
+    tags: 'Tags',
+    replyCount: 'Replies: {count}',
+  },
 };

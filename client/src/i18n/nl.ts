@@ -348,6 +348,20 @@ export const nl = {
     photoRemove: 'Foto verwijderen',
     photoRemoved: 'Je foto is verwijderd.',
   },
+  serverPages: {
+    question: 'Vraag',
+    discussion: 'Discussie',
+    replies: 'Reacties',
+    noReplies: 'Nog geen reacties.',
+    hidden: 'Verborgen door een moderator',
+    threads: 'Onderwerpen',
+    noThreads: 'Nog geen onderwerpen in dit kanaal.',
+    olderThreads: 'Oudere onderwerpen',
+    channelFeed: 'Nieuwe onderwerpen in {name}',
+    tagFeed: 'Onderwerpen met de tag {tag}',
+    tags: 'Tags',
+    replyCount: 'Reacties: {count}',
+  },
 };
 
 export type Messages = typeof nl;
