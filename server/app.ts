@@ -25,6 +25,7 @@ import system from './system/plugin';
 import threads from './threads/plugin';
 import videoSessions from './video-sessions/plugin';
 import web from './web/plugin';
+import findability from './web/findability';
 import './types';
 
 export interface BuildOptions {
@@ -110,6 +111,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(moderation);
   await app.register(notifications);
   await app.register(search);
+  await app.register(findability);
   if (config.serveClient) await app.register(web);
 
   return app;

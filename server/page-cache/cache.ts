@@ -104,9 +104,9 @@ export class PageCache {
       if (this.entries && entry.groups.every((g) => (this.invalidatedAt.get(g) ?? 0) <= startedAt)) {
         this.entries.set(key, entry);
         for (const g of entry.groups) {
-          let set = this.members.get(g);
-          if (!set) this.members.set(g, (set = new Set()));
+          const set = this.members.get(g) ?? new Set<string>();
           set.add(key);
+          this.members.set(g, set);
         }
       } else if (this.entries) this.counts.discarded++;
       return entry;
