@@ -22,11 +22,13 @@ import { installMetrics } from './system/metrics';
 import moderation from './moderation/plugin';
 import notifications from './notifications/plugin';
 import realtime from './realtime/plugin';
+import pageCache from './page-cache/plugin';
 import search from './search/plugin';
 import system from './system/plugin';
 import threads from './threads/plugin';
 import videoSessions from './video-sessions/plugin';
 import web from './web/plugin';
+import findability from './web/findability';
 import './types';
 
 export interface BuildOptions {
@@ -101,6 +103,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // The topic bus first: domains register their topic kinds and replay presenters on it.
   await app.register(realtime);
+  await app.register(pageCache);
   await app.register(system);
   await app.register(accounts);
   await app.register(twoFactor);
@@ -114,6 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(moderation);
   await app.register(notifications);
   await app.register(search);
+  await app.register(findability);
   if (config.serveClient) await app.register(web);
 
   return app;

@@ -70,6 +70,8 @@ export interface Config {
   devMailPage: boolean;
   /** Bounds on reading one handout's text for search (server/search/handouts). */
   handoutExtract: { timeoutMs: number; memoryMb: number; maxPages: number; maxChars: number };
+  /** Bytes of anonymous thread pages and channel lists kept in memory per instance; 0 turns the page cache off. */
+  pageCacheBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -201,5 +203,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPages: int(env, 'HANDOUT_EXTRACT_MAX_PAGES', 300, 1, 10_000),
       maxChars: int(env, 'HANDOUT_EXTRACT_MAX_CHARS', 300_000, 1000, 900_000),
     },
+    pageCacheBytes: int(env, 'PAGE_CACHE_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
   };
 }

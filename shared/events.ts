@@ -3,7 +3,7 @@
 // catalogue, so neither can send or expect a shape the other does not know.
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Id } from './schemas/common';
-import { Post, ThreadSummary } from './schemas/forum';
+import { Channel, Post, ThreadSummary } from './schemas/forum';
 import { Notification } from './schemas/notifications';
 import { VideoSession } from './schemas/video-sessions';
 
@@ -31,6 +31,8 @@ export type ThreadChange = Static<typeof ThreadChange>;
 const ModerationNote = Type.Object({ action: Type.String(), actorId: Id, reason: Type.String() });
 
 export const EventPayloads = {
+  /** On channel:<slug>: a channel was created (caches of the channel list follow it). */
+  'channel.created': Type.Object({ channel: Channel }),
   /** On channel:<slug>: a new thread (or one moved in). A tombstone when it was deleted since (replay). */
   'thread.created': Type.Object({ thread: Type.Union([ThreadSummary, Type.Object({ id: Id, deleted: Type.Literal(true) })]) }),
   /** On thread:<id> and channel:<slug>: counts, title, tags, excerpt, pinned/locked, moved or deleted. */

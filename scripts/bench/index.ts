@@ -46,6 +46,8 @@ export interface BenchContext {
   serverPid: number;
   duration: number;
   record(row: Row): void;
+  /** Figures one section leaves for the next (the ceiling, measured once per run). */
+  shared: Record<string, number>;
   cannon(opts: autocannon.Options): Promise<autocannon.Result>;
   log(m: string): void;
 }
@@ -115,7 +117,7 @@ async function main() {
   await admin.end();
 
   const { proc, baseUrl } = await startServer(dbUrl);
-  const ctx: BenchContext = { baseUrl, databaseUrl: dbUrl, serverPid: proc.pid!, duration, record: (r) => rows.push(r), cannon, log };
+  const ctx: BenchContext = { baseUrl, databaseUrl: dbUrl, serverPid: proc.pid!, duration, record: (r) => rows.push(r), shared: {}, cannon, log };
   try {
     const only = args.only?.split(',');
     const skip = new Set(args['skip-fanout'] ? ['fanout'] : []);

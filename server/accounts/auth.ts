@@ -39,11 +39,13 @@ export default fp(
 
     // What a signed-in user gets is theirs alone (profile, notifications, meeting links): never kept
     // by a browser or a proxy cache. Also when the session just ended (logout answers with no user).
-    // A route that declares its answer the same for everyone (`public`: a profile photo) keeps that.
+    // A route that declares its answer the same for everyone (`public`: a profile photo, the anonymous
+    // view of a page for a visitor whose cookie holds no session) keeps that, as does one that already
+    // said `no-store` (`private, no-store` on the cached pages).
     app.addHook('onSend', async (request, reply) => {
       if (!request.url.startsWith('/api/') || !(request.user || request.cookies[app.sessions.cookieName])) return;
       const declared = reply.getHeader('cache-control');
-      if (typeof declared === 'string' && declared.startsWith('public')) return;
+      if (typeof declared === 'string' && (declared.startsWith('public') || declared.includes('no-store'))) return;
       reply.header('cache-control', 'no-store');
     });
   },

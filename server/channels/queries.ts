@@ -4,6 +4,8 @@ import type { Channel, CreateChannelBody, UpdateChannelBody } from '../../shared
 import { plainText } from '../content/sanitize';
 import { isUniqueViolation } from '../db/errors';
 import { recordAction } from '../moderation/audit';
+import { appendEvent } from '../realtime/outbox';
+import { topics } from '../../shared/topics';
 import type { Actor } from '../policy';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
@@ -129,6 +131,7 @@ export async function createChannel(db: Db, admin: Actor, b: Static<typeof Creat
         .returningAll()
         .executeTakeFirstOrThrow();
       await recordAction(trx, { actorId: admin.id, action: 'create_channel', targetType: 'channel', targetId: channel.id, data: { slug: channel.slug, postingPolicy: channel.posting_policy } });
+      await appendEvent(trx, { topic: topics.channel(channel.slug), type: 'channel.created', payload: { channel: toChannel(channel) } });
       return channel;
     });
   } catch (err) {

@@ -128,3 +128,9 @@ export const mayReadUserTopic = (viewer: Viewer | undefined, userId: string): bo
  */
 export const isModeratorSql = (alias: string) =>
   sql<boolean>`(${sql.ref(`${alias}.role`)} in ('moderator', 'admin') and (${sql.ref(`${alias}.suspended_until`)} is null or ${sql.ref(`${alias}.suspended_until`)} <= now()))`;
+
+/**
+ * The same rule as an anonymous visitor's view, for SQL that lists threads to the whole world (sitemap,
+ * feeds): the opening post `op` is not hidden. Channels closed to members must add their condition here.
+ */
+export const isPublicThreadSql = (openingPostAlias: string) => sql<boolean>`(${sql.ref(`${openingPostAlias}.hidden_at`)} is null)`;

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { Db } from '../db';
 import { type Viewer, mayReceiveAudience } from '../policy';
 import { EVENTS_CHANNEL } from './outbox';
+import { frameText, sendPreframed } from './preframed';
 
 export interface StoredEvent {
   id: string;
@@ -11,9 +12,14 @@ export interface StoredEvent {
   type: string;
   payload: unknown;
   audience: string;
-  /** The serialised event frame, built once per event however many sockets receive it. */
-  frame?: Buffer;
+  /** The serialised event message, built once per event however many sockets receive it. */
+  json?: Buffer;
+  /** The same message framed as a websocket frame, once per event (an event has one audience). */
+  framed?: Buffer;
 }
+
+/** Told of every event this instance applies, in id order, before it is delivered (the page cache). */
+export type EventListener = (event: StoredEvent) => void;
 
 /** What the hub needs to know about one connected socket. */
 export interface Subscriber {
@@ -57,6 +63,9 @@ export class Hub {
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly listeners: EventListener[] = [];
+  /** Callers of catchUp() waiting for a read that starts after their call. */
+  private catchingUp: Array<() => void> = [];
 
   constructor(
     private readonly db: Db,
@@ -75,6 +84,11 @@ export class Hub {
   /** The newest event id this instance has delivered (null before it knows where to start). */
   get delivered(): bigint | null {
     return this.lastDelivered;
+  }
+
+  /** Calls `listener` for every event applied from now on, before its delivery. */
+  onEvent(listener: EventListener): void {
+    this.listeners.push(listener);
   }
 
   /** Is the LISTEN connection up? (health and tests) */
@@ -126,14 +140,31 @@ export class Hub {
     this.reconnectTimer.unref();
   }
 
+  /**
+   * Resolves once a read of the event table that started after this call has been applied: whatever
+   * was committed before it (a write this instance just answered) has reached the listeners and subscribers.
+   */
+  catchUp(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.catchingUp.push(resolve);
+      this.wake();
+    });
+  }
+
   /** Coalesces wake-ups: one pump at a time, and one more round if woken meanwhile. */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped) {
+      for (const resolve of this.catchingUp.splice(0)) resolve();
+      return;
+    }
     if (this.pumping) {
       this.again = true;
       return;
     }
+    const waiting = this.catchingUp.splice(0);
     this.pumping = this.pump().finally(() => {
+      for (const resolve of waiting) resolve();
       this.pumping = null;
       if (this.again) {
         this.again = false;
@@ -161,6 +192,13 @@ export class Hub {
           .execute();
         for (const event of events) {
           this.lastDelivered = BigInt(event.id);
+          for (const listener of this.listeners) {
+            try {
+              listener(event);
+            } catch (err) {
+              this.log.error({ err: (err as Error).message }, 'realtime: event listener failed');
+            }
+          }
           this.deliver(event);
         }
         if (events.length < BATCH) return;
@@ -240,6 +278,7 @@ export function send(sub: Subscriber, event: StoredEvent, presented?: unknown): 
     sub.socket.send(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: presented }));
     return;
   }
-  event.frame ??= Buffer.from(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload }));
-  sub.socket.send(event.frame, { binary: false });
+  event.json ??= Buffer.from(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload }));
+  event.framed ??= frameText(event.json);
+  sendPreframed(sub.socket, event.framed, event.json);
 }

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { WebSocket } from 'ws';
 import type { Db } from '../db';
 import type { Viewer } from '../policy';
-import { Hub, MAX_BUFFERED_BYTES, type StoredEvent, type Subscriber, mayReceive, send } from './hub';
+import { type EventListener, Hub, MAX_BUFFERED_BYTES, type StoredEvent, type Subscriber, mayReceive, send } from './hub';
 
 const MAX_TOPICS = 50;
 const HEARTBEAT_MS = 30_000;
@@ -85,6 +85,8 @@ export interface RealtimeControl {
   topic(kind: string, authorize: TopicAuthorizer): void;
   /** Registers how a replayed event of `type` is shown to a viewer now. */
   presenter(type: string, present: ReplayPresenter): void;
+  /** Calls `listener` with every event this instance applies, in id order, before delivering it (caches follow the log). */
+  onEvent(listener: EventListener): void;
   /** One heartbeat round: terminates sockets that did not answer the previous ping, pings the rest. */
   heartbeat(): void;
   /** Closes (4401) the sockets whose session is no longer alive. */
@@ -203,6 +205,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
       if (presenters.has(type)) throw new Error(`realtime: presenter for ${type} registered twice`);
       presenters.set(type, present);
     },
+    onEvent: (listener: EventListener) => hub.onEvent(listener),
     heartbeat: heartbeatRound,
     checkSessions,
     trim: trimEvents,
@@ -216,6 +219,13 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
       return hub.delivered;
     },
   } satisfies RealtimeControl);
+
+  // A write this instance answers has been applied here before the answer leaves: the writer's next
+  // read on this instance (served from the page cache) already shows it, and so do its live events.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS' && reply.statusCode < 400) await hub.catchUp();
+    return payload;
+  });
 
   // Sockets already heard 1001 in @fastify/websocket's preClose; this runs before the pool closes
   // (the db plugin registered its onClose earlier, and onClose hooks run in reverse).

@@ -13,8 +13,10 @@ import { registerThreadTopics } from './live';
 import { acceptAnswer, clearAcceptedAnswer } from './answers';
 import { contributionsOf, setAppreciation } from './appreciation';
 import { deletePost, editPost, replyToThread, startThread } from './posting';
-import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadRow } from './queries';
-import { markRead, overlayPosts, overlayThreadPage } from './viewer';
+import { sendPage } from '../page-cache/plugin';
+import { readRepliesPage, readThreadPage } from './page';
+import { loadPostForViewer, loadThread, loadThreadRow } from './queries';
+import { markRead } from './viewer';
 
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: SensitiveDataError, 429: ErrorBody };
@@ -53,18 +55,16 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/threads/:id',
-    { schema: { tags, summary: 'A thread with the first page of replies', params: IdParams, querystring: Type.Pick(PageQuery, ['limit']), response: { 200: ThreadResponse, ...errors } } },
-    // The page as everyone with this role sees it, then what is the reader's own (myAppreciation, reading).
-    async (request) => overlayThreadPage(db, request.user, await loadThreadPage(db, request.params.id, request.user, request.query.limit ?? 50)),
+    { schema: { tags, summary: 'A thread with the first page of replies (ETag; If-None-Match → 304)', params: IdParams, querystring: Type.Pick(PageQuery, ['limit']), response: { 200: ThreadResponse, 304: Type.Null(), ...errors } } },
+    // The page as a visitor sees it (cached), then what is the reader's own (threads/page.ts overlays).
+    async (request, reply) => sendPage(request, reply, await readThreadPage(db, app.pageCache, request.user, request.params.id, request.query.limit ?? 50)),
   );
 
   app.get(
     '/api/threads/:id/replies',
-    { schema: { tags, summary: 'Replies, oldest first', params: IdParams, querystring: PageQuery, response: { 200: Page(Post), ...errors } } },
-    async (request) => {
-      const page = await listReplies(db, request.params.id, request.user, request.query.limit ?? 50, request.query.cursor);
-      return { ...page, items: await overlayPosts(db, request.user, page.items) };
-    },
+    { schema: { tags, summary: 'Replies, oldest first (ETag; If-None-Match → 304)', params: IdParams, querystring: PageQuery, response: { 200: Page(Post), 304: Type.Null(), ...errors } } },
+    async (request, reply) =>
+      sendPage(request, reply, await readRepliesPage(db, app.pageCache, request.user, request.params.id, request.query.limit ?? 50, request.query.cursor, () => String(app.realtime.lastDeliveredId ?? 0))),
   );
 
   app.post(

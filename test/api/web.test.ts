@@ -13,7 +13,7 @@ afterAll(async () => {
 
 describe('serving the web client', () => {
   it('serves index.html for deep links with a strict Content-Security-Policy', async () => {
-    const res = await request(t.app.server).get('/c/wmo');
+    const res = await request(t.app.server).get('/zoeken');
     expect(res.status).toBe(200);
     expect(res.text).toContain('<div id="root">');
     const csp = res.headers['content-security-policy'];

@@ -61,7 +61,10 @@ export interface TestApp {
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Two-factor is required of nobody unless a test asks (test/api/account-trust.test.ts does).
   const base = loadConfig({ PUBLIC_URL: PUBLIC_URL, LOG_LEVEL: 'silent', SEED_DEMO: 'false', REQUIRE_2FA: 'none' });
-  return { ...base, rateLimitsEnabled: false, serveClient: false, runJobs: false, wsMaxPerAddress: 100_000, ...overrides };
+  // The page cache is off unless a test turns it on (test/realtime/page-cache.test.ts): many tests
+  // arrange state by writing to the database behind the app's back, which no event announces.
+  // Off, every read still takes the cached pages' path (overlays, ETag, headers), only nothing is kept.
+  return { ...base, rateLimitsEnabled: false, serveClient: false, runJobs: false, wsMaxPerAddress: 100_000, pageCacheBytes: 0, ...overrides };
 }
 
 /** A fresh database and an in-process app on it. */

@@ -411,6 +411,7 @@ export const en: Messages = {
     bestAnswers: 'Best answers',
     usefulReceived: 'Times found useful',
     postNotFound: 'This post does not exist (any more).',
+  },
   sessionFlow: {
     agenda: 'Agenda',
     agendaIntro: 'The upcoming video sessions on Plein, the next one first.',
@@ -492,5 +493,19 @@ export const en: Messages = {
     yesSuspend: 'Yes, suspend',
     inThread: 'in',
     moveFromTo: 'from {from} to {to}',
+  },
+  serverPages: {
+    question: 'Question',
+    discussion: 'Discussion',
+    replies: 'Replies',
+    noReplies: 'No replies yet.',
+    hidden: 'Hidden by a moderator',
+    threads: 'Topics',
+    noThreads: 'No topics in this channel yet.',
+    olderThreads: 'Older topics',
+    channelFeed: 'New topics in {name}',
+    tagFeed: 'Topics tagged {tag}',
+    tags: 'Tags',
+    replyCount: 'Replies: {count}',
   },
 };

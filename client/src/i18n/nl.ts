@@ -411,6 +411,7 @@ export const nl = {
     bestAnswers: 'Beste antwoorden',
     usefulReceived: 'Keer nuttig gevonden',
     postNotFound: 'Dit bericht bestaat niet (meer).',
+  },
   sessionFlow: {
     agenda: 'Agenda',
     agendaIntro: 'De komende videosessies van Plein, de eerstvolgende bovenaan.',
@@ -492,6 +493,20 @@ export const nl = {
     yesSuspend: 'Ja, schorsen',
     inThread: 'in',
     moveFromTo: 'van {from} naar {to}',
+  },
+  serverPages: {
+    question: 'Vraag',
+    discussion: 'Discussie',
+    replies: 'Reacties',
+    noReplies: 'Nog geen reacties.',
+    hidden: 'Verborgen door een moderator',
+    threads: 'Onderwerpen',
+    noThreads: 'Nog geen onderwerpen in dit kanaal.',
+    olderThreads: 'Oudere onderwerpen',
+    channelFeed: 'Nieuwe onderwerpen in {name}',
+    tagFeed: 'Onderwerpen met de tag {tag}',
+    tags: 'Tags',
+    replyCount: 'Reacties: {count}',
   },
 };
 

@@ -14,6 +14,7 @@ export const apiSection: Section = {
 
     const c = await ctx.cannon({ url: `${ctx.baseUrl}/api/_bench/ceiling`, connections: 64, duration: ctx.duration });
     const ceiling = c.requests.average;
+    ctx.shared.ceiling = ceiling;
     ctx.record({ section: 'ceiling (one PK select)', metric: 'req/s · p99 (ms)', value: `${ceiling.toFixed(0)} · ${c.latency.p99}` });
 
     const t = await ctx.cannon({
@@ -22,7 +23,8 @@ export const apiSection: Section = {
       duration: ctx.duration,
       requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/api/threads/${pick()}` }) }],
     });
-    const thread = 'GET /api/threads/:id (+50 replies)';
+    const thread = 'GET /api/threads/:id (+50 replies), uniform random';
+    ctx.shared.uniformThreadPage = t.requests.average;
     ctx.record({ section: thread, metric: 'req/s · p99 (ms)', value: `${t.requests.average.toFixed(0)} · ${t.latency.p99}`, target: 'p99 < 50' });
     ctx.record({ section: thread, metric: 'ratio to ceiling', value: `${((t.requests.average / ceiling) * 100).toFixed(0)} %`, target: '≥ 40 %' });
     if (t.non2xx || t.errors) ctx.record({ section: thread, metric: 'non-2xx / errors', value: `${t.non2xx} / ${t.errors}` });

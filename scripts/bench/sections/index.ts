@@ -1,6 +1,7 @@
 import type { BenchContext } from '../index';
 import { apiSection } from './api';
 import { fanoutSection } from './fanout';
+import { mixSection } from './mix';
 import { searchSection } from './search';
 import { uploadSection } from './upload';
 
@@ -15,6 +16,7 @@ export interface Section {
 
 export const sections: Section[] = [
   apiSection,
+  mixSection,
   searchSection,
   uploadSection,
   // Last: thousands of sockets are the heaviest thing for the machine.

@@ -1,0 +1,187 @@
+// A forum-like load: thread popularity is Zipf-distributed (s = 1.1, the most popular thread gets
+// about a tenth of the views), readers are 80 % anonymous (half without any cookie, half with a
+// cookie that holds no session, like an analytics or consent cookie) and 20 % signed in, and 2 % of
+// the requests are replies, posted while the readers read (each invalidates pages in the cache).
+// 64 connections. Each class runs on its own (with the replies) for its share of the ceiling, then
+// the whole mix; per-request kinds are tracked so a class's figures exclude the replies.
+import autocannon from 'autocannon';
+import { createDb } from '../../../server/db';
+import type { BenchContext } from '../index';
+import type { Section } from './index';
+
+const CONNECTIONS = 64;
+const ZIPF_S = 1.1;
+const REPLY_SHARE = 0.02;
+const SIGNED_IN_SHARE = 0.2;
+/** Of the reads in the whole mix: channel first pages (the rest are thread pages). */
+const CHANNEL_SHARE = 0.1;
+const ACCOUNTS = 32;
+
+type Kind = 'anonymous thread page' | 'signed-in thread page' | 'channel first page' | 'reply';
+
+/** Ranks 1..n with weight 1/k^s, sampled by binary search over the cumulative weights. */
+function zipf(n: number, s: number, random: () => number): () => number {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let k = 1; k <= n; k++) {
+    sum += 1 / k ** s;
+    cdf[k - 1] = sum;
+  }
+  return () => {
+    const x = random() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+/** A small seeded generator (mulberry32): the same popular threads in every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Stats {
+  count: number;
+  errors: number;
+  times: number[];
+}
+
+async function signUpAccounts(ctx: BenchContext): Promise<string[]> {
+  const cookies: string[] = [];
+  const stamp = Date.now().toString(36);
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const res = await fetch(`${ctx.baseUrl}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `mix-${stamp}-${i}@bench.example`, password: 'bench password 123', displayName: `Lezer ${stamp} ${i}` }),
+    });
+    if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
+    cookies.push(res.headers.get('set-cookie')!.split(';')[0]);
+  }
+  return cookies;
+}
+
+export const mixSection: Section = {
+  name: 'mix',
+  async run(ctx) {
+    const db = createDb(ctx.databaseUrl, { max: 1 });
+    const ids = (await db.selectFrom('thread').select('id').where('locked', '=', false).orderBy('id').execute()).map((r) => r.id);
+    const channel = await db.selectFrom('channel').select('slug').orderBy('thread_count', 'desc').limit(1).executeTakeFirstOrThrow();
+    await db.destroy();
+    const random = seeded(20261203);
+    // Which thread is the most popular is random, not the oldest.
+    const byRank = [...ids];
+    for (let i = byRank.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [byRank[i], byRank[j]] = [byRank[j], byRank[i]];
+    }
+    const rank = zipf(byRank.length, ZIPF_S, Math.random);
+    const popular = () => byRank[rank()];
+    const cookies = await signUpAccounts(ctx);
+    const someone = () => cookies[Math.floor(Math.random() * cookies.length)];
+    let replyNo = 0;
+
+    const ceiling = ctx.shared.ceiling ?? (await ctx.cannon({ url: `${ctx.baseUrl}/api/_bench/ceiling`, connections: CONNECTIONS, duration: ctx.duration })).requests.average;
+    ctx.shared.ceiling = ceiling;
+
+    const anonymousHeaders = () => (Math.random() < 0.5 ? {} : { cookie: '_pk_id.1=4d2a9c1e3b; consent=analytics' });
+    const read = (kind: Exclude<Kind, 'reply'>) => {
+      if (kind === 'channel first page') return { method: 'GET', path: `/api/channels/${channel.slug}/threads`, headers: anonymousHeaders() };
+      const headers = kind === 'signed-in thread page' ? { cookie: someone() } : anonymousHeaders();
+      return { method: 'GET', path: `/api/threads/${popular()}`, headers };
+    };
+    const reply = () => ({
+      method: 'POST',
+      path: `/api/threads/${popular()}/replies`,
+      headers: { cookie: someone(), origin: ctx.baseUrl, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: `<p>Bench-reactie ${++replyNo}: bij ons werkt dat ook zo.</p>` }),
+    });
+
+    /** 64 connections for `duration` seconds; `pick` chooses each request's kind. Per-kind counts and latencies. */
+    async function run(pick: () => Kind): Promise<{ total: Stats; byKind: Map<Kind, Stats>; seconds: number }> {
+      const byKind = new Map<Kind, Stats>();
+      const total: Stats = { count: 0, errors: 0, times: [] };
+      const started = Date.now();
+      await new Promise<void>((resolve, reject) => {
+        const instance = autocannon(
+          {
+            url: ctx.baseUrl,
+            connections: CONNECTIONS,
+            duration: ctx.duration,
+            requests: [
+              {
+                setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
+                  const kind = pick();
+                  // The context lives until this client's next request: the response handler reads the kind there.
+                  context.kind = kind;
+                  const r = kind === 'reply' ? reply() : read(kind);
+                  return { ...req, ...r, headers: { ...(req.headers as Record<string, string>), ...r.headers } };
+                },
+              },
+            ],
+          },
+          (err) => (err ? reject(err) : resolve()),
+        );
+        instance.on('response', (client: unknown, status: number, _bytes: number, time: number) => {
+          const kind = (client as { requestIterator: { context: { kind: Kind } } }).requestIterator.context.kind;
+          const s = byKind.get(kind) ?? { count: 0, errors: 0, times: [] };
+          byKind.set(kind, s);
+          for (const x of [s, total]) {
+            x.count++;
+            x.times.push(time);
+            if (status >= 400) x.errors++;
+          }
+        });
+      });
+      return { total, byKind, seconds: (Date.now() - started) / 1000 };
+    }
+
+    const p99 = (s: Stats) => {
+      const sorted = [...s.times].sort((a, b) => a - b);
+      return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] : Number.NaN;
+    };
+    const report = (section: string, s: Stats, seconds: number, target?: string) => {
+      const rate = s.count / seconds;
+      ctx.record({ section, metric: 'req/s · p99 (ms) · share of ceiling', value: `${rate.toFixed(0)} · ${p99(s)} · ${((rate / ceiling) * 100).toFixed(0)} %`, target });
+      if (s.errors) ctx.record({ section, metric: 'errors (4xx/5xx)', value: String(s.errors) });
+    };
+    const withReplies = (kind: Exclude<Kind, 'reply'>) => (): Kind => (Math.random() < REPLY_SHARE ? 'reply' : kind);
+
+    const classes: Array<[Exclude<Kind, 'reply'>, string | undefined]> = [
+      ['anonymous thread page', '≥ 50 %'],
+      ['signed-in thread page', '≥ 20 %'],
+      ['channel first page', '≥ uniform thread page'],
+    ];
+    for (const [kind, target] of classes) {
+      const { byKind, seconds } = await run(withReplies(kind));
+      const stats = byKind.get(kind) ?? { count: 0, errors: 0, times: [] };
+      report(`mix: ${kind}${kind === 'channel first page' ? '' : ' (Zipf)'}, +2 % replies`, stats, seconds, target);
+      if (kind === 'channel first page' && ctx.shared.uniformThreadPage) {
+        const ratio = stats.count / seconds / ctx.shared.uniformThreadPage;
+        ctx.record({ section: `mix: ${kind}, +2 % replies`, metric: 'times the uniform thread page', value: `${ratio.toFixed(1)} ×`, target: '≥ 1' });
+      }
+    }
+    const { total, byKind, seconds } = await run(() => {
+      if (Math.random() < REPLY_SHARE) return 'reply';
+      if (Math.random() < CHANNEL_SHARE) return 'channel first page';
+      return Math.random() < SIGNED_IN_SHARE ? 'signed-in thread page' : 'anonymous thread page';
+    });
+    report('mix: whole mix (80 % anonymous, 20 % signed in, 2 % replies)', total, seconds, 'p99 < 50');
+    const parts = [...byKind].map(([k, s]) => `${k} ${s.count} (p99 ${p99(s)})`).join(', ');
+    ctx.log(`whole mix: ${parts}`);
+    const replies = byKind.get('reply');
+    if (replies) ctx.record({ section: 'mix: whole mix (80 % anonymous, 20 % signed in, 2 % replies)', metric: 'replies posted · p99 (ms)', value: `${replies.count} · ${p99(replies)}` });
+  },
+};

@@ -1,0 +1,146 @@
+// Answers that are the same for every anonymous reader (a thread page, a channel's list), kept in
+// memory per instance and bounded in bytes. Every entry belongs to groups named like the event topics
+// whose events change it (`thread:42`, `channel:jeugd`); the instance drops a group when it applies
+// such an event from the shared log, so all instances agree without talking to each other.
+//
+// The rule that keeps it true: an answer is never older than the last event this instance applied.
+// A load that overlaps the application of an event for one of its groups is answered but not kept,
+// and a request never joins a load that started before an invalidation.
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+
+export interface CachedPage<T = unknown> {
+  /** The answer as a value (signed-in readers get their own parts merged into a copy of it). */
+  value: T;
+  /** The answer serialised once: what every anonymous reader gets. */
+  body: string;
+  /** `"<event watermark>-<hash of body>"`: the same on every instance for the same content. */
+  etag: string;
+  /** The event watermark of the snapshot it was read from. */
+  watermark: string;
+}
+
+interface Entry<T = unknown> extends CachedPage<T> {
+  groups: string[];
+}
+
+export interface Loaded<T> {
+  value: T;
+  /** The event watermark of the snapshot the value was read from. */
+  watermark: string;
+  /** Groups known only from the answer (the threads a channel list shows). */
+  groups?: string[];
+}
+
+export interface PageCacheStats {
+  hits: number;
+  misses: number;
+  /** Loads answered but not kept: an event of theirs was applied meanwhile. */
+  discarded: number;
+  invalidations: number;
+  entries: number;
+  bytes: number;
+}
+
+/** Kept at most this long: author names and photos change without an event of the page's topic. */
+const MAX_AGE_MS = 5 * 60 * 1000;
+
+export const etagOf = (watermark: string, body: string): string =>
+  `"${watermark}-${createHash('sha1').update(body).digest('base64url').slice(0, 16)}"`;
+
+/** Does an If-None-Match header name this ETag (weak or strong, in a list, or `*`)? */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+export class PageCache {
+  private readonly entries: LRUCache<string, Entry> | null;
+  /** group → keys of the entries in it. */
+  private readonly members = new Map<string, Set<string>>();
+  /** group → sequence number of its last invalidation (bounded: only groups that had events). */
+  private readonly invalidatedAt = new LRUCache<string, number>({ max: 100_000 });
+  private sequence = 0;
+  private readonly flights = new Map<string, { startedAt: number; promise: Promise<Entry> }>();
+  private readonly counts = { hits: 0, misses: 0, discarded: 0, invalidations: 0 };
+
+  constructor(maxBytes: number) {
+    this.entries =
+      maxBytes > 0
+        ? new LRUCache<string, Entry>({
+            maxSize: maxBytes,
+            // The string (UTF-16 in V8) and the value it was made from, roughly.
+            sizeCalculation: (e) => Math.max(1, e.body.length * 4),
+            ttl: MAX_AGE_MS,
+            dispose: (entry, key) => this.forget(key, entry.groups),
+          })
+        : null;
+  }
+
+  get stats(): PageCacheStats {
+    return { ...this.counts, entries: this.entries?.size ?? 0, bytes: this.entries?.calculatedSize ?? 0 };
+  }
+
+  /**
+   * The cached answer for `key`, or the one `load` reads now (kept when no event of its groups was
+   * applied while it read). `hit` says which.
+   */
+  async get<T>(key: string, groups: string[], load: () => Promise<Loaded<T>>): Promise<CachedPage<T> & { hit: boolean }> {
+    const cached = this.entries?.get(key);
+    if (cached) {
+      this.counts.hits++;
+      return { ...(cached as Entry<T>), hit: true };
+    }
+    this.counts.misses++;
+    const flight = this.flights.get(key);
+    // Joining a load is only safe when nothing was invalidated since it started.
+    if (flight && flight.startedAt === this.sequence) return { ...((await flight.promise) as Entry<T>), hit: false };
+    const startedAt = this.sequence;
+    const promise = (async (): Promise<Entry> => {
+      const loaded = await load();
+      const body = JSON.stringify(loaded.value);
+      const entry: Entry = { value: loaded.value, body, etag: etagOf(loaded.watermark, body), watermark: loaded.watermark, groups: [...groups, ...(loaded.groups ?? [])] };
+      if (this.entries && entry.groups.every((g) => (this.invalidatedAt.get(g) ?? 0) <= startedAt)) {
+        this.entries.set(key, entry);
+        for (const g of entry.groups) {
+          const set = this.members.get(g) ?? new Set<string>();
+          set.add(key);
+          this.members.set(g, set);
+        }
+      } else if (this.entries) this.counts.discarded++;
+      return entry;
+    })();
+    this.flights.set(key, { startedAt, promise });
+    try {
+      return { ...((await promise) as Entry<T>), hit: false };
+    } finally {
+      if (this.flights.get(key)?.promise === promise) this.flights.delete(key);
+    }
+  }
+
+  /** Drops every entry of `group` (an event of that topic was applied). */
+  invalidate(group: string): void {
+    this.sequence++;
+    this.counts.invalidations++;
+    this.invalidatedAt.set(group, this.sequence);
+    const keys = this.members.get(group);
+    if (!keys) return;
+    for (const key of [...keys]) this.entries?.delete(key);
+  }
+
+  clear(): void {
+    this.sequence++;
+    this.entries?.clear();
+    this.members.clear();
+  }
+
+  private forget(key: string, groups: string[]): void {
+    for (const g of groups) {
+      const set = this.members.get(g);
+      if (!set) continue;
+      set.delete(key);
+      if (set.size === 0) this.members.delete(g);
+    }
+  }
+}

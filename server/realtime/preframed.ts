@@ -1,0 +1,37 @@
+// One framing per event, not per socket: the websocket frame (header + JSON) is built once and the
+// same bytes are written to every socket that may see it. `ws` frames each send() anew (a header
+// and, for small payloads, a copy); with 5,000 watchers that is 5,000 headers and copies per reply.
+import WebSocket from 'ws';
+
+// ws exports its Sender (WebSocket.Sender) but @types/ws does not declare it.
+type FrameOptions = { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean };
+const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+
+/** A text message framed once (unmasked, final, no compression: what a server sends). */
+export function frameText(json: string | Buffer): Buffer {
+  const data = typeof json === 'string' ? Buffer.from(json) : json;
+  return Buffer.concat(Sender.frame(data, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }));
+}
+
+// ws keeps these private; they are read only to decide whether pre-framed bytes may bypass its sender.
+interface WsInternals {
+  _socket?: { write(chunk: Buffer): boolean; writable?: boolean } | null;
+  _sender?: { _state?: number; _queue?: unknown[] } | null;
+  _extensions?: Record<string, unknown>;
+}
+
+/**
+ * Writes a pre-framed message. Straight to the TCP socket when ws's sender is idle and no extension
+ * (permessage-deflate) is negotiated — exactly what ws's own sendFrame does —, else through ws with
+ * the unframed JSON, so ordering and compression stay ws's business.
+ */
+export function sendPreframed(socket: WebSocket, framed: Buffer, json: Buffer): void {
+  const ws = socket as unknown as WsInternals;
+  const sender = ws._sender;
+  const raw = ws._socket;
+  if (raw && sender && sender._state === 0 && !sender._queue?.length && (!ws._extensions || Object.keys(ws._extensions).length === 0)) {
+    raw.write(framed);
+    return;
+  }
+  socket.send(json, { binary: false });
+}
