@@ -10,6 +10,7 @@ import * as m0008 from './0008_notifications_delivery';
 import * as m0009 from './0009_post_attachment_count';
 import * as m0010 from './0010_search_segments';
 import * as m0011 from './0011_search_segment_lexemes';
+import * as m0013 from './0013_organisations_oidc_closed_channels';
 
 /**
  * Every migration, by name. Append-only: add a line for a new file, never edit a landed migration.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009_post_attachment_count': m0009,
   '0010_search_segments': m0010,
   '0011_search_segment_lexemes': m0011,
+  '0013_organisations_oidc_closed_channels': m0013,
 };

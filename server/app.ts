@@ -18,6 +18,8 @@ import { refuseNulBytes } from './http/refuse-nul';
 import { installMetrics } from './system/metrics';
 import moderation from './moderation/plugin';
 import notifications from './notifications/plugin';
+import oidc from './oidc/plugin';
+import organisations from './organisations/plugin';
 import realtime from './realtime/plugin';
 import search from './search/plugin';
 import system from './system/plugin';
@@ -108,6 +110,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(moderation);
   await app.register(notifications);
   await app.register(search);
+  await app.register(organisations);
+  await app.register(oidc);
   if (config.serveClient) await app.register(web);
 
   return app;

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { type OidcProviderConfig, OidcConfigError, parseOidcProviders } from './oidc/providers';
 
 export interface RateLimitSettings {
   /** Attempts per minute per address for login. */
@@ -56,6 +57,8 @@ export interface Config {
   wsMaxPerAddress: number;
   /** Bearer token for GET /api/metrics (Prometheus); unset: no metrics route. */
   metricsToken: string | undefined;
+  /** Organisations' OpenID Connect login services (OIDC_PROVIDERS). */
+  oidcProviders: OidcProviderConfig[];
 }
 
 export class ConfigError extends Error {}
@@ -132,6 +135,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
   if (appSecret !== undefined && appSecret.length < 32) throw new ConfigError('APP_SECRET must be at least 32 characters');
+  let oidcProviders: OidcProviderConfig[];
+  try {
+    oidcProviders = parseOidcProviders(env.OIDC_PROVIDERS);
+  } catch (err) {
+    if (err instanceof OidcConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
 
   return {
     port,
@@ -158,5 +168,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runJobs: bool(env, 'RUN_JOBS', true),
     wsMaxPerAddress: int(env, 'WS_MAX_PER_ADDRESS', 20, 1, 1_000_000),
     metricsToken,
+    oidcProviders,
   };
 }

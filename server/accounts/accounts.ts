@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../db/errors';
 import type { UserTable } from '../db/tables/accounts';
 import { ApiError, conflict, notFound } from '../http/errors';
 import { recordAction } from '../moderation/audit';
-import type { Actor } from '../policy';
+import { type Actor, mayEditOrganisationName } from '../policy';
 import { hashPassword, requirePassword, verifyPassword } from './password';
 import type { SessionManager } from './session';
 import { findUserByEmail, findUserById } from './users';
@@ -51,6 +51,12 @@ export async function myAccount(db: Db, me: Actor): Promise<UserRow> {
 
 /** Updates my profile (never the role). */
 export async function updateProfile(db: Db, me: Actor, b: Static<typeof UpdateMeBody>): Promise<UserRow> {
+  if (b.organisation !== undefined) {
+    const current = await myAccount(db, me);
+    if (!mayEditOrganisationName({ organisationId: current.organisation_id }) && b.organisation.trim() !== current.organisation) {
+      throw new ApiError(403, 'organisation_verified', 'Your organisation is verified through your e-mail address and cannot be changed here.');
+    }
+  }
   return db
     .updateTable('user')
     .set({

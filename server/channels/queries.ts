@@ -4,7 +4,7 @@ import type { Channel, CreateChannelBody } from '../../shared/schemas/forum';
 import { plainText } from '../content/sanitize';
 import { isUniqueViolation } from '../db/errors';
 import { recordAction } from '../moderation/audit';
-import type { Actor } from '../policy';
+import { type Actor, type Viewer, maySeeChannel, visibleChannelSql } from '../policy';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
 import type { ChannelTable } from '../db/tables/forum';
@@ -17,6 +17,7 @@ export function toChannel(row: Selectable<ChannelTable>): Channel {
     name: row.name,
     description: row.description,
     postingPolicy: row.posting_policy,
+    visibility: row.visibility,
     threadCount: row.thread_count,
     lastActivityAt: row.last_activity_at ? row.last_activity_at.toISOString() : null,
   };
@@ -29,6 +30,13 @@ export async function findChannelBySlug(db: Db, slug: string) {
 export async function getChannelBySlug(db: Db, slug: string) {
   const channel = await findChannelBySlug(db, slug);
   if (!channel) throw notFound('channel');
+  return channel;
+}
+
+/** The channel with this slug when `viewer` may see it; 404 when there is none or it is closed to them. */
+export async function getVisibleChannel(db: Db, viewer: Viewer, slug: string) {
+  const channel = await findChannelBySlug(db, slug);
+  if (!channel || !maySeeChannel(viewer, channel)) throw notFound('channel');
   return channel;
 }
 
@@ -98,9 +106,9 @@ export async function lockChannelBySlug(trx: Transaction<Database>, slug: string
   return channel;
 }
 
-/** Every channel in its position, each with its most recently active thread (the home page). */
-export async function listChannels(db: Db): Promise<Channel[]> {
-  const rows = await db.selectFrom('channel').selectAll().orderBy('position').orderBy('id').execute();
+/** Every channel `viewer` may see in its position, each with its most recently active thread (the home page). */
+export async function listChannels(db: Db, viewer: Viewer): Promise<Channel[]> {
+  const rows = await db.selectFrom('channel as c').selectAll().where(visibleChannelSql(viewer, 'c')).orderBy('position').orderBy('id').execute();
   const latest = await latestThreads(db, rows.map((r) => r.id));
   return rows.map((r) => ({ ...toChannel(r), latestThread: latest.get(r.id) ?? null }));
 }
@@ -120,12 +128,13 @@ export async function createChannel(db: Db, admin: Actor, b: Static<typeof Creat
           name,
           description,
           posting_policy: b.postingPolicy,
+          visibility: b.visibility ?? 'public',
           position: sql<number>`(select coalesce(max(position), 0) + 1 from channel)`,
           last_activity_at: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAction(trx, { actorId: admin.id, action: 'create_channel', targetType: 'channel', targetId: channel.id, data: { slug: channel.slug, postingPolicy: channel.posting_policy } });
+      await recordAction(trx, { actorId: admin.id, action: 'create_channel', targetType: 'channel', targetId: channel.id, data: { slug: channel.slug, postingPolicy: channel.posting_policy, visibility: channel.visibility } });
       return channel;
     });
   } catch (err) {

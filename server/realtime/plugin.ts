@@ -147,9 +147,11 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
           continue;
         }
         const before = sub.viewer;
-        sub.viewer = { id: before.id, role: now.role, suspendedUntil: now.suspendedUntil };
-        const changed = before.role !== now.role || before.suspendedUntil?.getTime() !== now.suspendedUntil?.getTime();
-        // A changed role or suspension is asked again for every topic (a suspended moderator leaves `mod`).
+        sub.viewer = { id: before.id, role: now.role, suspendedUntil: now.suspendedUntil, channelIds: now.channelIds };
+        const changed =
+          before.role !== now.role || before.suspendedUntil?.getTime() !== now.suspendedUntil?.getTime() || (before.channelIds ?? []).join() !== now.channelIds.join();
+        // A changed role, suspension or membership is asked again for every topic (a suspended moderator
+        // leaves `mod`, someone who left a closed channel its threads).
         if (changed) await reauthorize(sub);
       }
     } finally {
@@ -344,7 +346,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
       const user = request.user;
       const sub: Subscriber = {
         socket,
-        viewer: user ? { id: user.id, role: user.role, suspendedUntil: user.suspendedUntil } : null,
+        viewer: user ? { id: user.id, role: user.role, suspendedUntil: user.suspendedUntil, channelIds: user.channelIds } : null,
         topics: new Set(),
         names: new Map(),
         pending: null,

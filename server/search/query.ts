@@ -6,7 +6,7 @@ import { SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN } from '../../shared/sch
 import type { ThreadSummary } from '../../shared/schemas/forum';
 import type { SearchHit, SearchQuery } from '../../shared/schemas/search';
 import type { Db } from '../db';
-import { type Viewer, mayFindHiddenPosts } from '../policy';
+import { type Viewer, mayFindHiddenPosts, visibleChannelSql } from '../policy';
 import { executePrepared } from '../db/prepared';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { presentSummary, threadRows } from '../threads/queries';
@@ -39,7 +39,12 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   const after = decodeCursor(Cursor, q.cursor);
   const mod = mayFindHiddenPosts(viewer);
   const query = sql`websearch_to_tsquery('plein_dutch', ${q.q})`;
+  // Threads in channels closed to the viewer are never candidates: the filter sits with the others,
+  // so a page is always full of hits the viewer may see.
+  // Asked first so that a forum without closed channels keeps the fast first page (no thread filter).
+  const someChannelClosed = !mod && !!(await db.selectFrom('channel as vis').select('vis.id').where((eb) => eb.not(visibleChannelSql(viewer, 'vis'))).limit(1).executeTakeFirst());
   const threadFilters = [
+    someChannelClosed ? sql`and exists (select 1 from channel vis where vis.id = t.channel_id and ${visibleChannelSql(viewer, 'vis')})` : null,
     q.channel ? sql`and t.channel_id = (select c.id from channel c where c.slug = ${q.channel})` : null,
     q.tag ? sql`and exists (select 1 from thread_tag tt where tt.thread_id = t.id and tt.tag = ${q.tag.trim().toLowerCase()})` : null,
     q.kind ? sql`and t.kind = ${q.kind}` : null,
@@ -153,7 +158,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
 }
 
 /** Up to five threads whose titles share the most words with `title` ("Vergelijkbare vragen"). */
-export async function similarThreads(db: Db, title: string): Promise<ThreadSummary[]> {
+export async function similarThreads(db: Db, viewer: Viewer, title: string): Promise<ThreadSummary[]> {
   // Any of the title's words may match (websearch "or" never raises a syntax error); best titles first.
   // ts_rank, not ts_rank_cd: it counts how many of the typed words a title has, which is what makes a
   // question similar, and over an OR of words it costs a third of the cover-density rank.
@@ -167,6 +172,7 @@ export async function similarThreads(db: Db, title: string): Promise<ThreadSumma
           .selectFrom('thread as s')
           .select(['s.id', sql<number>`ts_rank(s.search_vector, ${query})`.as('rank')])
           .where(sql<boolean>`s.search_vector @@ ${query}`)
+          .where((eb) => eb.exists(eb.selectFrom('channel as vis').select('vis.id').whereRef('vis.id', '=', 's.channel_id').where(visibleChannelSql(viewer, 'vis'))))
           .orderBy('rank', 'desc')
           .orderBy('s.last_activity_at', 'desc')
           .limit(5)

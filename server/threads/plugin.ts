@@ -4,13 +4,13 @@ import { Type } from '@sinclair/typebox';
 import { ErrorBody, IdParams, Page, PageQuery } from '../../shared/schemas/common';
 import { CreateReplyBody, CreateThreadBody, Post, Thread, UpdatePostBody } from '../../shared/schemas/forum';
 import { requireWriter } from '../accounts/guards';
-import { getChannelBySlug, } from '../channels/queries';
+import { getVisibleChannel } from '../channels/queries';
 import { notFound } from '../http/errors';
 import { postingLimit } from '../http/posting-limits';
 import { createIdempotently } from './idempotency';
 import { registerThreadTopics } from './live';
 import { deletePost, editPost, replyToThread, startThread } from './posting';
-import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadRow } from './queries';
+import { listReplies, loadPostForViewer, loadThread, loadThreadPage, loadThreadRow, requireVisibleThread } from './queries';
 
 const tags = ['threads'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 429: ErrorBody };
@@ -35,7 +35,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = requireWriter(request);
-      const channel = await getChannelBySlug(db, request.params.slug);
+      const channel = await getVisibleChannel(db, user, request.params.slug);
       const thread = await createIdempotently(db, request, user.id, 'thread', {
         replay: (id) => loadThread(db, id, user),
         create: (remember) => startThread(db, user, channel, request.body, remember),
@@ -64,8 +64,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = requireWriter(request);
-      const thread = await loadThreadRow(db, request.params.id);
-      if (!thread) throw notFound('thread');
+      const thread = requireVisibleThread(user, await loadThreadRow(db, request.params.id));
       const post = await createIdempotently(db, request, user.id, 'post', {
         replay: async (id) => {
           const post = await loadPostForViewer(db, id, user);

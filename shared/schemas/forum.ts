@@ -9,6 +9,8 @@ export const BODY_MAX_LENGTH = 100_000;
 export const MAX_TAGS = 5;
 
 export const PostingPolicy = Type.Union([Type.Literal('experts_ask'), Type.Literal('open')]);
+/** public: everyone reads it; members: only its members (and moderators) know it exists. */
+export const ChannelVisibility = Type.Union([Type.Literal('public'), Type.Literal('members')]);
 export const ThreadKind = Type.Union([Type.Literal('question'), Type.Literal('discussion')]);
 
 export const Channel = Type.Object({
@@ -17,6 +19,9 @@ export const Channel = Type.Object({
   name: Type.String(),
   description: Type.String(),
   postingPolicy: PostingPolicy,
+  visibility: ChannelVisibility,
+  /** The caller's place in a closed channel: member, channel moderator, member through their organisation, a pending request, or none. */
+  myMembership: Type.Optional(Type.Union([Type.Literal('member'), Type.Literal('moderator'), Type.Literal('organisation'), Type.Literal('pending'), Type.Null()])),
   threadCount: Type.Integer(),
   lastActivityAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   /** In the channel list only: the most recently active thread, for the home page. */
@@ -32,6 +37,7 @@ export const CreateChannelBody = Type.Object(
     name: Type.String({ minLength: 2, maxLength: 80 }),
     description: Type.String({ maxLength: 500, default: '' }),
     postingPolicy: PostingPolicy,
+    visibility: Type.Optional(ChannelVisibility),
   },
   { additionalProperties: false },
 );
