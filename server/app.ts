@@ -21,6 +21,8 @@ import { refuseNulBytes } from './http/refuse-nul';
 import { installMetrics } from './system/metrics';
 import moderation from './moderation/plugin';
 import notifications from './notifications/plugin';
+import oidc from './oidc/plugin';
+import organisations from './organisations/plugin';
 import realtime from './realtime/plugin';
 import pageCache from './page-cache/plugin';
 import search from './search/plugin';
@@ -118,6 +120,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(notifications);
   await app.register(search);
   await app.register(findability);
+  await app.register(organisations);
+  await app.register(oidc);
   if (config.serveClient) await app.register(web);
 
   return app;

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { type OidcProviderConfig, OidcConfigError, parseOidcProviders } from './oidc/providers';
 
 export interface RateLimitSettings {
   /** Attempts per minute per address for login. */
@@ -72,6 +73,8 @@ export interface Config {
   handoutExtract: { timeoutMs: number; memoryMb: number; maxPages: number; maxChars: number };
   /** Bytes of anonymous thread pages and channel lists kept in memory per instance; 0 turns the page cache off. */
   pageCacheBytes: number;
+  /** Organisations' OpenID Connect login services (OIDC_PROVIDERS). */
+  oidcProviders: OidcProviderConfig[];
 }
 
 export class ConfigError extends Error {}
@@ -169,6 +172,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
   if (appSecret !== undefined && appSecret.length < 32) throw new ConfigError('APP_SECRET must be at least 32 characters');
+  let oidcProviders: OidcProviderConfig[];
+  try {
+    oidcProviders = parseOidcProviders(env.OIDC_PROVIDERS);
+  } catch (err) {
+    if (err instanceof OidcConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
 
   return {
     port,
@@ -204,5 +214,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxChars: int(env, 'HANDOUT_EXTRACT_MAX_CHARS', 300_000, 1000, 900_000),
     },
     pageCacheBytes: int(env, 'PAGE_CACHE_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
+    oidcProviders,
   };
 }

@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../db/errors';
 import type { UserTable } from '../db/tables/accounts';
 import { ApiError, badRequest, conflict, invalidField, notFound } from '../http/errors';
 import { recordAction } from '../moderation/audit';
-import type { Actor } from '../policy';
+import { type Actor, mayEditOrganisationName } from '../policy';
 import { queueAccountMail, recentAccountMails } from './account-mail';
 import { displayNameSkeleton, isReservedDisplayName, normaliseDisplayName } from './display-name';
 import { hashPassword, requirePassword, verifyPassword } from './password';
@@ -255,6 +255,12 @@ export async function myAccount(db: Db, me: Actor): Promise<UserRow> {
 
 /** Updates my profile (never the role). */
 export async function updateProfile(db: Db, me: Actor, b: Static<typeof UpdateMeBody>): Promise<UserRow> {
+  if (b.organisation !== undefined) {
+    const current = await myAccount(db, me);
+    if (!mayEditOrganisationName({ organisationId: current.organisation_id }) && b.organisation.trim() !== current.organisation) {
+      throw new ApiError(403, 'organisation_verified', 'Your organisation is verified through your e-mail address and cannot be changed here.');
+    }
+  }
   const display = b.displayName !== undefined ? await claimableDisplayName(db, b.displayName, me.id) : null;
   return db
     .updateTable('user')

@@ -5,7 +5,7 @@ import type { UserTable } from '../db/tables/accounts';
 type UserRow = Pick<
   Selectable<UserTable>,
   'id' | 'display_name' | 'job_title' | 'organisation' | 'role' | 'avatar_key'
->;
+> & { organisation_id?: string | number | null };
 
 /** The version in a photo's URL: a changed photo gets a new URL, so long-lived caches are bypassed. */
 export const avatarVersion = (avatarKey: string) => avatarKey.slice(0, 12);
@@ -21,6 +21,8 @@ export function toAuthor(user: UserRow): Author {
     displayName: user.display_name,
     jobTitle: user.job_title,
     organisation: user.organisation,
+    organisationVerified: user.organisation_id != null,
+    organisationId: user.organisation_id == null ? null : String(user.organisation_id),
     avatarUrl: avatarUrl(user),
     role: user.role,
   };
@@ -45,7 +47,7 @@ export function toUser(user: Selectable<UserTable>, options: { withEmail: boolea
 }
 
 /** The user columns toAuthor reads. */
-export const AUTHOR_COLUMNS = ['id', 'display_name', 'job_title', 'organisation', 'role', 'avatar_key'] as const;
+export const AUTHOR_COLUMNS = ['id', 'display_name', 'job_title', 'organisation', 'organisation_id', 'role', 'avatar_key'] as const;
 
 /** AUTHOR_COLUMNS of a joined user table: select(authorColumnsOf('u')). */
 export const authorColumnsOf = <A extends string>(alias: A) => AUTHOR_COLUMNS.map((c) => `${alias}.${c}` as `${A}.${(typeof AUTHOR_COLUMNS)[number]}`);

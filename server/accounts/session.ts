@@ -16,6 +16,8 @@ export interface SessionUser {
   createdAt: Date;
   /** The role must use two-factor (REQUIRE_2FA) and this account has not set it up: it acts as a member. */
   twoFactorMissing: boolean;
+  /** Closed channels the user is a member of (approved, or through their verified organisation). */
+  channelIds: string[];
 }
 
 export interface ValidSession {
@@ -25,7 +27,7 @@ export interface ValidSession {
   refreshedCookie: string | null;
 }
 
-type UserAttributes = { role: SessionUser['role']; display_name: string; suspended_until: Date | null; suspension_reason: string | null; created_at: Date; totp_enabled_at: Date | null };
+type UserAttributes = { role: SessionUser['role']; display_name: string; suspended_until: Date | null; suspension_reason: string | null; created_at: Date; totp_enabled_at: Date | null; channel_ids: string[] };
 type SessionAttributes = { created_at: Date };
 
 declare module 'lucia' {
@@ -56,12 +58,13 @@ function kyselyAdapter(db: Db): Adapter {
           .selectFrom('user_session as s')
           .innerJoin('user as u', 'u.id', 's.user_id')
           .select(['s.id', 's.user_id', 's.expires_at', 's.created_at', 'u.role', 'u.display_name', 'u.suspended_until', 'u.suspension_reason', 'u.created_at as user_created_at', 'u.totp_enabled_at'])
+          .select(channelIdsOf('u').as('channel_ids'))
           .where('s.id', '=', sessionId),
       );
       if (!row) return [null, null];
       const user: DatabaseUser = {
         id: row.user_id,
-        attributes: { role: row.role, display_name: row.display_name, suspended_until: row.suspended_until, suspension_reason: row.suspension_reason, created_at: row.user_created_at, totp_enabled_at: row.totp_enabled_at },
+        attributes: { role: row.role, display_name: row.display_name, suspended_until: row.suspended_until, suspension_reason: row.suspension_reason, created_at: row.user_created_at, totp_enabled_at: row.totp_enabled_at, channel_ids: row.channel_ids },
       };
       return [toSession(row), user];
     },
@@ -90,6 +93,11 @@ function kyselyAdapter(db: Db): Adapter {
   };
 }
 
+/** The closed channels user `alias` belongs to: approved memberships and those of their verified organisation. */
+export const channelIdsOf = (alias: string) =>
+  sql<string[]>`array(select m.channel_id::text from channel_member m where m.user_id = ${sql.ref(`${alias}.id`)}
+    union select co.channel_id::text from channel_organisation co where co.organisation_id = ${sql.ref(`${alias}.organisation_id`)} order by 1)`;
+
 export type SessionManager = ReturnType<typeof createSessionManager>;
 
 export function createSessionManager(db: Db, config: Config) {
@@ -110,26 +118,28 @@ export function createSessionManager(db: Db, config: Config) {
   const twoFactorMissing = (role: SessionUser['role'], totpEnabledAt: Date | null) => totpEnabledAt === null && config.requireTwoFactor.includes(role);
 
   /** The sessions among `sessionIds` that still live, with their user's current role and suspension: one query. */
-  async function liveSessions(sessionIds: string[]): Promise<Map<string, Pick<SessionUser, 'role' | 'suspendedUntil' | 'twoFactorMissing'>>> {
+  async function liveSessions(sessionIds: string[]): Promise<Map<string, Pick<SessionUser, 'role' | 'suspendedUntil' | 'twoFactorMissing' | 'channelIds'>>> {
     if (!sessionIds.length) return new Map();
     const rows = await db
       .selectFrom('user_session as s')
       .innerJoin('user as u', 'u.id', 's.user_id')
       .select(['s.id', 'u.role', 'u.suspended_until', 'u.totp_enabled_at'])
+      .select(channelIdsOf('u').as('channel_ids'))
       .where(sql<boolean>`s.id = any(${sessionIds}::text[])`) // any number of sockets, one parameter
       .where('s.expires_at', '>', new Date())
       .execute();
-    return new Map(rows.map((r) => [r.id, { role: r.role, suspendedUntil: r.suspended_until, twoFactorMissing: twoFactorMissing(r.role, r.totp_enabled_at) }]));
+    return new Map(rows.map((r) => [r.id, { role: r.role, suspendedUntil: r.suspended_until, twoFactorMissing: twoFactorMissing(r.role, r.totp_enabled_at), channelIds: r.channel_ids }]));
   }
 
   return {
     cookieName: lucia.sessionCookieName,
 
-    /** Starts a session; returns the Set-Cookie value carrying the token. */
-    async create(userId: string): Promise<{ cookie: string; sessionId: string }> {
+    /** Starts a session; returns the Set-Cookie value carrying the token. `oidc`: the provider it came from and its ID token. */
+    async create(userId: string, oidc?: { provider: string; idToken: string }): Promise<{ cookie: string; sessionId: string }> {
       const token = randomBytes(32).toString('base64url');
       const sessionId = hashToken(token);
       await lucia.createSession(userId, { created_at: new Date() }, { sessionId });
+      if (oidc) await db.updateTable('user_session').set({ oidc_provider: oidc.provider, oidc_id_token: oidc.idToken }).where('id', '=', sessionId).execute();
       const cookie: Cookie = lucia.createSessionCookie(token);
       return { cookie: cookie.serialize(), sessionId };
     },
@@ -153,6 +163,7 @@ export function createSessionManager(db: Db, config: Config) {
           suspensionReason: user.attributes.suspension_reason,
           createdAt: user.attributes.created_at,
           twoFactorMissing: twoFactorMissing(user.attributes.role, user.attributes.totp_enabled_at),
+          channelIds: user.attributes.channel_ids,
         },
         refreshedCookie: session.fresh ? lucia.createSessionCookie(token).serialize() : null,
       };
@@ -163,6 +174,9 @@ export function createSessionManager(db: Db, config: Config) {
     isAlive: async (sessionId: string): Promise<boolean> => (await liveSessions([sessionId])).has(sessionId),
 
     invalidate: (sessionId: string) => lucia.invalidateSession(sessionId),
+    /** The OpenID provider a session came from and its ID token (RP-initiated logout), if any. */
+    oidcOrigin: async (sessionId: string) =>
+      (await db.selectFrom('user_session').select(['oidc_provider', 'oidc_id_token']).where('id', '=', sessionId).where('oidc_provider', 'is not', null).executeTakeFirst()) ?? null,
     invalidateAllForUser: (userId: string) => lucia.invalidateUserSessions(userId),
     blankCookie: () => lucia.createBlankSessionCookie().serialize(),
     deleteExpired: () => lucia.deleteExpiredSessions(),

@@ -11,7 +11,7 @@ import { swapAvatarKey } from '../accounts/users';
 import { plainText } from '../content/sanitize';
 import type { Db } from '../db';
 import { ApiError, invalidField, notFound, unsupportedType } from '../http/errors';
-import { type Actor, type Viewer, maySeeHiddenPost } from '../policy';
+import { type Actor, type Viewer, maySeeChannel, maySeeHiddenPost } from '../policy';
 import { toAttachment } from './attach';
 import { releaseContent } from './cleanup';
 import { nameForType, safeFilename, sniffContentType } from './files';
@@ -65,13 +65,20 @@ export async function findDownload(db: Db, viewer: Viewer, attachmentId: string)
   const row = await db
     .selectFrom('attachment as a')
     .leftJoin('post as p', 'p.id', 'a.post_id')
-    .select(['a.id', 'a.uploader_id', 'a.post_id', 'a.sha256', 'a.size', 'a.content_type', 'a.filename', 'a.storage_key', 'p.hidden_at', 'p.deleted_at', 'p.author_id'])
+    .leftJoin('thread as t', 't.id', 'p.thread_id')
+    .leftJoin('channel as c', 'c.id', 't.channel_id')
+    .select(['a.id', 'a.uploader_id', 'a.post_id', 'a.sha256', 'a.size', 'a.content_type', 'a.filename', 'a.storage_key', 'p.hidden_at', 'p.deleted_at', 'p.author_id', 'c.id as channel_id', 'c.visibility'])
     .where('a.id', '=', attachmentId)
     .executeTakeFirst();
   if (!row) throw notFound('attachment');
   // An upload not attached yet is its uploader's alone; afterwards it follows its post (the
   // uploader is that post's author: only one's own uploads can be attached).
-  const visible = row.post_id === null ? !!viewer && viewer.id === row.uploader_id : row.deleted_at === null && (row.hidden_at === null || maySeeHiddenPost(viewer, row.author_id!));
+  const visible =
+    row.post_id === null
+      ? !!viewer && viewer.id === row.uploader_id
+      : row.deleted_at === null &&
+        (row.hidden_at === null || maySeeHiddenPost(viewer, row.author_id!)) &&
+        (row.channel_id === null || maySeeChannel(viewer, { id: row.channel_id, visibility: row.visibility ?? 'public' }));
   if (!visible) throw notFound('attachment');
   return row;
 }

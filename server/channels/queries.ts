@@ -4,9 +4,10 @@ import type { Channel, CreateChannelBody, UpdateChannelBody } from '../../shared
 import { plainText } from '../content/sanitize';
 import { isUniqueViolation } from '../db/errors';
 import { recordAction } from '../moderation/audit';
-import { appendEvent } from '../realtime/outbox';
 import { topics } from '../../shared/topics';
-import type { Actor } from '../policy';
+import { type Actor, type Viewer, maySeeChannel, visibleChannelSql } from '../policy';
+import { appendEvent } from '../realtime/outbox';
+import { applyChannelAccess } from './members';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
 import type { ChannelTable } from '../db/tables/forum';
@@ -19,6 +20,7 @@ export function toChannel(row: Selectable<ChannelTable>): Channel {
     name: row.name,
     description: row.description,
     postingPolicy: row.posting_policy,
+    visibility: row.visibility,
     threadCount: row.thread_count,
     lastActivityAt: row.last_activity_at ? row.last_activity_at.toISOString() : null,
     archived: row.archived_at !== null,
@@ -32,6 +34,13 @@ export async function findChannelBySlug(db: Db, slug: string) {
 export async function getChannelBySlug(db: Db, slug: string) {
   const channel = await findChannelBySlug(db, slug);
   if (!channel) throw notFound('channel');
+  return channel;
+}
+
+/** The channel with this slug when `viewer` may see it; 404 when there is none or it is closed to them. */
+export async function getVisibleChannel(db: Db, viewer: Viewer, slug: string) {
+  const channel = await findChannelBySlug(db, slug);
+  if (!channel || !maySeeChannel(viewer, channel)) throw notFound('channel');
   return channel;
 }
 
@@ -101,9 +110,9 @@ export async function lockChannelBySlug(trx: Transaction<Database>, slug: string
   return channel;
 }
 
-/** Every channel in its position, each with its most recently active thread (the home page). */
-export async function listChannels(db: Db, options: { includeArchived?: boolean } = {}): Promise<Channel[]> {
-  let query = db.selectFrom('channel').selectAll().orderBy('position').orderBy('id');
+/** Every channel `viewer` may see in its position, each with its most recently active thread (the home page); archived ones only when asked (the Beheer page). */
+export async function listChannels(db: Db, viewer: Viewer, options: { includeArchived?: boolean } = {}): Promise<Channel[]> {
+  let query = db.selectFrom('channel as c').selectAll().where(visibleChannelSql(viewer, 'c')).orderBy('position').orderBy('id');
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   const rows = await query.execute();
   const latest = await latestThreads(db, rows.map((r) => r.id));
@@ -125,12 +134,13 @@ export async function createChannel(db: Db, admin: Actor, b: Static<typeof Creat
           name,
           description,
           posting_policy: b.postingPolicy,
+          visibility: b.visibility ?? 'public',
           position: sql<number>`(select coalesce(max(position), 0) + 1 from channel)`,
           last_activity_at: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAction(trx, { actorId: admin.id, action: 'create_channel', targetType: 'channel', targetId: channel.id, data: { slug: channel.slug, postingPolicy: channel.posting_policy } });
+      await recordAction(trx, { actorId: admin.id, action: 'create_channel', targetType: 'channel', targetId: channel.id, data: { slug: channel.slug, postingPolicy: channel.posting_policy, visibility: channel.visibility } });
       await appendEvent(trx, { topic: topics.channel(channel.slug), type: 'channel.created', payload: { channel: toChannel(channel) } });
       return channel;
     });
@@ -140,25 +150,33 @@ export async function createChannel(db: Db, admin: Actor, b: Static<typeof Creat
   }
 }
 
-/** Renames, re-describes, changes the posting policy of, archives or restores a channel (admins, checked by the route); in the audit log. */
+/**
+ * Renames, re-describes, changes the posting policy or visibility of, archives or restores a channel
+ * (admins, checked by the route); in the audit log, and announced on the channel's topic so every
+ * instance's page cache drops what showed the old state.
+ */
 export async function updateChannel(db: Db, admin: Actor, slug: string, b: Static<typeof UpdateChannelBody>): Promise<Selectable<ChannelTable>> {
   const name = b.name !== undefined ? plainText(b.name) : undefined;
   if (name !== undefined && name.length < 2) throw invalidField('name', 'must contain at least 2 characters of text');
   return db.transaction().execute(async (trx) => {
     const before = await lockChannelBySlug(trx, slug);
-    const channel = await trx
-      .updateTable('channel')
-      .set({
-        ...(name !== undefined ? { name } : {}),
-        ...(b.description !== undefined ? { description: plainText(b.description) } : {}),
-        ...(b.postingPolicy !== undefined ? { posting_policy: b.postingPolicy } : {}),
-        ...(b.archived !== undefined ? { archived_at: b.archived ? (before.archived_at ?? new Date()) : null } : {}),
-      })
-      .where('id', '=', before.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const changes = {
+      ...(name !== undefined ? { name } : {}),
+      ...(b.description !== undefined ? { description: plainText(b.description) } : {}),
+      ...(b.postingPolicy !== undefined ? { posting_policy: b.postingPolicy } : {}),
+      ...(b.archived !== undefined ? { archived_at: b.archived ? (before.archived_at ?? new Date()) : null } : {}),
+    };
+    let channel = Object.keys(changes).length ? await trx.updateTable('channel').set(changes).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow() : before;
+    if (b.visibility !== undefined || b.organisationIds !== undefined) channel = await applyChannelAccess(trx, channel, { visibility: b.visibility, organisationIds: b.organisationIds });
     const action = b.archived === true && !before.archived_at ? 'archive_channel' : b.archived === false && before.archived_at ? 'unarchive_channel' : 'update_channel';
-    await recordAction(trx, { actorId: admin.id, action, targetType: 'channel', targetId: channel.id, data: { name: channel.name, postingPolicy: channel.posting_policy } });
+    await recordAction(trx, {
+      actorId: admin.id,
+      action,
+      targetType: 'channel',
+      targetId: channel.id,
+      data: { name: channel.name, postingPolicy: channel.posting_policy, visibility: channel.visibility, ...(b.organisationIds ? { organisationIds: b.organisationIds } : {}) },
+    });
+    await appendEvent(trx, { topic: topics.channel(channel.slug), type: 'channel.updated', payload: { channel: toChannel(channel) } });
     return channel;
   });
 }

@@ -1,8 +1,10 @@
 import type { AccountTables } from './tables/accounts';
 import type { AttachmentsTables } from './tables/attachments';
+import type { ChannelMemberTables } from './tables/channel-members';
 import type { ForumTables } from './tables/forum';
 import type { ModerationTables } from './tables/moderation';
 import type { NotificationsTables } from './tables/notifications';
+import type { OrganisationTables } from './tables/organisations';
 import type { SearchTables } from './tables/search';
 import type { VideoSessionsTables } from './tables/video-sessions';
 
@@ -17,4 +19,6 @@ export interface Database
     ModerationTables,
     NotificationsTables,
     SearchTables,
-    VideoSessionsTables {}
+    VideoSessionsTables,
+    OrganisationTables,
+    ChannelMemberTables {}

@@ -3,6 +3,7 @@ import { topics } from '../../shared/events';
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { appendEvents } from '../realtime/outbox';
+import { channelVisibleToUserSql } from '../policy';
 import { erasedAccount } from '../accounts/users';
 import { unreadCounts } from './visibility';
 
@@ -49,6 +50,8 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
     items = items.filter((n) => !skip.has(n.userId));
     if (!items.length) return;
   }
+  items = await withoutClosedChannels(trx, items);
+  if (!items.length) return;
   const rows = await trx
     .insertInto('notification')
     .values(
@@ -91,6 +94,23 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
       audience: `user:${row.user_id}`,
     })),
   );
+}
+
+/** Leaves out notifications about threads in channels closed to their recipient (no row, no push, no mail). */
+async function withoutClosedChannels(trx: Transaction<Database>, items: NewNotification[]): Promise<NewNotification[]> {
+  const threadIds = [...new Set(items.map((n) => n.threadId).filter((id): id is string => !!id))];
+  if (!threadIds.length) return items;
+  const closed = await trx.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').select('t.id').where('t.id', 'in', threadIds).where('c.visibility', '!=', 'public').execute();
+  if (!closed.length) return items;
+  const closedIds = new Set(closed.map((r) => r.id));
+  const asked = items.filter((n) => n.threadId && closedIds.has(n.threadId));
+  const { rows } = await sql<{ key: string }>`
+    select x.uid::text || ':' || x.tid::text as key
+    from unnest(${asked.map((n) => n.userId)}::bigint[], ${asked.map((n) => n.threadId)}::bigint[]) as x(uid, tid)
+    join thread t on t.id = x.tid
+    where ${channelVisibleToUserSql('t.channel_id', 'x.uid')}`.execute(trx);
+  const allowed = new Set(rows.map((r) => r.key));
+  return items.filter((n) => !n.threadId || !closedIds.has(n.threadId) || allowed.has(`${n.userId}:${n.threadId}`));
 }
 
 /** Everything this domain holds about a user, for their data export (AVG inzageverzoek). */

@@ -2,14 +2,14 @@
 // push and mail, so the badge never counts something the list does not show.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
-import { isModeratorSql } from '../policy';
+import { channelVisibleToUserSql, isModeratorSql } from '../policy';
 
 /**
  * For `notification as n` left-joined to `post as p`: a notification about a post is shown while the
  * post is neither hidden nor deleted — except to its author, to moderators and admins, and the
  * "your post was hidden" notice itself.
  */
-export const visibleNotification = sql<boolean>`(
+export const visibleNotification = sql<boolean>`((
   p.id is null
   or n.kind = 'post_hidden'
   or (p.deleted_at is null and (
@@ -17,7 +17,11 @@ export const visibleNotification = sql<boolean>`(
     or p.author_id = n.user_id
     or exists (select 1 from "user" viewer where viewer.id = n.user_id and ${isModeratorSql('viewer')})
   ))
-)`;
+) and (
+  -- Nothing from a channel closed to the user (one they left, or a thread moved into one).
+  n.thread_id is null
+  or exists (select 1 from thread nt where nt.id = n.thread_id and ${channelVisibleToUserSql('nt.channel_id', 'n.user_id')})
+))`;
 
 /** Unread notifications the user may see. Works in and outside a transaction. */
 export async function unreadCount(db: Kysely<Database>, userId: string): Promise<number> {

@@ -62,6 +62,8 @@ export class PageCache {
   /** group → sequence number of its last invalidation (bounded: only groups that had events). */
   private readonly invalidatedAt = new LRUCache<string, number>({ max: 100_000 });
   private sequence = 0;
+  /** Sequence number of the last clear(): a load that started before it is not kept. */
+  private clearedAt = 0;
   private readonly flights = new Map<string, { startedAt: number; promise: Promise<Entry> }>();
   private readonly counts = { hits: 0, misses: 0, discarded: 0, invalidations: 0 };
 
@@ -101,7 +103,7 @@ export class PageCache {
       const loaded = await load();
       const body = JSON.stringify(loaded.value);
       const entry: Entry = { value: loaded.value, body, etag: etagOf(loaded.watermark, body), watermark: loaded.watermark, groups: [...groups, ...(loaded.groups ?? [])] };
-      if (this.entries && entry.groups.every((g) => (this.invalidatedAt.get(g) ?? 0) <= startedAt)) {
+      if (this.entries && this.clearedAt <= startedAt && entry.groups.every((g) => (this.invalidatedAt.get(g) ?? 0) <= startedAt)) {
         this.entries.set(key, entry);
         for (const g of entry.groups) {
           const set = this.members.get(g) ?? new Set<string>();
@@ -131,6 +133,7 @@ export class PageCache {
 
   clear(): void {
     this.sequence++;
+    this.clearedAt = this.sequence;
     this.entries?.clear();
     this.members.clear();
   }

@@ -14,13 +14,20 @@ export { CHANNELS_GROUP };
 /**
  * The page cache of this instance, kept true by the event log: an event on `thread:<id>` drops that
  * thread's pages (and the channel lists that show it), one on `channel:<slug>` that channel's lists;
- * both drop the home page's channel list. Personal and moderator topics change no public page.
+ * both drop the home page's channel list. A changed channel or author line clears the whole cache.
+ * Other personal and moderator topics change no public page.
  */
 export default fp(
   async (app) => {
     const cache = new PageCache(app.config.pageCacheBytes);
     app.decorate('pageCache', cache);
     app.realtime.onEvent((event) => {
+      // Rare changes that reach many pages (a channel closed or renamed, an author renamed, a photo
+      // changed): everything goes, rather than a page that shows the old state or a closed channel.
+      if (event.type === 'channel.updated' || event.type === 'author.updated') {
+        cache.clear();
+        return;
+      }
       if (event.topic.startsWith('thread:') || event.topic.startsWith('channel:')) {
         cache.invalidate(event.topic);
         cache.invalidate(CHANNELS_GROUP);

@@ -12,6 +12,8 @@ export interface Actor {
   suspendedUntil: Date | null;
   /** The role must use two-factor sign-in (REQUIRE_2FA) and the account has not set it up yet. */
   twoFactorMissing?: boolean;
+  /** The closed channels this actor is a member of (by approval or through a verified organisation). */
+  channelIds?: readonly string[];
 }
 /** A reader: an actor, or null for a visitor who is not signed in. */
 export type Viewer = Actor | null;
@@ -102,19 +104,72 @@ export const maySeeMeetingLink = (viewer: Viewer | undefined, organiserId: strin
   !!viewer && (registered || mayManageVideoSession(viewer, organiserId));
 
 /**
- * Channels whose content a viewer may list (the agenda, for now), as SQL over `channel as <alias>`.
- * Every channel is readable by everyone today; closed channels (channel.visibility = 'members')
- * narrow this one rule.
+ * An event's audience ('public', 'moderators', 'user:<id>' or 'members:<channelId>' for what happens in
+ * a closed channel): may this viewer receive it, live or replayed?
  */
-export const mayListChannelSql = (_viewer: Viewer | undefined, _alias: string) => sql<boolean>`true`;
-
-/** An event's audience ('public', 'moderators' or 'user:<id>'): may this viewer receive it, live or replayed? */
 export function mayReceiveAudience(viewer: Viewer | undefined, audience: string): boolean {
   if (audience === 'public') return true;
   if (audience === 'moderators') return isModerator(viewer);
   if (audience.startsWith('user:')) return !!viewer && audience === `user:${viewer.id}`;
+  if (audience.startsWith('members:')) return maySeeChannel(viewer, { id: audience.slice('members:'.length), visibility: 'members' });
   return false;
 }
+
+// Closed channels. A channel with visibility `members` exists only for its members, moderators and
+// admins (staff handle reports everywhere, as in Discourse); to everyone else it is 404, with its
+// threads, replies, handouts, search hits, events and notifications.
+
+export type ChannelVisibility = 'public' | 'members';
+export interface ChannelAccess {
+  id: string;
+  visibility: ChannelVisibility;
+}
+
+export const isChannelMember = (viewer: Viewer | undefined, channelId: string): boolean => !!viewer?.channelIds?.includes(channelId);
+
+/** May this viewer know the channel exists, read it and everything in it? */
+export const maySeeChannel = (viewer: Viewer | undefined, channel: ChannelAccess): boolean =>
+  channel.visibility === 'public' || isModerator(viewer) || isChannelMember(viewer, channel.id);
+
+/** The audience of events about a channel's content: everyone, or its members (moderators always). */
+export const channelAudience = (channel: ChannelAccess): string => (channel.visibility === 'public' ? 'public' : `members:${channel.id}`);
+
+/** The same rule as maySeeChannel for SQL, for the channel row `alias` (lists, search). */
+export function visibleChannelSql(viewer: Viewer | undefined, alias: string) {
+  if (isModerator(viewer)) return sql<boolean>`true`;
+  const ids = [...(viewer?.channelIds ?? [])];
+  return sql<boolean>`(${sql.ref(`${alias}.visibility`)} = 'public' or ${sql.ref(`${alias}.id`)} = any(${ids}::bigint[]))`;
+}
+
+/**
+ * The same rule for the user whose id is in column `userIdColumn` (notifications and mail, decided in
+ * the database): is channel `channelIdColumn` visible to them now?
+ */
+export const channelVisibleToUserSql = (channelIdColumn: string, userIdColumn: string) => sql<boolean>`(
+  exists (select 1 from channel vc where vc.id = ${sql.ref(channelIdColumn)} and vc.visibility = 'public')
+  or exists (select 1 from "user" vu where vu.id = ${sql.ref(userIdColumn)} and ${isModeratorSql('vu')})
+  or exists (select 1 from channel_member vm where vm.channel_id = ${sql.ref(channelIdColumn)} and vm.user_id = ${sql.ref(userIdColumn)})
+  or exists (select 1 from channel_organisation vo join "user" vou on vou.organisation_id = vo.organisation_id
+             where vo.channel_id = ${sql.ref(channelIdColumn)} and vou.id = ${sql.ref(userIdColumn)})
+)`;
+
+/** Asking to join: a signed-in writer who does not see the channel's content yet (a non-member of a closed channel). */
+export const mayRequestMembership = (actor: Viewer | undefined, channel: ChannelAccess): boolean =>
+  !!actor && channel.visibility === 'members' && !isChannelMember(actor, channel.id);
+
+/** The pending requests of a channel, and deciding them: that channel's moderators and admins (not suspended). */
+export const mayManageChannelMembers = (actor: Viewer | undefined, isChannelModerator: boolean): boolean =>
+  !!actor && !isSuspended(actor) && (isChannelModerator || isAdmin(actor));
+
+/** Nobody decides their own request, whatever their role. */
+export const mayDecideMembershipRequest = (actor: Viewer | undefined, requesterId: string, isChannelModerator: boolean): boolean =>
+  mayManageChannelMembers(actor, isChannelModerator) && actor!.id !== requesterId;
+
+/** Organisations (names, domains, logos) are kept by admins. */
+export const mayManageOrganisations = (actor: Viewer | undefined): boolean => isAdmin(actor);
+
+/** A verified organisation is set by its domain: its member cannot type another one over it. */
+export const mayEditOrganisationName = (user: { organisationId: string | null }): boolean => user.organisationId === null;
 
 /** The moderation topic (`mod`): new reports and actions, for moderators who are not suspended. */
 export const mayReadModerationTopic = (viewer: Viewer | undefined): boolean => isModerator(viewer);
@@ -131,6 +186,7 @@ export const isModeratorSql = (alias: string) =>
 
 /**
  * The same rule as an anonymous visitor's view, for SQL that lists threads to the whole world (sitemap,
- * feeds): the opening post `op` is not hidden. Channels closed to members must add their condition here.
+ * feeds): the opening post `op` is not hidden and the thread `t` is in a public channel.
  */
-export const isPublicThreadSql = (openingPostAlias: string) => sql<boolean>`(${sql.ref(`${openingPostAlias}.hidden_at`)} is null)`;
+export const isPublicThreadSql = (openingPostAlias: string, threadAlias = 't') =>
+  sql<boolean>`(${sql.ref(`${openingPostAlias}.hidden_at`)} is null and exists (select 1 from channel pc where pc.id = ${sql.ref(`${threadAlias}.channel_id`)} and pc.visibility = 'public'))`;

@@ -40,14 +40,45 @@ export interface RawEvent {
   audience?: string;
 }
 
+/**
+ * Who may receive public events of a topic kind, asked at write time: a domain whose topics can be
+ * closed (a thread in a closed channel) answers a narrower audience per key (e.g. 'members:7'), or
+ * nothing for public. The bus knows no domain: domains register these (channels/plugin.ts).
+ */
+export type AudienceRule = (trx: Transaction<Database>, keys: string[]) => Promise<Map<string, string>>;
+const audienceRules = new Map<string, AudienceRule>();
+export function registerAudienceRule(kind: string, rule: AudienceRule): void {
+  audienceRules.set(kind, rule);
+}
+
+/** The narrowed audience of each event whose audience would be public, or undefined. */
+async function narrowAudiences(trx: Transaction<Database>, events: RawEvent[]): Promise<Array<string | undefined>> {
+  const keysByKind = new Map<string, Set<string>>();
+  const split = events.map((e) => {
+    if ((e.audience ?? 'public') !== 'public') return null;
+    const colon = e.topic.indexOf(':');
+    if (colon < 0 || !audienceRules.has(e.topic.slice(0, colon))) return null;
+    const kind = e.topic.slice(0, colon);
+    const key = e.topic.slice(colon + 1);
+    if (!keysByKind.has(kind)) keysByKind.set(kind, new Set());
+    keysByKind.get(kind)!.add(key);
+    return { kind, key };
+  });
+  if (!keysByKind.size) return events.map(() => undefined);
+  const answers = new Map<string, Map<string, string>>();
+  for (const [kind, keys] of keysByKind) answers.set(kind, await audienceRules.get(kind)!(trx, [...keys]));
+  return split.map((s) => (s ? answers.get(s.kind)!.get(s.key) : undefined));
+}
+
 /** The bus's own write, untyped (the bus knows no event): appendEvents is this with the catalogue's types. */
 export async function writeEvents(trx: Transaction<Database>, events: RawEvent[]): Promise<string[]> {
   if (!events.length) return [];
-  const rows = events.map((event) => {
+  const narrowed = await narrowAudiences(trx, events);
+  const rows = events.map((event, i) => {
     // A personal topic is personal by default; an audience nobody matches (a typo) fails loudly.
-    const audience = event.audience ?? (event.topic.startsWith('user:') ? event.topic : 'public');
-    if (audience !== 'public' && audience !== 'moderators' && !/^user:[1-9][0-9]*$/.test(audience)) {
-      throw new Error(`appendEvent: unknown audience ${JSON.stringify(audience)} (use 'public', 'moderators' or 'user:<id>')`);
+    const audience = narrowed[i] ?? event.audience ?? (event.topic.startsWith('user:') ? event.topic : 'public');
+    if (audience !== 'public' && audience !== 'moderators' && !/^(user|members):[1-9][0-9]*$/.test(audience)) {
+      throw new Error(`appendEvent: unknown audience ${JSON.stringify(audience)} (use 'public', 'moderators', 'user:<id>' or 'members:<channelId>')`);
     }
     return { topic: event.topic, type: event.type, payload: JSON.stringify(event.payload), audience };
   });

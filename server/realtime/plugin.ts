@@ -149,9 +149,14 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
           continue;
         }
         const before = sub.viewer;
-        sub.viewer = { id: before.id, role: now.role, suspendedUntil: now.suspendedUntil, twoFactorMissing: now.twoFactorMissing };
-        const changed = before.role !== now.role || before.suspendedUntil?.getTime() !== now.suspendedUntil?.getTime() || before.twoFactorMissing !== now.twoFactorMissing;
-        // A changed role or suspension is asked again for every topic (a suspended moderator leaves `mod`).
+        sub.viewer = { id: before.id, role: now.role, suspendedUntil: now.suspendedUntil, twoFactorMissing: now.twoFactorMissing, channelIds: now.channelIds };
+        const changed =
+          before.role !== now.role ||
+          before.suspendedUntil?.getTime() !== now.suspendedUntil?.getTime() ||
+          before.twoFactorMissing !== now.twoFactorMissing ||
+          (before.channelIds ?? []).join() !== now.channelIds.join();
+        // A changed role, suspension, two-factor state or membership is asked again for every topic (a
+        // suspended moderator leaves `mod`, someone who left a closed channel its threads).
         if (changed) await reauthorize(sub);
       }
     } finally {
@@ -354,7 +359,7 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
       const user = request.user;
       const sub: Subscriber = {
         socket,
-        viewer: user ? { id: user.id, role: user.role, suspendedUntil: user.suspendedUntil, twoFactorMissing: user.twoFactorMissing } : null,
+        viewer: user ? { id: user.id, role: user.role, suspendedUntil: user.suspendedUntil, twoFactorMissing: user.twoFactorMissing, channelIds: user.channelIds } : null,
         topics: new Set(),
         names: new Map(),
         pending: null,

@@ -32,7 +32,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/search/similar',
     { schema: { tags, summary: 'Up to five threads similar to a title being typed ("Vergelijkbare vragen")', querystring: SimilarQuery, response: { 200: SimilarResult, 400: ErrorBody, 429: ErrorBody } }, config: { rateLimit } },
-    async (request) => ({ items: await similarThreads(app.db, request.query.title) }),
+    async (request) => ({ items: await similarThreads(app.db, request.user, request.query.title) }),
   );
 
   app.get(

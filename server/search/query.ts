@@ -6,7 +6,7 @@ import { SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN } from '../../shared/sch
 import type { ThreadSummary } from '../../shared/schemas/forum';
 import type { SearchHit, SearchQuery } from '../../shared/schemas/search';
 import type { Db } from '../db';
-import { type Viewer, mayFindHiddenPosts } from '../policy';
+import { type Viewer, mayFindHiddenPosts, visibleChannelSql } from '../policy';
 import { executePrepared } from '../db/prepared';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { presentSummary, threadRows } from '../threads/queries';
@@ -65,6 +65,17 @@ const Cursor = Type.Object({ s: Type.Number({ minimum: -1e6, maximum: 1e6 }), us
 
 type SearchPage = { items: Static<typeof SearchHit>[]; nextCursor: string | null };
 
+/**
+ * Threads in channels closed to the viewer are never candidates: the filter sits with the others, so
+ * a page is always full of hits the viewer may see. Asked first so that a forum without closed
+ * channels keeps the fast plan (no channel filter).
+ */
+async function closedChannelFilter(db: Db, viewer: Viewer, mod: boolean): Promise<RawBuilder<unknown>[]> {
+  if (mod) return [];
+  const someClosed = await db.selectFrom('channel as vis').select('vis.id').where((eb) => eb.not(visibleChannelSql(viewer, 'vis'))).limit(1).executeTakeFirst();
+  return someClosed ? [sql`and exists (select 1 from channel vis where vis.id = t.channel_id and ${visibleChannelSql(viewer, 'vis')})`] : [];
+}
+
 /** Filters on the thread `t`, shared by searching and browsing. */
 function threadFilterSql(q: Static<typeof SearchQuery>, mod: boolean): RawBuilder<unknown>[] {
   return [
@@ -94,7 +105,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   const after = decodeCursor(Cursor, q.cursor);
   const mod = mayFindHiddenPosts(viewer);
   const onlyHandouts = q.inAttachments === true;
-  const threadFilters = threadFilterSql(q, mod);
+  const threadFilters = [...(await closedChannelFilter(db, viewer, mod)), ...threadFilterSql(q, mod)];
   const threadAuthor = q.author ? sql`and t.author_id = ${q.author}` : sql``;
   const keyset = after ? sql`where (score, lat_us, id) < (${after.s}::float8, ${after.us}::bigint, ${after.id}::bigint)` : sql``;
   // "-woord" leaves out every thread whose title, tags or visible posts hold it, wherever the
@@ -244,7 +255,7 @@ async function browseThreads(db: Db, viewer: Viewer, q: Static<typeof SearchQuer
   const limit = q.limit ?? 20;
   const after = decodeCursor(BrowseCursor, q.cursor);
   const mod = mayFindHiddenPosts(viewer);
-  const threadFilters = threadFilterSql(q, mod);
+  const threadFilters = [...(await closedChannelFilter(db, viewer, mod)), ...threadFilterSql(q, mod)];
   const filters = threadFilters.length ? sql.join(threadFilters, sql` `) : sql``;
   interface Row {
     id: string;
@@ -303,7 +314,7 @@ async function browseThreads(db: Db, viewer: Viewer, q: Static<typeof SearchQuer
  * typed words' weight (unknown words count fully), so one common word never makes a suggestion.
  */
 export const SIMILAR_SHARE = 0.3;
-export async function similarThreads(db: Db, title: string): Promise<ThreadSummary[]> {
+export async function similarThreads(db: Db, viewer: Viewer, title: string): Promise<ThreadSummary[]> {
   const ranked = sql<{ id: string; score: number }>`(
     with total as (
       select coalesce((select threads from title_lexeme where lexeme = ''), 0) + 1.0 as n
@@ -328,6 +339,7 @@ export async function similarThreads(db: Db, title: string): Promise<ThreadSumma
     select s.id, s.score::float8 as score
     from shared s
     join thread t on t.id = s.id
+    join channel vis on vis.id = t.channel_id and ${visibleChannelSql(viewer, 'vis')}
     where s.score >= ${SIMILAR_SHARE} * (select sum(weight) from words)
     order by s.score desc, t.last_activity_at desc
     limit 5

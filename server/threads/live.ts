@@ -9,7 +9,7 @@ import { isId } from '../../shared/schemas/common';
 import type { Post, ThreadSummary } from '../../shared/schemas/forum';
 import { loadAttachmentsForPosts } from '../attachments/attach';
 import type { Db } from '../db';
-import type { Viewer } from '../policy';
+import { type Viewer, maySeeChannel } from '../policy';
 import type { StoredEvent } from '../realtime/hub';
 import { loadPostRows, loadThreadSummaries, presentPost } from './queries';
 
@@ -48,10 +48,10 @@ function presentThreadChange(change: ThreadChange, now: ThreadSummary | undefine
 
 /** Registers the `thread` topic kind and the replay presenters of post and thread events. */
 export function registerThreadTopics(app: FastifyInstance): void {
-  app.realtime.topic('thread', async (_viewer, key) => {
+  app.realtime.topic('thread', async (viewer, key) => {
     if (!isId(key)) return null;
-    const row = await app.db.selectFrom('thread').select('id').where('id', '=', key).executeTakeFirst();
-    return row ? topics.thread(key) : null;
+    const row = await app.db.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').select(['t.id', 'c.id as channel_id', 'c.visibility']).where('t.id', '=', key).executeTakeFirst();
+    return row && maySeeChannel(viewer, { id: row.channel_id, visibility: row.visibility }) ? topics.thread(key) : null;
   });
 
   const presentPosts = async (db: Db, viewer: Viewer, events: StoredEvent[]) => {

@@ -8,6 +8,7 @@ import { loadAttachmentsForPosts } from '../attachments/attach';
 import type { Db } from '../db';
 import type { CachedPage, PageCache } from '../page-cache/cache';
 import { etagOf } from '../page-cache/cache';
+import { ApiError } from '../http/errors';
 import { maySeeHiddenPost } from '../policy';
 import { loadVideoSessionForThread } from '../video-sessions/summary';
 import { listReplies, loadPostRows, loadThreadPage, presentPost } from './queries';
@@ -71,6 +72,12 @@ export const repliesPageOverlays: Overlay<RepliesPage>[] = [
   async (db, viewer, page) => ({ ...page, items: await overlayPosts(db, viewer, page.items) }),
 ];
 
+/** A page read for one reader alone (a closed channel's), in the cached pages' shape. */
+function uncached<P>(value: P, watermark: string) {
+  const body = JSON.stringify(value);
+  return { value, body, etag: etagOf(watermark, body), watermark, hit: false };
+}
+
 export async function personalise<P>(db: Db, viewer: SessionUser | null, cached: CachedPage<P> & { hit: boolean }, overlays: Overlay<P>[]) {
   if (!viewer) return cached;
   let page = cached.value;
@@ -82,18 +89,31 @@ export async function personalise<P>(db: Db, viewer: SessionUser | null, cached:
 
 /** GET /api/threads/:id: the cached public page, personalised for a signed-in reader. */
 export async function readThreadPage(db: Db, cache: PageCache, viewer: SessionUser | null, threadId: string, limit: number) {
-  const cached = await cache.get(`thread:${threadId}:${limit}`, [`thread:${threadId}`], async () => {
-    const value: ThreadPage = await loadThreadPage(db, threadId, null, limit);
-    return { value, watermark: value.lastEventId };
-  });
+  const cached = await cache
+    .get(`thread:${threadId}:${limit}`, [`thread:${threadId}`], async () => {
+      const value: ThreadPage = await loadThreadPage(db, threadId, null, limit);
+      return { value, watermark: value.lastEventId };
+    })
+    .catch(async (err) => {
+      // Not for visitors (a closed channel's thread, or none): a member reads it uncached.
+      if (!(viewer && err instanceof ApiError && err.statusCode === 404)) throw err;
+      const value: ThreadPage = await loadThreadPage(db, threadId, viewer, limit);
+      return uncached(value, value.lastEventId);
+    });
   return personalise(db, viewer, cached, threadPageOverlays);
 }
 
 /** GET /api/threads/:id/replies: a cached public page of replies, personalised for a signed-in reader. */
 export async function readRepliesPage(db: Db, cache: PageCache, viewer: SessionUser | null, threadId: string, limit: number, cursor: string | undefined, watermark: () => string) {
-  const cached = await cache.get(`replies:${threadId}:${limit}:${cursor ?? ''}`, [`thread:${threadId}`], async () => {
-    const w = watermark();
-    return { value: await listReplies(db, threadId, null, limit, cursor), watermark: w };
-  });
+  const cached = await cache
+    .get(`replies:${threadId}:${limit}:${cursor ?? ''}`, [`thread:${threadId}`], async () => {
+      const w = watermark();
+      return { value: await listReplies(db, threadId, null, limit, cursor), watermark: w };
+    })
+    .catch(async (err) => {
+      if (!(viewer && err instanceof ApiError && err.statusCode === 404)) throw err;
+      const w = watermark();
+      return uncached(await listReplies(db, threadId, viewer, limit, cursor), w);
+    });
   return personalise(db, viewer, cached, repliesPageOverlays);
 }

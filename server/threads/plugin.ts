@@ -5,7 +5,7 @@ import { ErrorBody, IdParams, Page, PageQuery } from '../../shared/schemas/commo
 import { AcceptAnswerBody, Contributions, CreateReplyBody, CreateThreadBody, MarkReadBody, Post, Reading, Thread, UpdatePostBody } from '../../shared/schemas/forum';
 import { SensitiveDataError } from '../../shared/schemas/guardrail';
 import { requireUser, requireWriter } from '../accounts/guards';
-import { getChannelBySlug, } from '../channels/queries';
+import { getVisibleChannel } from '../channels/queries';
 import { notFound } from '../http/errors';
 import { postingLimit } from '../http/posting-limits';
 import { createIdempotently } from './idempotency';
@@ -15,7 +15,7 @@ import { contributionsOf, setAppreciation } from './appreciation';
 import { deletePost, editPost, replyToThread, startThread } from './posting';
 import { sendPage } from '../page-cache/plugin';
 import { readRepliesPage, readThreadPage } from './page';
-import { loadPostForViewer, loadThread, loadThreadRow } from './queries';
+import { loadPostForViewer, loadThread, loadThreadRow, requireVisibleThread } from './queries';
 import { markRead } from './viewer';
 
 const tags = ['threads'];
@@ -44,7 +44,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = requireWriter(request);
-      const channel = await getChannelBySlug(db, request.params.slug);
+      const channel = await getVisibleChannel(db, user, request.params.slug);
       const thread = await createIdempotently(db, request, user.id, 'thread', {
         replay: (id) => loadThread(db, id, user),
         create: (remember) => startThread(db, user, channel, request.body, remember),
@@ -75,8 +75,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = requireWriter(request);
-      const thread = await loadThreadRow(db, request.params.id);
-      if (!thread) throw notFound('thread');
+      const thread = requireVisibleThread(user, await loadThreadRow(db, request.params.id));
       const post = await createIdempotently(db, request, user.id, 'post', {
         replay: async (id) => {
           const post = await loadPostForViewer(db, id, user);

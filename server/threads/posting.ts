@@ -15,7 +15,7 @@ import type { ChannelTable } from '../db/tables/forum';
 import { ApiError, forbidden, invalidField, notFound } from '../http/errors';
 import { recordAction, recordIfModerating } from '../moderation/audit';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
-import { mayDeleteThread, mayEditPost, mayReplyToLocked, mayStartThread } from '../policy';
+import { mayDeleteThread, mayEditPost, mayReplyToLocked, maySeeChannel, mayStartThread } from '../policy';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
 import { dropAcceptedAnswer } from './answers';
 import { checkBeforePublishing, holdPost } from './guardrail';
@@ -56,17 +56,18 @@ function cleanBody(body: string) {
  * The post (not deleted) with its thread and channel, row-locked for the rest of the transaction, or
  * 404. NO KEY UPDATE: a reply quoting this post (a foreign-key share lock) does not wait for it.
  */
-async function lockPostForWriting(trx: Transaction<Database>, postId: string) {
+async function lockPostForWriting(trx: Transaction<Database>, postId: string, actor: Writer) {
   const post = await trx
     .selectFrom('post as p')
     .innerJoin('thread as t', 't.id', 'p.thread_id')
     .innerJoin('channel as c', 'c.id', 't.channel_id')
-    .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.channel_id', 't.title', 't.kind', 't.question', 'c.slug as channel_slug'])
+    .select(['p.id', 'p.author_id', 'p.is_opening', 'p.body_html', 'p.thread_id', 't.channel_id', 't.title', 't.kind', 't.question', 'c.slug as channel_slug', 'c.visibility as channel_visibility'])
     .where('p.id', '=', postId)
     .where('p.deleted_at', 'is', null)
     .forNoKeyUpdate('p')
     .executeTakeFirst();
-  if (!post) throw notFound('post');
+  // A post in a channel closed to the actor (someone who left it) does not exist for them.
+  if (!post || !maySeeChannel(actor, { id: post.channel_id, visibility: post.channel_visibility })) throw notFound('post');
   return post;
 }
 
@@ -158,7 +159,7 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
 
   return db.transaction().execute(async (trx) => {
     // The row lock serialises concurrent edits, so each revision holds the body it replaced.
-    const post = await lockPostForWriting(trx, postId);
+    const post = await lockPostForWriting(trx, postId, actor);
     if (!mayEditPost(actor, post.author_id)) throw forbidden('not_author', 'Only the author or a moderator can edit this post.');
     if (!post.is_opening && (title !== null || newTags !== null)) throw invalidField(title !== null ? 'title' : 'tags', 'only the opening post has a title and tags');
     if (input.question !== undefined && !post.is_opening) throw invalidField('question', 'only the opening post of a question has a statement');
@@ -204,7 +205,7 @@ export async function editPost(db: Db, actor: Writer, postId: string, input: Upd
 export async function deletePost(db: Db, actor: Writer, postId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Locked, so two deletes of one reply decrement the count once.
-    const post = await lockPostForWriting(trx, postId);
+    const post = await lockPostForWriting(trx, postId, actor);
     const gone = { id: post.thread_id, deleted: true as const };
 
     if (post.is_opening) {

@@ -4,7 +4,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { IdCursor, SIGNED_BIGINT_PATTERN, UNSIGNED_BIGINT_PATTERN, isId } from '../../shared/schemas/common';
 import type { Post, Thread, ThreadSummary } from '../../shared/schemas/forum';
 import type { Revision } from '../../shared/schemas/moderation';
-import { type Viewer, mayReadRevision, maySeeHiddenPost } from '../policy';
+import { type Viewer, mayReadRevision, maySeeChannel, maySeeHiddenPost } from '../policy';
 import { authorColumnsOf, toAuthor } from '../accounts/present';
 import type { SessionUser } from '../accounts/session';
 import { type AttachmentJson, attachmentsOf, loadAttachmentsForPosts, toAttachment } from '../attachments/attach';
@@ -20,13 +20,14 @@ type Db = Kysely<Database>;
 
 // AUTHOR_COLUMNS with the id aliased: these rows carry the thread's or post's own id too.
 const authorColumns = (alias: 'u') =>
-  [`${alias}.id as author_id`, `${alias}.display_name`, `${alias}.job_title`, `${alias}.organisation`, `${alias}.role`, `${alias}.avatar_key`] as const;
+  [`${alias}.id as author_id`, `${alias}.display_name`, `${alias}.job_title`, `${alias}.organisation`, `${alias}.organisation_id`, `${alias}.role`, `${alias}.avatar_key`] as const;
 
 interface AuthorRow {
   author_id: string;
   display_name: string;
   job_title: string;
   organisation: string;
+  organisation_id: string | null;
   role: 'member' | 'expert' | 'moderator' | 'admin';
   avatar_key: string | null;
 }
@@ -109,8 +110,8 @@ export async function loadPostForViewers(db: Db, postId: string, viewers: Viewer
 
 /** Replies oldest first (keyset on id), deleted ones left out; 404 when there is no such thread. */
 export async function listReplies(db: Db, threadId: string, viewer: Viewer, limit: number, cursor?: string): Promise<{ items: Post[]; nextCursor: string | null }> {
-  const exists = await db.selectFrom('thread').select('id').where('id', '=', threadId).executeTakeFirst();
-  if (!exists) throw notFound('thread');
+  const thread = await db.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').select(['t.channel_id', 'c.visibility as channel_visibility']).where('t.id', '=', threadId).executeTakeFirst();
+  requireVisibleThread(viewer, thread);
   const after = decodeCursor(IdCursor, cursor);
   let q = db
     .selectFrom('post as p')
@@ -140,6 +141,7 @@ export interface ThreadRow extends AuthorRow {
   channel_id: string;
   channel_slug: string;
   channel_name: string;
+  channel_visibility: 'public' | 'members';
   title: string;
   kind: 'question' | 'discussion';
   first_post_id: string | null;
@@ -159,6 +161,7 @@ const threadColumns = () =>
     't.channel_id',
     'c.slug as channel_slug',
     'c.name as channel_name',
+    'c.visibility as channel_visibility',
     't.title',
     't.kind',
     't.first_post_id',
@@ -241,6 +244,12 @@ type ThreadWithOpeningPostRow = ThreadRow & {
   has_video_session: boolean;
 };
 
+/** A thread in a channel closed to `viewer` does not exist for them. */
+export function requireVisibleThread<T extends Pick<ThreadRow, 'channel_id' | 'channel_visibility'>>(viewer: Viewer, row: T | undefined): T {
+  if (!row || !maySeeChannel(viewer, { id: row.channel_id, visibility: row.channel_visibility })) throw notFound('thread');
+  return row;
+}
+
 /** The Thread as `viewer` sees it: the opening post's body and handouts only when they may see it. */
 async function presentThread(db: Db, row: ThreadWithOpeningPostRow, viewer: Viewer): Promise<Thread> {
   const videoSession = row.has_video_session ? await loadVideoSessionForThread(db, row.id, viewer as SessionUser | null) : null;
@@ -276,8 +285,8 @@ async function presentThread(db: Db, row: ThreadWithOpeningPostRow, viewer: View
 /** The thread with its opening post (body, attachments) and video session, as `viewer` sees it. */
 export async function loadThread(db: Db, threadId: string, viewer: Viewer): Promise<Thread> {
   const row = await threadWithOpeningPost(db).where('t.id', '=', threadId).executeTakeFirst();
-  if (!row?.first_post_id) throw notFound('thread');
-  return presentThread(db, row, viewer);
+  if (!requireVisibleThread(viewer, row).first_post_id) throw notFound('thread');
+  return presentThread(db, row!, viewer);
 }
 
 /** The opening post's text for a summary's excerpt; empty when it is hidden. Needs `op` joined. */
@@ -307,6 +316,7 @@ interface ReplyJson {
   display_name: string;
   job_title: string;
   organisation: string;
+  organisation_id: string | number | null;
   role: AuthorRow['role'];
   avatar_key: string | null;
   attachments: AttachmentJson[];
@@ -317,6 +327,7 @@ const replyFromJson = (r: ReplyJson): PostRow & { attachments: ReplyJson['attach
   id: String(r.id),
   thread_id: String(r.thread_id),
   author_id: String(r.author_id),
+  organisation_id: r.organisation_id === null ? null : String(r.organisation_id),
   quote_post_id: r.quote_post_id === null ? null : String(r.quote_post_id),
   created_at: new Date(r.created_at),
   edited_at: r.edited_at ? new Date(r.edited_at) : null,
@@ -356,6 +367,7 @@ export async function loadThreadPage(
             'ru.display_name',
             'ru.job_title',
             'ru.organisation',
+            'ru.organisation_id',
             'ru.role',
             'ru.avatar_key',
             attachmentsOf('p.id', 'p.attachment_count').as('attachments'),
@@ -369,7 +381,7 @@ export async function loadThreadPage(
     ])
     .where('t.id', '=', threadId);
   const row = await executePreparedTakeFirst(db, query);
-  if (!row?.first_post_id) throw notFound('thread');
+  if (!row?.first_post_id || !maySeeChannel(viewer, { id: row.channel_id, visibility: row.channel_visibility })) throw notFound('thread');
   const replies = (row.replies as unknown as ReplyJson[]).map(replyFromJson);
   const page = replies.slice(0, limit);
   return {
@@ -412,6 +424,7 @@ const ThreadCursor = Type.Object(
  */
 export async function listChannelThreads(
   db: Db,
+  viewer: Viewer,
   slug: string,
   limit: number,
   cursor?: string,
@@ -421,7 +434,8 @@ export async function listChannelThreads(
     after = decodeCursor(ThreadCursor, cursor);
   } catch (err) {
     // An unknown channel is 404 whatever the cursor (checked only on this error path).
-    if (!(await db.selectFrom('channel').select('id').where('slug', '=', slug).executeTakeFirst())) throw notFound('channel');
+    const channel = await db.selectFrom('channel').select(['id', 'visibility']).where('slug', '=', slug).executeTakeFirst();
+    if (!channel || !maySeeChannel(viewer, channel)) throw notFound('channel');
     throw err;
   }
   const rows = await db
@@ -445,13 +459,14 @@ export async function listChannelThreads(
       (join) => join.onTrue(),
     )
     .select(eventWatermark.as('event_watermark'))
+    .select(['ch.id as ch_id', 'ch.visibility as ch_visibility'])
     .selectAll('l')
     .where('ch.slug', '=', slug)
     .orderBy('l.pinned', 'desc')
     .orderBy('l.last_activity_at', 'desc')
     .orderBy('l.id', 'desc')
     .execute();
-  if (!rows.length) throw notFound('channel');
+  if (!rows.length || !maySeeChannel(viewer, { id: rows[0].ch_id, visibility: rows[0].ch_visibility })) throw notFound('channel');
   // An empty channel is one row without a thread.
   const threads = rows.filter((r): r is typeof r & ThreadRow & { lat_us: string; opening_text: string } => r.id !== null);
   const page = threads.slice(0, limit);
@@ -508,10 +523,12 @@ export async function threadPreview(db: Db, threadId: string): Promise<{ title: 
   const row = await db
     .selectFrom('thread as t')
     .innerJoin('post as p', 'p.id', 't.first_post_id')
-    .select(['t.title', 'p.body_text', 'p.hidden_at'])
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .select(['t.title', 'p.body_text', 'p.hidden_at', 't.channel_id', 'c.visibility'])
     .where('t.id', '=', threadId)
     .executeTakeFirst();
-  if (!row) return null;
+  // Link previews are fetched by crawlers without a session: a closed channel's thread has none.
+  if (!row || !maySeeChannel(null, { id: row.channel_id, visibility: row.visibility })) return null;
   return { title: row.title, description: row.hidden_at ? '' : excerpt(row.body_text, 200) };
 }
 

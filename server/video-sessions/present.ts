@@ -39,6 +39,7 @@ export async function presentSessions(db: Db, rows: SessionRow[], viewer: Viewer
       'u.display_name as o_display_name',
       'u.job_title as o_job_title',
       'u.organisation as o_organisation',
+      'u.organisation_id as o_organisation_id',
       'u.role as o_role',
       'u.avatar_key as o_avatar_key',
       'mr.status as my_status',
@@ -65,7 +66,7 @@ export async function presentSessions(db: Db, rows: SessionRow[], viewer: Viewer
       status: effectiveStatus(row),
       organiser:
         e.o_id !== null
-          ? toAuthor({ id: e.o_id, display_name: e.o_display_name!, job_title: e.o_job_title!, organisation: e.o_organisation!, role: e.o_role!, avatar_key: e.o_avatar_key ?? null })
+          ? toAuthor({ id: e.o_id, display_name: e.o_display_name!, job_title: e.o_job_title!, organisation: e.o_organisation!, organisation_id: e.o_organisation_id, role: e.o_role!, avatar_key: e.o_avatar_key ?? null })
           : null,
       interestCount: Number(e.interest),
       startsAt: row.starts_at ? row.starts_at.toISOString() : null,

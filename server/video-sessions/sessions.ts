@@ -15,7 +15,7 @@ import type { Database } from '../db/schema';
 import { ApiError, badRequest, conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { recordIfModerating } from '../moderation/audit';
 import { notify, notifyMany } from '../notifications/notify';
-import { type Actor, type Viewer, isModerator, mayListChannelSql, mayManageVideoSession, mayOrganiseVideoSession, maySeeMeetingLink } from '../policy';
+import { type Actor, type Viewer, isModerator, mayManageVideoSession, mayOrganiseVideoSession, maySeeChannel, maySeeMeetingLink, visibleChannelSql } from '../policy';
 import { appendEvent } from '../realtime/outbox';
 import { attendeesWorkbook, excelDateTime, sessionCalendar, toCsv } from './files';
 import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSession, presentSessions, waitlistPosition } from './present';
@@ -23,17 +23,25 @@ import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSes
 type Trx = Transaction<Database>;
 const meetingUrl = new RegExp(MEETING_URL_PATTERN);
 
-async function loadThreadForSession(db: Db, id: string) {
-  const thread = await db.selectFrom('thread').select(['id', 'author_id', 'title']).where('id', '=', id).executeTakeFirst();
-  if (!thread) throw notFound('thread');
+async function loadThreadForSession(db: Db, id: string, viewer: Viewer) {
+  const thread = await db
+    .selectFrom('thread as t')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .select(['t.id', 't.author_id', 't.title', 't.channel_id', 'c.visibility'])
+    .where('t.id', '=', id)
+    .executeTakeFirst();
+  if (!thread || !maySeeChannel(viewer, { id: thread.channel_id, visibility: thread.visibility })) throw notFound('thread');
   return thread;
 }
 
-async function loadSession(trx: Trx | Db, id: string, lock = false): Promise<SessionRow> {
+/** The session, when `viewer` may see its thread's channel (a closed channel's sessions are its members'). */
+async function loadSession(trx: Trx | Db, id: string, viewer: Viewer, lock = false): Promise<SessionRow> {
   let q = trx.selectFrom('video_session').selectAll().where('id', '=', id);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('video session');
+  const channel = await trx.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').select(['c.id', 'c.visibility']).where('t.id', '=', row.thread_id).executeTakeFirstOrThrow();
+  if (!maySeeChannel(viewer, channel)) throw notFound('video session');
   return row;
 }
 
@@ -81,7 +89,7 @@ async function promote(trx: Trx, row: SessionRow, actorId: string, registered?: 
 
 /** Proposes (thread author, expert, moderator) or requests (anyone) a follow-up session; 201 new, 200 interest added. */
 export async function requestSession(db: Db, user: Actor, threadId: string, input: Static<typeof RequestSessionBody> | undefined): Promise<{ status: 200 | 201; videoSession: VideoSession }> {
-  const thread = await loadThreadForSession(db, threadId);
+  const thread = await loadThreadForSession(db, threadId, user);
   const organiser = mayOrganiseVideoSession(user, thread.author_id);
   const title = input?.title?.trim() || `Videosessie: ${thread.title}`.slice(0, 200);
   const description = input?.description?.trim() ?? '';
@@ -118,13 +126,13 @@ export async function requestSession(db: Db, user: Actor, threadId: string, inpu
 
 /** A video session as the viewer sees it. */
 export async function getSession(db: Db, viewer: Viewer, sessionId: string): Promise<VideoSession> {
-  return presentSession(db, await loadSession(db, sessionId), viewer);
+  return presentSession(db, await loadSession(db, sessionId, viewer), viewer);
 }
 
 /** Becomes the organiser of a requested session (thread author, expert, moderator). */
 export async function takeOn(db: Db, user: Actor, sessionId: string): Promise<VideoSession> {
   const taken = await db.transaction().execute(async (trx) => {
-    const row = await loadSession(trx, sessionId, true);
+    const row = await loadSession(trx, sessionId, user, true);
     const thread = await trx.selectFrom('thread').select('author_id').where('id', '=', row.thread_id).executeTakeFirstOrThrow();
     if (!mayOrganiseVideoSession(user, thread.author_id)) throw forbidden('forbidden', 'Only the thread author, an expert or a moderator can organise this session.');
     if (row.status !== 'requested') throw conflict('not_requested', 'This session already has an organiser.');
@@ -138,7 +146,7 @@ export async function takeOn(db: Db, user: Actor, sessionId: string): Promise<Vi
 /** Says "Ik heb interesse" (or takes it back) in an open session. */
 export async function setInterest(db: Db, user: Actor, sessionId: string, interested: boolean): Promise<VideoSession> {
   const row = await db.transaction().execute(async (trx) => {
-    const row = await loadSession(trx, sessionId, true);
+    const row = await loadSession(trx, sessionId, user, true);
     if (!isOpen(row)) throw conflict('session_closed', 'This session is no longer open.');
     if (interested) await trx.insertInto('video_session_interest').values({ session_id: row.id, user_id: user.id }).onConflict((oc) => oc.doNothing()).execute();
     else await trx.deleteFrom('video_session_interest').where('session_id', '=', row.id).where('user_id', '=', user.id).execute();
@@ -152,7 +160,7 @@ export async function setInterest(db: Db, user: Actor, sessionId: string, intere
 export async function changeSession(db: Db, user: Actor, sessionId: string, input: Static<typeof UpdateSessionBody>): Promise<VideoSession> {
   const b = input;
   const changed = await db.transaction().execute(async (trx) => {
-    const row = await loadSession(trx, sessionId, true);
+    const row = await loadSession(trx, sessionId, user, true);
     if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can change this session.');
     const status = effectiveStatus(row);
     if (status === 'cancelled' || status === 'ended') throw conflict('session_closed', 'This session is cancelled or over.');
@@ -220,7 +228,7 @@ export async function changeSession(db: Db, user: Actor, sessionId: string, inpu
 export async function register(db: Db, user: Actor, sessionId: string, expected?: { startsAt?: string }): Promise<{ status: 200 | 201; registration: Static<typeof MyRegistration> }> {
   const result = await db.transaction().execute(async (trx) => {
     // The row lock serialises registrations per session: capacity holds however many sign up at once.
-    const row = await loadSession(trx, sessionId, true);
+    const row = await loadSession(trx, sessionId, user, true);
     if (effectiveStatus(row) !== 'scheduled') throw conflict('session_closed', 'Registration is closed for this session.');
     // From a notification: the time the caller was told. A session moved since is not what they said yes to.
     if (expected?.startsAt !== undefined && new Date(expected.startsAt).getTime() !== row.starts_at?.getTime()) {
@@ -248,7 +256,7 @@ export async function register(db: Db, user: Actor, sessionId: string, expected?
 /** Cancels my registration; the first on the waitlist moves up. */
 export async function unregister(db: Db, user: Actor, sessionId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await loadSession(trx, sessionId, true);
+    const row = await loadSession(trx, sessionId, user, true);
     const deleted = await trx.deleteFrom('video_session_registration').where('session_id', '=', row.id).where('user_id', '=', user.id).returning('status').executeTakeFirst();
     if (!deleted) throw notFound('registration');
     if (deleted.status === 'registered' && effectiveStatus(row) === 'scheduled') await promote(trx, row, user.id);
@@ -258,7 +266,7 @@ export async function unregister(db: Db, user: Actor, sessionId: string): Promis
 
 /** The calendar entry of a session: registrants, the organiser and moderators (it holds the meeting link). */
 export async function calendarEntry(db: Db, user: Actor, sessionId: string, publicUrl: string): Promise<{ filename: string; body: string }> {
-  const row = await loadSession(db, sessionId);
+  const row = await loadSession(db, sessionId, user);
   const reg = await db.selectFrom('video_session_registration').select('status').where('session_id', '=', row.id).where('user_id', '=', user.id).executeTakeFirst();
   if (!maySeeMeetingLink(user, row.organiser_id, reg?.status === 'registered')) throw forbidden('not_registered', 'Register first to add this session to your calendar.');
   if (!row.starts_at) throw conflict('not_scheduled', 'This session has no date yet.');
@@ -269,7 +277,7 @@ export async function calendarEntry(db: Db, user: Actor, sessionId: string, publ
 
 /** The attendee list with e-mail addresses, for Excel: the organiser and moderators. */
 export async function attendeeList(db: Db, user: Actor, sessionId: string): Promise<{ filename: string; body: string }> {
-  const row = await loadSession(db, sessionId);
+  const row = await loadSession(db, sessionId, user);
   if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can download the attendee list.');
   const regs = await db
     .selectFrom('video_session_registration as r')
@@ -290,7 +298,7 @@ export async function attendeeList(db: Db, user: Actor, sessionId: string): Prom
 
 /** The attendee list as an Excel workbook: registered and waitlisted on separate sheets (organiser and moderators). */
 export async function attendeeWorkbook(db: Db, user: Actor, sessionId: string): Promise<{ filename: string; body: Buffer }> {
-  const row = await loadSession(db, sessionId);
+  const row = await loadSession(db, sessionId, user);
   if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can download the attendee list.');
   const regs = await db
     .selectFrom('video_session_registration as r')
@@ -353,7 +361,7 @@ export async function agenda(db: Db, viewer: Viewer, q: { cursor?: string; limit
     .select(['t.title as thread_title', 'c.slug as channel_slug'])
     .where('s.status', '=', 'scheduled')
     .where(sql<boolean>`s.starts_at + make_interval(mins => s.duration_minutes) >= now()`)
-    .where(mayListChannelSql(viewer, 'c'))
+    .where(visibleChannelSql(viewer, 'c'))
     .orderBy('s.starts_at')
     .orderBy('s.id')
     .limit(limit + 1);
@@ -383,7 +391,7 @@ function paragraphs(text: string): string {
  * who was registered is told. Once per session.
  */
 export async function addSummary(db: Db, user: Actor, sessionId: string, input: Static<typeof SummaryBody>): Promise<VideoSession> {
-  const row = await loadSession(db, sessionId);
+  const row = await loadSession(db, sessionId, user);
   if (!mayManage(user, row)) throw forbidden('forbidden', 'Only the organiser or a moderator can add the summary.');
   if (effectiveStatus(row) !== 'ended') throw conflict('not_ended', 'A summary can be added once the session is over.');
   if (row.summary_post_id) throw conflict('summary_exists', 'This session already has a summary.');
@@ -406,7 +414,7 @@ export async function addSummary(db: Db, user: Actor, sessionId: string, input: 
   const writer = { id: organiser.id, role: organiser.role, suspendedUntil: organiser.suspended_until, displayName: organiser.display_name };
   const post = await replyToThread(db, writer, thread, { body, confirmSensitive: input.confirmSensitive }, async () => {});
   const updated = await db.transaction().execute(async (trx) => {
-    const locked = await loadSession(trx, row.id, true);
+    const locked = await loadSession(trx, row.id, user, true);
     if (locked.summary_post_id) throw conflict('summary_exists', 'This session already has a summary.');
     const updated = await trx
       .updateTable('video_session')

@@ -9,6 +9,7 @@ import { threadPath } from '../../client/src/pages/paths';
 import { nl } from '../../client/src/i18n/nl';
 import { findChannelBySlug, listChannels } from '../channels/queries';
 import { notFound } from '../http/errors';
+import { maySeeChannel } from '../policy';
 import { type FeedEntry, SITEMAP_PAGE_SIZE, newestThreadsInChannel, newestThreadsWithTag, sitemapPages, sitemapThreads } from '../threads/listings';
 
 const xml = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', textNodeName: '#text', suppressEmptyNode: true });
@@ -72,7 +73,7 @@ const findability: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/sitemap.xml', { schema: hide }, async (_request, reply) => {
     const pages = await sitemapPages(app.db);
-    const channels = await listChannels(app.db);
+    const channels = await listChannels(app.db, null);
     const newestChannel = channels.reduce<Date | null>((max, c) => (c.lastActivityAt && (!max || new Date(c.lastActivityAt) > max) ? new Date(c.lastActivityAt) : max), null);
     return sendXml(
       reply,
@@ -90,7 +91,7 @@ const findability: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/sitemap-channels.xml', { schema: hide }, async (_request, reply) => {
-    const channels = await listChannels(app.db);
+    const channels = await listChannels(app.db, null);
     return sendXml(
       reply,
       'application/xml',
@@ -122,7 +123,8 @@ const findability: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/kanaal/:slug/feed.xml', { schema: { ...hide, params: SlugParams } }, async (request, reply) => {
     const channel = await findChannelBySlug(app.db, request.params.slug);
-    if (!channel) throw notFound('channel');
+    // A feed is fetched without a session: a closed channel has none.
+    if (!channel || !maySeeChannel(null, channel)) throw notFound('channel');
     const self = `${base}/kanaal/${encodeURIComponent(channel.slug)}/feed.xml`;
     const entries = await newestThreadsInChannel(app.db, channel.id);
     const title = nl.serverPages.channelFeed.replace('{name}', channel.name);

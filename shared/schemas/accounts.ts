@@ -14,6 +14,9 @@ export const Author = Type.Object({
   displayName: Type.String(),
   jobTitle: Type.String(),
   organisation: Type.String(),
+  /** The organisation is verified (the user's verified e-mail or organisation login is in its domain). */
+  organisationVerified: Type.Boolean(),
+  organisationId: Type.Union([Id, Type.Null()]),
   avatarUrl: Type.String(),
   role: Role,
 });
@@ -24,6 +27,8 @@ export const PublicProfile = Type.Object({
   displayName: Type.String(),
   jobTitle: Type.String(),
   organisation: Type.String(),
+  organisationVerified: Type.Boolean(),
+  organisationId: Type.Union([Id, Type.Null()]),
   bio: Type.String(),
   avatarUrl: Type.String(),
   role: Role,
@@ -40,6 +45,8 @@ export const User = Type.Object({
   displayName: Type.String(),
   jobTitle: Type.String(),
   organisation: Type.String(),
+  organisationVerified: Type.Boolean(),
+  organisationId: Type.Union([Id, Type.Null()]),
   bio: Type.String(),
   avatarUrl: Type.String(),
   role: Role,

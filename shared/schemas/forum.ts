@@ -12,6 +12,8 @@ export const BODY_MAX_LENGTH = 100_000;
 export const MAX_TAGS = 5;
 
 export const PostingPolicy = Type.Union([Type.Literal('experts_ask'), Type.Literal('open')]);
+/** public: everyone reads it; members: only its members (and moderators) know it exists. */
+export const ChannelVisibility = Type.Union([Type.Literal('public'), Type.Literal('members')]);
 export const ThreadKind = Type.Union([Type.Literal('question'), Type.Literal('discussion')]);
 
 export const Channel = Type.Object({
@@ -20,6 +22,9 @@ export const Channel = Type.Object({
   name: Type.String(),
   description: Type.String(),
   postingPolicy: PostingPolicy,
+  visibility: ChannelVisibility,
+  /** The caller's place in a closed channel: member, channel moderator, member through their organisation, a pending request, or none. */
+  myMembership: Type.Optional(Type.Union([Type.Literal('member'), Type.Literal('moderator'), Type.Literal('organisation'), Type.Literal('pending'), Type.Null()])),
   threadCount: Type.Integer(),
   lastActivityAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   /** Archived: still readable, no new threads; left out of the channel list unless asked for. */
@@ -37,17 +42,22 @@ export const CreateChannelBody = Type.Object(
     name: Type.String({ minLength: 2, maxLength: 80 }),
     description: Type.String({ maxLength: 500, default: '' }),
     postingPolicy: PostingPolicy,
+    visibility: Type.Optional(ChannelVisibility),
   },
   { additionalProperties: false },
 );
 
-/** PATCH /api/channels/:slug (admin): any of name, description, posting policy; `archived` archives or restores. */
+/** PATCH /api/channels/:slug (admin): any of name, description, posting policy, visibility, organisations; `archived` archives or restores. */
 export const UpdateChannelBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
     description: Type.Optional(Type.String({ maxLength: 500 })),
     postingPolicy: Type.Optional(PostingPolicy),
     archived: Type.Optional(Type.Boolean()),
+    /** Who may see it: everyone, or its members (closed channel). */
+    visibility: Type.Optional(ChannelVisibility),
+    /** The organisations whose verified members join a closed channel without asking. */
+    organisationIds: Type.Optional(Type.Array(Id, { maxItems: 100 })),
   },
   { additionalProperties: false, minProperties: 1 },
 );

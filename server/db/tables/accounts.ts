@@ -13,12 +13,15 @@ export interface UserTable {
   organisation: Generated<string>;
   bio: Generated<string>;
   role: Generated<Role>;
-  password_hash: string;
+  /** Null for an account made through an organisation's login that has no password (yet). */
+  password_hash: string | null;
   /** Storage key of the resized profile photo; null → initials avatar. */
   avatar_key: string | null;
   locale: Generated<string>;
   suspended_until: NullableTimestamp;
   suspension_reason: string | null;
+  /** The verified organisation (by e-mail domain); `organisation` then holds its name. */
+  organisation_id: Generated<string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   /** Null until the address has been verified (a mail link); sessions start only after that. */
@@ -79,6 +82,9 @@ export interface UserSessionTable {
   user_id: string;
   expires_at: Date;
   created_at: Generated<Date>;
+  /** The OpenID provider the session came from, and its ID token (the hint for RP-initiated logout). */
+  oidc_provider: Generated<string | null>;
+  oidc_id_token: Generated<string | null>;
 }
 
 export interface AccountTables {

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { NullableTimestamp } from './accounts';
 
 export type PostingPolicy = 'experts_ask' | 'open';
+export type ChannelVisibility = 'public' | 'members';
 export type ThreadKind = 'question' | 'discussion';
 
 export interface ChannelTable {
@@ -10,6 +11,8 @@ export interface ChannelTable {
   name: string;
   description: Generated<string>;
   posting_policy: PostingPolicy;
+  /** public: everyone; members: only its members (and moderators) know it exists. */
+  visibility: Generated<ChannelVisibility>;
   position: Generated<number>;
   thread_count: Generated<number>;
   last_activity_at: NullableTimestamp;

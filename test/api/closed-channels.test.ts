@@ -1,0 +1,185 @@
+// Closed channels (visibility "members"): only members, moderators and admins see them; everyone else
+// gets 404 everywhere (list entry, threads, replies, handouts, search, websocket topics live and
+// replayed, notifications). Membership by request with a motivation, decided by the channel's
+// moderators or admins; automatic for verified members of organisations listed on the channel.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
+import { replyTo, startThread } from '../support/forum';
+import { pdf } from '../support/files';
+import { connect } from '../support/ws';
+
+let t: TestApp;
+let admin: TestUser;
+let channelMod: TestUser;
+let member: TestUser;
+let outsider: TestUser;
+let thread: { id: string; postId: string };
+let replyId: string;
+let attachmentId: string;
+
+const anon = () => request(t.app.server);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await signUp(t, { role: 'admin' });
+  channelMod = await signUp(t, { displayName: 'Kanaal Moderator' });
+  member = await signUp(t, { displayName: 'Marieke Lid' });
+  outsider = await signUp(t, { displayName: 'Olaf Buitenstaander' });
+  await admin.agent.post('/api/channels').send({ slug: 'intervisie', name: 'Intervisie Zwolle', postingPolicy: 'open', visibility: 'members' }).expect(201);
+  await admin.agent.put(`/api/channels/intervisie/moderators/${channelMod.id}`).expect(204);
+  await admin.agent.put(`/api/channels/intervisie/moderators/${member.id}`).expect(204);
+  await admin.agent.delete(`/api/channels/intervisie/moderators/${member.id}`).expect(204); // a plain member again
+  thread = await startThread(member, 'intervisie', { title: 'Casus geheimhouding wijkteam', body: '<p>Vertrouwelijke casus over geheimhouding</p>' });
+  const up = await member.agent.post('/api/attachments').attach('file', pdf('Vertrouwelijk verslag'), 'verslag.pdf');
+  expect(up.status).toBe(201);
+  attachmentId = up.body.attachment.id;
+  replyId = (await replyTo(channelMod, thread.id, '<p>Goede vraag over geheimhouding</p>', { attachmentIds: [] })).id;
+  await replyTo(member, thread.id, '<p>Zie bijlage</p>', { attachmentIds: [attachmentId] });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('a closed channel to non-members', () => {
+  it('is shown to members, the channel moderator and admins, and to nobody else', async () => {
+    for (const who of [member, channelMod, admin]) {
+      const list = await who.agent.get('/api/channels').expect(200);
+      expect(list.body.items.map((c: { slug: string }) => c.slug)).toContain('intervisie');
+      expect((await who.agent.get('/api/channels/intervisie').expect(200)).body.channel.visibility).toBe('members');
+      await who.agent.get(`/api/threads/${thread.id}`).expect(200);
+    }
+    expect((await member.agent.get('/api/channels/intervisie')).body.channel.myMembership).toBe('member');
+    expect((await channelMod.agent.get('/api/channels/intervisie')).body.channel.myMembership).toBe('moderator');
+    for (const who of [outsider.agent, anon()]) {
+      const list = await who.get('/api/channels').expect(200);
+      expect(list.body.items.map((c: { slug: string }) => c.slug)).not.toContain('intervisie');
+      expect((await who.get('/api/channels/intervisie')).status).toBe(404);
+      expect((await who.get('/api/channels/intervisie/threads')).status).toBe(404);
+      expect((await who.get(`/api/threads/${thread.id}`)).status).toBe(404);
+      expect((await who.get(`/api/threads/${thread.id}/replies`)).status).toBe(404);
+      expect((await who.get(`/api/attachments/${attachmentId}/download`)).status).toBe(404);
+      const hits = await who.get('/api/search').query({ q: 'geheimhouding' }).expect(200);
+      expect(hits.body.items).toEqual([]);
+      const similar = await who.get('/api/search/similar').query({ title: 'geheimhouding wijkteam' }).expect(200);
+      expect(similar.body.items).toEqual([]);
+    }
+    const found = await member.agent.get('/api/search').query({ q: 'geheimhouding' }).expect(200);
+    expect(found.body.items.map((h: { thread: { id: string } }) => h.thread.id)).toContain(thread.id);
+    expect((await member.agent.get(`/api/attachments/${attachmentId}/download`)).status).toBe(200);
+  });
+
+  it('refuses a non-member writing in it with 404 and changes nothing', async () => {
+    const before = await t.db.selectFrom('post').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect((await outsider.agent.post(`/api/threads/${thread.id}/replies`).send({ body: '<p>Hallo</p>' })).status).toBe(404);
+    expect((await outsider.agent.post('/api/channels/intervisie/threads').send({ title: 'Ik ook', body: '<p>x</p>', kind: 'discussion' })).status).toBe(404);
+    const after = await t.db.selectFrom('post').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
+  it('refuses its websocket topics to non-members, live and in replay, while members get the events', async () => {
+    const outsiderWs = await connect(t.app, { cookie: outsider.cookie });
+    const visitorWs = await connect(t.app);
+    const memberWs = await connect(t.app, { cookie: member.cookie });
+    try {
+      for (const ws of [outsiderWs, visitorWs]) {
+        ws.send({ type: 'subscribe', topics: [`thread:${thread.id}`, 'channel:intervisie'], lastEventId: '0' });
+        const errors = await ws.collect((f) => f.type === 'error' && f.code === 'forbidden_topic', 2);
+        expect(errors.map((e) => e.topic).sort()).toEqual(['channel:intervisie', `thread:${thread.id}`].sort());
+      }
+      memberWs.send({ type: 'subscribe', topics: [`thread:${thread.id}`], lastEventId: '0' });
+      // Replay: the replies written before the subscription come back to the member.
+      await memberWs.collect((f) => f.type === 'event' && f.event === 'reply.created', 2);
+      // Outsiders also subscribed to public topics: they must not receive anything of the closed channel.
+      outsiderWs.send({ type: 'subscribe', topics: ['user:me'] });
+      await outsiderWs.next((f) => f.type === 'subscribed');
+      const live = await replyTo(channelMod, thread.id, '<p>Live in besloten kanaal</p>');
+      const got = await memberWs.next((f) => f.type === 'event' && f.event === 'reply.created' && f.data.post.id === live.id);
+      expect(got.data.post.body).toContain('Live in besloten kanaal');
+      await new Promise((r) => setTimeout(r, 300));
+      for (const ws of [outsiderWs, visitorWs]) expect(ws.frames.filter((f) => f.type === 'event')).toEqual([]);
+      // Events in a closed channel carry its audience: stored as members-only.
+      const stored = await t.db.selectFrom('event').select('audience').where('topic', '=', `thread:${thread.id}`).execute();
+      expect(new Set(stored.map((e) => e.audience))).toEqual(new Set([`members:${(await t.db.selectFrom('channel').select('id').where('slug', '=', 'intervisie').executeTakeFirstOrThrow()).id}`]));
+    } finally {
+      outsiderWs.close();
+      visitorWs.close();
+      memberWs.close();
+    }
+  });
+
+  it('never notifies a non-member, even when @mentioned', async () => {
+    await replyTo(member, thread.id, '<p>Wat vindt @Olaf Buitenstaander hiervan?</p>');
+    const inbox = await outsider.agent.get('/api/notifications').expect(200);
+    expect(inbox.body.items.filter((n: { threadId: string }) => n.threadId === thread.id)).toEqual([]);
+    expect(inbox.body.unreadCount).toBe(0);
+    const rows = await t.db.selectFrom('notification').select('id').where('user_id', '=', outsider.id).execute();
+    expect(rows).toEqual([]);
+  });
+});
+
+describe('membership requests', () => {
+  it('lets a non-member ask with a motivation; the channel moderator approves; then they read and get live events', async () => {
+    const asker = await signUp(t, { displayName: 'Aisha Aanvrager' });
+    const res = await asker.agent.post('/api/channels/intervisie/membership-requests').send({ motivation: 'Ik werk in het wijkteam Zwolle-Zuid.' });
+    expect(res.status).toBe(201);
+    expect(res.body.request).toMatchObject({ status: 'pending', motivation: 'Ik werk in het wijkteam Zwolle-Zuid.', user: { id: asker.id } });
+    // A second request while one is pending: 409, nothing new.
+    expect((await asker.agent.post('/api/channels/intervisie/membership-requests').send({ motivation: 'Nogmaals' })).status).toBe(409);
+    // Members who are not channel moderators may not see or decide the list.
+    expect((await member.agent.get('/api/channels/intervisie/membership-requests')).status).toBe(403);
+    expect((await member.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/approve`)).status).toBe(403);
+    // Deciding one's own request: 403, still pending.
+    expect((await asker.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/approve`)).status).toBe(403);
+    const list = await channelMod.agent.get('/api/channels/intervisie/membership-requests').expect(200);
+    expect(list.body.items.map((r: { id: string }) => r.id)).toEqual([res.body.request.id]);
+    expect((await asker.agent.get(`/api/threads/${thread.id}`)).status).toBe(404);
+
+    const ws = await connect(t.app, { cookie: asker.cookie });
+    try {
+      const ok = await channelMod.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/approve`).expect(200);
+      expect(ok.body.request.status).toBe('approved');
+      expect((await channelMod.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/decline`)).status).toBe(409);
+      await asker.agent.get(`/api/threads/${thread.id}`).expect(200);
+      expect((await asker.agent.get('/api/channels/intervisie')).body.channel.myMembership).toBe('member');
+      ws.send({ type: 'subscribe', topics: [`thread:${thread.id}`] });
+      await ws.next((f) => f.type === 'subscribed');
+      const live = await replyTo(member, thread.id, '<p>Welkom Aisha</p>');
+      await ws.next((f) => f.type === 'event' && f.data?.post?.id === live.id);
+
+      // Leaving: the channel is gone for them again, the open socket stops getting its events.
+      await asker.agent.delete('/api/channels/intervisie/members/me').expect(204);
+      expect((await asker.agent.get(`/api/threads/${thread.id}`)).status).toBe(404);
+      expect((await asker.agent.delete('/api/channels/intervisie/members/me')).status).toBe(404);
+      const after = await replyTo(member, thread.id, '<p>Na het vertrek</p>');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(ws.frames.some((f) => f.type === 'event' && f.data?.post?.id === after.id)).toBe(false);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('lets an admin decline; refuses requests for public channels (409), unknown ones (404) and visitors (401)', async () => {
+    const asker = await signUp(t);
+    const res = await asker.agent.post('/api/channels/intervisie/membership-requests').send({ motivation: 'Graag' }).expect(201);
+    const declined = await admin.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/decline`).expect(200);
+    expect(declined.body.request.status).toBe('declined');
+    expect((await asker.agent.get(`/api/threads/${thread.id}`)).status).toBe(404);
+    await admin.agent.post('/api/channels').send({ slug: 'open-plein', name: 'Open plein', postingPolicy: 'open' }).expect(201);
+    expect((await asker.agent.post('/api/channels/open-plein/membership-requests').send({ motivation: 'x' })).status).toBe(409);
+    expect((await asker.agent.post('/api/channels/bestaat-niet/membership-requests').send({ motivation: 'x' })).status).toBe(404);
+    expect((await anon().post('/api/channels/intervisie/membership-requests').send({ motivation: 'x' })).status).toBe(401);
+    expect((await asker.agent.post('/api/channels/intervisie/membership-requests').send({ motivation: '   ' })).status).toBe(400);
+  });
+
+  it('makes verified members of an organisation listed on the channel members without asking', async () => {
+    const colleague = await signUp(t, { email: 'p.devries@zwolle.example', displayName: 'Pieter de Vries' });
+    await t.db.updateTable('user').set({ email_verified_at: new Date() }).where('id', '=', colleague.id).execute();
+    const org = await admin.agent.post('/api/admin/organisations').send({ name: 'Gemeente Zwolle', domains: ['zwolle.example'] }).expect(201);
+    expect((await colleague.agent.get(`/api/threads/${thread.id}`)).status).toBe(404);
+    await admin.agent.patch('/api/channels/intervisie').send({ organisationIds: [org.body.organisation.id] }).expect(200);
+    await colleague.agent.get(`/api/threads/${thread.id}`).expect(200);
+    expect((await colleague.agent.get('/api/channels/intervisie')).body.channel.myMembership).toBe('organisation');
+    expect((await colleague.agent.delete('/api/channels/intervisie/members/me')).status).toBe(409);
+  });
+});
