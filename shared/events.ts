@@ -35,8 +35,8 @@ export const EventPayloads = {
   'channel.created': Type.Object({ channel: Channel }),
   /** A channel renamed, re-described, archived or closed (its visibility changed). */
   'channel.updated': Type.Object({ channel: Channel }),
-  /** A member's author line changed (name, job, organisation, photo, role): pages that show it are stale. */
-  'author.updated': Type.Object({ userId: Id }),
+  /** On user:<id>: an author line changed (name, job, organisation, photo, role; without userId: several). Cached pages that show it are stale. */
+  'author.updated': Type.Object({ userId: Type.Optional(Id) }),
   /** On channel:<slug>: a new thread (or one moved in). A tombstone when it was deleted since (replay). */
   'thread.created': Type.Object({ thread: Type.Union([ThreadSummary, Type.Object({ id: Id, deleted: Type.Literal(true) })]) }),
   /** On thread:<id> and channel:<slug>: counts, title, tags, excerpt, pinned/locked, moved or deleted. */

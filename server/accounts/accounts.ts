@@ -12,6 +12,7 @@ import { ApiError, badRequest, conflict, invalidField, notFound } from '../http/
 import { recordAction } from '../moderation/audit';
 import { type Actor, mayEditOrganisationName } from '../policy';
 import { queueAccountMail, recentAccountMails } from './account-mail';
+import { announceAuthorChange } from './author-events';
 import { displayNameSkeleton, isReservedDisplayName, normaliseDisplayName } from './display-name';
 import { hashPassword, requirePassword, verifyPassword } from './password';
 import { requireAcceptablePassword } from './password-rules';
@@ -263,18 +264,24 @@ export async function updateProfile(db: Db, me: Actor, b: Static<typeof UpdateMe
   }
   const display = b.displayName !== undefined ? await claimableDisplayName(db, b.displayName, me.id) : null;
   return db
-    .updateTable('user')
-    .set({
-      ...(display ? { display_name: display.name, display_name_skeleton: display.skeleton } : {}),
-      ...(b.jobTitle !== undefined ? { job_title: b.jobTitle.trim() } : {}),
-      ...(b.organisation !== undefined ? { organisation: b.organisation.trim() } : {}),
-      ...(b.bio !== undefined ? { bio: b.bio.trim() } : {}),
-      ...(b.locale !== undefined ? { locale: b.locale } : {}),
-      updated_at: new Date(),
+    .transaction()
+    .execute(async (trx) => {
+      const row = await trx
+        .updateTable('user')
+        .set({
+          ...(display ? { display_name: display.name, display_name_skeleton: display.skeleton } : {}),
+          ...(b.jobTitle !== undefined ? { job_title: b.jobTitle.trim() } : {}),
+          ...(b.organisation !== undefined ? { organisation: b.organisation.trim() } : {}),
+          ...(b.bio !== undefined ? { bio: b.bio.trim() } : {}),
+          ...(b.locale !== undefined ? { locale: b.locale } : {}),
+          updated_at: new Date(),
+        })
+        .where('id', '=', me.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (display || b.jobTitle !== undefined || b.organisation !== undefined) await announceAuthorChange(trx, me.id, me.id);
+      return row;
     })
-    .where('id', '=', me.id)
-    .returningAll()
-    .executeTakeFirstOrThrow()
     .catch((err: unknown) => {
       if (isUniqueViolation(err, 'user_display_name_skeleton_idx')) throw nameTaken();
       throw err;
@@ -304,6 +311,7 @@ export async function setRole(db: Db, admin: Actor, userId: string, input: Stati
     if (before.role === 'admin' && input.role !== 'admin') await requireAnotherAdmin(trx, userId);
     const updated = await trx.updateTable('user').set({ role: input.role, updated_at: new Date() }).where('id', '=', userId).returningAll().executeTakeFirstOrThrow();
     await recordAction(trx, { actorId: admin.id, action: 'set_role', targetType: 'user', targetId: updated.id, reason: input.reason?.trim(), data: { from: before.role, to: updated.role } });
+    await announceAuthorChange(trx, updated.id, updated.id);
     return updated;
   });
 }

@@ -10,6 +10,7 @@ import { requireAnotherAdmin } from './accounts';
 import { hashPassword, requirePassword } from './password';
 import { toUser } from './present';
 import { erasedEmail, findUserById } from './users';
+import { announceAuthorChange } from './author-events';
 
 /** The member's data as one JSON document (inzageverzoek). */
 export async function exportMyData(db: Db, userId: string) {
@@ -32,6 +33,7 @@ export async function eraseAccount(db: Db, userId: string, password: string): Pr
       .set({ display_name_skeleton: null, totp_secret: null, totp_enabled_at: null, totp_last_step: null, email: erasedEmail(userId), display_name: 'Verwijderd account', job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', updated_at: new Date() })
       .where('id', '=', userId)
       .execute();
+    await announceAuthorChange(trx, userId, userId);
     await eraseNotificationDataOf(trx, userId);
     await eraseVideoSessionDataOf(trx, userId);
     await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();

@@ -1,10 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Db } from '../db';
 import type { Author } from '../../shared/schemas/accounts';
 import type { Actor } from '../policy';
 import { notFound } from '../http/errors';
 import { AUTHOR_COLUMNS, toAuthor } from './present';
+import { announceAuthorChange } from './author-events';
 
 export const findUserById = (db: Db, id: string) =>
   db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst();
@@ -37,16 +38,20 @@ export async function mentionCandidates(db: Db, _viewer: Actor, prefix: string):
 }
 
 /** Points the user's photo at `key` (null: none) in one statement, answering the key it replaces (read under the row lock). */
-export const swapAvatarKey = async (executor: Kysely<Database>, userId: string, key: string | null): Promise<string | null> =>
-  (
-    await executor
+export async function swapAvatarKey(executor: Kysely<Database>, userId: string, key: string | null): Promise<string | null> {
+  const swap = async (trx: Transaction<Database>) => {
+    const { previous } = await trx
       .updateTable('user as u')
-      .from(executor.selectFrom('user').select(['id', 'avatar_key']).where('id', '=', userId).forUpdate().as('old'))
+      .from(trx.selectFrom('user').select(['id', 'avatar_key']).where('id', '=', userId).forUpdate().as('old'))
       .set({ avatar_key: key, updated_at: new Date() })
       .whereRef('u.id', '=', 'old.id')
       .returning('old.avatar_key as previous')
-      .executeTakeFirstOrThrow()
-  ).previous;
+      .executeTakeFirstOrThrow();
+    await announceAuthorChange(trx, userId, userId);
+    return previous;
+  };
+  return executor.isTransaction ? swap(executor as Transaction<Database>) : executor.transaction().execute(swap);
+}
 
 
 /** What a profile photo needs of a user (every photo next to every post comes here: just that); 404 when there is none. */

@@ -11,6 +11,7 @@ import type { Database } from '../db/schema';
 import type { OrganisationTable } from '../db/tables/organisations';
 import { conflict, forbidden, notFound } from '../http/errors';
 import { type Actor, mayManageOrganisations } from '../policy';
+import { announceAuthorChange } from '../accounts/author-events';
 
 type Trx = Transaction<Database>;
 
@@ -58,6 +59,7 @@ export async function createOrganisation(db: Db, actor: Actor, body: CreateOrgan
       const row = await trx.insertInto('organisation').values({ name: body.name.trim(), logo_key: null }).returning('id').executeTakeFirstOrThrow();
       await trx.insertInto('organisation_domain').values(normaliseDomains(body.domains).map((domain) => ({ domain, organisation_id: row.id }))).execute();
       await syncOrganisations(trx);
+      await announceAuthorChange(trx, actor.id);
       return (await present(trx, [row.id]))[0];
     });
   } catch (err) {
@@ -78,6 +80,7 @@ export async function updateOrganisation(db: Db, actor: Actor, id: string, body:
         if (domains.length) await trx.insertInto('organisation_domain').values(domains.map((domain) => ({ domain, organisation_id: id }))).execute();
       }
       await syncOrganisations(trx);
+      await announceAuthorChange(trx, actor.id);
       return (await present(trx, [id]))[0];
     });
   } catch (err) {
@@ -88,9 +91,12 @@ export async function updateOrganisation(db: Db, actor: Actor, id: string, body:
 /** Deletes an organisation: its members keep its name as free text, without the mark. */
 export async function deleteOrganisation(db: Db, actor: Actor, id: string): Promise<{ logoKey: string | null }> {
   requireManager(actor);
-  const row = await db.deleteFrom('organisation').where('id', '=', id).returning('logo_key').executeTakeFirst();
-  if (!row) throw notFound('organisation');
-  return { logoKey: row.logo_key };
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.deleteFrom('organisation').where('id', '=', id).returning('logo_key').executeTakeFirst();
+    if (!row) throw notFound('organisation');
+    await announceAuthorChange(trx, actor.id);
+    return { logoKey: row.logo_key };
+  });
 }
 
 /** Points the organisation's logo at `key` (null: none); the key it replaces. */
