@@ -71,6 +71,9 @@ export function renderThreadPage(page: ThreadPage, base: string): RenderedPage {
   const openingText = plainText(thread.body);
   const visibleReplies = page.replies.items.filter((p) => !p.hidden);
   const replyUrl = (p: Post) => `${url}#post-${p.id}`;
+  const question = thread.kind === 'question' && thread.question ? thread.question : null;
+  const accepted = thread.acceptedAnswer ? visibleReplies.find((p) => p.id === thread.acceptedAnswer?.postId) : undefined;
+  const answer = (p: Post) => ({ '@type': 'Answer', text: plainText(p.body), dateCreated: p.createdAt, author: person(p.author, base), url: replyUrl(p) });
   const structured =
     thread.kind === 'question'
       ? {
@@ -79,12 +82,13 @@ export function renderThreadPage(page: ThreadPage, base: string): RenderedPage {
           mainEntity: {
             '@type': 'Question',
             name: thread.title,
-            text: openingText || thread.title,
+            text: [question, openingText].filter(Boolean).join('\n\n') || thread.title,
             dateCreated: thread.createdAt,
             author: person(thread.author, base),
             answerCount: thread.replyCount,
             url,
-            suggestedAnswer: visibleReplies.map((p) => ({ '@type': 'Answer', text: plainText(p.body), dateCreated: p.createdAt, author: person(p.author, base), url: replyUrl(p) })),
+            ...(accepted ? { acceptedAnswer: answer(accepted) } : {}),
+            suggestedAnswer: visibleReplies.filter((p) => p !== accepted).map(answer),
           },
         }
       : {
@@ -102,7 +106,7 @@ export function renderThreadPage(page: ThreadPage, base: string): RenderedPage {
   const head = [
     ...metaTags({
       title: thread.title,
-      description: thread.hidden ? '' : excerpt(openingText, 200),
+      description: thread.hidden ? '' : excerpt(question ?? openingText, 200),
       url,
       type: 'article',
       feeds: [channelFeed(base, { slug: thread.channelSlug, name: thread.channelName }), ...thread.tags.map((tag) => tagFeed(base, tag))],
@@ -113,8 +117,8 @@ export function renderThreadPage(page: ThreadPage, base: string): RenderedPage {
 
   const replies = page.replies.items
     .map(
-      (p) => `<li><article id="post-${escapeHtml(p.id)}" class="reply">
-        <header>${byline(p.author, p.createdAt, base)}</header>
+      (p) => `<li><article id="post-${escapeHtml(p.id)}" class="reply${p === accepted ? ' accepted' : ''}">
+        <header>${p === accepted ? `<p class="accepted-badge"><strong>${escapeHtml(t.bestAnswer)}</strong></p>` : ''}${byline(p.author, p.createdAt, base)}</header>
         ${postBody(p)}
       </article></li>`,
     )
@@ -130,7 +134,9 @@ export function renderThreadPage(page: ThreadPage, base: string): RenderedPage {
       <h1>${escapeHtml(thread.title)}</h1>
       ${byline(thread.author, thread.createdAt, base)}
     </header>
+    ${question ? `<blockquote class="question-lead"><p>${escapeHtml(question)}</p></blockquote>\n    <h2 class="lead-heading">${escapeHtml(t.toelichting)}</h2>` : ''}
     ${postBody(thread)}
+    ${accepted ? `<p class="best-answer-link"><a href="#post-${escapeHtml(accepted.id)}">${escapeHtml(t.readBestAnswer)}</a></p>` : ''}
     ${tags}
   </article>
   <section aria-labelledby="replies-heading">

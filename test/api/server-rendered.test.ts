@@ -84,13 +84,34 @@ describe('server-rendered thread pages', () => {
     });
   });
 
+  it('a Vraag shows its statement as a quoted lead under "Toelichting", and the best answer is the QAPage\'s acceptedAnswer', async () => {
+    const created = await expert.agent
+      .post('/api/channels/jeugd/threads')
+      .send({ kind: 'question', question: 'Wie betaalt het vervoer naar de dagbesteding?', title: 'Vervoer naar dagbesteding', body: '<p>Bij ons is dat onduidelijk.</p>' })
+      .expect(201);
+    const thread = created.body.thread as { id: string };
+    const first = await replyTo(member, thread.id, '<p>De gemeente, via de Wmo.</p>');
+    const best = await replyTo(mod, thread.id, '<p>Dat hangt af van de indicatie.</p>');
+    await expert.agent.post(`/api/threads/${thread.id}/accepted-answer`).send({ postId: best.id }).expect(200);
+    const p = await page(`/t/${thread.id}`);
+    const lead = p.all('blockquote').find((b) => b.attribs.class === 'question-lead');
+    expect(lead && p.text(lead)).toBe('Wie betaalt het vervoer naar de dagbesteding?');
+    expect(p.all('h2').map(p.text)).toContain('Toelichting');
+    expect(p.meta('og:description')).toEqual(['Wie betaalt het vervoer naar de dagbesteding?']);
+    const [ld] = p.jsonLd();
+    expect(ld.mainEntity.acceptedAnswer).toMatchObject({ '@type': 'Answer', text: 'Dat hangt af van de indicatie.', url: expect.stringContaining(`#post-${best.id}`) });
+    expect(ld.mainEntity.suggestedAnswer.map((a: { url: string }) => a.url)).toEqual([expect.stringContaining(`#post-${first.id}`)]);
+    const article = p.all('article').find((a) => a.attribs.id === `post-${best.id}`);
+    expect(article && p.text(article)).toContain('Beste antwoord');
+  });
+
   it('a discussion is a DiscussionForumPosting with its comments; hidden replies show as hidden, without their text', async () => {
     const thread = await startThread(expert, 'jeugd', { title: 'Ervaringen met de nieuwe Jeugdwet', kind: 'discussion' });
     const shown = await replyTo(member, thread.id, '<p>Goede ervaringen.</p>');
-    const hidden = await replyTo(member, thread.id, '<p>Mijn BSN is 123456782.</p>');
+    const hidden = await replyTo(member, thread.id, '<p>Mevrouw Jansen woont op de Dorpsstraat 12.</p>');
     await mod.agent.post(`/api/posts/${hidden.id}/hide`).send({ reason: 'Privacy' }).expect(200);
     const p = await page(`/t/${thread.id}`);
-    expect(p.res.text).not.toContain('123456782');
+    expect(p.res.text).not.toContain('Dorpsstraat 12');
     const [ld] = p.jsonLd();
     expect(ld['@type']).toBe('DiscussionForumPosting');
     expect(ld.headline).toBe('Ervaringen met de nieuwe Jeugdwet');

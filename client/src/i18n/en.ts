@@ -507,5 +507,9 @@ export const en: Messages = {
     tagFeed: 'Topics tagged {tag}',
     tags: 'Tags',
     replyCount: 'Replies: {count}',
+    toelichting: 'Details',
+    bestAnswer: 'Best answer',
+    readBestAnswer: 'Read the best answer',
+    answered: 'Answered',
   },
 };

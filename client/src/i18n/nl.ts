@@ -507,6 +507,10 @@ export const nl = {
     tagFeed: 'Onderwerpen met de tag {tag}',
     tags: 'Tags',
     replyCount: 'Reacties: {count}',
+    toelichting: 'Toelichting',
+    bestAnswer: 'Beste antwoord',
+    readBestAnswer: 'Lees het beste antwoord',
+    answered: 'Beantwoord',
   },
 };
 
