@@ -14,6 +14,10 @@ import { ModerationPage } from './features/moderation';
 import { NotificationsPage } from './features/notifications';
 import { SearchPage } from './features/search';
 import { MyVideoSessionsPage } from './features/MyVideoSessions';
+import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './features/account/AccountPages';
+import { AdminChannels } from './features/admin/AdminChannels';
+import { AdminUsers } from './features/admin/AdminUsers';
+import { AdminPage } from './pages/AdminPage';
 import './styles.css';
 
 function App() {
@@ -36,6 +40,13 @@ function App() {
               <Route path="/meldingen" element={<NotificationsPage />} />
               <Route path="/moderatie" element={<ModerationPage />} />
               <Route path="/videosessies" element={<MyVideoSessionsPage />} />
+              <Route path="/e-mail-bevestigen" element={<VerifyEmailPage />} />
+              <Route path="/wachtwoord-vergeten" element={<ForgotPasswordPage />} />
+              <Route path="/wachtwoord-herstellen" element={<ResetPasswordPage />} />
+              <Route path="/beheer" element={<AdminPage />}>
+                <Route index element={<AdminUsers />} />
+                <Route path="kanalen" element={<AdminChannels />} />
+              </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Layout>

@@ -17,7 +17,7 @@ interface Composed {
   link?: { href: string; label: string };
 }
 
-function compose(config: Config, kind: AccountMailKind, name: string, token?: string): Composed {
+function compose(config: Config, kind: AccountMailKind, token?: string): Composed {
   const url = config.publicUrl;
   switch (kind) {
     case 'verify_email':
@@ -52,7 +52,7 @@ function compose(config: Config, kind: AccountMailKind, name: string, token?: st
 
 /** Writes the mail in the caller's transaction; it goes out when the transaction has committed (see AccountMailSender.kick). */
 export async function queueAccountMail(trx: Transaction<Database>, config: Config, to: { userId: string; email: string; name: string }, kind: AccountMailKind, token?: string): Promise<void> {
-  const c = compose(config, kind, to.name, token);
+  const c = compose(config, kind, token);
   const text = `Hallo ${to.name},\n\n${c.paragraphs.join('\n\n')}\n\n${c.link ? `${c.link.label}: ${c.link.href}\n\n` : ''}Groet,\nPlein\n`;
   const html =
     `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(c.subject)}</title></head><body style="font-family:sans-serif;line-height:1.5">` +

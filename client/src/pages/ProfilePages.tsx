@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TwoFactorSettings } from '../features/account/TwoFactorSettings';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import type { PublicProfile, User } from '../../../shared/schemas/accounts';
 import { AsyncView, Avatar, Field, Loading, NotFound, PageTitle, errorMessage, fieldErrors } from '../components/ui';
@@ -123,6 +124,7 @@ export function SettingsPage() {
           {t('settings.changePassword')}
         </button>
       </form>
+      <TwoFactorSettings />
       <PrivacySection />
     </div>
   );
