@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { type ReactNode, StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/Layout';
@@ -15,9 +15,13 @@ import { NotificationsPage } from './features/notifications';
 import { SearchPage } from './features/search';
 import { MyVideoSessionsPage } from './features/MyVideoSessions';
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './features/account/AccountPages';
-import { AdminChannels } from './features/admin/AdminChannels';
-import { AdminUsers } from './features/admin/AdminUsers';
-import { AdminPage } from './pages/AdminPage';
+import { Loading } from './components/ui';
+
+// The Beheer page is for a few people: its code loads when it is opened.
+const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
+const AdminUsers = lazy(() => import('./features/admin/AdminUsers').then((m) => ({ default: m.AdminUsers })));
+const AdminChannels = lazy(() => import('./features/admin/AdminChannels').then((m) => ({ default: m.AdminChannels })));
+const admin = (element: ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 import './styles.css';
 
 function App() {
@@ -43,9 +47,9 @@ function App() {
               <Route path="/e-mail-bevestigen" element={<VerifyEmailPage />} />
               <Route path="/wachtwoord-vergeten" element={<ForgotPasswordPage />} />
               <Route path="/wachtwoord-herstellen" element={<ResetPasswordPage />} />
-              <Route path="/beheer" element={<AdminPage />}>
-                <Route index element={<AdminUsers />} />
-                <Route path="kanalen" element={<AdminChannels />} />
+              <Route path="/beheer" element={admin(<AdminPage />)}>
+                <Route index element={admin(<AdminUsers />)} />
+                <Route path="kanalen" element={admin(<AdminChannels />)} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Routes>

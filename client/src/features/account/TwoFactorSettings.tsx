@@ -1,5 +1,4 @@
 // Two-step verification on the settings page: set up with a QR code, show the recovery codes once, turn off.
-import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 
@@ -34,7 +33,8 @@ export function TwoFactorSettings() {
 
   useEffect(() => {
     if (!setup) return;
-    void QRCode.toDataURL(setup.otpauthUrl, { margin: 1, width: 200 }).then(setQr);
+    // The QR library is only needed here: loaded when someone sets up two-step verification.
+    void import('qrcode').then((QRCode) => QRCode.toDataURL(setup.otpauthUrl, { margin: 1, width: 200 })).then(setQr);
   }, [setup]);
 
   if (!user) return null;
