@@ -203,7 +203,7 @@ export function OpeningPostModeration({ thread, onChanged }: { thread: { id: str
 
 type Queue = { items: ReportGroup[]; nextCursor: string | null };
 type Audit = { items: AuditEntry[]; nextCursor: string | null };
-const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend', 'edit_post', 'delete_post', 'delete_thread', 'create_channel', 'edit_video_session', 'cancel_video_session'];
+const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend', 'edit_post', 'delete_post', 'delete_thread', 'create_channel', 'update_channel', 'archive_channel', 'unarchive_channel', 'reset_2fa', 'edit_video_session', 'cancel_video_session'];
 
 /** One group of reports on a post: hide it (with the reporters' reason), dismiss, or suspend its author. */
 function ReportGroupCard({ group, onResolved }: { group: ReportGroup; onResolved(): void }) {
