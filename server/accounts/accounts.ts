@@ -255,7 +255,11 @@ export async function myAccount(db: Db, me: Actor): Promise<UserRow> {
 
 /** Updates my profile (never the role). */
 export async function updateProfile(db: Db, me: Actor, b: Static<typeof UpdateMeBody>): Promise<UserRow> {
-  const display = b.displayName !== undefined ? await claimableDisplayName(db, b.displayName, me.id) : null;
+  // The own name sent back unchanged (the settings form sends every field) is no claim: an account
+  // that kept a look-alike name from before migration 0012 can still save its profile.
+  const current = b.displayName !== undefined ? await findUserById(db, me.id) : undefined;
+  const unchanged = current !== undefined && current !== null && normaliseDisplayName(b.displayName ?? '') === current.display_name;
+  const display = b.displayName !== undefined && !unchanged ? await claimableDisplayName(db, b.displayName, me.id) : null;
   return db
     .updateTable('user')
     .set({

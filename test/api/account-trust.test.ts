@@ -373,6 +373,14 @@ describe('no impersonation', () => {
     expect((await marieke.agent.patch('/api/me').send({ displayName: 'Marieke van Dalen' })).status).toBe(200);
   });
 
+  it('an account that kept a look-alike name from before (migration 0012) can still save its profile unchanged', async () => {
+    const legacy = await signUp(t, { displayName: 'Marieke van Dalen' }); // made like a pre-existing account: no skeleton held
+    const res = await legacy.agent.patch('/api/me').send({ displayName: 'Marieke van Dalen', bio: 'Nog steeds ik' });
+    expect(res.status).toBe(200);
+    expect(res.body.user.bio).toBe('Nog steeds ik');
+    expect((await legacy.agent.patch('/api/me').send({ displayName: 'Marieke van Dálen' })).status).toBe(409);
+  });
+
   it('reserves system names such as "Verwijderd account"', async () => {
     for (const name of ['Verwijderd account', 'verwijderd ACCOUNT', 'Beheer']) {
       const res = await browser(t.app).post('/api/auth/signup').send({ email: uniqueEmail('reserved'), password: PASSWORD, displayName: name });
@@ -475,5 +483,17 @@ describe('login limited per account', () => {
     // The window passes.
     await t.db.updateTable('login_failure').set({ at: new Date(Date.now() - 16 * 60_000) }).where('user_id', '=', me.id).execute();
     expect((await browser(t.app).post('/api/auth/login').send({ email: me.email, password: PASSWORD })).status).toBe(200);
+  });
+});
+
+describe('password rules stay fast', () => {
+  it('judges a long patterned password in well under a second (zxcvbn looks at the first 32 characters)', async () => {
+    const { passwordProblem } = await import('../../server/accounts/password-rules');
+    passwordProblem('warm up de woordenlijst', {});
+    const patterned = Array.from({ length: 256 }, (_, i) => 'kq7wzmx3vrpb'[(i * 5 + (i >> 3)) % 12]).join('');
+    const started = performance.now();
+    passwordProblem(patterned, { email: 'lang@example.nl', displayName: 'Lang Wachtwoord' });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(passwordProblem('a'.repeat(200), {})).not.toBeNull();
   });
 });
