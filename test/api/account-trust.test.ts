@@ -273,12 +273,19 @@ describe('two-factor sign-in', () => {
     expect((await browser(t.app).post('/api/auth/login').send({ email: me.email, password: PASSWORD })).body.user.id).toBe(me.id);
   });
 
-  it('rate-limits code attempts per address (429)', async () => {
-    const limited = await createTestApp({ rateLimitsEnabled: true, rateLimits: { ...defaultRateLimits, twoFactorPerMinute: 3 } });
+  it('rate-limits code attempts, reset requests and verification resends per address (429 with Retry-After)', async () => {
+    const limited = await createTestApp({ rateLimitsEnabled: true, rateLimits: { ...defaultRateLimits, twoFactorPerMinute: 3, accountMailsPerHour: 2 } });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await browser(limited.app).post('/api/auth/login/2fa').send({ code: '111111' })).status);
       expect(statuses).toEqual([401, 401, 401, 429]);
+      for (const route of ['/api/auth/password-reset', '/api/auth/verify-email/resend']) {
+        const answers: number[] = [];
+        for (let i = 0; i < 3; i++) answers.push((await browser(limited.app).post(route).send({ email: uniqueEmail('limiet') })).status);
+        expect(answers, route).toEqual([202, 202, 429]);
+      }
+      const limitedAgain = await browser(limited.app).post('/api/auth/password-reset').send({ email: uniqueEmail('limiet') });
+      expect(Number(limitedAgain.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await limited.close();
     }
