@@ -123,6 +123,27 @@ describe('a new member, through the web client', () => {
   });
 });
 
+describe('a new e-mail address', () => {
+  it('takes effect only once the link sent to it is used', async () => {
+    const ctx = await e.context();
+    const page = await ctx.newPage();
+    await login(page, 'fatima@plein.example', DEMO_PASSWORD);
+    await page.goto('/instellingen');
+    const newEmail = `fatima-${Date.now()}@example.nl`;
+    await page.getByLabel('Nieuw e-mailadres').fill(newEmail);
+    await page.getByLabel('Je wachtwoord').first().fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Stuur de link' }).click();
+    await page.getByText(/Tot die tijd blijft je oude adres in gebruik/).waitFor();
+    await expectAccessible(page, 'settings-email-two-factor');
+    const before = await e.t.db.selectFrom('user').select('email').where('email', '=', 'fatima@plein.example').executeTakeFirst();
+    expect(before).toBeDefined();
+    await followMailLink(page, newEmail, '/e-mail-bevestigen');
+    await page.waitForURL((url) => url.pathname === '/');
+    const after = await e.t.db.selectFrom('user').select('email').where('email', '=', newEmail).executeTakeFirst();
+    expect(after).toBeDefined();
+  });
+});
+
 describe('the Beheer page', () => {
   it('an admin finds a user, changes the role and suspends; creates, edits and archives a channel — by keyboard where it counts', async () => {
     const ctx = await e.context();

@@ -409,6 +409,12 @@ export const en: Messages = {
     disableSubmit: 'Turn off',
     disabled: 'Two-step verification is now off.',
     passwordWeak: 'This password is too easy to guess. Choose a longer one.',
+    emailTitle: 'Change e-mail address',
+    emailCurrent: 'Your e-mail address is now {email}.',
+    newEmail: 'New e-mail address',
+    emailHint: 'We send a link to the new address. Your e-mail address changes only when you use it.',
+    emailSubmit: 'Send the link',
+    emailSent: 'Check the mail of {email} and click the link. Until then your old address stays in use.',
   },
   admin: {
     title: 'Administration',

@@ -409,6 +409,12 @@ export const nl = {
     disableSubmit: 'Uitzetten',
     disabled: 'Tweestapsverificatie staat nu uit.',
     passwordWeak: 'Dit wachtwoord is te makkelijk te raden. Kies een langer wachtwoord.',
+    emailTitle: 'E-mailadres wijzigen',
+    emailCurrent: 'Je e-mailadres is nu {email}.',
+    newEmail: 'Nieuw e-mailadres',
+    emailHint: 'We sturen een link naar het nieuwe adres. Pas als je die gebruikt, verandert je e-mailadres.',
+    emailSubmit: 'Stuur de link',
+    emailSent: 'Kijk in de mail van {email} en klik op de link. Tot die tijd blijft je oude adres in gebruik.',
   },
   admin: {
     title: 'Beheer',

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { EmailAddressSettings } from '../features/account/EmailAddressSettings';
 import { TwoFactorSettings } from '../features/account/TwoFactorSettings';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import type { PublicProfile, User } from '../../../shared/schemas/accounts';
@@ -124,6 +125,7 @@ export function SettingsPage() {
           {t('settings.changePassword')}
         </button>
       </form>
+      <EmailAddressSettings />
       <TwoFactorSettings />
       <PrivacySection />
     </div>
