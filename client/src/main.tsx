@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { type ReactNode, StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/Layout';
@@ -16,6 +16,14 @@ import { SearchPage } from './features/search';
 import { MyVideoSessionsPage } from './features/MyVideoSessions';
 import { AgendaPage } from './features/video-sessions/AgendaPage';
 import { RegisterFromMailPage } from './features/video-sessions/RegisterFromNotice';
+import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './features/account/AccountPages';
+import { Loading } from './components/ui';
+
+// The Beheer page is for a few people: its code loads when it is opened.
+const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
+const AdminUsers = lazy(() => import('./features/admin/AdminUsers').then((m) => ({ default: m.AdminUsers })));
+const AdminChannels = lazy(() => import('./features/admin/AdminChannels').then((m) => ({ default: m.AdminChannels })));
+const admin = (element: ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 import './styles.css';
 
 function App() {
@@ -40,6 +48,13 @@ function App() {
               <Route path="/videosessies" element={<MyVideoSessionsPage />} />
               <Route path="/videosessies/:id/aanmelden" element={<RegisterFromMailPage />} />
               <Route path="/agenda" element={<AgendaPage />} />
+              <Route path="/e-mail-bevestigen" element={<VerifyEmailPage />} />
+              <Route path="/wachtwoord-vergeten" element={<ForgotPasswordPage />} />
+              <Route path="/wachtwoord-herstellen" element={<ResetPasswordPage />} />
+              <Route path="/beheer" element={admin(<AdminPage />)}>
+                <Route index element={admin(<AdminUsers />)} />
+                <Route path="kanalen" element={admin(<AdminChannels />)} />
+              </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Layout>

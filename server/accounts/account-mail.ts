@@ -17,7 +17,7 @@ interface Composed {
   link?: { href: string; label: string };
 }
 
-function compose(config: Config, kind: AccountMailKind, name: string, token?: string): Composed {
+function compose(config: Config, kind: AccountMailKind, token?: string): Composed {
   const url = config.publicUrl;
   switch (kind) {
     case 'verify_email':
@@ -52,7 +52,7 @@ function compose(config: Config, kind: AccountMailKind, name: string, token?: st
 
 /** Writes the mail in the caller's transaction; it goes out when the transaction has committed (see AccountMailSender.kick). */
 export async function queueAccountMail(trx: Transaction<Database>, config: Config, to: { userId: string; email: string; name: string }, kind: AccountMailKind, token?: string): Promise<void> {
-  const c = compose(config, kind, to.name, token);
+  const c = compose(config, kind, token);
   const text = `Hallo ${to.name},\n\n${c.paragraphs.join('\n\n')}\n\n${c.link ? `${c.link.label}: ${c.link.href}\n\n` : ''}Groet,\nPlein\n`;
   const html =
     `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${esc(c.subject)}</title></head><body style="font-family:sans-serif;line-height:1.5">` +
@@ -74,6 +74,9 @@ export async function recentAccountMails(db: Db, userId: string, kinds: AccountM
   return Number(row.n);
 }
 
+/** About 8 hours of 30-second sweeps: a mail server down longer than that needs a new link anyway (they expire). */
+const MAX_ATTEMPTS = 1000;
+
 function recipientRejected(err: unknown): boolean {
   const e = err as { code?: string; responseCode?: number };
   return e?.code === 'EENVELOPE' && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
@@ -86,6 +89,7 @@ function recipientRejected(err: unknown): boolean {
 export async function sendAccountMails(db: Db, mailer: Mailer): Promise<number> {
   let sent = 0;
   let failure: unknown = null;
+  let trying: string | null = null;
   for (;;) {
     const done = await db
       .transaction()
@@ -94,13 +98,16 @@ export async function sendAccountMails(db: Db, mailer: Mailer): Promise<number> 
           .selectFrom('account_mail')
           .selectAll()
           .where('status', '=', 'pending')
-          .where('attempts', '<', 50)
+          .where('attempts', '<', MAX_ATTEMPTS)
+          // A mail that keeps failing moves behind the others instead of blocking them.
+          .orderBy('attempts')
           .orderBy('id')
           .limit(1)
           .forUpdate()
           .skipLocked()
           .executeTakeFirst();
         if (!row) return 'empty' as const;
+        trying = row.id;
         try {
           await mailer.send({ to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body, headers: { 'Auto-Submitted': 'auto-generated' } });
         } catch (err) {
@@ -113,6 +120,7 @@ export async function sendAccountMails(db: Db, mailer: Mailer): Promise<number> 
       })
       .catch(async (err: unknown) => {
         failure = err;
+        if (trying) await db.updateTable('account_mail').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', trying).execute().catch(() => {});
         return 'failed' as const;
       });
     if (done === 'empty') break;
@@ -143,8 +151,6 @@ export function accountMailSender(db: Db, mailer: Mailer, log: FastifyBaseLogger
       })
       .catch((err: unknown) => {
         if (!stopped) log.warn({ err: err instanceof Error ? err.message : String(err) }, 'account mail: sending failed, will retry');
-        // Attempts count against a mail that keeps failing, so one poison row cannot block forever.
-        return db.updateTable('account_mail').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('status', '=', 'pending').execute().then(() => undefined, () => undefined);
       });
   const kick = () => {
     if (stopped) return;

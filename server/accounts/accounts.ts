@@ -262,7 +262,11 @@ export async function updateProfile(db: Db, me: Actor, b: Static<typeof UpdateMe
       throw new ApiError(403, 'organisation_verified', 'Your organisation is verified through your e-mail address and cannot be changed here.');
     }
   }
-  const display = b.displayName !== undefined ? await claimableDisplayName(db, b.displayName, me.id) : null;
+  // The own name sent back unchanged (the settings form sends every field) is no claim: an account
+  // that kept a look-alike name from before migration 0012 can still save its profile.
+  const current = b.displayName !== undefined ? await findUserById(db, me.id) : undefined;
+  const unchanged = current !== undefined && current !== null && normaliseDisplayName(b.displayName ?? '') === current.display_name;
+  const display = b.displayName !== undefined && !unchanged ? await claimableDisplayName(db, b.displayName, me.id) : null;
   return db
     .transaction()
     .execute(async (trx) => {

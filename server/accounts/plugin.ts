@@ -58,7 +58,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const answer = await signUp(app.db, app.config, request.body);
       app.accountMails.kick();
-      return reply.status(202).send(answer);
+      return reply.status(202).send({ ...answer, ...(app.config.devMailPage ? { devOutbox: '/_dev/mail' } : {}) });
     },
   );
 

@@ -113,7 +113,11 @@ export type SetRoleBody = Static<typeof SetRoleBody>;
 export const UserResponse = Type.Object({ user: User });
 
 /** 202 answers that say the same whatever the address: `verification_sent`, `reset_sent`. */
-export const StatusResponse = Type.Object({ status: Type.String() });
+export const StatusResponse = Type.Object({
+  status: Type.String(),
+  /** On a laptop trial without a mail server: where the development outbox is (/_dev/mail). */
+  devOutbox: Type.Optional(Type.String()),
+});
 
 export const LoginResponse = Type.Union([Type.Object({ user: User }), Type.Object({ twoFactorRequired: Type.Literal(true) })]);
 export type LoginResponse = Static<typeof LoginResponse>;

@@ -273,12 +273,19 @@ describe('two-factor sign-in', () => {
     expect((await browser(t.app).post('/api/auth/login').send({ email: me.email, password: PASSWORD })).body.user.id).toBe(me.id);
   });
 
-  it('rate-limits code attempts per address (429)', async () => {
-    const limited = await createTestApp({ rateLimitsEnabled: true, rateLimits: { ...defaultRateLimits, twoFactorPerMinute: 3 } });
+  it('rate-limits code attempts, reset requests and verification resends per address (429 with Retry-After)', async () => {
+    const limited = await createTestApp({ rateLimitsEnabled: true, rateLimits: { ...defaultRateLimits, twoFactorPerMinute: 3, accountMailsPerHour: 2 } });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await browser(limited.app).post('/api/auth/login/2fa').send({ code: '111111' })).status);
       expect(statuses).toEqual([401, 401, 401, 429]);
+      for (const route of ['/api/auth/password-reset', '/api/auth/verify-email/resend']) {
+        const answers: number[] = [];
+        for (let i = 0; i < 3; i++) answers.push((await browser(limited.app).post(route).send({ email: uniqueEmail('limiet') })).status);
+        expect(answers, route).toEqual([202, 202, 429]);
+      }
+      const limitedAgain = await browser(limited.app).post('/api/auth/password-reset').send({ email: uniqueEmail('limiet') });
+      expect(Number(limitedAgain.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await limited.close();
     }
@@ -371,6 +378,14 @@ describe('no impersonation', () => {
     expect(row.display_name).toBe('Jan de Boer');
     expect((await me.agent.patch('/api/me').send({ displayName: 'JAN DE BOER' })).status).toBe(200);
     expect((await marieke.agent.patch('/api/me').send({ displayName: 'Marieke van Dalen' })).status).toBe(200);
+  });
+
+  it('an account that kept a look-alike name from before (migration 0012) can still save its profile unchanged', async () => {
+    const legacy = await signUp(t, { displayName: 'Marieke van Dalen' }); // made like a pre-existing account: no skeleton held
+    const res = await legacy.agent.patch('/api/me').send({ displayName: 'Marieke van Dalen', bio: 'Nog steeds ik' });
+    expect(res.status).toBe(200);
+    expect(res.body.user.bio).toBe('Nog steeds ik');
+    expect((await legacy.agent.patch('/api/me').send({ displayName: 'Marieke van Dálen' })).status).toBe(409);
   });
 
   it('reserves system names such as "Verwijderd account"', async () => {
@@ -475,5 +490,17 @@ describe('login limited per account', () => {
     // The window passes.
     await t.db.updateTable('login_failure').set({ at: new Date(Date.now() - 16 * 60_000) }).where('user_id', '=', me.id).execute();
     expect((await browser(t.app).post('/api/auth/login').send({ email: me.email, password: PASSWORD })).status).toBe(200);
+  });
+});
+
+describe('password rules stay fast', () => {
+  it('judges a long patterned password in well under a second (zxcvbn looks at the first 32 characters)', async () => {
+    const { passwordProblem } = await import('../../server/accounts/password-rules');
+    passwordProblem('warm up de woordenlijst', {});
+    const patterned = Array.from({ length: 256 }, (_, i) => 'kq7wzmx3vrpb'[(i * 5 + (i >> 3)) % 12]).join('');
+    const started = performance.now();
+    passwordProblem(patterned, { email: 'lang@example.nl', displayName: 'Lang Wachtwoord' });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(passwordProblem('a'.repeat(200), {})).not.toBeNull();
   });
 });

@@ -45,7 +45,8 @@ describe('AVG: my data', () => {
     const page = await request(t.app.server).get(`/api/threads/${thread.id}`);
     expect(page.body.replies.items[0]).toMatchObject({ body: '<p>Blijft staan</p>', author: { displayName: 'Verwijderd account' } });
     // The email address is free again.
-    await browser(t.app).post('/api/auth/signup').send({ email: u.email, password: 'een nieuw begin', displayName: 'Daan' }).expect(201);
+    await browser(t.app).post('/api/auth/signup').send({ email: u.email, password: 'een nieuw begin', displayName: 'Daan' }).expect(202);
+    expect((await t.db.selectFrom('user').select('display_name').where('email', '=', u.email).executeTakeFirstOrThrow()).display_name).toBe('Daan');
     // The address it was given is the one the rest of the server recognises as erased (never notified or mailed).
     const erased = await t.db.selectFrom('user').select('id').where(erasedAccount('email')).execute();
     expect(erased.map((r) => r.id)).toEqual([u.id]);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seed/demo';
 import { type E2E, login, pasteHtml, screenshot, startE2E } from './support/harness';
+import { tokenFromMail } from '../support/app';
 import { insertThread } from './support/threads';
 
 let e: E2E;
@@ -203,10 +204,14 @@ describe('keyboard only', () => {
       }
       throw new Error(`could not reach ${label} with Tab`);
     };
+    const email = `toetsenbord-${Date.now()}@example.nl`;
     await focusAndType('Naam', 'Toetsenbord Gebruiker');
-    await focusAndType('E-mailadres', `toetsenbord-${Date.now()}@example.nl`);
+    await focusAndType('E-mailadres', email);
     await focusAndType('Wachtwoord', 'een lang wachtwoord');
     await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Kijk in je mail' }).waitFor();
+    // The link from the mail (test/e2e/account-trust.test.ts follows it through the dev outbox page).
+    await page.goto(`/e-mail-bevestigen?token=${await tokenFromMail(e.t, email, 'e-mail-bevestigen')}`);
     await page.waitForURL((url) => url.pathname === '/');
     // Open the Wmo channel and its first thread with Tab + Enter.
     const tabTo = async (name: RegExp) => {

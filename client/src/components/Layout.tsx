@@ -4,6 +4,7 @@ import { useI18n } from '../i18n';
 import { onStatus } from '../lib/realtime';
 import { hasRole, useSession } from '../lib/session';
 import { SuspensionBanner } from '../features/moderation';
+import { TwoFactorBanner } from '../features/account/TwoFactorSettings';
 import { NotificationBell } from '../features/notifications';
 import { ModerationNavLink } from '../features/ModerationCount';
 import { SearchBox } from '../features/search';
@@ -56,6 +57,11 @@ export function Layout({ children }: { children: ReactNode }) {
                       <ModerationNavLink />
                     </li>
                   )}
+                  {hasRole(user, 'admin') && (
+                    <li>
+                      <Link to="/beheer">{t('admin.title')}</Link>
+                    </li>
+                  )}
                   <li>
                     <Link to="/videosessies">{t('video.mine')}</Link>
                   </li>
@@ -100,6 +106,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <OfflineBanner />
       <main id="main" className="content" tabIndex={-1}>
         <SuspensionBanner />
+        <TwoFactorBanner />
         {children}
       </main>
       <footer className="site-footer">

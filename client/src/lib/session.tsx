@@ -60,4 +60,5 @@ export function useSession(): Session {
 }
 
 const RANK = { member: 0, expert: 1, moderator: 2, admin: 3 } as const;
-export const hasRole = (user: User | null, role: keyof typeof RANK) => !!user && RANK[user.role] >= RANK[role];
+/** As the server's policy: a role that must use two-step verification acts as a member until it is set up. */
+export const hasRole = (user: User | null, role: keyof typeof RANK) => !!user && RANK[user.twoFactorRequired ? 'member' : user.role] >= RANK[role];

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { EmailAddressSettings } from '../features/account/EmailAddressSettings';
+import { TwoFactorSettings } from '../features/account/TwoFactorSettings';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import type { PublicProfile, User } from '../../../shared/schemas/accounts';
 import { AsyncView, Avatar, Field, Loading, NotFound, PageTitle, errorMessage, fieldErrors } from '../components/ui';
@@ -125,6 +127,8 @@ export function SettingsPage() {
           {t('settings.changePassword')}
         </button>
       </form>
+      <EmailAddressSettings />
+      <TwoFactorSettings />
       <PrivacySection />
     </div>
   );

@@ -27,7 +27,8 @@ export async function startE2E(): Promise<E2E> {
   // The app is built for the address the browser uses: its PUBLIC_URL is the origin writes must come from.
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await createTestApp({ serveClient: true, publicUrl: baseUrl });
+  // No SMTP_URL on a local address: the development outbox (/_dev/mail) is on, as on a laptop trial.
+  const t = await createTestApp({ serveClient: true, publicUrl: baseUrl, devMailPage: true });
   await seedDemo(t.db);
   await t.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({
