@@ -15,7 +15,7 @@ import type { Database } from '../db/schema';
 import { ApiError, badRequest, conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { recordIfModerating } from '../moderation/audit';
 import { notify, notifyMany } from '../notifications/notify';
-import { type Actor, type Viewer, isModerator, mayListChannelSql, mayManageVideoSession, mayOrganiseVideoSession, maySeeMeetingLink } from '../policy';
+import { type Actor, type Viewer, mayListChannelSql, mayManageVideoSession, mayOrganiseVideoSession, maySeeMeetingLink } from '../policy';
 import { appendEvent } from '../realtime/outbox';
 import { attendeesWorkbook, excelDateTime, sessionCalendar, toCsv } from './files';
 import { type SessionRow, currentSessionRow, effectiveStatus, isOpen, presentSession, presentSessions, waitlistPosition } from './present';
