@@ -124,3 +124,17 @@ export async function heldPostCount(db: Db | Trx): Promise<number> {
   const r = await db.selectFrom('post').select((eb) => eb.fn.countAll<string>().as('n')).where('held_at', 'is not', null).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/**
+ * A removed held post keeps no client data: its text and the findings are wiped (a removed reply stays
+ * as a deleted row for the thread's order; a removed opening post went with its thread).
+ */
+export async function scrubRemovedHeldPost(trx: Trx, postId: string): Promise<void> {
+  await trx
+    .updateTable('post')
+    .set({ body_html: '', body_text: '', held_at: null, held_findings: null, held_title: null })
+    .where('id', '=', postId)
+    .where('deleted_at', 'is not', null)
+    .execute();
+  await trx.deleteFrom('post_revision').where('post_id', '=', postId).execute();
+}

@@ -127,6 +127,17 @@ describe('held for moderators', () => {
     expect(told.text).toMatch(/verwijderd/);
   });
 
+  it('a removed held reply keeps no client data in the database', async () => {
+    const thread = await startThread(writer, 'wmo');
+    const res = await writer.agent.post(`/api/threads/${thread.id}/replies`).send({ body: `<p>Rekening ${IBAN}</p>`, confirmSensitive: true });
+    await mod.agent.post(`/api/mod/held-posts/${res.body.post.id}/decision`).send({ decision: 'remove' }).expect(200);
+    const row = await t.db.selectFrom('post').select(['body_text', 'body_html', 'held_findings', 'deleted_at']).where('id', '=', res.body.post.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ body_text: '', body_html: '', held_findings: null });
+    expect(row.deleted_at).not.toBeNull();
+    const page = (await request(t.app.server).get(`/api/threads/${thread.id}`)).body.replies.items;
+    expect(page.map((p: { id: string }) => p.id)).not.toContain(res.body.post.id);
+  });
+
   it('an unknown post or a post that is not held is refused and changes nothing', async () => {
     const thread = await startThread(writer, 'wmo');
     const post = await replyTo(writer, thread.id);
