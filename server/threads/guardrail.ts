@@ -89,7 +89,8 @@ export async function lockHeldPost(trx: Trx, postId: string): Promise<HeldPostRo
 /** Approves a held post: shown to everyone, a held thread gets its own title back. Its events. */
 export async function releaseHeldPost(trx: Trx, post: HeldPostRow): Promise<void> {
   await trx.updateTable('post').set({ hidden_at: null, hidden_by: null, hidden_reason: null, held_at: null, held_findings: null, held_title: null }).where('id', '=', post.id).execute();
-  const title = post.is_opening && post.held_title ? post.held_title : null;
+  // Its own title back, unless the writer gave it a new (checked) title while it was held.
+  const title = post.is_opening && post.held_title && post.title === HELD_TITLE ? post.held_title : null;
   if (title) await trx.updateTable('thread').set({ title, updated_at: new Date() }).where('id', '=', post.thread_id).execute();
   const shown = (await loadPostForViewer(trx, post.id, null))!;
   const channel = await trx.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').select('c.slug').where('t.id', '=', post.thread_id).executeTakeFirstOrThrow();
