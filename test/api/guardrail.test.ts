@@ -113,9 +113,14 @@ describe('held for moderators', () => {
   });
 
   it('a held thread shows a neutral title until a moderator removes it; the writer is told', async () => {
+    // A watcher of the channel is told of the new thread, never with its title (it may hold the data).
+    await reader.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: (await t.db.selectFrom('channel').select('id').where('slug', '=', 'wmo').executeTakeFirstOrThrow()).id, level: 'watching' }).expect(200);
     const res = await writer.agent.post('/api/channels/wmo/threads').send({ title: `Vraag over BSN ${BSN}`, body: '<p>Hoe verder?</p>', kind: 'question', confirmSensitive: true });
     expect(res.status).toBe(201);
     expect(res.body.thread.hidden).toBe(true);
+    const watcherNotices = await t.db.selectFrom('notification').select('data').where('user_id', '=', reader.id).where('thread_id', '=', res.body.thread.id).execute();
+    expect(watcherNotices).toHaveLength(1);
+    expect(JSON.stringify(watcherNotices)).not.toContain(BSN);
     const list = (await request(t.app.server).get('/api/channels/wmo/threads')).body.items;
     const listed = list.find((th: { id: string }) => th.id === res.body.thread.id);
     expect(listed.title).not.toContain(BSN);
