@@ -229,6 +229,13 @@ describe('video sessions that get finished', () => {
     await joostNotice.getByText(/Deze sessie is verplaatst sinds je bericht kreeg\. Je bent niet aangemeld/).waitFor();
     const session = await e.t.db.selectFrom('video_session').select('id').where('title', '=', 'Videosessie: Zullen we de Wmo-toegang samen doorlopen?').executeTakeFirstOrThrow();
     expect(await e.t.db.selectFrom('video_session_registration').select('id').where('session_id', '=', session.id).execute()).toHaveLength(1);
+    // The mail's "Aanmelden" (for the time the mail told) opens a page with one button: Joost is waitlisted.
+    const now = await e.t.db.selectFrom('video_session').select('starts_at').where('id', '=', session.id).executeTakeFirstOrThrow();
+    await joost.goto(`/videosessies/${session.id}/aanmelden?startsAt=${encodeURIComponent(now.starts_at!.toISOString())}`);
+    await joost.getByRole('heading', { level: 1, name: 'Aanmelden voor een videosessie' }).waitFor();
+    await expectAccessible(joost, 'register from mail');
+    await joost.locator('main').getByRole('button', { name: 'Aanmelden' }).click();
+    await joost.getByText('Je staat op de wachtlijst (plaats 1).').waitFor();
 
     // Mijn videosessies: under "Ik organiseer"; the agenda lists it; the calendar feed works.
     await expert.goto('/videosessies');
