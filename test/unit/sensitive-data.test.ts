@@ -51,6 +51,12 @@ describe('date of birth next to a name', () => {
     expect(kinds('Anne Hoekstra schreef een handreiking over de Wmo.')).toEqual([]);
     expect(kinds('Team Zuid 12-03-2099 in het stadhuis')).toEqual([]);
     expect(kinds('Per 1 januari 2025 geldt de nieuwe regeling.')).toEqual([]);
+    // A colleague's name with a recent date is a signature or a meeting, not a birth date.
+    const lastMonth = new Date(Date.now() - 30 * 86400_000);
+    const written = `${lastMonth.getUTCDate()}-${lastMonth.getUTCMonth() + 1}-${lastMonth.getUTCFullYear()}`;
+    expect(kinds(`Groet, Anne Hoekstra, ${written}`)).toEqual([]);
+    // With a birth word, a recent date still counts (a baby in youth care).
+    expect(kinds(`Noor de Jong, geboren ${written}`)).toEqual(['birthdate']);
   });
 });
 
