@@ -32,8 +32,9 @@ export function isValidDutchIban(raw: string): boolean {
   return remainder === 1;
 }
 
-// Nine digits, optionally grouped by single spaces or dots (123 456 782, 1234.56.782), not part of a longer number.
-const BSN_CANDIDATE = /(?<![\d.,\-/])(\d(?:[ .]?\d){8})(?![\d]|[.,]\d)/g;
+// Nine digits, optionally grouped by single spaces or dots (123 456 782, 1234.56.782), not part of a
+// longer number or of a word or code (a UUID, "ab123456782").
+const BSN_CANDIDATE = /(?<![\p{L}\d.,\-/_])(\d(?:[ .]?\d){8})(?![\p{L}\d_]|[.,]\d)/gu;
 const IBAN_CANDIDATE = /\bNL\s?\d{2}(?:\s?[A-Z]){4}(?:\s?\d){10}\b/gi;
 
 const MONTHS = 'januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec';

@@ -19,6 +19,8 @@ describe('BSN (elfproef)', () => {
     expect(kinds('Bel 0612345678 of 06 12345678 of 020-1234567')).toEqual([]);
     expect(kinds('Zaaknummer 1112223334 en 11122233')).toEqual([]);
     expect(kinds('Bedrag 111.222.333,50 euro')).toEqual([]);
+    // Inside a code or an identifier it is not a BSN.
+    expect(kinds('soak-1-2-0b1e2c3d-aaaa-bbbb-cccc-d111222333ef and ref_111222333 and X111222333')).toEqual([]);
   });
 });
 
