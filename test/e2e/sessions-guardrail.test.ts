@@ -258,6 +258,10 @@ describe('video sessions that get finished', () => {
     await anne.getByRole('heading', { level: 1, name: 'Agenda' }).waitFor();
     await entry.getByText('Organised by Marieke van Dalen').waitFor();
     await expectAccessible(anne, 'agenda (en)');
+    await anne.goto('/videosessies');
+    await anne.locator('section', { has: anne.getByRole('heading', { name: 'I am going or interested' }) }).getByText('You are registered').waitFor();
+    await anne.getByRole('heading', { name: 'Video sessions in your own calendar' }).waitFor();
+    await expectAccessible(anne, 'my video sessions (en)');
 
     // The attendee list is a real workbook.
     await expert.goto(url);
