@@ -260,6 +260,9 @@ export const en: Messages = {
       create_channel: 'Channel created',
       edit_video_session: 'Video session changed',
       cancel_video_session: 'Video session cancelled',
+      approve_held_post: 'Held post approved',
+      remove_held_post: 'Held post removed',
+      summarise_video_session: 'Video session summary posted',
     },
     targets: {
       thread: 'Topic',
