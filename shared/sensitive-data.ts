@@ -32,8 +32,9 @@ export function isValidDutchIban(raw: string): boolean {
   return remainder === 1;
 }
 
-// Nine digits, optionally grouped by single spaces or dots (123 456 782, 1234.56.782), not part of a longer number.
-const BSN_CANDIDATE = /(?<![\d.,\-/])(\d(?:[ .]?\d){8})(?![\d]|[.,]\d)/g;
+// Nine digits, optionally grouped by single spaces or dots (123 456 782, 1234.56.782), not part of a
+// longer number or of a word or code (a UUID, "ab123456782").
+const BSN_CANDIDATE = /(?<![\p{L}\d.,\-/_])(\d(?:[ .]?\d){8})(?![\p{L}\d_]|[.,]\d)/gu;
 const IBAN_CANDIDATE = /\bNL\s?\d{2}(?:\s?[A-Z]){4}(?:\s?\d){10}\b/gi;
 
 const MONTHS = 'januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec';
@@ -55,8 +56,8 @@ const NOT_A_NAME = /^(op|vanaf|tot|sinds|per|na|voor|om|in|met|de|het|een|deze|d
 
 const MONTH_NUMBER: Record<string, number> = { jan: 1, feb: 2, mrt: 3, maa: 3, apr: 4, mei: 5, jun: 6, jul: 7, aug: 8, sep: 9, okt: 10, nov: 11, dec: 12 };
 
-/** Is this written date (one of DATE's forms) before today? Unreadable dates count as past. */
-function isPastDate(written: string, now = new Date()): boolean {
+/** Is this written date (one of DATE's forms) more than a year before today? Unreadable dates count as old. */
+function isOverAYearAgo(written: string, now = new Date()): boolean {
   let y: number;
   let mo: number;
   let d: number;
@@ -67,7 +68,7 @@ function isPastDate(written: string, now = new Date()): boolean {
   else if (numeric) [d, mo, y] = [Number(numeric[1]), Number(numeric[2]), Number(numeric[3]) < 100 ? 1900 + Number(numeric[3]) : Number(numeric[3])];
   else if (words) [d, mo, y] = [Number(words[1]), MONTH_NUMBER[words[2].slice(0, 3).toLowerCase()] ?? 1, Number(words[3])];
   else return true;
-  return Date.UTC(y, mo - 1, d) < Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Date.UTC(y, mo - 1, d) < Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), now.getUTCDate());
 }
 
 /** Every finding in `text` (plain text; strip HTML first), in order, without duplicates. */
@@ -86,8 +87,9 @@ export function findSensitiveData(text: string): SensitiveFinding[] {
     const name = m[1];
     const firstWord = name.split(/\s+/)[0];
     if (NOT_A_NAME.test(firstWord) && !/^(mevrouw|meneer|client|cliënt)$/i.test(firstWord)) continue;
-    // Without a word such as "geboren", only a date in the past reads as a birth date ("Team Zuid 12-03-2030" is a meeting).
-    if (!new RegExp(BIRTH_WORDS, 'iu').test(m[0].slice(name.length)) && !isPastDate(m[2])) continue;
+    // Without a word such as "geboren", only a date more than a year back reads as a birth date: a name
+    // with a recent or coming date is a meeting or a signature ("Team Zuid 12-03-2030", "Anne, 2 mei").
+    if (!new RegExp(BIRTH_WORDS, 'iu').test(m[0].slice(name.length)) && !isOverAYearAgo(m[2])) continue;
     found.push({ at: m.index ?? 0, finding: { kind: 'birthdate', excerpt: m[0].trim() } });
   }
   // "geboren 12-03-1985" right after a name is caught above; a birth word with a date after any

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from '../http/cursor';
 import { badRequest } from '../http/errors';
 import { notify } from '../notifications/notify';
 import type { Actor } from '../policy';
-import { HELD_TITLE, heldPostRows, lockHeldPost, releaseHeldPost } from '../threads/guardrail';
+import { HELD_TITLE, heldPostRows, lockHeldPost, releaseHeldPost, scrubRemovedHeldPost } from '../threads/guardrail';
 import { deletePost } from '../threads/posting';
 import { authorColumnsOf, toAuthor } from '../accounts/present';
 import type { HeldPost } from '../../shared/schemas/guardrail';
@@ -60,6 +60,7 @@ export async function decideHeldPost(db: Db, mod: Actor & { displayName: string 
   // Removing is deleting (the threads domain: a reply becomes a tombstone, an opening post takes its thread along).
   await deletePost(db, mod, post.id);
   await db.transaction().execute(async (trx) => {
+    await scrubRemovedHeldPost(trx, post.id);
     await recordAction(trx, { actorId: mod.id, action: 'remove_held_post', targetType: 'post', targetId: post.id, data: { threadId: post.thread_id, title } });
     const threadLeft = !post.is_opening;
     await notify(trx, { userId: post.author_id, kind: 'post_held_removed', threadId: threadLeft ? post.thread_id : null, actorId: mod.id, data: { threadTitle: title } });

@@ -89,7 +89,8 @@ export async function lockHeldPost(trx: Trx, postId: string): Promise<HeldPostRo
 /** Approves a held post: shown to everyone, a held thread gets its own title back. Its events. */
 export async function releaseHeldPost(trx: Trx, post: HeldPostRow): Promise<void> {
   await trx.updateTable('post').set({ hidden_at: null, hidden_by: null, hidden_reason: null, held_at: null, held_findings: null, held_title: null }).where('id', '=', post.id).execute();
-  const title = post.is_opening && post.held_title ? post.held_title : null;
+  // Its own title back, unless the writer gave it a new (checked) title while it was held.
+  const title = post.is_opening && post.held_title && post.title === HELD_TITLE ? post.held_title : null;
   if (title) await trx.updateTable('thread').set({ title, updated_at: new Date() }).where('id', '=', post.thread_id).execute();
   const shown = (await loadPostForViewer(trx, post.id, null))!;
   const channel = await trx.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').select('c.slug').where('t.id', '=', post.thread_id).executeTakeFirstOrThrow();
@@ -123,4 +124,18 @@ export async function heldPostRows(db: Db, limit: number, after?: { at: string; 
 export async function heldPostCount(db: Db | Trx): Promise<number> {
   const r = await db.selectFrom('post').select((eb) => eb.fn.countAll<string>().as('n')).where('held_at', 'is not', null).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/**
+ * A removed held post keeps no client data: its text and the findings are wiped (a removed reply stays
+ * as a deleted row for the thread's order; a removed opening post went with its thread).
+ */
+export async function scrubRemovedHeldPost(trx: Trx, postId: string): Promise<void> {
+  await trx
+    .updateTable('post')
+    .set({ body_html: '', body_text: '', held_at: null, held_findings: null, held_title: null })
+    .where('id', '=', postId)
+    .where('deleted_at', 'is not', null)
+    .execute();
+  await trx.deleteFrom('post_revision').where('post_id', '=', postId).execute();
 }

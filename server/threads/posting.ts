@@ -18,7 +18,7 @@ import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { mayDeleteThread, mayEditPost, mayReplyToLocked, maySeeChannel, mayStartThread } from '../policy';
 import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
 import { dropAcceptedAnswer } from './answers';
-import { checkBeforePublishing, holdPost } from './guardrail';
+import { HELD_TITLE, checkBeforePublishing, holdPost } from './guardrail';
 import { linkMentions } from './mention-links';
 import type { RememberResult } from './idempotency';
 import { loadPostForViewers, loadThreadForWriter, type ThreadRow } from './queries';
@@ -98,7 +98,7 @@ export async function startThread(db: Db, actor: Writer, channel: Selectable<Cha
     if (input.attachmentIds?.length) await attachToPost(trx, { uploaderId: actor.id, postId: post.id, attachmentIds: input.attachmentIds });
     await threadAddedToChannel(trx, channel.id, now);
     await remember(trx, thread.id);
-    await onThreadCreated(trx, { threadId: thread.id, channelId: channel.id, channelSlug: channel.slug, authorId: actor.id, title, bodyText: body.text });
+    await onThreadCreated(trx, { threadId: thread.id, channelId: channel.id, channelSlug: channel.slug, authorId: actor.id, title: held ? HELD_TITLE : title, bodyText: body.text });
     // One read for the channel's event and the author's answer.
     const { summary, thread: own } = await loadThreadForWriter(trx, thread.id, actor);
     await appendEvent(trx, { topic: topics.channel(channel.slug), type: 'thread.created', payload: { thread: summary } });

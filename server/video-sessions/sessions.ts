@@ -416,6 +416,8 @@ export async function addSummary(db: Db, user: Actor, sessionId: string, input: 
   const updated = await db.transaction().execute(async (trx) => {
     const locked = await loadSession(trx, row.id, user, true);
     if (locked.summary_post_id) throw conflict('summary_exists', 'This session already has a summary.');
+    // A moderator writing the summary of someone else's session is moderating: on the audit trail.
+    await recordIfModerating(trx, user, row.organiser_id, { action: 'summarise_video_session', targetType: 'video_session', targetId: row.id, data: { threadId: row.thread_id, postId: post.id } });
     const updated = await trx
       .updateTable('video_session')
       .set({ summary_post_id: post.id, recording_url: input.recordingUrl ?? null, updated_at: new Date() })

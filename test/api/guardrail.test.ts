@@ -113,9 +113,14 @@ describe('held for moderators', () => {
   });
 
   it('a held thread shows a neutral title until a moderator removes it; the writer is told', async () => {
+    // A watcher of the channel is told of the new thread, never with its title (it may hold the data).
+    await reader.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: (await t.db.selectFrom('channel').select('id').where('slug', '=', 'wmo').executeTakeFirstOrThrow()).id, level: 'watching' }).expect(200);
     const res = await writer.agent.post('/api/channels/wmo/threads').send({ title: `Vraag over BSN ${BSN}`, body: '<p>Hoe verder?</p>', kind: 'question', confirmSensitive: true });
     expect(res.status).toBe(201);
     expect(res.body.thread.hidden).toBe(true);
+    const watcherNotices = await t.db.selectFrom('notification').select('data').where('user_id', '=', reader.id).where('thread_id', '=', res.body.thread.id).execute();
+    expect(watcherNotices).toHaveLength(1);
+    expect(JSON.stringify(watcherNotices)).not.toContain(BSN);
     const list = (await request(t.app.server).get('/api/channels/wmo/threads')).body.items;
     const listed = list.find((th: { id: string }) => th.id === res.body.thread.id);
     expect(listed.title).not.toContain(BSN);
@@ -125,6 +130,17 @@ describe('held for moderators', () => {
     expect((await request(t.app.server).get(`/api/threads/${res.body.thread.id}`)).status).toBe(404);
     const told = (await writer.agent.get('/api/notifications')).body.items.find((n: { kind: string }) => n.kind === 'post_held_removed');
     expect(told.text).toMatch(/verwijderd/);
+  });
+
+  it('a removed held reply keeps no client data in the database', async () => {
+    const thread = await startThread(writer, 'wmo');
+    const res = await writer.agent.post(`/api/threads/${thread.id}/replies`).send({ body: `<p>Rekening ${IBAN}</p>`, confirmSensitive: true });
+    await mod.agent.post(`/api/mod/held-posts/${res.body.post.id}/decision`).send({ decision: 'remove' }).expect(200);
+    const row = await t.db.selectFrom('post').select(['body_text', 'body_html', 'held_findings', 'deleted_at']).where('id', '=', res.body.post.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ body_text: '', body_html: '', held_findings: null });
+    expect(row.deleted_at).not.toBeNull();
+    const page = (await request(t.app.server).get(`/api/threads/${thread.id}`)).body.replies.items;
+    expect(page.map((p: { id: string }) => p.id)).not.toContain(res.body.post.id);
   });
 
   it('an unknown post or a post that is not held is refused and changes nothing', async () => {

@@ -211,6 +211,7 @@ describe('moderation', () => {
     await group.waitFor();
     await screenshot(mod, 'moderation');
     await group.getByRole('button', { name: 'Verbergen' }).click();
+    await group.getByRole('button', { name: 'Ja, verbergen' }).click();
     await expect.poll(() => mod.locator('.report-group', { hasText: 'Bevat persoonsgegevens' }).count()).toBe(0);
 
     // Anne's open page updates without a reload: the content is gone, the notice shows.

@@ -273,6 +273,7 @@ describe('moderation tools', () => {
     await group.getByLabel('Geschorst tot en met').fill(day);
     await group.getByLabel('Reden').fill('Reclame voor leningen');
     await group.getByRole('button', { name: 'Bevestigen' }).click();
+    await group.getByRole('button', { name: 'Ja, schorsen' }).click();
     await expect.poll(() => mod.locator('.report-group', { hasText: 'Leningen aangeboden' }).count()).toBe(0);
 
     const row = await e.t.db.selectFrom('user').select('suspended_until').where('email', '=', 'fatima@plein.example').executeTakeFirstOrThrow();

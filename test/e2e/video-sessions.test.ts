@@ -82,7 +82,9 @@ describe('video sessions in the browser', () => {
     await item.waitFor();
     await item.getByText(/Je bent aangemeld/).waitFor();
 
-    const csv = await download(expert, () => expert.getByRole('link', { name: 'Deelnemerslijst (Excel)' }).click());
+    const xlsx = await download(expert, () => expert.getByRole('link', { name: 'Deelnemerslijst (Excel)' }).click());
+    expect(xlsx.subarray(0, 2).toString('latin1')).toBe('PK'); // a real workbook (a zip), not a CSV
+    const csv = await download(expert, () => expert.getByRole('link', { name: 'Deelnemerslijst (CSV)' }).click());
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.toString('utf8')).toContain('"Fatima Bakkali","Stichting Geldzorg Oost","Schuldhulpverlener","fatima@plein.example","aangemeld"');
 

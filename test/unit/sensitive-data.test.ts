@@ -19,6 +19,8 @@ describe('BSN (elfproef)', () => {
     expect(kinds('Bel 0612345678 of 06 12345678 of 020-1234567')).toEqual([]);
     expect(kinds('Zaaknummer 1112223334 en 11122233')).toEqual([]);
     expect(kinds('Bedrag 111.222.333,50 euro')).toEqual([]);
+    // Inside a code or an identifier it is not a BSN.
+    expect(kinds('soak-1-2-0b1e2c3d-aaaa-bbbb-cccc-d111222333ef and ref_111222333 and X111222333')).toEqual([]);
   });
 });
 
@@ -51,6 +53,12 @@ describe('date of birth next to a name', () => {
     expect(kinds('Anne Hoekstra schreef een handreiking over de Wmo.')).toEqual([]);
     expect(kinds('Team Zuid 12-03-2099 in het stadhuis')).toEqual([]);
     expect(kinds('Per 1 januari 2025 geldt de nieuwe regeling.')).toEqual([]);
+    // A colleague's name with a recent date is a signature or a meeting, not a birth date.
+    const lastMonth = new Date(Date.now() - 30 * 86400_000);
+    const written = `${lastMonth.getUTCDate()}-${lastMonth.getUTCMonth() + 1}-${lastMonth.getUTCFullYear()}`;
+    expect(kinds(`Groet, Anne Hoekstra, ${written}`)).toEqual([]);
+    // With a birth word, a recent date still counts (a baby in youth care).
+    expect(kinds(`Noor de Jong, geboren ${written}`)).toEqual(['birthdate']);
   });
 });
 

@@ -205,7 +205,7 @@ export function OpeningPostModeration({ thread, onChanged }: { thread: { id: str
 
 type Queue = { items: ReportGroup[]; nextCursor: string | null };
 type Audit = { items: AuditEntry[]; nextCursor: string | null };
-const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend', 'edit_post', 'delete_post', 'delete_thread', 'create_channel', 'update_channel', 'archive_channel', 'unarchive_channel', 'reset_2fa', 'update_channel_access', 'edit_video_session', 'cancel_video_session', 'approve_held_post', 'remove_held_post'];
+const AUDIT_ACTIONS = ['pin', 'unpin', 'lock', 'unlock', 'move', 'hide', 'unhide', 'suspend', 'unsuspend', 'set_role', 'resolve_reports_hide', 'resolve_reports_dismiss', 'resolve_reports_suspend', 'edit_post', 'delete_post', 'delete_thread', 'create_channel', 'update_channel', 'archive_channel', 'unarchive_channel', 'reset_2fa', 'edit_video_session', 'cancel_video_session', 'approve_held_post', 'remove_held_post', 'summarise_video_session'];
 
 /** An audit target in words: "Bericht: “excerpt” in <thread>", "Lid: name", a move's from → to. */
 function AuditTarget({ entry: a }: { entry: AuditEntry }) {

@@ -274,6 +274,9 @@ export const en: Messages = {
       reset_2fa: 'Two-step verification reset',
       edit_video_session: 'Video session changed',
       cancel_video_session: 'Video session cancelled',
+      approve_held_post: 'Held post approved',
+      remove_held_post: 'Held post removed',
+      summarise_video_session: 'Video session summary posted',
     },
     targets: {
       thread: 'Topic',

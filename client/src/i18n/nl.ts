@@ -273,6 +273,9 @@ export const nl = {
       reset_2fa: 'Tweestapsverificatie gereset',
       edit_video_session: 'Videosessie gewijzigd',
       cancel_video_session: 'Videosessie geannuleerd',
+      approve_held_post: 'Vastgehouden bericht goedgekeurd',
+      remove_held_post: 'Vastgehouden bericht verwijderd',
+      summarise_video_session: 'Verslag van videosessie geplaatst',
     },
     targets: {
       thread: 'Onderwerp',
