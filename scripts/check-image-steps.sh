@@ -24,6 +24,7 @@ npm run build --silent >/dev/null
 echo "image steps: run stage in $work (NODE_ENV=production npm ci --omit=dev)"
 cp package.json package-lock.json tsconfig.json "$work/"
 cp -r server shared migrations scripts "$work/"
+mkdir -p "$work/client/src" && cp -r client/src/i18n "$work/client/src/i18n"
 mkdir -p "$work/dist" && cp -r dist/client "$work/dist/client"
 (cd "$work" && NODE_ENV=production npm ci --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
 [ ! -e "$work/node_modules/vite" ] || { echo "image steps: vite (a dev dependency) was installed in the run stage"; exit 1; }
