@@ -41,7 +41,7 @@ for _ in $(seq 1 120); do
   kill -0 "$pid" 2>/dev/null || { echo "image steps: the server exited"; cat "$work/server.log"; exit 1; }
   sleep 0.5
 done
-for path in /api/health /api/channels /; do
+for path in /api/health /api/channels / /robots.txt /sitemap.xml /kanaal/landelijk/feed.xml /c/landelijk; do
   code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")"
   [ "$code" = 200 ] || { echo "image steps: GET $path answered $code"; cat "$work/server.log"; exit 1; }
 done
