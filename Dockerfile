@@ -18,6 +18,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY server ./server
 COPY shared ./shared
+# The catalogs' texts are used by the server-rendered pages too (plain data, no client code).
+COPY client/src/i18n ./client/src/i18n
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY --from=build /app/dist/client ./dist/client

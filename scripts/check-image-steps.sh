@@ -24,6 +24,7 @@ npm run build --silent >/dev/null
 echo "image steps: run stage in $work (NODE_ENV=production npm ci --omit=dev)"
 cp package.json package-lock.json tsconfig.json "$work/"
 cp -r server shared migrations scripts "$work/"
+mkdir -p "$work/client/src" && cp -r client/src/i18n "$work/client/src/i18n"
 mkdir -p "$work/dist" && cp -r dist/client "$work/dist/client"
 (cd "$work" && NODE_ENV=production npm ci --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
 [ ! -e "$work/node_modules/vite" ] || { echo "image steps: vite (a dev dependency) was installed in the run stage"; exit 1; }
@@ -40,7 +41,7 @@ for _ in $(seq 1 120); do
   kill -0 "$pid" 2>/dev/null || { echo "image steps: the server exited"; cat "$work/server.log"; exit 1; }
   sleep 0.5
 done
-for path in /api/health /api/channels /; do
+for path in /api/health /api/channels / /robots.txt /sitemap.xml /kanaal/landelijk/feed.xml /c/landelijk; do
   code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")"
   [ "$code" = 200 ] || { echo "image steps: GET $path answered $code"; cat "$work/server.log"; exit 1; }
 done

@@ -1,4 +1,5 @@
-// Shared by the server (the /p/:postId redirect) and the client.
+// Client URLs that the server also writes (server-rendered pages, sitemap, feeds, the /p/:postId redirect): one definition.
+
 /** /t/123/een-leesbare-titel — the slug is decoration; the id finds the thread. */
 export function threadPath(thread: { id: string; title: string }): string {
   const slug = thread.title

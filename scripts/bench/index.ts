@@ -116,6 +116,8 @@ async function main() {
   }
   await admin.end();
 
+  // The machine may be shared: its load says how much the figures are depressed (compare ratios within a run).
+  const loadAtStart = os.loadavg()[0];
   const { proc, baseUrl } = await startServer(dbUrl);
   const ctx: BenchContext = { baseUrl, databaseUrl: dbUrl, serverPid: proc.pid!, duration, record: (r) => rows.push(r), shared: {}, cannon, log };
   try {
@@ -140,6 +142,7 @@ async function main() {
     if (dir) await rm(dir, { recursive: true, force: true });
   }
 
+  rows.push({ section: 'machine', metric: 'load average (1 min) at start / end', value: `${loadAtStart.toFixed(1)} / ${os.loadavg()[0].toFixed(1)}` });
   const width = Math.max(...rows.map((r) => r.section.length));
   const mwidth = Math.max(...rows.map((r) => r.metric.length));
   console.log(`\nPlein bench — ${size.threads} threads, ${size.posts} posts, ${size.users} users, ${duration} s per load, ${os.cpus().length} cores\n`);

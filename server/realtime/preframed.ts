@@ -1,11 +1,20 @@
 // One framing per event, not per socket: the websocket frame (header + JSON) is built once and the
 // same bytes are written to every socket that may see it. `ws` frames each send() anew (a header
 // and, for small payloads, a copy); with 5,000 watchers that is 5,000 headers and copies per reply.
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import * as ws from 'ws';
 
-// ws exports its Sender (WebSocket.Sender) but @types/ws does not declare it.
+// ws exports its Sender (a named export of its ES module, WebSocket.Sender in CommonJS) but @types/ws
+// does not declare it.
 type FrameOptions = { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean };
-const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+type SenderClass = { frame(data: Buffer, options: FrameOptions): Buffer[] };
+const wsModule = ws as unknown as { Sender?: SenderClass; default?: { Sender?: SenderClass } };
+const Sender: SenderClass =
+  wsModule.Sender ??
+  wsModule.default?.Sender ??
+  (() => {
+    throw new Error('ws: Sender not found (the ws package changed its exports)');
+  })();
 
 /** A text message framed once (unmasked, final, no compression: what a server sends). */
 export function frameText(json: string | Buffer): Buffer {
@@ -26,10 +35,10 @@ interface WsInternals {
  * the unframed JSON, so ordering and compression stay ws's business.
  */
 export function sendPreframed(socket: WebSocket, framed: Buffer, json: Buffer): void {
-  const ws = socket as unknown as WsInternals;
-  const sender = ws._sender;
-  const raw = ws._socket;
-  if (raw && sender && sender._state === 0 && !sender._queue?.length && (!ws._extensions || Object.keys(ws._extensions).length === 0)) {
+  const internals = socket as unknown as WsInternals;
+  const sender = internals._sender;
+  const raw = internals._socket;
+  if (raw && sender && sender._state === 0 && !sender._queue?.length && (!internals._extensions || Object.keys(internals._extensions).length === 0)) {
     raw.write(framed);
     return;
   }

@@ -43,6 +43,16 @@ export function installMetrics(app: FastifyInstance): void {
     },
   });
   new client.Gauge({
+    name: 'plein_page_cache',
+    help: 'The page cache of this instance: hits, misses, loads not kept (an event arrived meanwhile) and invalidations since start; entries and bytes now',
+    labelNames: ['what'],
+    registers: [registry],
+    collect() {
+      if (!app.hasDecorator('pageCache')) return;
+      for (const [what, value] of Object.entries(app.pageCache.stats)) this.set({ what }, value);
+    },
+  });
+  new client.Gauge({
     name: 'plein_job_queue_depth',
     help: 'Background jobs waiting to run, per queue',
     labelNames: ['queue'],

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { XMLBuilder } from 'fast-xml-parser';
-import { threadPath } from '../../client/src/pages/paths';
+import { threadPath } from '../../shared/paths';
 import { nl } from '../../client/src/i18n/nl';
 import { findChannelBySlug, listChannels } from '../channels/queries';
 import { notFound } from '../http/errors';

@@ -4,7 +4,7 @@
 // page cache holds (presented by the policy with no viewer); bodies are sanitized HTML from storage,
 // everything else is escaped here.
 import { nl } from '../../client/src/i18n/nl';
-import { threadPath } from '../../client/src/pages/paths';
+import { threadPath } from '../../shared/paths';
 import type { Author } from '../../shared/schemas/accounts';
 import type { Channel, Post, ThreadSummary } from '../../shared/schemas/forum';
 import type { ChannelThreadsPage } from '../channels/page';

@@ -32,6 +32,8 @@ describe('GET /api/metrics', () => {
     expect(res.text).toMatch(/plein_http_request_duration_seconds_count\{method="GET",route="\/api\/channels\/:slug\/threads",status="200"\} 1/);
     expect(res.text).toMatch(/^plein_websockets_open 1$/m);
     expect(res.text).toMatch(/^plein_outbox_lag_events \d+$/m);
+    // The page cache is off in tests (test/support/app.ts): every read is a miss.
+    expect(res.text).toMatch(/^plein_page_cache\{what="misses"\} [1-9]\d*$/m);
     expect(res.text).toContain('plein_job_failures_total');
     socket.close();
   });

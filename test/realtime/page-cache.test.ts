@@ -202,6 +202,19 @@ describe('the page cache follows the event log on every instance', () => {
   });
 });
 
+describe('events that change no public page', () => {
+  it('a report (mod topic) and a notification (user topic) leave the cached page in place', async () => {
+    const thread = await startThread(expert, 'jeugd');
+    const reply = await replyTo(member, thread.id, '<p>Lees dit.</p>');
+    await warm(`/api/threads/${thread.id}`);
+    await expert.agent.post('/api/reports').send({ postId: reply.id, reason: 'Klopt niet' }).expect(201);
+    const { count } = await t.db.selectFrom('event').select((eb) => eb.fn.countAll<string>().as('count')).where('topic', 'in', ['mod']).executeTakeFirstOrThrow();
+    expect(Number(count)).toBeGreaterThan(0);
+    await bCaughtUp();
+    expect((await anon(`/api/threads/${thread.id}`).expect(200)).headers['x-page-cache']).toBe('hit');
+  });
+});
+
 describe('HTTP caching of pages and lists', () => {
   it('anonymous answers are public but revalidated, with an ETag that answers 304; signed-in answers are private', async () => {
     const thread = await startThread(expert, 'jeugd');

@@ -150,7 +150,7 @@ export const mixSection: Section = {
 
     const p99 = (s: Stats) => {
       const sorted = [...s.times].sort((a, b) => a - b);
-      return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] : Number.NaN;
+      return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]) : Number.NaN;
     };
     const report = (section: string, s: Stats, seconds: number, target?: string) => {
       const rate = s.count / seconds;
