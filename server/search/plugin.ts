@@ -12,8 +12,15 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 /** Dutch full-text search over whole threads and handouts; similar questions; the synonym list. */
 const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const rateLimit = { max: app.config.rateLimits.searchPerMinute, timeWindow: '1 minute' };
-  // The repository's synonym list, when it changed since the last start (no reindex: rules apply per query).
-  if (await syncRepositorySynonyms(app.db)) app.log.info('search: synonym list loaded');
+  // The repository's synonym list, when it changed since the last start (no reindex: rules apply per
+  // query). At ready, not at registration: a server whose database is down still starts and says 503.
+  app.addHook('onReady', async () => {
+    try {
+      if (await syncRepositorySynonyms(app.db)) app.log.info('search: synonym list loaded');
+    } catch (err) {
+      app.log.warn({ err: (err as Error).message }, 'search: the synonym list could not be loaded; searching without the new entries');
+    }
+  });
 
   app.get(
     '/api/search',
