@@ -210,6 +210,20 @@ describe('nuttig', () => {
     expect((await asker.agent.delete(`/api/posts/${post.id}/appreciation`)).body.appreciationCount).toBe(1);
   });
 
+  it('replays "nuttig" events with the count as it is now', async () => {
+    const q = await startThread(asker, 'wmo');
+    const post = await replyTo(member, q.id);
+    const { lastEventId } = (await anon().get(`/api/threads/${q.id}`)).body;
+    await asker.agent.put(`/api/posts/${post.id}/appreciation`);
+    await other.agent.put(`/api/posts/${post.id}/appreciation`);
+    await asker.agent.delete(`/api/posts/${post.id}/appreciation`);
+    const ws = await connect(t.app);
+    ws.send({ type: 'subscribe', topics: [`thread:${q.id}`], lastEventId });
+    const replayed = await ws.collect((f) => f.event === 'post.appreciated', 3);
+    expect(replayed.map((f) => f.data.appreciationCount)).toEqual([1, 1, 1]);
+    ws.close();
+  });
+
   it("refuses one's own post (409), a visitor (401) and an unknown post (404), counting nothing", async () => {
     const q = await startThread(asker, 'wmo');
     const post = await replyTo(member, q.id);
