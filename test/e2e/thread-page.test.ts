@@ -72,6 +72,15 @@ describe('the Vraag as the Landelijk channel shows it', () => {
     expect(await marieke.locator('.toelichting .post-body').innerText()).toContain('drie weken');
     await expectAccessible(marieke, 'thread-vraag');
     await screenshot(marieke, 'thread-vraag');
+
+    // The asker sharpens the statement: the lead changes, "bewerkt" appears, the old one is in the history.
+    await marieke.locator('section.toelichting > .post-actions').getByRole('button', { name: 'Bewerken' }).click();
+    await marieke.getByRole('textbox', { name: 'Vraag', exact: true }).fill('Hoe bellen jullie inwoners binnen vijf werkdagen terug?');
+    await marieke.getByRole('button', { name: 'Opslaan' }).click();
+    await expect.poll(() => marieke.locator('blockquote.question-lead').innerText()).toBe('Hoe bellen jullie inwoners binnen vijf werkdagen terug?');
+    await marieke.locator('.thread-head time.edited').waitFor();
+    await marieke.locator('section.toelichting').getByText('Bewerkingen bekijken').click();
+    await marieke.locator('section.toelichting .revisions').getByText(/Wij lopen daar vast/).waitFor();
     await marieke.getByRole('button', { name: 'Language: English' }).click();
     await marieke.getByRole('heading', { level: 2, name: 'Question' }).waitFor();
     await marieke.getByRole('heading', { level: 2, name: 'Details' }).waitFor();
