@@ -169,7 +169,7 @@ export function ThreadPage() {
             <EditedNote editedAt={thread.editedAt} />
           </p>
         </header>
-        <OpeningPost thread={thread} threadPath={path} bestAnswerAuthor={bestAnswerAuthor} onChangedPost={applyChangedPost} onChangedThread={applyChangedThread} />
+        <OpeningPost thread={thread} bestAnswerAuthor={bestAnswerAuthor} onChangedPost={applyChangedPost} onChangedThread={applyChangedThread} />
         {thread.tags.length > 0 && (
           <ul className="tags" aria-label={t('newThread.tagsLabel')}>
             {thread.tags.map((tag) => (
