@@ -156,6 +156,15 @@ describe('answering, thanking and editing', () => {
     await post(youssef, 'Hoe communiceren').getByRole('button', { name: 'Verwijderen' }).waitFor();
     // And a member not the author may not.
     expect(await post(anne, 'Hoe communiceren').getByRole('button', { name: 'Bewerken' }).count()).toBe(0);
+
+    // In English too.
+    await sander.getByRole('button', { name: 'Language: English' }).click();
+    await sander.getByRole('heading', { name: 'Best answer by Anne Hoekstra' }).waitFor();
+    await post(sander, 'Dat scheelt veel.').getByText('1 colleague finds this useful').waitFor();
+    await post(sander, 'Dat scheelt veel.').getByText('Chosen as the best answer').waitFor();
+    await post(sander, 'Hoe communiceren jullie die garantie?').getByText('This post has been deleted').waitFor();
+    expect(await post(sander, 'Dat scheelt veel.').locator('time.edited').innerText()).toMatch(/^edited \d+ December 2026/);
+    await expectAccessible(sander, 'thread-answered-en');
   }, 120_000);
 });
 
