@@ -5,6 +5,7 @@ import { uploadsBy } from '../attachments/attach';
 import type { Db } from '../db';
 import { eraseNotificationDataOf, notificationDataOf } from '../notifications/notify';
 import { postsWrittenBy } from '../threads/queries';
+import { eraseReaderDataOf, readerDataOf } from '../threads/viewer';
 import { eraseVideoSessionDataOf, videoSessionDataOf } from '../video-sessions/sessions';
 import { requireAnotherAdmin } from './accounts';
 import { hashPassword, requirePassword } from './password';
@@ -15,8 +16,14 @@ import { announceAuthorChange } from './author-events';
 /** The member's data as one JSON document (inzageverzoek). */
 export async function exportMyData(db: Db, userId: string) {
   const user = (await findUserById(db, userId))!;
-  const [posts, { notifications, subscriptions }, videoSessions, uploads] = await Promise.all([postsWrittenBy(db, userId), notificationDataOf(db, userId), videoSessionDataOf(db, userId), uploadsBy(db, userId)]);
-  return { exportedAt: new Date().toISOString(), account: toUser(user, { withEmail: true }), posts, notifications, subscriptions, videoSessions, uploads };
+  const [posts, { notifications, subscriptions }, videoSessions, uploads, { appreciations, reading }] = await Promise.all([
+    postsWrittenBy(db, userId),
+    notificationDataOf(db, userId),
+    videoSessionDataOf(db, userId),
+    uploadsBy(db, userId),
+    readerDataOf(db, userId),
+  ]);
+  return { exportedAt: new Date().toISOString(), account: toUser(user, { withEmail: true }), posts, notifications, subscriptions, videoSessions, uploads, appreciations, reading };
 }
 
 /** Erases the account after checking its password: personal data goes, posts stay as "Verwijderd account", every session ends. */
@@ -36,6 +43,7 @@ export async function eraseAccount(db: Db, userId: string, password: string): Pr
     await announceAuthorChange(trx, userId, userId);
     await eraseNotificationDataOf(trx, userId);
     await eraseVideoSessionDataOf(trx, userId);
+    await eraseReaderDataOf(trx, userId);
     await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
   });
 }

@@ -62,11 +62,11 @@ export const mayFindHiddenPosts = (viewer: Viewer | undefined): boolean => isMod
 export const mayManageSynonyms = (actor: Viewer | undefined): boolean => isAdmin(actor);
 
 /**
- * The edit history of a post: everyone, as in Discourse, except what a hide took away. A revision
- * whose text was in place at or before the post's last hide stays with moderators; while a post is
- * hidden its history is for those who may see it (its author and moderators).
+ * One revision of a post's edit history (`textSince`: when its text was put in place): everyone, as
+ * in Discourse, except what a hide took away. A revision whose text was in place at or before the
+ * post's last hide stays with moderators; while a post is hidden its history is for those who may
+ * see it (its author and moderators).
  */
-export const mayReadRevisions = (viewer: Viewer | undefined): boolean => isModerator(viewer);
 export function mayReadRevision(viewer: Viewer | undefined, post: { authorId: string; hidden: boolean; lastHiddenAt: Date | null }, textSince: Date): boolean {
   if (isModerator(viewer)) return true;
   if (post.hidden && !maySeeHiddenPost(viewer, post.authorId)) return false;

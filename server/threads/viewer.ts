@@ -95,3 +95,28 @@ export async function markRead(db: Db, actor: Actor, threadId: string, postId: s
     .executeTakeFirstOrThrow();
   return { lastReadPostId: row.last_read_post_id };
 }
+
+/** A member's own reading data, for their data export: posts they found "nuttig" and where they read. */
+export async function readerDataOf(db: Db, userId: string) {
+  const [appreciations, reading] = await Promise.all([
+    db.selectFrom('post_appreciation').select(['post_id', 'created_at']).where('user_id', '=', userId).orderBy('post_id').execute(),
+    db.selectFrom('thread_read').select(['thread_id', 'last_read_post_id', 'updated_at']).where('user_id', '=', userId).orderBy('thread_id').execute(),
+  ]);
+  return { appreciations, reading };
+}
+
+/**
+ * Forgets a member's reading data when their account is erased: reading positions, and which posts
+ * they found "nuttig" (the counts drop with them, so they stay true).
+ */
+export async function eraseReaderDataOf(trx: Db, userId: string): Promise<void> {
+  await trx.deleteFrom('thread_read').where('user_id', '=', userId).execute();
+  const gone = await trx.deleteFrom('post_appreciation').where('user_id', '=', userId).returning('post_id').execute();
+  if (gone.length) {
+    await trx
+      .updateTable('post')
+      .set((eb) => ({ appreciation_count: eb('appreciation_count', '-', 1) }))
+      .where('id', 'in', gone.map((r) => r.post_id))
+      .execute();
+  }
+}

@@ -179,6 +179,7 @@ describe('hiding is pushed without its content', () => {
     expect(shown.body.post).not.toHaveProperty('hiddenReason');
     const [event] = await eventsSince(from);
     expect((event.payload as { post: unknown }).post).toEqual(shown.body.post);
+    // The page a signed-in reader gets adds their own part (myAppreciation) to the post as pushed.
     expect((await other.agent.get(`/api/threads/${thread.id}`)).body.replies.items.find((p: { id: string }) => p.id === post.id)).toEqual({ ...shown.body.post, myAppreciation: false });
   });
 

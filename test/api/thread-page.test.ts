@@ -210,6 +210,20 @@ describe('nuttig', () => {
     expect((await asker.agent.delete(`/api/posts/${post.id}/appreciation`)).body.appreciationCount).toBe(1);
   });
 
+  it('replays "nuttig" events with the count as it is now', async () => {
+    const q = await startThread(asker, 'wmo');
+    const post = await replyTo(member, q.id);
+    const { lastEventId } = (await anon().get(`/api/threads/${q.id}`)).body;
+    await asker.agent.put(`/api/posts/${post.id}/appreciation`);
+    await other.agent.put(`/api/posts/${post.id}/appreciation`);
+    await asker.agent.delete(`/api/posts/${post.id}/appreciation`);
+    const ws = await connect(t.app);
+    ws.send({ type: 'subscribe', topics: [`thread:${q.id}`], lastEventId });
+    const replayed = await ws.collect((f) => f.event === 'post.appreciated', 3);
+    expect(replayed.map((f) => f.data.appreciationCount)).toEqual([1, 1, 1]);
+    ws.close();
+  });
+
   it("refuses one's own post (409), a visitor (401) and an unknown post (404), counting nothing", async () => {
     const q = await startThread(asker, 'wmo');
     const post = await replyTo(member, q.id);
@@ -221,6 +235,20 @@ describe('nuttig', () => {
     expect((await other.agent.put('/api/posts/999999999/appreciation')).status).toBe(404);
     const row = await t.db.selectFrom('post').select('appreciation_count').where('id', '=', post.id).executeTakeFirstOrThrow();
     expect(row.appreciation_count).toBe(0);
+  });
+
+  it("exports a member's nuttig marks and reading positions, and forgets them (counts included) when the account is erased", async () => {
+    const q = await startThread(asker, 'wmo');
+    const post = await replyTo(member, q.id);
+    const leaver = await signUp(t, { displayName: 'Lex Vertrekker' });
+    await leaver.agent.put(`/api/posts/${post.id}/appreciation`).expect(200);
+    await leaver.agent.put(`/api/threads/${q.id}/read`).send({ postId: post.id }).expect(200);
+    const exported = await leaver.agent.get('/api/me/export');
+    expect(JSON.parse(exported.text)).toMatchObject({ appreciations: [{ post_id: post.id }], reading: [{ thread_id: q.id, last_read_post_id: post.id }] });
+    expect((await leaver.agent.delete('/api/me').send({ password: leaver.password })).status).toBe(204);
+    const row = await t.db.selectFrom('post').select('appreciation_count').where('id', '=', post.id).executeTakeFirstOrThrow();
+    expect(row.appreciation_count).toBe(0);
+    expect(await t.db.selectFrom('thread_read').selectAll().where('user_id', '=', leaver.id).execute()).toEqual([]);
   });
 
   it("shows a member's threads, replies, best answers and nuttig received on their profile", async () => {

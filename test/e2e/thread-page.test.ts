@@ -72,11 +72,20 @@ describe('the Vraag as the Landelijk channel shows it', () => {
     expect(await marieke.locator('.toelichting .post-body').innerText()).toContain('drie weken');
     await expectAccessible(marieke, 'thread-vraag');
     await screenshot(marieke, 'thread-vraag');
+
+    // The asker sharpens the statement: the lead changes, "bewerkt" appears, the old one is in the history.
+    await marieke.locator('section.toelichting > .post-actions').getByRole('button', { name: 'Bewerken' }).click();
+    await marieke.getByRole('textbox', { name: 'Vraag', exact: true }).fill('Hoe bellen jullie inwoners binnen vijf werkdagen terug?');
+    await marieke.getByRole('button', { name: 'Opslaan' }).click();
+    await expect.poll(() => marieke.locator('blockquote.question-lead').innerText()).toBe('Hoe bellen jullie inwoners binnen vijf werkdagen terug?');
+    await marieke.locator('.thread-head time.edited').waitFor();
+    await marieke.locator('section.toelichting').getByText('Bewerkingen bekijken').click();
+    await marieke.locator('section.toelichting .revisions').getByText(/Wij lopen daar vast/).waitFor();
     await marieke.getByRole('button', { name: 'Language: English' }).click();
     await marieke.getByRole('heading', { level: 2, name: 'Question' }).waitFor();
     await marieke.getByRole('heading', { level: 2, name: 'Details' }).waitFor();
     await expectAccessible(marieke, 'thread-vraag-en');
-  });
+  }, 120_000);
 });
 
 describe('answering, thanking and editing', () => {
@@ -143,11 +152,20 @@ describe('answering, thanking and editing', () => {
     // A moderator may edit too.
     const youssef = await person('youssef@plein.example');
     await youssef.goto(`/t/${threadId}`);
-    expect(await post(youssef, 'Hoe communiceren').getByRole('button', { name: 'Bewerken' }).count()).toBe(1);
-    expect(await post(youssef, 'Hoe communiceren').getByRole('button', { name: 'Verwijderen' }).count()).toBe(1);
+    await post(youssef, 'Hoe communiceren').getByRole('button', { name: 'Bewerken' }).waitFor();
+    await post(youssef, 'Hoe communiceren').getByRole('button', { name: 'Verwijderen' }).waitFor();
     // And a member not the author may not.
     expect(await post(anne, 'Hoe communiceren').getByRole('button', { name: 'Bewerken' }).count()).toBe(0);
-  });
+
+    // In English too.
+    await sander.getByRole('button', { name: 'Language: English' }).click();
+    await sander.getByRole('heading', { name: 'Best answer by Anne Hoekstra' }).waitFor();
+    await post(sander, 'Dat scheelt veel.').getByText('1 colleague finds this useful').waitFor();
+    await post(sander, 'Dat scheelt veel.').getByText('Chosen as the best answer').waitFor();
+    await post(sander, 'Hoe communiceren jullie die garantie?').getByText('This post has been deleted').waitFor();
+    expect(await post(sander, 'Dat scheelt veel.').locator('time.edited').innerText()).toMatch(/^edited \d+ December 2026/);
+    await expectAccessible(sander, 'thread-answered-en');
+  }, 120_000);
 });
 
 describe('permalinks', () => {
@@ -196,7 +214,7 @@ describe('permalinks', () => {
     await page.goto(`/t/${id}#post-${replyIds[2]}`);
     await page.getByRole('heading', { level: 1, name: 'Pagina niet gevonden' }).waitFor();
     await expectAccessible(page, 'permalink-not-found');
-  });
+  }, 120_000);
 });
 
 describe('unread', () => {
@@ -227,7 +245,7 @@ describe('unread', () => {
     await fatima.getByRole('button', { name: 'Language: English' }).click();
     await fatima.getByText('New since your last visit').waitFor();
     await fatima.getByRole('link', { name: 'Go to first unread' }).waitFor();
-  });
+  }, 120_000);
 });
 
 describe('links stay as written', () => {
@@ -257,7 +275,22 @@ describe('links stay as written', () => {
     await typed.waitFor();
     expect(await typed.locator('a', { hasText: 'utrecht.nl' }).getAttribute('href')).toBe('https://www.utrecht.nl/zorg-en-onderwijs/');
     expect(await typed.locator('a', { hasText: 'rijksoverheid' }).getAttribute('href')).toBe('https://www.rijksoverheid.nl/onderwerpen/wmo');
-  });
+
+    // An @mention links to the profile.
+    const sander = await e.t.db.selectFrom('user').select('id').where('email', '=', 'sander@plein.example').executeTakeFirstOrThrow();
+    await anne.locator('#reply-editor').click();
+    await anne.keyboard.type('Dank je @Sander de Wit');
+    await anne.keyboard.press('Escape');
+    await anne.keyboard.type(', goed punt.');
+    await anne.getByRole('button', { name: 'Plaats reactie' }).click();
+    const mention = post(anne, 'goed punt').locator('a', { hasText: '@Sander de Wit' });
+    await mention.waitFor();
+    expect(await mention.getAttribute('href')).toBe(`/u/${sander.id}`);
+    await mention.click();
+    await anne.getByRole('heading', { level: 1, name: 'Sander de Wit' }).waitFor();
+    await anne.getByRole('heading', { name: 'Bijdragen' }).waitFor();
+    await expectAccessible(anne, 'profile-contributions');
+  }, 120_000);
 });
 
 describe('drafts, handouts and photos', () => {
@@ -284,7 +317,7 @@ describe('drafts, handouts and photos', () => {
     expect(await mine.locator('.attachments li').innerText()).toMatch(/Bijlage: stappenplan\.pdf.*— Stappenplan voor de eerste afspraak/s);
     expect(await mine.getByRole('img', { name: 'Profielfoto van Ilse Brouwer' }).count()).toBe(1);
     await expectAccessible(ilse, 'thread-handout');
-  });
+  }, 120_000);
 });
 
 describe('the visitor', () => {
@@ -314,5 +347,5 @@ describe('the visitor', () => {
     const fatima = await e.t.db.selectFrom('user').select('id').where('email', '=', 'fatima@plein.example').executeTakeFirstOrThrow();
     const sub = await e.t.db.selectFrom('subscription').select('level').where('user_id', '=', fatima.id).where('target_type', '=', 'thread').where('target_id', '=', id).executeTakeFirst();
     expect(sub?.level).toBe('watching');
-  });
+  }, 120_000);
 });

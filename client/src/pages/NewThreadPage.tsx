@@ -10,7 +10,8 @@ import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
 import { AttachmentPicker } from '../features/attachments';
 import { SimilarQuestions } from '../features/search';
-import { draftKey as userDraftKey, readDraft, writeDraft } from '../lib/drafts';
+import type { Attachment } from '../../../shared/schemas/attachments';
+import { draftKey as userDraftKey, readDraft, readDraftExtras, writeDraft, writeDraftExtras } from '../lib/drafts';
 import { SensitiveDataHint, useSensitiveGuard } from '../features/SensitiveDataDialog';
 
 /** A list title from the Vraag statement: its first sentence, at most about 120 characters, cut at a word. */
@@ -53,6 +54,11 @@ export function NewThreadPage() {
   const [key] = useState(newIdempotencyKey);
   const [attachmentIds, setAttachmentIds] = useState<string[]>([]);
   const guard = useSensitiveGuard();
+  // Uploads are kept with the draft, as the reply form keeps them.
+  const [keptAttachments, setKeptAttachments] = useState<Attachment[] | null>(null);
+  useEffect(() => {
+    if (user) setKeptAttachments(readDraftExtras(draftKey).attachments ?? []);
+  }, [draftKey, user]);
   const [state, reload] = useAsync((signal) => api<{ channel: Channel }>(`/api/channels/${encodeURIComponent(slug)}`, { signal }), [slug]);
 
   if (state.status === 'loading' || loading) return <Loading />;
@@ -95,6 +101,7 @@ export function NewThreadPage() {
             writeDraft(draftKey, '');
             writeDraft(`${draftKey}.title`, '');
             writeDraft(`${draftKey}.question`, '');
+            writeDraftExtras(draftKey, {});
             navigate(threadPath(res.thread));
           } catch (err) {
             const fields = fieldErrors(err, t);
@@ -154,7 +161,9 @@ export function NewThreadPage() {
         <SensitiveDataHint text={`${question}\n${title}`} />
         <SimilarQuestions title={title} />
         <RichTextField key={draftKey} id="body" label={kind === 'question' ? t('threadPage.toelichting') : t('newThread.bodyLabel')} draftKey={draftKey} value={body} onChange={setBody} resetKey={0} error={errors.body} />
-        <AttachmentPicker onChange={setAttachmentIds} />
+        {keptAttachments && (
+          <AttachmentPicker initial={keptAttachments} onChange={setAttachmentIds} onAttachments={(list) => writeDraftExtras(draftKey, { attachments: list })} />
+        )}
         <Field id="tags" label={t('newThread.tagsLabel')} hint={t('newThread.tagsHint')} error={errors.tags}>
           {(aria) => <input {...aria} type="text" value={tags} onChange={(e) => setTags(e.target.value)} />}
         </Field>

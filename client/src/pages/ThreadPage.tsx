@@ -56,6 +56,19 @@ export function ThreadPage() {
   const { highlighted, missing } = usePermalink(data, loadMore);
   const { firstUnreadId } = useReading(data, !!user);
 
+  // @mention links in post bodies (/u/<id>, plain HTML from the server) open the profile inside the app.
+  useEffect(() => {
+    const onClick = (e: MouseEvent) => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const link = (e.target as Element | null)?.closest?.('.post-body a[href^="/u/"]');
+      if (!link) return;
+      e.preventDefault();
+      navigate(link.getAttribute('href')!);
+    };
+    document.addEventListener('click', onClick);
+    return () => document.removeEventListener('click', onClick);
+  }, [navigate]);
+
   // A visitor who clicked "Abonneren" comes back signed in with ?volgen=1: subscribe, then tidy the address.
   const follow = params.get('volgen') === '1';
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once the reader is signed in on a ?volgen=1 address
@@ -156,7 +169,7 @@ export function ThreadPage() {
             <EditedNote editedAt={thread.editedAt} />
           </p>
         </header>
-        <OpeningPost thread={thread} threadPath={path} bestAnswerAuthor={bestAnswerAuthor} onChangedPost={applyChangedPost} onChangedThread={applyChangedThread} />
+        <OpeningPost thread={thread} bestAnswerAuthor={bestAnswerAuthor} onChangedPost={applyChangedPost} onChangedThread={applyChangedThread} />
         {thread.tags.length > 0 && (
           <ul className="tags" aria-label={t('newThread.tagsLabel')}>
             {thread.tags.map((tag) => (

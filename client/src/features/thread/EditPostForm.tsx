@@ -84,7 +84,14 @@ export function EditPostForm({
       <button type="submit" className="button" disabled={saving}>
         {saving ? t('threadPage.saving') : t('threadPage.save')}
       </button>{' '}
-      <button type="button" className="button secondary" onClick={onCancel}>
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => {
+          localStorage.removeItem(key);
+          onCancel();
+        }}
+      >
         {t('threadPage.cancel')}
       </button>
     </form>

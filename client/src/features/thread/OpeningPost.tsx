@@ -12,18 +12,15 @@ import { useAction } from '../../lib/useAction';
 import { AttachmentList } from '../attachments';
 import { OpeningPostModeration } from '../moderation';
 import { EditPostForm } from './EditPostForm';
-import { postUrl } from './model';
-import { CopyLinkButton, EditHistory, UsefulButton } from './PostTools';
+import { EditHistory, UsefulButton } from './PostTools';
 
 export function OpeningPost({
   thread,
-  threadPath,
   bestAnswerAuthor,
   onChangedPost,
   onChangedThread,
 }: {
   thread: Thread;
-  threadPath: string;
   /** Who wrote the best answer, when the thread does not say (a live change) but the page has the reply. */
   bestAnswerAuthor?: string;
   onChangedPost(post: Post): void;
@@ -93,7 +90,6 @@ export function OpeningPost({
           canMark={!!user && user.id !== thread.author.id && !thread.hidden}
           onChange={(appreciationCount, myAppreciation) => onChangedThread({ ...thread, appreciationCount, myAppreciation })}
         />{' '}
-        <CopyLinkButton url={postUrl(threadPath, thread.postId).replace(/#post-\d+$/, '')} />{' '}
         {mayEdit && !editing && (
           <button type="button" className="link-button" onClick={() => setEditing(true)}>
             {t('threadPage.edit')}

@@ -2,6 +2,7 @@
 // by keyset until it is there), scrolled to, highlighted and focused for screen readers. A post
 // that is not in the thread (deleted, unknown) → the page says so (the 404 page).
 import { useEffect, useRef, useState } from 'react';
+import { useLocation } from 'react-router-dom';
 import type { ThreadData } from './model';
 
 const targetOf = (hash: string): string | null => /^#post-([1-9][0-9]{0,18})$/.exec(hash)?.[1] ?? null;
@@ -12,6 +13,16 @@ export function usePermalink(data: ThreadData | null, loadMore: (cursor: string)
   const [missing, setMissing] = useState(false);
   const loading = useRef(false);
   const done = useRef<string | null>(null);
+  const { hash } = useLocation();
+  const threadId = data?.thread.id;
+
+  // A link within the app (a notification, another thread) changes the address without a hashchange.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the thread id counts as a new arrival too
+  useEffect(() => {
+    done.current = null;
+    setMissing(false);
+    setTarget(targetOf(hash));
+  }, [hash, threadId]);
 
   useEffect(() => {
     const onHash = () => {
