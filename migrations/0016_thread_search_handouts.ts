@@ -148,24 +148,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create table search_synonym_source (id boolean primary key default true check (id), sha256 text not null);
 
-    -- One rule per term (as typed words and as a phrase): the term becomes "it, or any other term".
+    -- Two passes of ts_rewrite, so a substitute is never rewritten again (that multiplied the query):
+    -- pass 1 turns each term (as typed words, or as a phrase) into its group's placeholder, longest
+    -- terms first; pass 2 turns a placeholder into "any of the group's terms, as phrases". A
+    -- placeholder ("~syn12") is nothing a typed query can produce: the parser drops "~".
     create materialized view search_synonym_rule as
       with term as (
         select s.id, t.term, plainto_tsquery('plein_dutch', t.term) as words, phraseto_tsquery('plein_dutch', t.term) as phrase
         from search_synonym s, unnest(s.terms) as t(term)
       ), usable as (
         select * from term where numnode(words) > 0
-      ), alternatives as (
-        select a.id, a.term, plein_tsquery_or(b.phrase) as others
-        from usable a join usable b on b.id = a.id and b.term <> a.term
-        group by a.id, a.term
+      ), grp as (
+        select id, ('''~syn' || id || '''')::tsquery as placeholder, plein_tsquery_or(phrase) as alternatives
+        from usable group by id having count(*) > 1
       )
-      select u.words as target, u.words || al.others as substitute
-      from usable u join alternatives al on al.id = u.id and al.term = u.term
+      select 1 as pass, numnode(u.words) as size, u.words as target, g.placeholder as substitute
+      from usable u join grp g on g.id = u.id
       union all
-      select u.phrase, u.phrase || al.others
-      from usable u join alternatives al on al.id = u.id and al.term = u.term
-      where numnode(u.phrase) > 1 and u.phrase::text <> u.words::text;
+      select 1, numnode(u.phrase), u.phrase, g.placeholder
+      from usable u join grp g on g.id = u.id
+      where numnode(u.phrase) > 1 and u.phrase::text <> u.words::text
+      union all
+      select 2, 1, g.placeholder, g.alternatives from grp g;
 
     -- Title words for similar questions -----------------------------------------------------------
     -- '' counts the threads themselves.

@@ -15,6 +15,8 @@ import { NotificationsPage } from './features/notifications';
 import { SearchPage } from './features/search';
 import { MyVideoSessionsPage } from './features/MyVideoSessions';
 import './styles.css';
+import { TagPage } from './features/tags';
+import { SynonymsPage } from './features/admin/Synonyms';
 
 function App() {
   return (
@@ -33,6 +35,8 @@ function App() {
               <Route path="/instellingen" element={<SettingsPage />} />
               <Route path="/u/:id" element={<ProfilePage />} />
               <Route path="/zoeken" element={<SearchPage />} />
+              <Route path="/tag/:tag" element={<TagPage />} />
+              <Route path="/beheer/synoniemen" element={<SynonymsPage />} />
               <Route path="/meldingen" element={<NotificationsPage />} />
               <Route path="/moderatie" element={<ModerationPage />} />
               <Route path="/videosessies" element={<MyVideoSessionsPage />} />

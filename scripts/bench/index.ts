@@ -45,6 +45,8 @@ export interface BenchContext {
   databaseUrl: string;
   serverPid: number;
   duration: number;
+  /** The data set's size (threads, posts, users). */
+  size: { threads: number; posts: number; users: number };
   record(row: Row): void;
   cannon(opts: autocannon.Options): Promise<autocannon.Result>;
   log(m: string): void;
@@ -115,7 +117,7 @@ async function main() {
   await admin.end();
 
   const { proc, baseUrl } = await startServer(dbUrl);
-  const ctx: BenchContext = { baseUrl, databaseUrl: dbUrl, serverPid: proc.pid!, duration, record: (r) => rows.push(r), cannon, log };
+  const ctx: BenchContext = { baseUrl, databaseUrl: dbUrl, serverPid: proc.pid!, duration, size, record: (r) => rows.push(r), cannon, log };
   try {
     const only = args.only?.split(',');
     const skip = new Set(args['skip-fanout'] ? ['fanout'] : []);

@@ -59,7 +59,8 @@ const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWo
 const headlineOf = (column: RawBuilder<unknown>, query: RawBuilder<unknown>) => sql<string>`ts_headline('plein_dutch', ${escapedSql(column)}, ${query}, ${HEADLINE_OPTIONS})`;
 
 /** The query with the synonym rules applied (search_synonym_rule; no reindex when they change). */
-export const expandedQuery = (text: string) => sql`ts_rewrite(websearch_to_tsquery('plein_dutch', ${text}), 'select target, substitute from search_synonym_rule')`;
+export const expandedQuery = (text: string) =>
+  sql`ts_rewrite(ts_rewrite(websearch_to_tsquery('plein_dutch', ${text}), 'select target, substitute from search_synonym_rule where pass = 1 order by size desc'), 'select target, substitute from search_synonym_rule where pass = 2')`;
 
 const Cursor = Type.Object({ s: Type.Number({ minimum: -1e6, maximum: 1e6 }), us: Type.String({ pattern: SIGNED_BIGINT_PATTERN }), id: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) }, { additionalProperties: false });
 
@@ -117,7 +118,8 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   }
   const hits = sql<Hit>`(
     with q as (
-      select x.query, plein_any_word(x.query) as any_word, plein_positive_words(x.query) > 1 as several
+      -- Words spread over a thread only matter for two typed words or more (not counting synonyms).
+      select x.query, plein_any_word(x.query) as any_word, plein_positive_words(websearch_to_tsquery('plein_dutch', ${q.q})) > 1 as several
       from (select ${expandedQuery(q.q)} as query) x
     ),
     -- The newest CANDIDATES posts that hold every word, ranked (migrations/0011_search_segment_lexemes.ts).

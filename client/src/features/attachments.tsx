@@ -108,6 +108,11 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
             {a.contentType.startsWith('image/') ? <img src={a.url} alt="" width={48} height={48} loading="lazy" /> : <span className="file-type" aria-hidden="true">{a.filename.split('.').pop()?.toUpperCase().slice(0, 4)}</span>}
             <span>{a.filename}</span> <span className="meta">({formatSize(a.size, locale)})</span>
           </a>
+          {a.searchable === false && (
+            <span className="badge not-searchable" title={t('knowledgeSearch.notSearchableHint')}>
+              {t('knowledgeSearch.notSearchable')}
+            </span>
+          )}
         </li>
       ))}
     </ul>

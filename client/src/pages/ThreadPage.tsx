@@ -16,6 +16,7 @@ import { AttachmentList, AttachmentPicker } from '../features/attachments';
 import { OpeningPostModeration, PostActions, ThreadModTools } from '../features/moderation';
 import { FollowButton } from '../features/notifications';
 import { VideoSessionCard } from '../features/VideoSessionCard';
+import { TagLinks } from '../features/tags';
 
 interface Data {
   thread: Thread;
@@ -214,13 +215,7 @@ export function ThreadPage() {
           <AttachmentList attachments={thread.attachments} />
           <OpeningPostModeration thread={thread} onChanged={applyChangedPost} />
         </section>
-        {thread.tags.length > 0 && (
-          <ul className="tags" aria-label={t('newThread.tagsLabel')}>
-            {thread.tags.map((tag) => (
-              <li key={tag}>{tag}</li>
-            ))}
-          </ul>
-        )}
+        <TagLinks tags={thread.tags} />
         <p>
           <button
             type="button"
