@@ -158,9 +158,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         from search_synonym s, unnest(s.terms) as t(term)
       ), usable as (
         select * from term where numnode(words) > 0
+      ), alternative as (
+        -- A phrase that holds a one-word term of its own group adds nothing to an OR ("sociaal wijkteam" next to "wijkteam").
+        select * from usable u
+        where numnode(u.phrase) = 1
+           or not exists (select 1 from usable v where v.id = u.id and numnode(v.phrase) = 1 and position(v.phrase::text in u.phrase::text) > 0)
       ), grp as (
         select id, ('''~syn' || id || '''')::tsquery as placeholder, plein_tsquery_or(phrase) as alternatives
-        from usable group by id having count(*) > 1
+        from alternative group by id having (select count(*) from usable x where x.id = alternative.id) > 1
       )
       select 1 as pass, numnode(u.words) as size, u.words as target, g.placeholder as substitute
       from usable u join grp g on g.id = u.id

@@ -93,7 +93,8 @@ async function main() {
     adminUrl = server.url;
     stopPg = server.stop;
   }
-  const dbName = `plein_bench_${size.threads}_${size.posts}`;
+  // BENCH_DB_NAME: a database of one's own on a server others bench on too.
+  const dbName = process.env.BENCH_DB_NAME ?? `plein_bench_${size.threads}_${size.posts}`;
   const dbUrl = databaseUrl(adminUrl, dbName);
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
