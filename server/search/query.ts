@@ -301,10 +301,11 @@ async function browseThreads(db: Db, viewer: Viewer, q: Static<typeof SearchQuer
 /**
  * Up to five threads whose titles share the typed title's content words, weighted by rarity ("Vergelijkbare
  * vragen"). A word's weight is ln((N + 1) / (titles with it + 0.5)): a word in every title ("vraag")
- * counts for almost nothing, a rare one for much. A title must share at least SIMILAR_SHARE of the
- * typed words' weight (unknown words count fully), so one common word never makes a suggestion.
+ * counts for almost nothing, a rare one for much. A suggestion must share at least half the weight of
+ * a word that is in √(N + 1) titles (so one common word such as "regio" never makes a suggestion on
+ * its own) and at least SIMILAR_SHARE of the best suggestion's weight.
  */
-export const SIMILAR_SHARE = 0.3;
+export const SIMILAR_SHARE = 0.5;
 export async function similarThreads(db: Db, title: string): Promise<ThreadSummary[]> {
   const ranked = sql<{ id: string; score: number }>`(
     with total as (
@@ -328,9 +329,9 @@ export async function similarThreads(db: Db, title: string): Promise<ThreadSumma
       group by t.id
     )
     select s.id, s.score::float8 as score
-    from shared s
+    from (select *, max(score) over () as best from shared) s
     join thread t on t.id = s.id
-    where s.score >= ${SIMILAR_SHARE} * (select sum(weight) from words)
+    where s.score >= 0.5 * (select ln(n) from total) and s.score >= ${SIMILAR_SHARE} * s.best
     order by s.score desc, t.last_activity_at desc
     limit 5
   )`;
