@@ -38,6 +38,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       language sql immutable parallel safe strict
       as $$ select count(*)::integer from regexp_matches(querytree(q), '''((?:[^'']|'''')*)''', 'g') $$;
 
+    -- The lexemes a query names (negated ones too), for finding the synonym rules that can apply.
+    create function plein_query_lexemes(q tsquery) returns text[]
+      language sql immutable parallel safe strict
+      as $$ select coalesce(array_agg(distinct m[1]), '{}') from regexp_matches(q::text, '''((?:[^'']|'''')*)''', 'g') as m $$;
+
+    -- Phrases read as "all of these words" when nothing is negated: a GIN index answers that exactly,
+    -- without reading each row back (the caller checks the real query where it differs).
+    create function plein_loose_query(q tsquery) returns tsquery
+      language sql immutable parallel safe strict
+      as $$
+        with parts as (
+          select m[1] as lexeme, m[2] as ops, i
+          from regexp_matches(q::text, '''((?:[^'']|'''')*)''|([^'']+)', 'g') with ordinality as r(m, i)
+        )
+        select case when position('!' in q::text) > 0 then q
+               else coalesce(string_agg(case when lexeme is not null then '''' || lexeme || '''' else regexp_replace(ops, '<[0-9]*->|<[0-9]+>', '&', 'g') end, '' order by i), '')::tsquery end
+        from parts
+      $$;
+
     create table thread_search_doc (
       thread_id bigint primary key references thread (id) on delete cascade,
       doc tsvector not null
@@ -167,14 +186,38 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         select id, ('''~syn' || id || '''')::tsquery as placeholder, plein_tsquery_or(phrase) as alternatives
         from alternative group by id having (select count(*) from usable x where x.id = alternative.id) > 1
       )
-      select 1 as pass, numnode(u.words) as size, u.words as target, g.placeholder as substitute
-      from usable u join grp g on g.id = u.id
-      union all
-      select 1, numnode(u.phrase), u.phrase, g.placeholder
-      from usable u join grp g on g.id = u.id
-      where numnode(u.phrase) > 1 and u.phrase::text <> u.words::text
-      union all
-      select 2, 1, g.placeholder, g.alternatives from grp g;
+      select r.*, plein_query_lexemes(r.target) as lexemes
+      from (
+        select 1 as pass, numnode(u.words) as size, u.words as target, g.placeholder as substitute
+        from usable u join grp g on g.id = u.id
+        union all
+        select 1, numnode(u.phrase), u.phrase, g.placeholder
+        from usable u join grp g on g.id = u.id
+        where numnode(u.phrase) > 1 and u.phrase::text <> u.words::text
+        union all
+        select 2, 1, g.placeholder, g.alternatives from grp g
+      ) r;
+
+    -- The query with the synonym rules applied, reading only the rules whose words it has (ts_rewrite
+    -- with a rule query would read and parse all of them for every search).
+    create function plein_expand_query(q tsquery) returns tsquery
+      language plpgsql stable parallel safe strict
+      as $$
+      declare
+        words text[] := plein_query_lexemes(q);
+        r record;
+      begin
+        for r in select target, substitute from search_synonym_rule
+                 where pass = 1 and lexemes <@ words order by size desc loop
+          q := ts_rewrite(q, r.target, r.substitute);
+        end loop;
+        words := plein_query_lexemes(q);
+        for r in select target, substitute from search_synonym_rule
+                 where pass = 2 and lexemes <@ words loop
+          q := ts_rewrite(q, r.target, r.substitute);
+        end loop;
+        return q;
+      end $$;
 
     -- Title words for similar questions -----------------------------------------------------------
     -- '' counts the threads themselves.
@@ -242,6 +285,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     drop function plein_thread_doc_after_thread_update(); drop function plein_thread_docs_after_threads();
     drop function plein_thread_doc_after_post_update(); drop function plein_thread_docs_after_posts();
     drop function plein_refresh_thread_docs(bigint[]); drop function plein_thread_doc(bigint); drop table thread_search_doc;
+    drop function plein_expand_query(tsquery); drop function plein_loose_query(tsquery); drop function plein_query_lexemes(tsquery);
     drop function plein_positive_words(tsquery); drop function plein_any_word(tsquery);
     drop aggregate plein_tsquery_or(tsquery); drop aggregate plein_tsvector_agg(tsvector); drop function plein_tsvector_gap_concat(tsvector, tsvector);
   `.execute(db);

@@ -59,8 +59,7 @@ const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWo
 const headlineOf = (column: RawBuilder<unknown>, query: RawBuilder<unknown>) => sql<string>`ts_headline('plein_dutch', ${escapedSql(column)}, ${query}, ${HEADLINE_OPTIONS})`;
 
 /** The query with the synonym rules applied (search_synonym_rule; no reindex when they change). */
-export const expandedQuery = (text: string) =>
-  sql`ts_rewrite(ts_rewrite(websearch_to_tsquery('plein_dutch', ${text}), 'select target, substitute from search_synonym_rule where pass = 1 order by size desc'), 'select target, substitute from search_synonym_rule where pass = 2')`;
+export const expandedQuery = (text: string) => sql`plein_expand_query(websearch_to_tsquery('plein_dutch', ${text}))`;
 
 const Cursor = Type.Object({ s: Type.Number({ minimum: -1e6, maximum: 1e6 }), us: Type.String({ pattern: SIGNED_BIGINT_PATTERN }), id: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) }, { additionalProperties: false });
 
@@ -119,7 +118,8 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   const hits = sql<Hit>`(
     with q as (
       -- Words spread over a thread only matter for two typed words or more (not counting synonyms).
-      select x.query, plein_any_word(x.query) as any_word, plein_positive_words(websearch_to_tsquery('plein_dutch', ${q.q})) > 1 as several
+      select x.query, plein_loose_query(x.query) as loose, plein_any_word(x.query) as any_word,
+             plein_positive_words(websearch_to_tsquery('plein_dutch', ${q.q})) > 1 as several
       from (select ${expandedQuery(q.q)} as query) x
     ),
     -- The newest CANDIDATES posts that hold every word, ranked (migrations/0011_search_segment_lexemes.ts).
@@ -135,10 +135,17 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       where t.search_vector @@ q.query ${threadAuthor} ${off(onlyHandouts)}
     ),
     -- Words spread over title, tags and visible posts; asked only for two words or more.
+    -- The index answers the loose query exactly; the real one (phrases) is checked newest first,
+    -- only until enough threads are found (offset 0 keeps that check after the sort).
     spread_hits as (
-      select d.thread_id from thread_search_doc d, q
-      where q.several and d.doc @@ q.query ${off(!!q.author || onlyHandouts)}
-      order by d.thread_id desc
+      select c.thread_id
+      from (
+        select d.thread_id, d.doc from thread_search_doc d, q
+        where q.several and d.doc @@ q.loose ${off(!!q.author || onlyHandouts)}
+        order by d.thread_id desc
+        offset 0
+      ) c, q
+      where q.loose::text = q.query::text or c.doc @@ q.query
       limit ${SPREAD_CANDIDATES}
     ),
     -- Handouts: the text of attachments on posts the viewer may see.
@@ -303,9 +310,9 @@ async function browseThreads(db: Db, viewer: Viewer, q: Static<typeof SearchQuer
  * vragen"). A word's weight is ln((N + 1) / (titles with it + 0.5)): a word in every title ("vraag")
  * counts for almost nothing, a rare one for much. A suggestion must share at least half the weight of
  * a word that is in √(N + 1) titles (so one common word such as "regio" never makes a suggestion on
- * its own) and at least SIMILAR_SHARE of the best suggestion's weight.
+ * its own) and at least a quarter (SIMILAR_SHARE) of the best suggestion's weight.
  */
-export const SIMILAR_SHARE = 0.5;
+export const SIMILAR_SHARE = 0.25;
 export async function similarThreads(db: Db, title: string): Promise<ThreadSummary[]> {
   const ranked = sql<{ id: string; score: number }>`(
     with total as (
