@@ -102,6 +102,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   const negated = /(^|\s)-/.test(q.q);
   const exclusionCheck = negated ? sql`and (g.only_handout or (select d.doc @@ q.query from thread_search_doc d where d.thread_id = g.thread_id))` : sql``;
   const off = (skip: boolean) => (skip ? sql`and false` : sql``);
+  const pruneable = !after && threadFilters.length === 0 && !negated;
   interface Hit {
     id: string;
     score: number;
@@ -135,18 +136,24 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       where t.search_vector @@ q.query ${threadAuthor} ${off(onlyHandouts)}
     ),
     -- Words spread over title, tags and visible posts; asked only for two words or more.
-    -- The index answers the loose query exactly; the real one (phrases) is checked newest first,
-    -- only until enough threads are found (offset 0 keeps that check after the sort).
+    -- Without phrases the index answers exactly (newest first, a top-N sort). With phrases it
+    -- answers the loose query, and the real one is checked newest first only until enough threads
+    -- are found (offset 0 keeps that check after the sort). One of the two branches runs.
     spread_hits as (
-      select c.thread_id
-      from (
-        select d.thread_id, d.doc from thread_search_doc d, q
-        where q.several and d.doc @@ q.loose ${off(!!q.author || onlyHandouts)}
-        order by d.thread_id desc
-        offset 0
-      ) c, q
-      where q.loose::text = q.query::text or c.doc @@ q.query
-      limit ${SPREAD_CANDIDATES}
+      (select d.thread_id from thread_search_doc d, q
+       where q.several and q.loose::text = q.query::text and d.doc @@ q.query ${off(!!q.author || onlyHandouts)}
+       order by d.thread_id desc
+       limit ${SPREAD_CANDIDATES})
+      union all
+      (select c.thread_id
+       from (
+         select d.thread_id, d.doc from thread_search_doc d, q
+         where q.several and q.loose::text <> q.query::text and d.doc @@ q.loose ${off(!!q.author || onlyHandouts)}
+         order by d.thread_id desc
+         offset 0
+       ) c, q
+       where c.doc @@ q.query
+       limit ${SPREAD_CANDIDATES})
     ),
     -- Handouts: the text of attachments on posts the viewer may see.
     handout_hits as (
@@ -169,10 +176,24 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       union all select thread_id, null, null, true, null from spread_hits
       union all select thread_id, null, null, false, rank from handout_hits
     ),
-    grouped as (
+    all_found as (
       select thread_id, max(title_rank) as title_rank, max(post_rank) as post_rank, bool_or(spread) as spread, max(handout_rank) as handout_rank,
              (max(title_rank) is null and max(post_rank) is null and not bool_or(spread)) as only_handout
       from found group by thread_id
+    ),
+    -- A thread found through one post alone scores its post's rank. On a first page without
+    -- filters (which could remove threads above it), one below the (limit + 1)-th best of those has
+    -- limit + 1 threads above it: it is not looked up.
+    grouped as (
+      select * from all_found
+      ${
+        pruneable
+          ? sql`where title_rank is not null or spread or handout_rank is not null
+                or post_rank >= coalesce((select a.post_rank from all_found a
+                                          where a.title_rank is null and not a.spread and a.handout_rank is null
+                                          order by a.post_rank desc offset ${limit} limit 1), 0)`
+          : sql``
+      }
     ),
     scored as (
       select t.id,
