@@ -347,8 +347,12 @@ export async function similarThreads(db: Db, title: string): Promise<ThreadSumma
       where w.lexeme <> ''
     ),
     -- Only words that some title has, and not the ones most titles have, look up threads.
-    lookup as (
+    candidates as (
       select lexeme, weight from words, total where titles > 0 and titles <= greatest(20, total.n / 5)
+    ),
+    -- When all of them together cannot reach the threshold below, no title is read at all.
+    lookup as (
+      select * from candidates where (select sum(weight) from candidates) >= 0.5 * (select ln(n) from total)
     ),
     shared as (
       select t.id, sum(l.weight) as score
