@@ -65,6 +65,45 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table thread_search_doc alter column doc set storage external;
     create index thread_search_doc_idx on thread_search_doc using gin (doc);
 
+    -- Threads whose parts hold the query together, newest first. Always through the GIN index: a
+    -- filter on the documents would read every one of them out of line (the planner, seeing that
+    -- most threads match common words, otherwise walks the primary key backwards and does just
+    -- that). Read in ranges of thread ids, newest first and doubling, so common words sort a few
+    -- thousand ids, not all. The index answers the loose query exactly; phrases are checked only
+    -- on what it returns.
+    create function plein_spread_threads(q tsquery, loose tsquery, wanted integer) returns setof bigint
+      language plpgsql stable
+      set enable_seqscan = off
+      set enable_indexscan = off
+      set max_parallel_workers_per_gather = 0
+      as $$
+      declare
+        hi bigint := coalesce((select max(thread_id) from thread_search_doc), 0);
+        span bigint := 2000;
+        found integer := 0;
+        n integer;
+      begin
+        while hi > 0 and found < wanted loop
+          if loose::text = q::text then
+            return query select d.thread_id from thread_search_doc d
+              where d.doc @@ q and d.thread_id > hi - span and d.thread_id <= hi
+              order by d.thread_id desc limit wanted - found;
+          else
+            return query
+              select c.thread_id
+              from (select d.thread_id, d.doc from thread_search_doc d
+                    where d.doc @@ loose and d.thread_id > hi - span and d.thread_id <= hi
+                    order by d.thread_id desc offset 0) c
+              where c.doc @@ q
+              limit wanted - found;
+          end if;
+          get diagnostics n = row_count;
+          found := found + n;
+          hi := hi - span;
+          span := span * 2;
+        end loop;
+      end $$;
+
     create function plein_thread_doc(tid bigint) returns tsvector
       language plpgsql stable
       as $$
@@ -284,7 +323,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     drop trigger post_thread_doc_update on post; drop trigger post_thread_doc_delete on post; drop trigger post_thread_doc_insert on post;
     drop function plein_thread_doc_after_thread_update(); drop function plein_thread_docs_after_threads();
     drop function plein_thread_doc_after_post_update(); drop function plein_thread_docs_after_posts();
-    drop function plein_refresh_thread_docs(bigint[]); drop function plein_thread_doc(bigint); drop table thread_search_doc;
+    drop function plein_refresh_thread_docs(bigint[]); drop function plein_thread_doc(bigint); drop function plein_spread_threads(tsquery, tsquery, integer);
+    drop table thread_search_doc;
     drop function plein_expand_query(tsquery); drop function plein_loose_query(tsquery); drop function plein_query_lexemes(tsquery);
     drop function plein_positive_words(tsquery); drop function plein_any_word(tsquery);
     drop aggregate plein_tsquery_or(tsquery); drop aggregate plein_tsvector_agg(tsvector); drop function plein_tsvector_gap_concat(tsvector, tsvector);

@@ -136,24 +136,11 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       where t.search_vector @@ q.query ${threadAuthor} ${off(onlyHandouts)}
     ),
     -- Words spread over title, tags and visible posts; asked only for two words or more.
-    -- Without phrases the index answers exactly (newest first, a top-N sort). With phrases it
-    -- answers the loose query, and the real one is checked newest first only until enough threads
-    -- are found (offset 0 keeps that check after the sort). One of the two branches runs.
+    -- Words spread over title, tags and visible posts, newest threads first (migration 0016);
+    -- asked only for two typed words or more.
     spread_hits as (
-      (select d.thread_id from thread_search_doc d, q
-       where q.several and q.loose::text = q.query::text and d.doc @@ q.query ${off(!!q.author || onlyHandouts)}
-       order by d.thread_id desc
-       limit ${SPREAD_CANDIDATES})
-      union all
-      (select c.thread_id
-       from (
-         select d.thread_id, d.doc from thread_search_doc d, q
-         where q.several and q.loose::text <> q.query::text and d.doc @@ q.loose ${off(!!q.author || onlyHandouts)}
-         order by d.thread_id desc
-         offset 0
-       ) c, q
-       where c.doc @@ q.query
-       limit ${SPREAD_CANDIDATES})
+      select s.thread_id from q, plein_spread_threads(q.query, q.loose, ${SPREAD_CANDIDATES}) as s(thread_id)
+      where q.several ${off(!!q.author || onlyHandouts)}
     ),
     -- Handouts: the text of attachments on posts the viewer may see.
     handout_hits as (
