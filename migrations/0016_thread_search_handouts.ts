@@ -85,14 +85,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       begin
         while hi > 0 and found < wanted loop
           if loose::text = q::text then
+            -- "+ 0": the range is a filter on what the GIN index returns, never the way in.
             return query select d.thread_id from thread_search_doc d
-              where d.doc @@ q and d.thread_id > hi - span and d.thread_id <= hi
+              where d.doc @@ q and d.thread_id + 0 > hi - span and d.thread_id + 0 <= hi
               order by d.thread_id desc limit wanted - found;
           else
             return query
               select c.thread_id
               from (select d.thread_id, d.doc from thread_search_doc d
-                    where d.doc @@ loose and d.thread_id > hi - span and d.thread_id <= hi
+                    where d.doc @@ loose and d.thread_id + 0 > hi - span and d.thread_id + 0 <= hi
                     order by d.thread_id desc offset 0) c
               where c.doc @@ q
               limit wanted - found;
