@@ -79,7 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       as $$
       declare
         hi bigint := coalesce((select max(thread_id) from thread_search_doc), 0);
-        span bigint := 2000;
+        span bigint := 500;
         found integer := 0;
         n integer;
       begin

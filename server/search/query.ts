@@ -20,7 +20,7 @@ const STOP = '\u0002';
 /** At most this many matching posts are ranked per query: a bound on work for very common words. */
 const CANDIDATES = 500;
 /** At most this many threads are found through words spread over their parts (newest first). */
-const SPREAD_CANDIDATES = 300;
+const SPREAD_CANDIDATES = 100;
 /** Handout text is long; its snippet is made from the first part only (a bound on work per hit). */
 const HANDOUT_SNIPPET_CHARS = 60_000;
 
