@@ -88,7 +88,7 @@ export function SearchPage() {
   useEffect(() => {
     setForm(applied);
     setFormError(null);
-    if (!canBrowse(applied)) qRef.current?.focus();
+    if (!applied.q.trim()) qRef.current?.focus();
   }, [query]);
 
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
@@ -204,7 +204,7 @@ export function SearchPage() {
         </fieldset>
       </form>
       {!canBrowse(applied) ? (
-        <Empty>{applied.author ? t('search.typeWordsAuthor', { name: authorName ?? '' }) : t('search.typeWords')}</Empty>
+        <Empty>{t('search.typeWords')}</Empty>
       ) : (
         <AsyncView state={state} onRetry={reload}>
           {({ items, nextCursor }) =>
