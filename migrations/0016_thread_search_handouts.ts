@@ -38,6 +38,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       language sql immutable parallel safe strict
       as $$ select count(*)::integer from regexp_matches(querytree(q), '''((?:[^'']|'''')*)''', 'g') $$;
 
+    -- The lexemes a query names (negated ones too), for finding the synonym rules that can apply.
+    create function plein_query_lexemes(q tsquery) returns text[]
+      language sql immutable parallel safe strict
+      as $$ select coalesce(array_agg(distinct m[1]), '{}') from regexp_matches(q::text, '''((?:[^'']|'''')*)''', 'g') as m $$;
+
+    -- Phrases read as "all of these words" when nothing is negated: a GIN index answers that exactly,
+    -- without reading each row back (the caller checks the real query where it differs).
+    create function plein_loose_query(q tsquery) returns tsquery
+      language sql immutable parallel safe strict
+      as $$
+        with parts as (
+          select m[1] as lexeme, m[2] as ops, i
+          from regexp_matches(q::text, '''((?:[^'']|'''')*)''|([^'']+)', 'g') with ordinality as r(m, i)
+        )
+        select case when position('!' in q::text) > 0 then q
+               else coalesce(string_agg(case when lexeme is not null then '''' || lexeme || '''' else regexp_replace(ops, '<[0-9]*->|<[0-9]+>', '&', 'g') end, '' order by i), '')::tsquery end
+        from parts
+      $$;
+
     create table thread_search_doc (
       thread_id bigint primary key references thread (id) on delete cascade,
       doc tsvector not null
@@ -45,6 +64,46 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- Documents live out of line, so a scan over matching threads reads narrow rows.
     alter table thread_search_doc alter column doc set storage external;
     create index thread_search_doc_idx on thread_search_doc using gin (doc);
+
+    -- Threads whose parts hold the query together, newest first. Always through the GIN index: a
+    -- filter on the documents would read every one of them out of line (the planner, seeing that
+    -- most threads match common words, otherwise walks the primary key backwards and does just
+    -- that). Read in ranges of thread ids, newest first and doubling, so common words sort a few
+    -- thousand ids, not all. The index answers the loose query exactly; phrases are checked only
+    -- on what it returns.
+    create function plein_spread_threads(q tsquery, loose tsquery, wanted integer) returns setof bigint
+      language plpgsql stable
+      set enable_seqscan = off
+      set enable_indexscan = off
+      set max_parallel_workers_per_gather = 0
+      as $$
+      declare
+        hi bigint := coalesce((select max(thread_id) from thread_search_doc), 0);
+        span bigint := 500;
+        found integer := 0;
+        n integer;
+      begin
+        while hi > 0 and found < wanted loop
+          if loose::text = q::text then
+            -- "+ 0": the range is a filter on what the GIN index returns, never the way in.
+            return query select d.thread_id from thread_search_doc d
+              where d.doc @@ q and d.thread_id + 0 > hi - span and d.thread_id + 0 <= hi
+              order by d.thread_id desc limit wanted - found;
+          else
+            return query
+              select c.thread_id
+              from (select d.thread_id, d.doc from thread_search_doc d
+                    where d.doc @@ loose and d.thread_id + 0 > hi - span and d.thread_id + 0 <= hi
+                    order by d.thread_id desc offset 0) c
+              where c.doc @@ q
+              limit wanted - found;
+          end if;
+          get diagnostics n = row_count;
+          found := found + n;
+          hi := hi - span;
+          span := span * 2;
+        end loop;
+      end $$;
 
     create function plein_thread_doc(tid bigint) returns tsvector
       language plpgsql stable
@@ -148,24 +207,57 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create table search_synonym_source (id boolean primary key default true check (id), sha256 text not null);
 
-    -- One rule per term (as typed words and as a phrase): the term becomes "it, or any other term".
+    -- Two passes of ts_rewrite, so a substitute is never rewritten again (that multiplied the query):
+    -- pass 1 turns each term (as typed words, or as a phrase) into its group's placeholder, longest
+    -- terms first; pass 2 turns a placeholder into "any of the group's terms, as phrases". A
+    -- placeholder ("~syn12") is nothing a typed query can produce: the parser drops "~".
     create materialized view search_synonym_rule as
       with term as (
         select s.id, t.term, plainto_tsquery('plein_dutch', t.term) as words, phraseto_tsquery('plein_dutch', t.term) as phrase
         from search_synonym s, unnest(s.terms) as t(term)
       ), usable as (
         select * from term where numnode(words) > 0
-      ), alternatives as (
-        select a.id, a.term, plein_tsquery_or(b.phrase) as others
-        from usable a join usable b on b.id = a.id and b.term <> a.term
-        group by a.id, a.term
+      ), alternative as (
+        -- A phrase that holds a one-word term of its own group adds nothing to an OR ("sociaal wijkteam" next to "wijkteam").
+        select * from usable u
+        where numnode(u.phrase) = 1
+           or not exists (select 1 from usable v where v.id = u.id and numnode(v.phrase) = 1 and position(v.phrase::text in u.phrase::text) > 0)
+      ), grp as (
+        select id, ('''~syn' || id || '''')::tsquery as placeholder, plein_tsquery_or(phrase) as alternatives
+        from alternative group by id having (select count(*) from usable x where x.id = alternative.id) > 1
       )
-      select u.words as target, u.words || al.others as substitute
-      from usable u join alternatives al on al.id = u.id and al.term = u.term
-      union all
-      select u.phrase, u.phrase || al.others
-      from usable u join alternatives al on al.id = u.id and al.term = u.term
-      where numnode(u.phrase) > 1 and u.phrase::text <> u.words::text;
+      select r.*, plein_query_lexemes(r.target) as lexemes
+      from (
+        select 1 as pass, numnode(u.words) as size, u.words as target, g.placeholder as substitute
+        from usable u join grp g on g.id = u.id
+        union all
+        select 1, numnode(u.phrase), u.phrase, g.placeholder
+        from usable u join grp g on g.id = u.id
+        where numnode(u.phrase) > 1 and u.phrase::text <> u.words::text
+        union all
+        select 2, 1, g.placeholder, g.alternatives from grp g
+      ) r;
+
+    -- The query with the synonym rules applied, reading only the rules whose words it has (ts_rewrite
+    -- with a rule query would read and parse all of them for every search).
+    create function plein_expand_query(q tsquery) returns tsquery
+      language plpgsql stable parallel safe strict
+      as $$
+      declare
+        words text[] := plein_query_lexemes(q);
+        r record;
+      begin
+        for r in select target, substitute from search_synonym_rule
+                 where pass = 1 and lexemes <@ words order by size desc loop
+          q := ts_rewrite(q, r.target, r.substitute);
+        end loop;
+        words := plein_query_lexemes(q);
+        for r in select target, substitute from search_synonym_rule
+                 where pass = 2 and lexemes <@ words loop
+          q := ts_rewrite(q, r.target, r.substitute);
+        end loop;
+        return q;
+      end $$;
 
     -- Title words for similar questions -----------------------------------------------------------
     -- '' counts the threads themselves.
@@ -232,7 +324,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     drop trigger post_thread_doc_update on post; drop trigger post_thread_doc_delete on post; drop trigger post_thread_doc_insert on post;
     drop function plein_thread_doc_after_thread_update(); drop function plein_thread_docs_after_threads();
     drop function plein_thread_doc_after_post_update(); drop function plein_thread_docs_after_posts();
-    drop function plein_refresh_thread_docs(bigint[]); drop function plein_thread_doc(bigint); drop table thread_search_doc;
+    drop function plein_refresh_thread_docs(bigint[]); drop function plein_thread_doc(bigint); drop function plein_spread_threads(tsquery, tsquery, integer);
+    drop table thread_search_doc;
+    drop function plein_expand_query(tsquery); drop function plein_loose_query(tsquery); drop function plein_query_lexemes(tsquery);
     drop function plein_positive_words(tsquery); drop function plein_any_word(tsquery);
     drop aggregate plein_tsquery_or(tsquery); drop aggregate plein_tsvector_agg(tsvector); drop function plein_tsvector_gap_concat(tsvector, tsvector);
   `.execute(db);

@@ -25,6 +25,8 @@ const AdminUsers = lazy(() => import('./features/admin/AdminUsers').then((m) => 
 const AdminChannels = lazy(() => import('./features/admin/AdminChannels').then((m) => ({ default: m.AdminChannels })));
 const admin = (element: ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 import './styles.css';
+import { TagPage } from './features/tags';
+import { SynonymsPage } from './features/admin/Synonyms';
 
 function App() {
   return (
@@ -43,6 +45,8 @@ function App() {
               <Route path="/instellingen" element={<SettingsPage />} />
               <Route path="/u/:id" element={<ProfilePage />} />
               <Route path="/zoeken" element={<SearchPage />} />
+              <Route path="/tag/:tag" element={<TagPage />} />
+              <Route path="/beheer/synoniemen" element={<SynonymsPage />} />
               <Route path="/meldingen" element={<NotificationsPage />} />
               <Route path="/moderatie" element={<ModerationPage />} />
               <Route path="/videosessies" element={<MyVideoSessionsPage />} />

@@ -45,6 +45,8 @@ export interface BenchContext {
   databaseUrl: string;
   serverPid: number;
   duration: number;
+  /** The data set's size (threads, posts, users). */
+  size: { threads: number; posts: number; users: number };
   record(row: Row): void;
   /** Figures one section leaves for the next (the ceiling, measured once per run). */
   shared: Record<string, number>;
@@ -93,7 +95,8 @@ async function main() {
     adminUrl = server.url;
     stopPg = server.stop;
   }
-  const dbName = `plein_bench_${size.threads}_${size.posts}`;
+  // BENCH_DB_NAME: a database of one's own on a server others bench on too.
+  const dbName = process.env.BENCH_DB_NAME ?? `plein_bench_${size.threads}_${size.posts}`;
   const dbUrl = databaseUrl(adminUrl, dbName);
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -119,7 +122,7 @@ async function main() {
   // The machine may be shared: its load says how much the figures are depressed (compare ratios within a run).
   const loadAtStart = os.loadavg()[0];
   const { proc, baseUrl } = await startServer(dbUrl);
-  const ctx: BenchContext = { baseUrl, databaseUrl: dbUrl, serverPid: proc.pid!, duration, record: (r) => rows.push(r), shared: {}, cannon, log };
+  const ctx: BenchContext = { baseUrl, databaseUrl: dbUrl, serverPid: proc.pid!, duration, size, record: (r) => rows.push(r), shared: {}, cannon, log };
   try {
     const only = args.only?.split(',');
     const skip = new Set(args['skip-fanout'] ? ['fanout'] : []);

@@ -20,7 +20,7 @@ const STOP = '\u0002';
 /** At most this many matching posts are ranked per query: a bound on work for very common words. */
 const CANDIDATES = 500;
 /** At most this many threads are found through words spread over their parts (newest first). */
-const SPREAD_CANDIDATES = 300;
+const SPREAD_CANDIDATES = 100;
 /** Handout text is long; its snippet is made from the first part only (a bound on work per hit). */
 const HANDOUT_SNIPPET_CHARS = 60_000;
 
@@ -59,7 +59,7 @@ const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWo
 const headlineOf = (column: RawBuilder<unknown>, query: RawBuilder<unknown>) => sql<string>`ts_headline('plein_dutch', ${escapedSql(column)}, ${query}, ${HEADLINE_OPTIONS})`;
 
 /** The query with the synonym rules applied (search_synonym_rule; no reindex when they change). */
-export const expandedQuery = (text: string) => sql`ts_rewrite(websearch_to_tsquery('plein_dutch', ${text}), 'select target, substitute from search_synonym_rule')`;
+export const expandedQuery = (text: string) => sql`plein_expand_query(websearch_to_tsquery('plein_dutch', ${text}))`;
 
 const Cursor = Type.Object({ s: Type.Number({ minimum: -1e6, maximum: 1e6 }), us: Type.String({ pattern: SIGNED_BIGINT_PATTERN }), id: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) }, { additionalProperties: false });
 
@@ -113,6 +113,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   const negated = /(^|\s)-/.test(q.q);
   const exclusionCheck = negated ? sql`and (g.only_handout or (select d.doc @@ q.query from thread_search_doc d where d.thread_id = g.thread_id))` : sql``;
   const off = (skip: boolean) => (skip ? sql`and false` : sql``);
+  const pruneable = !after && threadFilters.length === 0 && !negated;
   interface Hit {
     id: string;
     score: number;
@@ -128,7 +129,9 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   }
   const hits = sql<Hit>`(
     with q as (
-      select x.query, plein_any_word(x.query) as any_word, plein_positive_words(x.query) > 1 as several
+      -- Words spread over a thread only matter for two typed words or more (not counting synonyms).
+      select x.query, plein_loose_query(x.query) as loose, plein_any_word(x.query) as any_word,
+             plein_positive_words(websearch_to_tsquery('plein_dutch', ${q.q})) > 1 as several
       from (select ${expandedQuery(q.q)} as query) x
     ),
     -- The newest CANDIDATES posts that hold every word, ranked (migrations/0011_search_segment_lexemes.ts).
@@ -144,11 +147,11 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       where t.search_vector @@ q.query ${threadAuthor} ${off(onlyHandouts)}
     ),
     -- Words spread over title, tags and visible posts; asked only for two words or more.
+    -- Words spread over title, tags and visible posts, newest threads first (migration 0016);
+    -- asked only for two typed words or more.
     spread_hits as (
-      select d.thread_id from thread_search_doc d, q
-      where q.several and d.doc @@ q.query ${off(!!q.author || onlyHandouts)}
-      order by d.thread_id desc
-      limit ${SPREAD_CANDIDATES}
+      select s.thread_id from q, plein_spread_threads(q.query, q.loose, ${SPREAD_CANDIDATES}) as s(thread_id)
+      where q.several ${off(!!q.author || onlyHandouts)}
     ),
     -- Handouts: the text of attachments on posts the viewer may see.
     handout_hits as (
@@ -171,10 +174,24 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       union all select thread_id, null, null, true, null from spread_hits
       union all select thread_id, null, null, false, rank from handout_hits
     ),
-    grouped as (
+    all_found as (
       select thread_id, max(title_rank) as title_rank, max(post_rank) as post_rank, bool_or(spread) as spread, max(handout_rank) as handout_rank,
              (max(title_rank) is null and max(post_rank) is null and not bool_or(spread)) as only_handout
       from found group by thread_id
+    ),
+    -- A thread found through one post alone scores its post's rank. On a first page without
+    -- filters (which could remove threads above it), one below the (limit + 1)-th best of those has
+    -- limit + 1 threads above it: it is not looked up.
+    grouped as (
+      select * from all_found
+      ${
+        pruneable
+          ? sql`where title_rank is not null or spread or handout_rank is not null
+                or post_rank >= coalesce((select a.post_rank from all_found a
+                                          where a.title_rank is null and not a.spread and a.handout_rank is null
+                                          order by a.post_rank desc offset ${limit} limit 1), 0)`
+          : sql``
+      }
     ),
     scored as (
       select t.id,
@@ -310,10 +327,11 @@ async function browseThreads(db: Db, viewer: Viewer, q: Static<typeof SearchQuer
 /**
  * Up to five threads whose titles share the typed title's content words, weighted by rarity ("Vergelijkbare
  * vragen"). A word's weight is ln((N + 1) / (titles with it + 0.5)): a word in every title ("vraag")
- * counts for almost nothing, a rare one for much. A title must share at least SIMILAR_SHARE of the
- * typed words' weight (unknown words count fully), so one common word never makes a suggestion.
+ * counts for almost nothing, a rare one for much. A suggestion must share at least half the weight of
+ * a word that is in √(N + 1) titles (so one common word such as "regio" never makes a suggestion on
+ * its own) and at least a quarter (SIMILAR_SHARE) of the best suggestion's weight.
  */
-export const SIMILAR_SHARE = 0.3;
+export const SIMILAR_SHARE = 0.25;
 export async function similarThreads(db: Db, viewer: Viewer, title: string): Promise<ThreadSummary[]> {
   const ranked = sql<{ id: string; score: number }>`(
     with total as (
@@ -327,8 +345,12 @@ export async function similarThreads(db: Db, viewer: Viewer, title: string): Pro
       where w.lexeme <> ''
     ),
     -- Only words that some title has, and not the ones most titles have, look up threads.
-    lookup as (
+    candidates as (
       select lexeme, weight from words, total where titles > 0 and titles <= greatest(20, total.n / 5)
+    ),
+    -- When all of them together cannot reach the threshold below, no title is read at all.
+    lookup as (
+      select * from candidates where (select sum(weight) from candidates) >= 0.5 * (select ln(n) from total)
     ),
     shared as (
       select t.id, sum(l.weight) as score
@@ -337,10 +359,10 @@ export async function similarThreads(db: Db, viewer: Viewer, title: string): Pro
       group by t.id
     )
     select s.id, s.score::float8 as score
-    from shared s
+    from (select *, max(score) over () as best from shared) s
     join thread t on t.id = s.id
     join channel vis on vis.id = t.channel_id and ${visibleChannelSql(viewer, 'vis')}
-    where s.score >= ${SIMILAR_SHARE} * (select sum(weight) from words)
+    where s.score >= 0.5 * (select ln(n) from total) and s.score >= ${SIMILAR_SHARE} * s.best
     order by s.score desc, t.last_activity_at desc
     limit 5
   )`;

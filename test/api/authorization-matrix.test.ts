@@ -174,6 +174,18 @@ const rows: Row[] = [
   { method: 'GET', route: '/api/ws', note: 'websocket handshake (101); the topics `mod` and `user:<id>` are only granted to moderators and the user', expect: ALL_OK(101), call: async () => ({ url: '/api/ws', ws: true }) },
   { method: 'GET', route: '/api/search', note: 'hidden posts only for moderators', expect: ALL_OK(200), call: async () => ({ url: '/api/search?q=vraag' }) },
   { method: 'GET', route: '/api/search/similar', note: '', expect: ALL_OK(200), call: async () => ({ url: '/api/search/similar?title=hoe%20werkt%20dat' }) },
+  { method: 'GET', route: '/api/admin/synonyms', note: 'the search synonym list', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: '/api/admin/synonyms' }) },
+  { method: 'POST', route: '/api/admin/synonyms', note: 'add a group of equivalent search terms', expect: [401, 403, 403, 403, 201, 403, 403], call: async () => ({ url: '/api/admin/synonyms', body: { terms: [`matrixterm${++counter}`, `matrixwoord${counter}`] } }) },
+  {
+    method: 'DELETE',
+    route: '/api/admin/synonyms/{id}',
+    note: "remove an admin's group",
+    expect: [401, 403, 403, 403, 204, 403, 403],
+    call: async () => {
+      const row = await t.db.insertInto('search_synonym').values({ terms: [`matrixa${++counter}`, `matrixb${counter}`], source: 'admin', created_by: null }).returning('id').executeTakeFirstOrThrow();
+      return { url: `/api/admin/synonyms/${row.id}` };
+    },
+  },
 ];
 
 beforeAll(async () => {
@@ -278,6 +290,15 @@ const readRows: ReadRow[] = [
     what: 'hidden post: as a search hit',
     expect: ONLY_MODS,
     sees: async (reader) => ((await as(reader).get('/api/search?q=zeepkist')).body.items as unknown[]).length > 0,
+  },
+  {
+    what: 'hidden post: its handout text as a search hit',
+    expect: ONLY_MODS,
+    sees: async (reader, f) => {
+      // The text the extraction job would have stored for the hidden post's handout.
+      await t.db.insertInto('attachment_text').values({ attachment_id: f.attachmentId, status: 'done', extractor_version: 'matrix', body: 'Het woord strandstoelverhuur', pages: 1, error: null }).onConflict((oc) => oc.doNothing()).execute();
+      return ((await as(reader).get('/api/search?q=strandstoelverhuur')).body.items as unknown[]).length > 0;
+    },
   },
   {
     what: "video session: the meeting link (of someone else's session, not registered)",

@@ -91,6 +91,13 @@ describe('thread-level matching', () => {
     expect(threadIds(await search({ q: 'wethouder' }, mod.agent))).toEqual([th.id]);
   });
 
+  it('keeps every reply of simultaneous replies in the thread document (none is lost to a race)', async () => {
+    const th = await startThread(member, 'jeugd', { title: 'Gelijktijdige reacties over gezinscoaching', body: '<p>Start.</p>' });
+    const words = ['appelboom', 'perenboom', 'kersenboom', 'pruimenboom', 'notenboom', 'vijgenboom', 'olijfboom', 'citroenboom'];
+    await Promise.all(words.map((w, i) => replyTo(i % 2 ? other : member, th.id, `<p>Onze ${w} staat in de tuin.</p>`)));
+    for (const w of words) expect(threadIds(await search({ q: `gezinscoaching ${w}` })), w).toEqual([th.id]);
+  });
+
   it('follows edits and deletions at once', async () => {
     const th = await startThread(member, 'wmo', { title: 'Schoonmaakondersteuning', body: '<p>Eerste versie.</p>' });
     const r = await replyTo(other, th.id, '<p>Wij werken met een indicatiewijzer.</p>');

@@ -47,6 +47,34 @@ const TITLES = [
   'Zorgmijders bereiken in de wijk',
   'Jeugdhulp in het onderwijs',
   'Wachtlijsten bij de jeugdhulp',
+  // Words many titles have: alone they must never make a suggestion.
+  'Regionale samenwerking in de regio Noord',
+  'Inkoop in de regio',
+  'Ervaringen met de regio-aanpak',
+  'Vervoer in de regio',
+  'De regio als schaal voor beschermd wonen',
+  'Regio of gemeente: wie beslist?',
+  'Toegang in de regio',
+  'Wat doet de gemeente bij een klacht?',
+  'Gemeente en zorgverzekeraar',
+  'Gemeente als werkgever',
+  'Ervaringen met de gemeente',
+  'Kleine gemeente, grote taken',
+  'Ervaringen met een nieuw werkproces',
+  'Ervaringen met digitale formulieren',
+  'Ervaringen delen over jeugd',
+  'Aanpak van jeugdcriminaliteit',
+  'Een integrale aanpak voor gezinnen',
+  'Aanpak van laaggeletterdheid',
+  'Jeugd en sport',
+  'Jeugd en social media',
+  ...['Noord', 'Zuid', 'Oost', 'West', 'Midden', 'Kust', 'Rivierenland', 'Heuvelland'].flatMap((r) => [
+    `Overleg in de regio ${r}`,
+    `Nieuws uit de gemeente ${r}`,
+    `Ervaringen uit ${r}`,
+    `De aanpak in ${r}`,
+    `Jeugd in ${r}`,
+  ]),
 ];
 
 /** Typed title → the titles it should suggest (the first of them first) and the ones it must not. */
@@ -55,7 +83,7 @@ const RELEVANCE: { typed: string; expect: string[]; never?: string[] }[] = [
   { typed: 'Werving van leden voor de cliëntenraad', expect: ['Cliëntenraad sociaal domein: samenstelling en werving', 'Vergoeding voor leden van de cliëntenraad'], never: ['Wachtlijsten jeugd-ggz in de regio'] },
   { typed: 'Welke vergoeding krijgt de cliëntenraad?', expect: ['Vergoeding voor leden van de cliëntenraad'], never: ['Wachtlijsten jeugd-ggz in de regio'] },
   { typed: 'Lange wachtlijsten in de jeugd-ggz', expect: ['Wachtlijsten jeugd-ggz in de regio'], never: ['Vergoeding voor leden van de cliëntenraad'] },
-  { typed: 'Schuldhulpverlening aan jongeren', expect: ['Schuldhulpverlening voor jongeren onder de 27', 'Ervaringsdeskundigen inzetten in de schuldhulpverlening'] },
+  { typed: 'Schuldhulpverlening aan jongeren', expect: ['Schuldhulpverlening voor jongeren onder de 27'] },
   { typed: 'Schulden signaleren', expect: ['Vroegsignalering van schulden met woningcorporaties'] },
   { typed: 'Afspraken met woningcorporaties over vroegsignalering', expect: ['Vroegsignalering van schulden met woningcorporaties'] },
   { typed: 'Mantelzorgers ontlasten met respijtzorg', expect: ['Respijtzorg voor mantelzorgers van mensen met dementie'] },
@@ -79,6 +107,12 @@ const RELEVANCE: { typed: string; expect: string[]; never?: string[] }[] = [
   { typed: 'Woningaanpassing voor een rolstoel', expect: ['Woningaanpassing voor rolstoelgebruikers'] },
   { typed: 'Wachtlijsten in de jeugdhulp', expect: ['Wachtlijsten bij de jeugdhulp'], never: ['Hoe betrekken jullie de cliëntenraad bij het Wmo-beleid?'] },
   { typed: 'Hoe werkt de gemeenteraad?', expect: [] },
+  // A common word shared with an unrelated title is not enough (the cliëntenraad question that got "Wachtlijsten jeugd-ggz").
+  { typed: 'Cliëntenraad in onze regio', expect: ['Cliëntenraad sociaal domein: samenstelling en werving'], never: ['Wachtlijsten jeugd-ggz in de regio', 'Inkoop in de regio', 'Vervoer in de regio'] },
+  { typed: 'Ervaringen met een cliëntenraad', expect: ['Cliëntenraad sociaal domein: samenstelling en werving'], never: ['Ervaringen met de gemeente', 'Ervaringen met een nieuw werkproces'] },
+  { typed: 'Aanpak van wachtlijsten in de gemeente', expect: ['Wachtlijsten bij de jeugdhulp', 'Wachtlijsten jeugd-ggz in de regio'], never: ['Aanpak van laaggeletterdheid', 'Gemeente als werkgever'] },
+  { typed: 'Onze ervaringen', expect: [] },
+  { typed: 'Iets voor de jeugd in onze gemeente', expect: [] },
 ];
 
 let t: TestApp;

@@ -141,6 +141,11 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
             <span>{t('threadPage.attachment', { name: a.filename })}</span> <span className="meta">({formatSize(a.size, locale)})</span>
           </a>
           {a.description && <span className="attachment-description"> — {a.description}</span>}
+          {a.searchable === false && (
+            <span className="badge not-searchable" title={t('knowledgeSearch.notSearchableHint')}>
+              {t('knowledgeSearch.notSearchable')}
+            </span>
+          )}
         </li>
       ))}
     </ul>

@@ -2,6 +2,8 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { PublicProfile } from '../../../shared/schemas/accounts';
 import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
+import type { SearchHit } from '../../../shared/schemas/search';
+import type { Static } from '@sinclair/typebox';
 import { LoadMore, appendPage } from '../components/LoadMore';
 import { AsyncView, Empty, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
@@ -9,12 +11,9 @@ import { api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from '../pages/paths';
+import { TagLinks } from './tags';
 
-interface Hit {
-  thread: ThreadSummary;
-  post?: { id: string; authorName: string; createdAt: string };
-  snippet: string;
-}
+type Hit = Static<typeof SearchHit>;
 
 export function SearchBox() {
   const { t } = useI18n();
@@ -31,7 +30,7 @@ export function SearchBox() {
 }
 
 /** The search page's filters as they stand in its address: every one optional except the words (`q`). */
-const FILTERS = ['q', 'channel', 'tag', 'kind', 'unanswered', 'hasAttachments', 'from', 'to', 'author'] as const;
+const FILTERS = ['q', 'channel', 'tag', 'kind', 'unanswered', 'hasAttachments', 'inAttachments', 'from', 'to', 'author'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
 function readFilters(params: URLSearchParams): Filters {
@@ -53,6 +52,9 @@ interface SearchResults {
   nextCursor: string | null;
 }
 
+/** Without words the API lists newest first when one of these filters is given. */
+const canBrowse = (f: Filters) => !!(f.q.trim() || f.author || f.tag.trim() || f.channel);
+
 /**
  * Search results with the filters the API has (Discourse's advanced search as the model): words, channel,
  * tag, kind, unanswered questions, with handouts, a date range, and an author (a removable chip, set by
@@ -65,7 +67,7 @@ export function SearchPage() {
   const applied = readFilters(params);
   const query = filterParams(applied).toString();
   const [state, reload, update] = useAsync<SearchResults>(
-    (signal) => (applied.q.trim() ? api<SearchResults>(`/api/search?${query}`, { signal }) : Promise.resolve({ items: [], nextCursor: null })),
+    (signal) => (canBrowse(applied) ? api<SearchResults>(`/api/search?${query}`, { signal }) : Promise.resolve({ items: [], nextCursor: null })),
     [query],
   );
   const [channelState] = useAsync((signal) => api<{ items: Channel[] }>('/api/channels', { signal }), []);
@@ -90,11 +92,11 @@ export function SearchPage() {
   }, [query]);
 
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
-  const toggle = (k: 'unanswered' | 'hasAttachments') => (e: { target: { checked: boolean } }) => setForm((f) => ({ ...f, [k]: e.target.checked ? 'true' : '' }));
+  const toggle = (k: 'unanswered' | 'hasAttachments' | 'inAttachments') => (e: { target: { checked: boolean } }) => setForm((f) => ({ ...f, [k]: e.target.checked ? 'true' : '' }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!form.q.trim()) {
-      setFormError({ field: 'q', message: t('search.needWords') });
+    if (!canBrowse(form)) {
+      setFormError({ field: 'q', message: t('knowledgeSearch.needWordsOrFilter') });
       qRef.current?.focus();
       return;
     }
@@ -195,11 +197,14 @@ export function SearchPage() {
           <label className="inline">
             <input type="checkbox" checked={form.hasAttachments === 'true'} onChange={toggle('hasAttachments')} /> {t('search.hasAttachments')}
           </label>
+          <label className="inline">
+            <input type="checkbox" checked={form.inAttachments === 'true'} onChange={toggle('inAttachments')} /> {t('knowledgeSearch.inAttachments')}
+          </label>
           {errorText('to')}
         </fieldset>
       </form>
-      {!applied.q.trim() ? (
-        <Empty>{applied.author ? t('search.typeWordsAuthor', { name: authorName ?? '' }) : t('search.typeWords')}</Empty>
+      {!canBrowse(applied) ? (
+        <Empty>{t('search.typeWords')}</Empty>
       ) : (
         <AsyncView state={state} onRetry={reload}>
           {({ items, nextCursor }) =>
@@ -216,7 +221,9 @@ export function SearchPage() {
                       <p className="meta">
                         <span className="channel-name">{h.thread.channelName}</span> · {formatRelative(h.thread.lastActivityAt, locale)}
                         {h.post ? ` · ${t('search.inReply', { name: h.post.authorName })}` : ''}
+                        {h.attachment ? ` · ${t('knowledgeSearch.inHandout', { name: h.attachment.filename })}` : ''}
                       </p>
+                      {h.thread.tags.length > 0 && <TagLinks tags={h.thread.tags} />}
                       {/* The server escapes everything in the snippet except <mark>. */}
                       {/* biome-ignore lint/security/noDangerouslySetInnerHtml: post bodies are sanitized on the server (sanitize-html, server/content/sanitize.ts); snippets are escaped except <mark> */}
                       <p className="snippet" dangerouslySetInnerHTML={{ __html: h.snippet }} />

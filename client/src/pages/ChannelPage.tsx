@@ -12,6 +12,7 @@ import { hasRole, useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
 import { FollowButton } from '../features/notifications';
+import { TagLinks } from '../features/tags';
 
 interface Page {
   channel: Channel;
@@ -119,13 +120,7 @@ export function ChannelPage() {
                   {t('channel.by', { name: th.author.displayName })} · {t('channel.replies', { count: th.replyCount })} · {formatRelative(th.lastActivityAt, locale)}
                 </p>
                 {th.excerpt && <p className="excerpt">{th.excerpt}</p>}
-                {th.tags.length > 0 && (
-                  <ul className="tags" aria-label={t('newThread.tagsLabel')}>
-                    {th.tags.map((tag) => (
-                      <li key={tag}>{tag}</li>
-                    ))}
-                  </ul>
-                )}
+                <TagLinks tags={th.tags} />
               </div>
             </li>
           ))}

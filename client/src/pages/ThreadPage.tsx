@@ -23,6 +23,7 @@ import { type PostChange, type ThreadData, addReply, applyAppreciationCount, app
 import { usePermalink } from '../features/thread/usePermalink';
 import { useReading } from '../features/thread/useReading';
 import { threadPath } from './paths';
+import { TagLinks } from '../features/tags';
 
 export function ThreadPage() {
   const { id = '' } = useParams();
@@ -170,13 +171,7 @@ export function ThreadPage() {
           </p>
         </header>
         <OpeningPost thread={thread} bestAnswerAuthor={bestAnswerAuthor} onChangedPost={applyChangedPost} onChangedThread={applyChangedThread} />
-        {thread.tags.length > 0 && (
-          <ul className="tags" aria-label={t('newThread.tagsLabel')}>
-            {thread.tags.map((tag) => (
-              <li key={tag}>{tag}</li>
-            ))}
-          </ul>
-        )}
+        <TagLinks tags={thread.tags} />
         <p className="thread-tools">
           <CopyLinkButton url={`${location.origin}${path}`} />{' '}
           {user ? <FollowButton targetType="thread" targetId={thread.id} refreshKey={followKey} /> : <VisitorFollow />}

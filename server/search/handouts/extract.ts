@@ -72,6 +72,9 @@ export function extractText(file: string, contentType: string, limits: ExtractLi
       stdout: true,
       stderr: true,
     });
+    // pdf.js warns on stdout about fonts and broken objects: read and dropped, never left to pile up.
+    worker.stdout?.resume();
+    worker.stderr?.resume();
     const timer = setTimeout(() => done({ ok: false, error: `took longer than ${limits.timeoutMs} ms` }), limits.timeoutMs);
     worker.on('message', (m: Extracted) => done(m));
     worker.on('error', (err) => done({ ok: false, error: (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? `needed more than ${limits.memoryMb} MB` : err.message }));
@@ -94,14 +97,15 @@ async function pending(db: Db, batch: number) {
 }
 
 /**
- * Extracts the text of every handout that needs it, `batch` at a time, and returns how many it
- * stored. Safe on several instances at once (an attachment is claimed with a transaction-level
+ * Extracts the text of the handouts that need it (at most `maxPerRun`), `batch` at a time, and
+ * returns how many it stored. Safe on several instances at once (an attachment is claimed with a transaction-level
  * advisory lock while its text is stored; extracting twice does no harm).
  */
-export async function extractPendingHandouts(db: Db, storage: Storage, limits: ExtractLimits, log: FastifyBaseLogger, batch = 20): Promise<number> {
+export async function extractPendingHandouts(db: Db, storage: Storage, limits: ExtractLimits, log: FastifyBaseLogger, batch = 20, maxPerRun = 200): Promise<number> {
   let stored = 0;
   const tried = new Set<string>();
-  for (;;) {
+  // A bounded run (after an extractor upgrade thousands may be due): the next tick goes on.
+  while (stored < maxPerRun) {
     const rows = (await pending(db, batch)).filter((r) => !tried.has(r.id));
     if (rows.length === 0) return stored;
     for (const row of rows) {
@@ -145,6 +149,7 @@ export async function extractPendingHandouts(db: Db, storage: Storage, limits: E
       stored++;
     }
   }
+  return stored;
 }
 
 /** Whether each attachment's text is searchable: true, false ("niet doorzoekbaar") or null (not yet, or not a document). */
