@@ -23,10 +23,10 @@ import { Loading } from './components/ui';
 const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
 const AdminUsers = lazy(() => import('./features/admin/AdminUsers').then((m) => ({ default: m.AdminUsers })));
 const AdminChannels = lazy(() => import('./features/admin/AdminChannels').then((m) => ({ default: m.AdminChannels })));
+const AdminSynonyms = lazy(() => import('./features/admin/Synonyms').then((m) => ({ default: m.Synonyms })));
 const admin = (element: ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 import './styles.css';
 import { TagPage } from './features/tags';
-import { SynonymsPage } from './features/admin/Synonyms';
 
 function App() {
   return (
@@ -46,7 +46,6 @@ function App() {
               <Route path="/u/:id" element={<ProfilePage />} />
               <Route path="/zoeken" element={<SearchPage />} />
               <Route path="/tag/:tag" element={<TagPage />} />
-              <Route path="/beheer/synoniemen" element={<SynonymsPage />} />
               <Route path="/meldingen" element={<NotificationsPage />} />
               <Route path="/moderatie" element={<ModerationPage />} />
               <Route path="/videosessies" element={<MyVideoSessionsPage />} />
@@ -58,6 +57,7 @@ function App() {
               <Route path="/beheer" element={admin(<AdminPage />)}>
                 <Route index element={admin(<AdminUsers />)} />
                 <Route path="kanalen" element={admin(<AdminChannels />)} />
+                <Route path="synoniemen" element={admin(<AdminSynonyms />)} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Routes>

@@ -31,7 +31,8 @@ describe('browsing and the sociaal domein’s own words', () => {
     const page = await (await e.context()).newPage();
     await login(page, 'beheer@plein.example', DEMO_PASSWORD);
     await page.goto('/beheer/synoniemen');
-    await page.getByRole('heading', { level: 1, name: 'Synoniemen en afkortingen' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Synoniemen en afkortingen' }).waitFor();
+    await page.getByRole('link', { name: 'Synoniemen' }).waitFor(); // a tab of the Beheer page
     await page.getByText('persoonsgebonden budget', { exact: false }).first().waitFor();
     await page.getByLabel('Woorden die hetzelfde betekenen').fill('signaalpartners, vaste lastenpartners');
     await page.getByRole('button', { name: 'Groep toevoegen' }).click();

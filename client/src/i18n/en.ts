@@ -588,6 +588,7 @@ export const en: Messages = {
     tabs: 'Administration sections',
     usersTab: 'Users',
     channelsTab: 'Channels',
+    synonymsTab: 'Synonyms',
     search: 'Search by name or e-mail address',
     searchButton: 'Search',
     name: 'Name',

@@ -588,6 +588,7 @@ export const nl = {
     tabs: 'Beheeronderdelen',
     usersTab: 'Gebruikers',
     channelsTab: 'Kanalen',
+    synonymsTab: 'Synoniemen',
     search: 'Zoek op naam of e-mailadres',
     searchButton: 'Zoeken',
     name: 'Naam',

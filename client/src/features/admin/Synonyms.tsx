@@ -102,7 +102,3 @@ export function Synonyms({ asPage = false }: { asPage?: boolean }) {
   );
 }
 
-/** /beheer/synoniemen on its own, until the Beheer page mounts <Synonyms /> as a tab. */
-export function SynonymsPage() {
-  return <Synonyms asPage />;
-}
