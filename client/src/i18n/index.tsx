@@ -1,9 +1,15 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { en } from './en';
 import { type Messages, nl } from './nl';
 
 export type Locale = 'nl' | 'en';
-const catalogs: Record<Locale, Messages> = { nl, en };
+// Dutch is in the first download; English (the second language) loads when it is chosen, so
+// every visitor does not pay for both catalogs. Until it is there, texts fall back to Dutch.
+const catalogs: Partial<Record<Locale, Messages>> = { nl };
+
+/** Makes sure the catalog of `locale` is loaded (English is a separate chunk). */
+export async function loadCatalog(locale: Locale): Promise<void> {
+  if (!catalogs[locale] && locale === 'en') catalogs.en = (await import('./en')).en;
+}
 
 type Vars = Record<string, string | number>;
 
@@ -44,11 +50,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const setLocale = useCallback((next: Locale) => {
     localStorage.setItem('plein.locale', next);
-    document.documentElement.lang = next;
-    setLocaleState(next);
+    void loadCatalog(next).then(() => {
+      document.documentElement.lang = next;
+      setLocaleState(next);
+    });
   }, []);
   const value = useMemo<I18n>(
-    () => ({ locale, setLocale, t: (key, vars) => format(lookup(catalogs[locale], key), vars, locale) }),
+    () => ({ locale, setLocale, t: (key, vars) => format(lookup(catalogs[locale] ?? nl, key), vars, locale) }),
     [locale, setLocale],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

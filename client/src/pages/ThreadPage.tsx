@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { Post, Reading, Thread } from '../../../shared/schemas/forum';
 import { topics } from '../../../shared/topics';
@@ -10,7 +10,6 @@ import { formatDate } from '../lib/dates';
 import { useLiveTopic } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useAsync } from '../lib/useAsync';
-import { VideoSessionCard } from '../features/VideoSessionCard';
 import { ThreadModTools } from '../features/moderation';
 import { FollowButton } from '../features/notifications';
 import { AuthorCard } from '../features/thread/AuthorCard';
@@ -24,6 +23,10 @@ import { usePermalink } from '../features/thread/usePermalink';
 import { useReading } from '../features/thread/useReading';
 import { threadPath } from './paths';
 import { TagLinks } from '../features/tags';
+
+// The video-session card (scheduling, registration, attendee lists, summary) loads with the page
+// data, not in the first download: most threads have no session.
+const VideoSessionCard = lazy(() => import('../features/VideoSessionCard').then((m) => ({ default: m.VideoSessionCard })));
 
 export function ThreadPage() {
   const { id = '' } = useParams();
@@ -178,7 +181,9 @@ export function ThreadPage() {
         </p>
         <ThreadModTools thread={thread} onChanged={applyChangedThread} />
       </article>
-      <VideoSessionCard threadId={thread.id} threadAuthorId={thread.author.id} initial={thread.videoSession} />
+      <Suspense fallback={null}>
+        <VideoSessionCard threadId={thread.id} threadAuthorId={thread.author.id} initial={thread.videoSession} />
+      </Suspense>
 
       <section aria-labelledby="replies-title" className="replies">
         <h2 id="replies-title">
