@@ -14,6 +14,7 @@ import { ModerationPage } from './features/moderation';
 import { NotificationsPage } from './features/notifications';
 import { SearchPage } from './features/search';
 import { MyVideoSessionsPage } from './features/MyVideoSessions';
+import { OrganisationsPage } from './features/admin/Organisations';
 import './styles.css';
 
 function App() {
@@ -36,6 +37,7 @@ function App() {
               <Route path="/meldingen" element={<NotificationsPage />} />
               <Route path="/moderatie" element={<ModerationPage />} />
               <Route path="/videosessies" element={<MyVideoSessionsPage />} />
+              <Route path="/beheer/organisaties" element={<OrganisationsPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Layout>

@@ -5,6 +5,7 @@ import { Field, PageTitle, errorMessage, fieldErrors } from '../components/ui';
 import { useI18n } from '../i18n';
 import { api } from '../lib/api';
 import { useSession } from '../lib/session';
+import { OrganisationLoginButtons } from '../features/organisations';
 
 function useAuthForm(path: string) {
   const { t } = useI18n();
@@ -36,6 +37,7 @@ function useAuthForm(path: string) {
 
 export function LoginPage() {
   const { t } = useI18n();
+  const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { errors, formError, sending, submit } = useAuthForm('/api/auth/login');
@@ -67,9 +69,12 @@ export function LoginPage() {
           {t('auth.noAccount')} <Link to="/aanmelden">{t('app.signup')}</Link>
         </p>
       </form>
+      <OrganisationLoginButtons returnTo={safeBack(params.get('terug'))} />
     </div>
   );
 }
+
+const safeBack = (back: string | null) => (back?.startsWith('/') && !back.startsWith('//') ? back : '/');
 
 export function SignupPage() {
   const { t } = useI18n();

@@ -1,3 +1,4 @@
+import { OrganisationName } from '../features/organisations';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Post, Thread } from '../../../shared/schemas/forum';
@@ -34,7 +35,13 @@ function AuthorCard({ author, large = false }: { author: Post['author']; large?:
           {author.displayName}
         </Link>
         {author.role !== 'member' && <span className={`badge role-${author.role}`}>{t(`profile.role.${author.role}`)}</span>}
-        {(author.jobTitle || author.organisation) && <p className="author-job">{[author.jobTitle, author.organisation].filter(Boolean).join(' · ')}</p>}
+        {(author.jobTitle || author.organisation) && (
+          <p className="author-job">
+            {author.jobTitle}
+            {author.jobTitle && author.organisation && ' · '}
+            <OrganisationName author={author} />
+          </p>
+        )}
       </div>
     </div>
   );
