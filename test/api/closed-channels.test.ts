@@ -74,6 +74,12 @@ describe('a closed channel to non-members', () => {
     expect((await outsider.agent.post('/api/channels/intervisie/threads').send({ title: 'Ik ook', body: '<p>x</p>', kind: 'discussion' })).status).toBe(404);
     const after = await t.db.selectFrom('post').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
+    // Reporting its posts, or following it or its threads: 404 as well, nothing stored.
+    expect((await outsider.agent.post('/api/reports').send({ postId: thread.postId, reason: 'Benieuwd' })).status).toBe(404);
+    expect((await outsider.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'intervisie', level: 'watching' })).status).toBe(404);
+    expect((await outsider.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'watching' })).status).toBe(404);
+    expect(await t.db.selectFrom('report').select('id').where('reporter_id', '=', outsider.id).execute()).toEqual([]);
+    expect(await t.db.selectFrom('subscription').select('user_id').where('user_id', '=', outsider.id).execute()).toEqual([]);
   });
 
   it('refuses its websocket topics to non-members, live and in replay, while members get the events', async () => {
