@@ -113,6 +113,29 @@ describe('a closed channel to non-members', () => {
     }
   });
 
+  it('stops live events of a thread moved into a closed channel for those already subscribed outside it', async () => {
+    await admin.agent.post('/api/channels').send({ slug: 'openbaar', name: 'Openbaar', postingPolicy: 'open' }).expect(201);
+    const moving = await startThread(member, 'openbaar', { title: 'Wordt verplaatst' });
+    const outsiderWs = await connect(t.app, { cookie: outsider.cookie });
+    const memberWs = await connect(t.app, { cookie: member.cookie });
+    try {
+      for (const ws of [outsiderWs, memberWs]) {
+        ws.send({ type: 'subscribe', topics: [`thread:${moving.id}`] });
+        await ws.next((f) => f.type === 'subscribed');
+      }
+      const mod = await signUp(t, { role: 'moderator' });
+      await mod.agent.post(`/api/threads/${moving.id}/move`).send({ channelSlug: 'intervisie' }).expect(200);
+      const secret = await replyTo(member, moving.id, '<p>Nu besloten</p>');
+      await memberWs.next((f) => f.type === 'event' && f.data?.post?.id === secret.id);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(outsiderWs.frames.some((f) => f.type === 'event' && f.data?.post?.id === secret.id)).toBe(false);
+      expect((await outsider.agent.get(`/api/threads/${moving.id}`)).status).toBe(404);
+    } finally {
+      outsiderWs.close();
+      memberWs.close();
+    }
+  });
+
   it('never notifies a non-member, even when @mentioned', async () => {
     await replyTo(member, thread.id, '<p>Wat vindt @Olaf Buitenstaander hiervan?</p>');
     const inbox = await outsider.agent.get('/api/notifications').expect(200);
