@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seed/demo';
+import { png } from '../support/files';
 import { expectAccessible, login, screenshot } from './support/harness';
 import { type OidcE2E, startOidcE2E } from './support/organisations';
 
@@ -132,6 +133,8 @@ describe('organisations and closed channels in Chromium', () => {
     await page.getByRole('button', { name: 'Organisatie toevoegen' }).click();
     await page.getByRole('heading', { level: 3, name: 'Zorggroep Noord' }).waitFor();
     await page.getByText('zgn.example, zorggroep-noord.example').waitFor();
+    await page.getByLabel('Logo kiezen voor Zorggroep Noord (PNG, JPEG of WebP)').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: await png(300, 120) });
+    await page.getByRole('img', { name: 'Logo van Zorggroep Noord' }).waitFor();
     await expectAccessible(page, 'admin-organisations');
     await screenshot(page, 'admin-organisations');
   });
@@ -145,7 +148,8 @@ describe('organisations and closed channels in Chromium', () => {
     const asker = await (await e.context()).newPage();
     await login(asker, 'joost@plein.example', DEMO_PASSWORD);
     await asker.goto('/c/intervisie');
-    await asker.getByRole('heading', { level: 1, name: 'Lid worden van een besloten kanaal' }).waitFor();
+    await asker.getByRole('heading', { level: 1, name: 'Pagina niet gevonden' }).waitFor();
+    await asker.getByRole('heading', { level: 2, name: 'Lid worden van een besloten kanaal' }).waitFor();
     await expectAccessible(asker, 'closed-channel-request');
     await asker.getByLabel('Waarom wil je lid worden?').fill('Ik ben jeugdconsulent in Lindewaard en doe mee aan intervisie.');
     await asker.getByRole('button', { name: 'Aanvraag versturen' }).click();

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { MembershipRequest } from '../../../shared/schemas/channel-members';
 import type { Channel } from '../../../shared/schemas/forum';
-import { ActionError, Field, PageTitle } from '../components/ui';
+import { ActionError, Field, NotFound } from '../components/ui';
 import { useI18n } from '../i18n';
 import { ApiError, api } from '../lib/api';
 import { hasRole, useSession } from '../lib/session';
@@ -100,9 +100,12 @@ export function ChannelRequestPage({ slug }: { slug: string }) {
   const [sent, setSent] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  // Not found first (an unknown address is the usual case); then the way in to a closed channel.
   return (
-    <div className="narrow">
-      <PageTitle>{t('organisations.requestTitle')}</PageTitle>
+    <>
+      <NotFound />
+      <section className="narrow" aria-labelledby="request-title">
+      <h2 id="request-title">{t('organisations.requestTitle')}</h2>
       <p>{t('organisations.requestIntro')}</p>
       {sent ? (
         <p role="status">{t('organisations.requestSent')}</p>
@@ -137,6 +140,7 @@ export function ChannelRequestPage({ slug }: { slug: string }) {
           </button>
         </form>
       )}
-    </div>
+      </section>
+    </>
   );
 }

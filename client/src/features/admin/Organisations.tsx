@@ -55,6 +55,7 @@ export function Organisations() {
                   </li>
                 ) : (
                   <li key={org.id} className="card organisation">
+                    {org.logoUrl && <img src={org.logoUrl} alt={t('organisations.logoAlt', { name: org.name })} height={48} className="organisation-logo" />}
                     <h3>{org.name}</h3>
                     <p className="meta">
                       {org.domains.join(', ')} · {t('organisations.members', { count: org.memberCount })}
@@ -65,6 +66,27 @@ export function Organisations() {
                     <button type="button" className="button secondary" onClick={() => void remove(org)}>
                       {t('organisations.remove')} <span className="visually-hidden">{org.name}</span>
                     </button>
+                    <div className="field">
+                      <label htmlFor={`org-${org.id}-logo`}>{t('organisations.logoUpload', { name: org.name })}</label>
+                      <input
+                        id={`org-${org.id}-logo`}
+                        type="file"
+                        accept="image/png,image/jpeg,image/webp"
+                        onChange={async (e) => {
+                          const file = e.target.files?.[0];
+                          if (!file) return;
+                          const form = new FormData();
+                          form.append('file', file);
+                          try {
+                            const res = await api<{ logoUrl: string }>(`/api/admin/organisations/${org.id}/logo`, { method: 'PUT', body: form });
+                            update((d) => ({ items: d.items.map((o) => (o.id === org.id ? { ...o, logoUrl: res.logoUrl } : o)) }));
+                            setMessage(t('organisations.saved'));
+                          } catch (err) {
+                            setMessage(orgErrorMessage(err, t));
+                          }
+                        }}
+                      />
+                    </div>
                   </li>
                 ),
               )}
