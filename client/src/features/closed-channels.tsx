@@ -105,41 +105,41 @@ export function ChannelRequestPage({ slug }: { slug: string }) {
     <>
       <NotFound />
       <section className="narrow" aria-labelledby="request-title">
-      <h2 id="request-title">{t('organisations.requestTitle')}</h2>
-      <p>{t('organisations.requestIntro')}</p>
-      {sent ? (
-        <p role="status">{t('organisations.requestSent')}</p>
-      ) : (
-        <form
-          className="card form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            if (sending) return;
-            setSending(true);
-            setError(null);
-            try {
-              await api(`${base(slug)}/membership-requests`, { method: 'POST', body: { motivation } });
-              setSent(true);
-            } catch (err) {
-              setError(err instanceof ApiError && err.status === 404 ? t('organisations.errors.not_found') : orgErrorMessage(err, t));
-            } finally {
-              setSending(false);
-            }
-          }}
-        >
-          {error && (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          )}
-          <Field id="motivation" label={t('organisations.motivation')} hint={t('organisations.motivationHint')}>
-            {(aria) => <textarea {...aria} rows={4} required maxLength={1000} value={motivation} onChange={(e) => setMotivation(e.target.value)} />}
-          </Field>
-          <button type="submit" className="button">
-            {t('organisations.sendRequest')}
-          </button>
-        </form>
-      )}
+        <h2 id="request-title">{t('organisations.requestTitle')}</h2>
+        <p>{t('organisations.requestIntro')}</p>
+        {sent ? (
+          <p role="status">{t('organisations.requestSent')}</p>
+        ) : (
+          <form
+            className="card form"
+            onSubmit={async (e) => {
+              e.preventDefault();
+              if (sending) return;
+              setSending(true);
+              setError(null);
+              try {
+                await api(`${base(slug)}/membership-requests`, { method: 'POST', body: { motivation } });
+                setSent(true);
+              } catch (err) {
+                setError(err instanceof ApiError && err.status === 404 ? t('organisations.errors.not_found') : orgErrorMessage(err, t));
+              } finally {
+                setSending(false);
+              }
+            }}
+          >
+            {error && (
+              <p className="form-error" role="alert">
+                {error}
+              </p>
+            )}
+            <Field id="motivation" label={t('organisations.motivation')} hint={t('organisations.motivationHint')}>
+              {(aria) => <textarea {...aria} rows={4} required maxLength={1000} value={motivation} onChange={(e) => setMotivation(e.target.value)} />}
+            </Field>
+            <button type="submit" className="button">
+              {t('organisations.sendRequest')}
+            </button>
+          </form>
+        )}
       </section>
     </>
   );
