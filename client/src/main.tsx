@@ -30,6 +30,7 @@ const ResetPasswordPage = lazy(() => import('./features/account/AccountPages').t
 const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
 const AdminUsers = lazy(() => import('./features/admin/AdminUsers').then((m) => ({ default: m.AdminUsers })));
 const AdminChannels = lazy(() => import('./features/admin/AdminChannels').then((m) => ({ default: m.AdminChannels })));
+const AdminOrganisations = lazy(() => import('./features/admin/Organisations').then((m) => ({ default: m.Organisations })));
 const AdminSynonyms = lazy(() => import('./features/admin/Synonyms').then((m) => ({ default: m.Synonyms })));
 const later = (element: ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 
@@ -62,6 +63,7 @@ function App() {
               <Route path="/beheer" element={later(<AdminPage />)}>
                 <Route index element={later(<AdminUsers />)} />
                 <Route path="kanalen" element={later(<AdminChannels />)} />
+                <Route path="organisaties" element={later(<AdminOrganisations />)} />
                 <Route path="synoniemen" element={later(<AdminSynonyms />)} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />

@@ -1,5 +1,7 @@
 // AVG/GDPR: everything Plein holds about a member, and erasing their account. Each domain hands over
 // and forgets its own part; posts stay, under "Verwijderd account".
+import { eraseChannelDataOf } from '../channels/members';
+import { eraseOidcDataOf } from '../oidc/login';
 import { randomBytes } from 'node:crypto';
 import { uploadsBy } from '../attachments/attach';
 import type { Db } from '../db';
@@ -37,13 +39,15 @@ export async function eraseAccount(db: Db, userId: string, password: string): Pr
     await trx.deleteFrom('account_token').where('user_id', '=', userId).execute();
     await trx
       .updateTable('user')
-      .set({ display_name_skeleton: null, totp_secret: null, totp_enabled_at: null, totp_last_step: null, email: erasedEmail(userId), display_name: 'Verwijderd account', job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', updated_at: new Date() })
+      .set({ display_name_skeleton: null, totp_secret: null, totp_enabled_at: null, totp_last_step: null, email: erasedEmail(userId), display_name: 'Verwijderd account', job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', organisation_id: null, updated_at: new Date() })
       .where('id', '=', userId)
       .execute();
     await announceAuthorChange(trx, userId, userId);
     await eraseNotificationDataOf(trx, userId);
     await eraseVideoSessionDataOf(trx, userId);
     await eraseReaderDataOf(trx, userId);
+    await eraseOidcDataOf(trx, userId);
+    await eraseChannelDataOf(trx, userId);
     await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
   });
 }

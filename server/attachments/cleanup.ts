@@ -16,13 +16,19 @@ export interface CleanupResult {
 }
 
 /**
- * Removes the bytes under `key` when no attachment and no profile photo uses them. Call inside a
+ * Removes the bytes under `key` when no attachment, profile photo or organisation logo uses them. Call inside a
  * transaction that holds lockContent(key), so a simultaneous upload of the same bytes cannot lose them.
  */
 async function deleteIfUnused(trx: Parameters<typeof lockContent>[0], storage: Storage, key: string): Promise<boolean> {
   const { used } = await trx
     .selectNoFrom((eb) =>
-      eb.or([eb.exists(eb.selectFrom('attachment').select('id').where('storage_key', '=', key)), eb.exists(eb.selectFrom('user').select('id').where('avatar_key', '=', key))]).as('used'),
+      eb
+        .or([
+          eb.exists(eb.selectFrom('attachment').select('id').where('storage_key', '=', key)),
+          eb.exists(eb.selectFrom('user').select('id').where('avatar_key', '=', key)),
+          eb.exists(eb.selectFrom('organisation').select('id').where('logo_key', '=', key)),
+        ])
+        .as('used'),
     )
     .executeTakeFirstOrThrow();
   if (used) return false;
@@ -69,11 +75,12 @@ export async function cleanupUnattachedUploads(db: Db, storage: Storage, now = n
   const sweep = async () => {
     const keys = batch;
     batch = [];
-    const [a, u] = await Promise.all([
+    const [a, u, o] = await Promise.all([
       db.selectFrom('attachment').select('storage_key as key').where('storage_key', 'in', keys).execute(),
       db.selectFrom('user').select('avatar_key as key').where('avatar_key', 'in', keys).execute(),
+      db.selectFrom('organisation').select('logo_key as key').where('logo_key', 'in', keys).execute(),
     ]);
-    const used = new Set([...a, ...u].map((r) => r.key));
+    const used = new Set([...a, ...u, ...o].map((r) => r.key));
     for (const key of keys.filter((k) => !used.has(k))) {
       await db.transaction().execute(async (trx) => {
         await lockContent(trx, key);

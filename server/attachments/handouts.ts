@@ -10,8 +10,9 @@ import { ATTACHMENT_DESCRIPTION_MAX_LENGTH, type Attachment } from '../../shared
 import { swapAvatarKey } from '../accounts/users';
 import { plainText } from '../content/sanitize';
 import type { Db } from '../db';
-import { ApiError, invalidField, notFound, unsupportedType } from '../http/errors';
-import { type Actor, type Viewer, maySeeChannel, maySeeHiddenPost } from '../policy';
+import { ApiError, forbidden, invalidField, notFound, unsupportedType } from '../http/errors';
+import { type Actor, type Viewer, mayManageOrganisations, maySeeChannel, maySeeHiddenPost } from '../policy';
+import { swapOrganisationLogo } from '../organisations/organisations';
 import { toAttachment } from './attach';
 import { releaseContent } from './cleanup';
 import { nameForType, safeFilename, sniffContentType } from './files';
@@ -84,12 +85,12 @@ export async function findDownload(db: Db, viewer: Viewer, attachmentId: string)
 }
 
 /** Resizes a photo to a 256×256 WebP; its content key and bytes. 415 for what is not a PNG, JPEG or WebP. */
-export async function preparePhoto(file: ReceivedFile): Promise<{ key: string; output: Buffer }> {
+export async function preparePhoto(file: ReceivedFile, fit: 'cover' | 'inside' = 'cover'): Promise<{ key: string; output: Buffer }> {
   const sniffed = await sniffContentType(file.tempFile, 'photo');
   if (!sniffed || sniffed === 'macros' || !AVATAR_TYPES.has(sniffed.contentType)) throw unsupportedType('A profile photo must be PNG, JPEG or WebP.');
   let output: Buffer;
   try {
-    output = await sharp(file.tempFile, { limitInputPixels: 50_000_000, animated: false }).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
+    output = await sharp(file.tempFile, { limitInputPixels: 50_000_000, animated: false }).rotate().resize(256, 256, { fit }).webp({ quality: 82 }).toBuffer();
   } catch {
     throw unsupportedType('This image cannot be read. Use a PNG, JPEG or WebP photo.');
   }
@@ -129,3 +130,31 @@ async function setAvatar(db: Db, storage: Storage, log: FastifyBaseLogger, userI
     if (previous && previous !== photo?.key) await releaseContent(db, storage, previous).catch((err: Error) => log.warn({ err: err.message }, 'previous profile photo not removed'));
   }
 
+
+/**
+ * Sets an organisation's logo from an upload (PNG, JPEG or WebP, fitted inside 256×256 WebP; null
+ * removes it): admins only. The bytes of the logo it replaces go when nothing else uses them.
+ */
+export async function setOrganisationLogo(db: Db, storage: Storage, admin: Actor, organisationId: string, file: ReceivedFile | null, log: FastifyBaseLogger): Promise<string | null> {
+  if (!mayManageOrganisations(admin)) throw forbidden('forbidden', 'Only admins may manage organisations.');
+  let previous: string | null;
+  let key: string | null = null;
+  if (!file) previous = await swapOrganisationLogo(db, admin, organisationId, null);
+  else {
+    const prepared = await preparePhoto(file, 'inside');
+    key = prepared.key;
+    const resized = path.join(storage.tempDir, `${randomBytes(8).toString('hex')}.webp`);
+    try {
+      await fs.writeFile(resized, prepared.output);
+      previous = await db.transaction().execute(async (trx) => {
+        await lockContent(trx, prepared.key);
+        await storage.put(resized, prepared.key, 'image/webp');
+        return swapOrganisationLogo(trx, admin, organisationId, prepared.key);
+      });
+    } finally {
+      await fs.rm(resized, { force: true });
+    }
+  }
+  if (previous && previous !== key) await releaseContent(db, storage, previous).catch((err: Error) => log.warn({ err: err.message }, 'previous logo not removed'));
+  return key;
+}

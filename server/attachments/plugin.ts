@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Attachment, UpdateAttachmentBody } from '../../shared/schemas/attachments';
 import { ErrorBody, IdParams } from '../../shared/schemas/common';
-import { requireWriter } from '../accounts/guards';
+import { requireRole, requireWriter } from '../accounts/guards';
 import { avatarUrl, avatarVersion } from '../accounts/present';
 import { avatarOf } from '../accounts/users';
 import { escapeHtml } from '../content/escape';
@@ -14,7 +14,8 @@ import { postingLimit } from '../http/posting-limits';
 import { contentDisposition, } from './files';
 import { cleanupUnattachedUploads, } from './cleanup';
 import { createStorage, } from './storage';
-import { describeAttachment, findDownload, setProfilePhoto, storeUpload } from './handouts';
+import { describeAttachment, findDownload, setOrganisationLogo, setProfilePhoto, storeUpload } from './handouts';
+import { organisationLogo, organisationLogoUrl } from '../organisations/organisations';
 import { receiveFile } from './upload';
 
 const tags = ['attachments'];
@@ -167,6 +168,39 @@ const attachmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.header('cache-control', cache).header('x-content-type-options', 'nosniff').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
       if (!user.avatar_key) return reply.type('image/svg+xml').send(initialsSvg(user.display_name, user.id));
       return reply.type('image/webp').send(await storage.get(user.avatar_key));
+    },
+  );
+
+  // Organisation logos: kept by admins (the organisations domain owns the column), shown to everyone.
+  app.put(
+    '/api/admin/organisations/:id/logo',
+    { schema: { tags: ['organisations'], summary: "Set an organisation's logo (admin; PNG, JPEG or WebP, at most 5 MB)", params: IdParams, consumes: ['multipart/form-data'], response: { 200: Type.Object({ logoUrl: Type.String() }), ...errors } }, config: { rateLimit: postingLimit(app.config, 'uploadsPerHour') } },
+    async (request) => {
+      const admin = requireRole(request, 'admin');
+      const file = await receiveFile(request, storage.tempDir, AVATAR_MAX_BYTES).catch((err) => {
+        if (err instanceof ApiError && err.statusCode === 413) throw tooLarge('A logo can be at most 5 MB.');
+        throw err;
+      });
+      try {
+        const key = await setOrganisationLogo(db, storage, admin, request.params.id, file, request.log);
+        return { logoUrl: organisationLogoUrl({ id: request.params.id, logo_key: key })! };
+      } finally {
+        await fs.rm(file.tempFile, { force: true });
+      }
+    },
+  );
+  app.delete('/api/admin/organisations/:id/logo', { schema: { tags: ['organisations'], summary: "Remove an organisation's logo (admin)", params: IdParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    await setOrganisationLogo(db, storage, requireRole(request, 'admin'), request.params.id, null, request.log);
+    return reply.status(204).send(null);
+  });
+  app.get(
+    '/api/organisations/:id/logo',
+    { schema: { tags: ['organisations'], summary: "An organisation's logo (404 without one)", params: IdParams, querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }) } },
+    async (request, reply) => {
+      const key = await organisationLogo(db, request.params.id);
+      const current = request.query.v === key.slice(0, 12);
+      reply.header('cache-control', current ? 'public, max-age=31536000, immutable' : 'public, max-age=300').header('x-content-type-options', 'nosniff').header('content-security-policy', "default-src 'none'; sandbox");
+      return reply.type('image/webp').send(await storage.get(key));
     },
   );
 };

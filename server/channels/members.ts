@@ -194,3 +194,9 @@ export async function channelAudiences(trx: Transaction<Database>, slugs: string
   return new Map(rows.map((r) => [r.slug, channelAudience(r)]));
 }
 
+
+/** An erased account leaves its channels, and its requests (with their motivations) go. */
+export async function eraseChannelDataOf(trx: Transaction<Database>, userId: string): Promise<void> {
+  await trx.deleteFrom('channel_member').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('channel_membership_request').where('user_id', '=', userId).execute();
+}

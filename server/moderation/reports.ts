@@ -10,7 +10,7 @@ import type { Db } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { conflict, invalidField, notFound } from '../http/errors';
-import type { Actor } from '../policy';
+import { type Actor, maySeeChannel } from '../policy';
 import { hideInTransaction } from './actions';
 import { pushModerationCount, tellModerators } from './alerts';
 import { recordAction } from './audit';
@@ -20,8 +20,16 @@ const authorCols = authorColumnsOf('u');
 
 /** Reports someone else's post, once while it is open; not one a moderator hid already. */
 export async function createReport(db: Db, reporter: Actor, input: Static<typeof ReportBody>): Promise<Static<typeof NewReport>> {
-  const post = await db.selectFrom('post').select(['id', 'author_id', 'hidden_at', 'thread_id']).where('id', '=', input.postId).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!post) throw notFound('post');
+  const post = await db
+    .selectFrom('post as p')
+    .innerJoin('thread as t', 't.id', 'p.thread_id')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .select(['p.id', 'p.author_id', 'p.hidden_at', 'p.thread_id', 'c.id as channel_id', 'c.visibility'])
+    .where('p.id', '=', input.postId)
+    .where('p.deleted_at', 'is', null)
+    .executeTakeFirst();
+  // A post in a channel closed to the reporter does not exist for them.
+  if (!post || !maySeeChannel(reporter, { id: post.channel_id, visibility: post.visibility })) throw notFound('post');
   if (post.author_id === reporter.id) throw conflict('own_post', 'You cannot report your own post.');
   if (post.hidden_at !== null) throw conflict('already_hidden', 'A moderator already hid this post.');
   try {

@@ -3,13 +3,14 @@
 // one with the same verified e-mail, or a new one made from the claims. Every refusal has a code
 // and a Dutch sentence (messages.ts) and leaves no account and no session behind.
 import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import * as client from 'openid-client';
 import { findUserByEmail } from '../accounts/users';
 import type { SessionManager } from '../accounts/session';
 import type { Db } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { conflict, notFound } from '../http/errors';
+import type { Database } from '../db/schema';
 import type { UserTable } from '../db/tables/accounts';
 import { syncOrganisations } from '../organisations/organisations';
 import { type OidcProviderConfig, isLocalIssuer } from './providers';
@@ -247,4 +248,11 @@ export async function unlinkProvider(db: Db, userId: string, providerId: string)
     await trx.deleteFrom('oidc_identity').where('user_id', '=', userId).where('provider', '=', providerId).execute();
     await syncOrganisations(trx, [userId]);
   });
+}
+
+/** An erased account's organisation logins go (the addresses are personal data); it cannot log in any more. */
+export async function eraseOidcDataOf(trx: Transaction<Database>, userId: string): Promise<void> {
+  await trx.deleteFrom('oidc_identity').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('oidc_login').where('link_user_id', '=', userId).execute();
+  await trx.updateTable('user_session').set({ oidc_id_token: null }).where('user_id', '=', userId).execute();
 }

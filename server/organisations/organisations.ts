@@ -100,9 +100,9 @@ export async function deleteOrganisation(db: Db, actor: Actor, id: string): Prom
 }
 
 /** Points the organisation's logo at `key` (null: none); the key it replaces. */
-export async function swapOrganisationLogo(db: Db, actor: Actor, id: string, key: string | null): Promise<string | null> {
+export async function swapOrganisationLogo(db: Db | Trx, actor: Actor, id: string, key: string | null): Promise<string | null> {
   requireManager(actor);
-  const before = await db.selectFrom('organisation').select('logo_key').where('id', '=', id).executeTakeFirst();
+  const before = await db.selectFrom('organisation').select('logo_key').where('id', '=', id).forUpdate().executeTakeFirst();
   if (!before) throw notFound('organisation');
   await db.updateTable('organisation').set({ logo_key: key, updated_at: new Date() }).where('id', '=', id).execute();
   return before.logo_key;

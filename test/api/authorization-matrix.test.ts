@@ -11,6 +11,7 @@ import { PUBLIC_URL, type TestApp, type TestUser, createTestApp, signUp, tokenFr
 import { pdf, png } from '../support/files';
 import { createChannel, replyTo, startThread } from '../support/forum';
 import { connect, wsBase } from '../support/ws';
+import { TEST_CLIENT, type TestProvider, startTestProvider } from '../support/oidc';
 
 const ROLES = ['anonymous', 'member', 'expert', 'moderator', 'admin', 'suspended', 'suspended moderator'] as const;
 type RoleName = (typeof ROLES)[number];
@@ -75,6 +76,17 @@ async function unverifiedUser(): Promise<string> {
   await request(t.app.server).post('/api/auth/signup').send({ email, password: 'matrix wachtwoord', displayName: `Wacht ${'abcdefghijklmnopqrstuvwxyz'[counter % 26]}${counter}` }).expect(202);
   return (await t.db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 }
+/** A closed channel of its own for each call (membership requests are one per person and channel). */
+async function closedChannel(): Promise<{ id: string; slug: string }> {
+  return t.db.insertInto('channel').values({ slug: `besloten-${++counter}`, name: 'Besloten', description: '', posting_policy: 'open', visibility: 'members', last_activity_at: null }).returning(['id', 'slug']).executeTakeFirstOrThrow();
+}
+async function pendingRequest(): Promise<{ slug: string; id: string }> {
+  const ch = await closedChannel();
+  const r = await t.db.insertInto('channel_membership_request').values({ channel_id: ch.id, user_id: author.id, motivation: 'Matrix' }).returning('id').executeTakeFirstOrThrow();
+  return { slug: ch.slug, id: r.id };
+}
+const organisation = async () => (await t.db.insertInto('organisation').values({ name: `Organisatie ${++counter}`, logo_key: null }).returning('id').executeTakeFirstOrThrow()).id;
+let provider: TestProvider;
 const upload = async () => (await author.agent.post('/api/attachments').attach('file', pdf(), 'matrix.pdf')).body.attachment.id as string;
 
 const ALL_OK = (s: number): Expect => [s, s, s, s, s, s, s];
@@ -98,7 +110,7 @@ const rows: Row[] = [
   { method: 'GET', route: '/api/admin/users', note: 'the Beheer page: accounts by name or e-mail', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: '/api/admin/users?q=matrix' }) },
   { method: 'POST', route: '/api/admin/users/{id}/verification', note: 'send the verification link again', expect: [401, 403, 403, 403, 202, 403, 403], call: async () => ({ url: `/api/admin/users/${await unverifiedUser()}/verification`, body: {} }) },
   { method: 'DELETE', route: '/api/admin/users/{id}/2fa', note: "reset someone's two-factor (audit log)", expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: `/api/admin/users/${(await signUp(t)).id}/2fa`, body: {} }) },
-  { method: 'PATCH', route: '/api/channels/{slug}', note: 'admins edit and archive channels', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: '/api/channels/open', body: { description: `Open kanaal ${++counter}` } }) },
+  { method: 'PATCH', route: '/api/channels/{slug}', note: 'admins edit, archive, close or open channels and list organisations on them', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: '/api/channels/open', body: { description: `Open kanaal ${++counter}` } }) },
   { method: 'POST', route: '/api/auth/login', note: 'anyone can log in', expect: ALL_OK(200), call: async () => ({ url: '/api/auth/login', body: { email: author.email, password: author.password }, fresh: true }) },
   { method: 'POST', route: '/api/auth/logout', note: 'ends the own session', expect: ALL_OK(204), call: async () => ({ url: '/api/auth/logout', fresh: true }) },
   { method: 'GET', route: '/api/me', note: 'own account (suspended users too)', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me' }) },
@@ -186,10 +198,33 @@ const rows: Row[] = [
       return { url: `/api/admin/synonyms/${row.id}` };
     },
   },
+  { method: 'POST', route: '/api/channels/{slug}/membership-requests', note: 'ask to join a closed channel, with a motivation', expect: WRITERS(201), call: async () => ({ url: `/api/channels/${(await closedChannel()).slug}/membership-requests`, body: { motivation: 'Ik werk in het wijkteam.' } }) },
+  { method: 'GET', route: '/api/channels/{slug}/membership-requests', note: "the channel's moderators (a per-channel role, not in these columns) and admins; 404 for who may not see the channel", expect: [401, 404, 404, 403, 200, 404, 404], call: async () => ({ url: `/api/channels/${(await pendingRequest()).slug}/membership-requests` }) },
+  ...(['approve', 'decline'] as const).map((a): Row => ({ method: 'POST', route: `/api/channels/{slug}/membership-requests/{id}/${a}`, note: "the channel's moderators and admins; never one's own request (403)", expect: [401, 404, 404, 403, 200, 403, 403], call: async () => { const r = await pendingRequest(); return { url: `/api/channels/${r.slug}/membership-requests/${r.id}/${a}` }; } })),
+  { method: 'DELETE', route: '/api/channels/{slug}/members/me', note: 'leave a closed channel one is a member of', expect: SIGNED_IN(204), call: async (_r, a) => { const ch = await closedChannel(); if (a) await t.db.insertInto('channel_member').values({ channel_id: ch.id, user_id: a.id }).execute(); return { url: `/api/channels/${ch.slug}/members/me` }; } },
+  { method: 'GET', route: '/api/channels/{slug}/members', note: "the channel's moderators and admins", expect: [401, 404, 404, 403, 200, 404, 404], call: async () => ({ url: `/api/channels/${(await closedChannel()).slug}/members` }) },
+  { method: 'PUT', route: '/api/channels/{slug}/moderators/{userId}', note: 'admins appoint channel moderators', expect: [401, 403, 403, 403, 204, 403, 403], call: async () => ({ url: `/api/channels/${(await closedChannel()).slug}/moderators/${author.id}` }) },
+  { method: 'DELETE', route: '/api/channels/{slug}/moderators/{userId}', note: '', expect: [401, 403, 403, 403, 204, 403, 403], call: async () => ({ url: `/api/channels/${(await closedChannel()).slug}/moderators/${author.id}` }) },
+  { method: 'GET', route: '/api/admin/organisations', note: 'verified organisations', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: '/api/admin/organisations' }) },
+  { method: 'POST', route: '/api/admin/organisations', note: '', expect: [401, 403, 403, 403, 201, 403, 403], call: async () => ({ url: '/api/admin/organisations', body: { name: `Gemeente ${++counter}`, domains: [`gemeente${counter}.example`] } }) },
+  { method: 'PATCH', route: '/api/admin/organisations/{id}', note: '', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: `/api/admin/organisations/${await organisation()}`, body: { name: `Hernoemd ${++counter}` } }) },
+  { method: 'DELETE', route: '/api/admin/organisations/{id}', note: '', expect: [401, 403, 403, 403, 204, 403, 403], call: async () => ({ url: `/api/admin/organisations/${await organisation()}` }) },
+  { method: 'PUT', route: '/api/admin/organisations/{id}/logo', note: 'PNG, JPEG or WebP', expect: [401, 403, 403, 403, 200, 403, 403], call: async () => ({ url: `/api/admin/organisations/${await organisation()}/logo`, file: { content: await png(), name: 'logo.png' } }) },
+  { method: 'DELETE', route: '/api/admin/organisations/{id}/logo', note: '', expect: [401, 403, 403, 403, 204, 403, 403], call: async () => ({ url: `/api/admin/organisations/${await organisation()}/logo` }) },
+  { method: 'GET', route: '/api/organisations/{id}/logo', note: 'shown with the organisation', expect: ALL_OK(200), call: async () => { const id = await organisation(); await users.admin.agent.put(`/api/admin/organisations/${id}/logo`).attach('file', await png(), 'logo.png').expect(200); return { url: `/api/organisations/${id}/logo` }; } },
+  { method: 'GET', route: '/api/auth/oidc/providers', note: 'the login page\'s organisation buttons', expect: ALL_OK(200), call: async () => ({ url: '/api/auth/oidc/providers' }) },
+  { method: 'GET', route: '/api/auth/oidc/{provider}/start', note: 'to the organisation\'s login service (the whole flow: test/api/oidc-login.test.ts)', expect: ALL_OK(302), call: async () => ({ url: '/api/auth/oidc/zwolle/start' }) },
+  { method: 'GET', route: '/api/auth/oidc/{provider}/callback', note: 'without the state this browser started: 400 and no session', expect: ALL_OK(400), call: async () => ({ url: '/api/auth/oidc/zwolle/callback?code=x&state=y' }) },
+  { method: 'GET', route: '/api/me/logins', note: 'own ways to log in', expect: SIGNED_IN(200), call: async () => ({ url: '/api/me/logins' }) },
+  { method: 'DELETE', route: '/api/me/logins/{provider}', note: 'unlink an organisation login (never the last way to log in)', expect: SIGNED_IN(204), call: async (_r, a) => { if (a) await t.db.insertInto('oidc_identity').values({ provider: 'zwolle', subject: `matrix-${++counter}`, user_id: a.id, email: null }).onConflict((oc) => oc.columns(['user_id', 'provider']).doNothing()).execute(); return { url: '/api/me/logins/zwolle' }; } },
+  { method: 'POST', route: '/api/auth/oidc/logout', note: 'ends the own session, and at the organisation when it came from there', expect: ALL_OK(200), call: async () => ({ url: '/api/auth/oidc/logout', fresh: true }) },
 ];
 
 beforeAll(async () => {
-  t = await createTestApp();
+  provider = await startTestProvider([`${PUBLIC_URL}/api/auth/oidc/zwolle/callback`]);
+  t = await createTestApp({
+    oidcProviders: [{ id: 'zwolle', label: 'Gemeente Zwolle', issuer: provider.issuer, clientId: TEST_CLIENT.clientId, clientSecret: TEST_CLIENT.clientSecret, allowedDomains: [], emailVerified: false, scope: 'openid email profile' }],
+  });
   await createChannel(t, 'landelijk', 'experts_ask');
   await createChannel(t, 'open', 'open');
   author = await signUp(t, { displayName: 'Auteur' });
@@ -205,6 +240,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  await provider.close();
 });
 
 /** Routes that are not part of who-may-do-what: the API's own documentation, and metrics (behind their own token, test/api/metrics.test.ts). */
@@ -258,6 +294,8 @@ interface ReadRow {
   sees(reader: TestUser | null, fixture: ReadFixture): Promise<boolean>;
 }
 interface ReadFixture {
+  closedThreadId: string;
+  closedAttachmentId: string;
   threadId: string;
   hiddenPostId: string;
   attachmentId: string;
@@ -273,6 +311,15 @@ async function subscribes(reader: TestUser | null, topic: string): Promise<boole
   const answer = await socket.next((f) => f.type === 'subscribed' || f.type === 'error');
   socket.close();
   return answer.type === 'subscribed';
+}
+/** Subscribes with lastEventId 0: does any event of the topic come back (the replay)? */
+async function replays(reader: TestUser | null, topic: string): Promise<boolean> {
+  const socket = await connect(t.app, reader ? { cookie: reader.cookie } : {});
+  socket.send({ type: 'subscribe', topics: [topic], lastEventId: '0' });
+  await socket.next((f) => f.type === 'subscribed' || f.type === 'error');
+  await new Promise((r) => setTimeout(r, 150));
+  socket.close();
+  return socket.frames.some((f) => f.type === 'event');
 }
 const as = (reader: TestUser | null) => {
   const r = request(t.app.server);
@@ -306,6 +353,15 @@ const readRows: ReadRow[] = [
     sees: async (reader, f) => !!(await as(reader).get(`/api/video-sessions/${f.sessionId}`)).body.videoSession.meetingUrl,
   },
   { what: 'video session: the attendee list (e-mail addresses)', expect: ['no', 'no', 'yes', 'yes', 'yes', 'no', 'no'], sees: async (reader, f) => (await as(reader).get(`/api/video-sessions/${f.sessionId}/attendees.csv`)).status === 200 },
+  { what: 'closed channel: in the channel list', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader) => ((await as(reader).get('/api/channels')).body.items as Array<{ slug: string }>).some((c) => c.slug === 'besloten') },
+  { what: 'closed channel: its thread list', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader) => (await as(reader).get('/api/channels/besloten/threads')).status === 200 },
+  { what: 'closed channel: a thread', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader, f) => (await as(reader).get(`/api/threads/${f.closedThreadId}`)).status === 200 },
+  { what: 'closed channel: the reply list', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader, f) => (await as(reader).get(`/api/threads/${f.closedThreadId}/replies`)).status === 200 },
+  { what: 'closed channel: an attachment (download)', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader, f) => (await as(reader).get(`/api/attachments/${f.closedAttachmentId}/download`)).status === 200 },
+  { what: 'closed channel: as a search hit', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader) => ((await as(reader).get('/api/search?q=kwartel')).body.items as unknown[]).length > 0 },
+  { what: 'closed channel: websocket topic `thread:<id>` (live)', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader, f) => subscribes(reader, `thread:${f.closedThreadId}`) },
+  { what: 'closed channel: websocket topic `thread:<id>` (replay)', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader, f) => replays(reader, `thread:${f.closedThreadId}`) },
+  { what: 'closed channel: websocket topic `channel:<slug>`', expect: ONLY_AUTHOR_AND_MODS, sees: async (reader) => subscribes(reader, 'channel:besloten') },
   { what: 'websocket topic `mod`', expect: ONLY_MODS, sees: async (reader) => subscribes(reader, 'mod') },
   { what: "websocket topic `user:<id>` of another user", expect: ['no', 'no', 'no', 'no', 'no', 'no', 'no'], sees: async (reader, f) => subscribes(reader, `user:${reader?.id === f.author.id ? users.member.id : f.author.id}`) },
 ];
@@ -315,7 +371,7 @@ function renderDoc(): string {
   const lines = rows.map((r) => `| ${r.method} | \`${r.route}\` | ${r.expect.join(' | ')} | ${r.note} |`);
   const readHead = `| what | ${READERS.join(' | ')} |\n| --- | ${READERS.map(() => '---').join(' | ')} |`;
   const readLines = readRows.map((r) => `| ${r.what} | ${r.expect.join(' | ')} |`);
-  const readPart = `\n## Who may see what\n\nMeasured by the same test: each cell says whether that reader gets to see it. "author" wrote the hidden post and organises the video session; "suspended moderator" is a moderator whose account is suspended, who reads as a member (server/policy: suspension travels with the role). Replayed websocket events follow the same rules (test/realtime/replay-truth.test.ts).\n\n${readHead}\n${readLines.join('\n')}\n`;
+  const readPart = `\n## Who may see what\n\nMeasured by the same test: each cell says whether that reader gets to see it. "author" wrote the hidden post, organises the video session and is the one member of the closed channel (visibility \`members\`: moderators and admins see every channel); "suspended moderator" is a moderator whose account is suspended, who reads as a member (server/policy: suspension travels with the role). Replayed websocket events follow the same rules (test/realtime/replay-truth.test.ts).\n\n${readHead}\n${readLines.join('\n')}\n`;
   return `# Who may do what\n\nGenerated from \`test/api/authorization-matrix.test.ts\`, which calls every route as each role and checks these statuses. "suspended" is a member whose account is suspended: they can read and log in, and every write that publishes or changes something others see answers 403 \`suspended\`; they keep self-service on their own account (password, logout, deleting the account, read marks and mail settings). Moderator routes also refuse a suspended moderator, who keeps a member's read rights. Where \`REQUIRE_2FA\` names a role, an account of that role without two-factor sign-in acts as a member the same way (server/policy: \`effectiveRole\`), and moderator and admin routes answer 403 \`two_factor_required\` until it is set up (test/api/account-trust.test.ts). Sign-up gives no session: the mailed link does (\`/api/auth/verify-email\`). The test fails when a route exists that is not in this table, or a row names a route that no longer exists.\n\n${head}\n${lines.join('\n')}\n${readPart}`;
 }
 
@@ -366,7 +422,13 @@ describe('authorization matrix', () => {
       await users.moderator.agent.post(`/api/posts/${hidden.id}/hide`).send({ reason: 'Matrix' }).expect(200);
       const sessionId = (await postAuthor.agent.post(`/api/threads/${th.id}/video-session`).send({})).body.videoSession.id as string;
       await postAuthor.agent.patch(`/api/video-sessions/${sessionId}`).send({ startsAt: new Date(Date.now() + 86400_000).toISOString(), durationMinutes: 60, capacity: 50, meetingUrl: 'https://meet.example/lees' }).expect(200);
-      fixture = { threadId: th.id, hiddenPostId: hidden.id, attachmentId, sessionId, author: postAuthor };
+      // A closed channel whose only member (besides moderators and admins) is the author.
+      const closed = await t.db.insertInto('channel').values({ slug: 'besloten', name: 'Besloten', description: '', posting_policy: 'open', visibility: 'members', last_activity_at: null }).returning('id').executeTakeFirstOrThrow();
+      await t.db.insertInto('channel_member').values({ channel_id: closed.id, user_id: postAuthor.id }).execute();
+      const closedThread = await startThread(postAuthor, 'besloten', { title: 'Besloten kwartel' });
+      const closedAttachmentId = (await postAuthor.agent.post('/api/attachments').attach('file', pdf(), 'besloten.pdf')).body.attachment.id as string;
+      await replyTo(postAuthor, closedThread.id, '<p>Besloten bijlage</p>', { attachmentIds: [closedAttachmentId] });
+      fixture = { closedThreadId: closedThread.id, closedAttachmentId, threadId: th.id, hiddenPostId: hidden.id, attachmentId, sessionId, author: postAuthor };
       Object.assign(readers, { anonymous: null, member: users.member, author: postAuthor, moderator: users.moderator, admin: users.admin, suspended: users.suspended, 'suspended moderator': users['suspended moderator'] });
     });
     for (const row of readRows) {

@@ -15,7 +15,6 @@ let channelMod: TestUser;
 let member: TestUser;
 let outsider: TestUser;
 let thread: { id: string; postId: string };
-let replyId: string;
 let attachmentId: string;
 
 const anon = () => request(t.app.server);
@@ -34,7 +33,7 @@ beforeAll(async () => {
   const up = await member.agent.post('/api/attachments').attach('file', pdf('Vertrouwelijk verslag'), 'verslag.pdf');
   expect(up.status).toBe(201);
   attachmentId = up.body.attachment.id;
-  replyId = (await replyTo(channelMod, thread.id, '<p>Goede vraag over geheimhouding</p>', { attachmentIds: [] })).id;
+  await replyTo(channelMod, thread.id, '<p>Goede vraag over geheimhouding</p>');
   await replyTo(member, thread.id, '<p>Zie bijlage</p>', { attachmentIds: [attachmentId] });
 });
 afterAll(async () => {
@@ -75,6 +74,12 @@ describe('a closed channel to non-members', () => {
     expect((await outsider.agent.post('/api/channels/intervisie/threads').send({ title: 'Ik ook', body: '<p>x</p>', kind: 'discussion' })).status).toBe(404);
     const after = await t.db.selectFrom('post').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
+    // Reporting its posts, or following it or its threads: 404 as well, nothing stored.
+    expect((await outsider.agent.post('/api/reports').send({ postId: thread.postId, reason: 'Benieuwd' })).status).toBe(404);
+    expect((await outsider.agent.put('/api/subscriptions').send({ targetType: 'channel', targetId: 'intervisie', level: 'watching' })).status).toBe(404);
+    expect((await outsider.agent.put('/api/subscriptions').send({ targetType: 'thread', targetId: thread.id, level: 'watching' })).status).toBe(404);
+    expect(await t.db.selectFrom('report').select('id').where('reporter_id', '=', outsider.id).execute()).toEqual([]);
+    expect(await t.db.selectFrom('subscription').select('user_id').where('user_id', '=', outsider.id).execute()).toEqual([]);
   });
 
   it('refuses its websocket topics to non-members, live and in replay, while members get the events', async () => {
@@ -104,6 +109,29 @@ describe('a closed channel to non-members', () => {
     } finally {
       outsiderWs.close();
       visitorWs.close();
+      memberWs.close();
+    }
+  });
+
+  it('stops live events of a thread moved into a closed channel for those already subscribed outside it', async () => {
+    await admin.agent.post('/api/channels').send({ slug: 'openbaar', name: 'Openbaar', postingPolicy: 'open' }).expect(201);
+    const moving = await startThread(member, 'openbaar', { title: 'Wordt verplaatst' });
+    const outsiderWs = await connect(t.app, { cookie: outsider.cookie });
+    const memberWs = await connect(t.app, { cookie: member.cookie });
+    try {
+      for (const ws of [outsiderWs, memberWs]) {
+        ws.send({ type: 'subscribe', topics: [`thread:${moving.id}`] });
+        await ws.next((f) => f.type === 'subscribed');
+      }
+      const mod = await signUp(t, { role: 'moderator' });
+      await mod.agent.post(`/api/threads/${moving.id}/move`).send({ channelSlug: 'intervisie' }).expect(200);
+      const secret = await replyTo(member, moving.id, '<p>Nu besloten</p>');
+      await memberWs.next((f) => f.type === 'event' && f.data?.post?.id === secret.id);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(outsiderWs.frames.some((f) => f.type === 'event' && f.data?.post?.id === secret.id)).toBe(false);
+      expect((await outsider.agent.get(`/api/threads/${moving.id}`)).status).toBe(404);
+    } finally {
+      outsiderWs.close();
       memberWs.close();
     }
   });

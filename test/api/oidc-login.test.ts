@@ -44,6 +44,8 @@ beforeAll(async () => {
       providerConfig('strikt', 'Alleen Zwolle', zwolle.issuer, { allowedDomains: ['zwolle.example'] }),
     ],
   });
+  const org = await t.db.insertInto('organisation').values({ name: 'Gemeente Zwolle', logo_key: null }).returning('id').executeTakeFirstOrThrow();
+  await t.db.insertInto('organisation_domain').values({ domain: 'zwolle.example', organisation_id: org.id }).execute();
 });
 afterAll(async () => {
   await t?.close();
@@ -95,7 +97,8 @@ describe('logging in with an organisation', () => {
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/zoeken');
     const me = await agent.get('/api/me').expect(200);
-    expect(me.body.user).toMatchObject({ email: 'anna.jansen@zwolle.example', displayName: 'Anna Jansen' });
+    // The provider vouches for the address, so it is verified and brings the organisation of its domain.
+    expect(me.body.user).toMatchObject({ email: 'anna.jansen@zwolle.example', displayName: 'Anna Jansen', organisation: 'Gemeente Zwolle', organisationVerified: true });
     expect(await userCount()).toBe(before + 1);
     const again = browser(t.app);
     await callback(again, await loginUntilCallback(again, 'zwolle', 'anna')).expect(302);

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
 import { createChannel, replyTo, startThread } from '../support/forum';
+import { pdf, png } from '../support/files';
 
 let t: TestApp;
 let admin: TestUser;
@@ -49,6 +50,22 @@ describe('organisations (admin)', () => {
     expect((await admin.agent.post('/api/admin/organisations').send({ name: 'gemeente zwolle', domains: ['ander.example'] })).status).toBe(409);
     expect((await admin.agent.patch('/api/admin/organisations/999999').send({ name: 'Niemand' })).status).toBe(404);
     expect((await admin.agent.get('/api/admin/organisations')).body.items).toHaveLength(1);
+  });
+
+  it('keeps an optional logo: admins upload (PNG, JPEG or WebP) and remove it; everyone sees it', async () => {
+    const up = await admin.agent.put(`/api/admin/organisations/${zwolleId}/logo`).attach('file', await png(400, 200), 'logo.png');
+    expect(up.status).toBe(200);
+    expect(up.body.logoUrl).toMatch(new RegExp(`^/api/organisations/${zwolleId}/logo\\?v=`));
+    const logo = await request(t.app.server).get(up.body.logoUrl).buffer(true);
+    expect(logo.status).toBe(200);
+    expect(logo.headers['content-type']).toBe('image/webp');
+    expect((await admin.agent.get('/api/admin/organisations')).body.items[0].logoUrl).toBe(up.body.logoUrl);
+    expect((await professional.agent.put(`/api/admin/organisations/${zwolleId}/logo`).attach('file', await png(), 'logo.png')).status).toBe(403);
+    expect((await admin.agent.put(`/api/admin/organisations/${zwolleId}/logo`).attach('file', pdf(), 'logo.pdf')).status).toBe(415);
+    expect((await admin.agent.put('/api/admin/organisations/999999/logo').attach('file', await png(), 'logo.png')).status).toBe(404);
+    expect((await admin.agent.get('/api/admin/organisations')).body.items[0].logoUrl).toBe(up.body.logoUrl);
+    await admin.agent.delete(`/api/admin/organisations/${zwolleId}/logo`).expect(204);
+    expect((await request(t.app.server).get(`/api/organisations/${zwolleId}/logo`)).status).toBe(404);
   });
 
   it('shows the verified organisation with the mark on the author line: thread, replies, profile, search hits, mention suggestions', async () => {

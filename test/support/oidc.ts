@@ -25,10 +25,10 @@ export interface TestProvider {
 
 export const TEST_CLIENT = { clientId: 'plein-test', clientSecret: 'plein-test-secret-0123456789abcdef' };
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeText = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const formPage = (uid: string, error = '') => `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Inloggen bij je organisatie</title></head>
-<body><main><h1>Inloggen bij je organisatie</h1>${error ? `<p role="alert">${escape(error)}</p>` : ''}
-<form method="post" action="/interaction/${escape(uid)}"><label for="login">Gebruikersnaam</label><input id="login" name="login" autocomplete="username">
+<body><main><h1>Inloggen bij je organisatie</h1>${error ? `<p role="alert">${escapeText(error)}</p>` : ''}
+<form method="post" action="/interaction/${escapeText(uid)}"><label for="login">Gebruikersnaam</label><input id="login" name="login" autocomplete="username">
 <button type="submit">Inloggen</button></form></main></body></html>`;
 
 /** Starts a provider that knows Plein's test client, redirecting to `redirectUris`. */
@@ -38,6 +38,7 @@ export async function startTestProvider(redirectUris: string[], postLogoutRedire
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const accounts = new Map<string, ProviderAccount>();
   const state = { codeTtl: 60 };
+  const codeTtlSeconds = () => state.codeTtl;
   const configuration: Configuration = {
     clients: [
       {
@@ -60,7 +61,7 @@ export async function startTestProvider(redirectUris: string[], postLogoutRedire
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
     pkce: { required: () => true },
-    ttl: { AuthorizationCode: () => state.codeTtl, Interaction: 600, Grant: 3600, Session: 3600, AccessToken: 600, IdToken: 600 },
+    ttl: { AuthorizationCode: codeTtlSeconds, Interaction: 600, Grant: 3600, Session: 3600, AccessToken: 600, IdToken: 600 },
     cookies: { keys: ['plein-test-provider-cookie-key'] },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // Consent is given by the organisation beforehand: every login gets the scopes it asks for.

@@ -1,3 +1,4 @@
+import { OrganisationName } from '../features/organisations';
 import type { Editor } from '@tiptap/react';
 import { useEffect, useState } from 'react';
 import type { Author } from '../../../shared/schemas/accounts';
@@ -90,7 +91,7 @@ export function MentionSuggestions({ editor }: { editor: Editor }) {
           // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of the combobox's listbox
           role="option"
           aria-selected={i === active} className={i === active ? 'active' : undefined} onMouseDown={(e) => { e.preventDefault(); choose(a); }}>
-          {a.displayName} {a.organisation && <span className="meta">· {a.organisation}</span>}
+          {a.displayName} {a.organisation && <span className="meta">· <OrganisationName author={a} /></span>}
         </li>
       ))}
     </ul>

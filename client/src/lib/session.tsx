@@ -45,9 +45,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [user?.id, loading]);
 
   const logout = useCallback(async () => {
-    await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+    // A session from an organisation's login also ends there (RP-initiated logout) when it offers that.
+    const ended = await api<{ redirectTo: string | null }>('/api/auth/oidc/logout', { method: 'POST' }).catch(() => null);
     clearAllDrafts();
     setUser(null);
+    if (ended?.redirectTo) window.location.assign(ended.redirectTo);
   }, []);
 
   return <SessionContext.Provider value={{ user, loading, setUser, logout, refresh }}>{children}</SessionContext.Provider>;

@@ -8,6 +8,7 @@ import { hasRole, useSession } from '../lib/session';
 export const ADMIN_TABS: { to: string; label: string }[] = [
   { to: '/beheer', label: 'admin.usersTab' },
   { to: '/beheer/kanalen', label: 'admin.channelsTab' },
+  { to: '/beheer/organisaties', label: 'admin.organisationsTab' },
   { to: '/beheer/synoniemen', label: 'admin.synonymsTab' },
 ];
 

@@ -6,6 +6,7 @@ import { accountFieldErrors } from '../features/account/passwordErrors';
 import { useI18n } from '../i18n';
 import { ApiError, api } from '../lib/api';
 import { useSession } from '../lib/session';
+import { OrganisationLoginButtons } from '../features/organisations';
 
 /** Where to go after logging in: the page that sent the visitor here (same site only), else home. */
 function useGoBack() {
@@ -21,6 +22,7 @@ export function LoginPage() {
   const { t } = useI18n();
   const { setUser } = useSession();
   const goBack = useGoBack();
+  const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -143,9 +145,12 @@ export function LoginPage() {
           {t('auth.noAccount')} <Link to={`/aanmelden${location.search}`}>{t('app.signup')}</Link>
         </p>
       </form>
+      <OrganisationLoginButtons returnTo={safeBack(params.get('terug'))} />
     </div>
   );
 }
+
+const safeBack = (back: string | null) => (back?.startsWith('/') && !back.startsWith('//') ? back : '/');
 
 export function SignupPage() {
   const { t, locale } = useI18n();

@@ -4,7 +4,7 @@ import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
 import { LoadMore, appendPage } from '../components/LoadMore';
 import { Avatar, Empty, ErrorState, Loading, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
-import { api } from '../lib/api';
+import { ApiError, api } from '../lib/api';
 import { formatRelative } from '../lib/dates';
 import { useLiveTopic } from '../lib/realtime';
 import { topics } from '../../../shared/topics';
@@ -13,6 +13,7 @@ import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
 import { FollowButton } from '../features/notifications';
 import { TagLinks } from '../features/tags';
+import { ChannelRequestPage, ClosedChannelPanel } from '../features/closed-channels';
 
 interface Page {
   channel: Channel;
@@ -65,7 +66,11 @@ export function ChannelPage() {
   };
 
   if (state.status === 'loading') return <Loading />;
-  if (state.status === 'error') return <ErrorState error={state.error} onRetry={reload} />;
+  if (state.status === 'error') {
+    // A closed channel answers 404 to non-members: a signed-in person may ask to join it.
+    if (user && state.error instanceof ApiError && state.error.status === 404) return <ChannelRequestPage slug={slug} />;
+    return <ErrorState error={state.error} onRetry={reload} />;
+  }
   const { channel, threads, nextCursor } = state.data;
   const canStart = !!user && (channel.postingPolicy === 'open' || hasRole(user, 'expert'));
   const fresh = incoming.filter((n) => !threads.some((th) => th.id === n.id));
@@ -86,6 +91,7 @@ export function ChannelPage() {
       </div>
       {channel.description && <p className="lead">{channel.description}</p>}
       {channel.postingPolicy === 'experts_ask' && <p className="notice">{t('channel.expertsOnly')}</p>}
+      <ClosedChannelPanel channel={channel} />
       <div aria-live="polite">
         {fresh.length > 0 && (
           <button

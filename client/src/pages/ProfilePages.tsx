@@ -12,6 +12,7 @@ import { useAsync } from '../lib/useAsync';
 import { Contributions } from '../features/thread/Contributions';
 import { AvatarUpload } from '../features/attachments';
 import { EmailSettings } from '../features/notifications';
+import { LinkedLogins, OrganisationName } from '../features/organisations';
 
 export function ProfilePage() {
   const { id = '' } = useParams();
@@ -23,7 +24,11 @@ export function ProfilePage() {
         <div className="profile card">
           <Avatar author={u} size={96} />
           <PageTitle>{u.displayName}</PageTitle>
-          <p className="lead">{[u.jobTitle, u.organisation].filter(Boolean).join(' · ')}</p>
+          <p className="lead">
+            {u.jobTitle}
+            {u.jobTitle && u.organisation && ' · '}
+            <OrganisationName author={u} />
+          </p>
           <p>
             <span className={`badge role-${u.role}`}>{t(`profile.role.${u.role}`)}</span> {t('profile.memberSince', { date: formatDate(u.createdAt, locale) })}
           </p>
@@ -84,8 +89,8 @@ export function SettingsPage() {
         <Field id="jobTitle" label={t('settings.jobTitle')} error={errors.jobTitle}>
           {(aria) => <input {...aria} type="text" value={values.jobTitle} onChange={set('jobTitle')} />}
         </Field>
-        <Field id="organisation" label={t('settings.organisation')} error={errors.organisation}>
-          {(aria) => <input {...aria} type="text" value={values.organisation} onChange={set('organisation')} />}
+        <Field id="organisation" label={t('settings.organisation')} hint={user.organisationVerified ? t('organisations.verifiedHint') : undefined} error={errors.organisation}>
+          {(aria) => <input {...aria} type="text" value={values.organisation} onChange={set('organisation')} readOnly={user.organisationVerified} />}
         </Field>
         <Field id="bio" label={t('settings.bio')} error={errors.bio}>
           {(aria) => <textarea {...aria} rows={4} value={values.bio} onChange={set('bio')} />}
@@ -96,6 +101,7 @@ export function SettingsPage() {
       </form>
       <h2>{t('attachments.photo')}</h2>
       <AvatarUpload user={user} onSaved={() => void refresh()} />
+      <LinkedLogins />
       <EmailSettings />
       <form
         className="card form"
