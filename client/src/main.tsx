@@ -4,7 +4,6 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/Layout';
 import { I18nProvider, initialLocale, loadCatalog } from './i18n';
 import { SessionProvider } from './lib/session';
-import { LoginPage, SignupPage } from './pages/AuthPages';
 import { ChannelPage } from './pages/ChannelPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage, ProfilePage } from './pages/ProfilePages';
@@ -12,8 +11,10 @@ import { ThreadPage } from './pages/ThreadPage';
 import { Loading } from './components/ui';
 import './styles.css';
 
-// Pages other than the ones people arrive on (home, channel, thread, profile, log in) load when
+// Pages other than the ones people arrive on from a link (home, channel, thread, profile) load when
 // they are opened: the first visit from a link stays within the initial JavaScript budget.
+const LoginPage = lazy(() => import('./pages/AuthPages').then((m) => ({ default: m.LoginPage })));
+const SignupPage = lazy(() => import('./pages/AuthPages').then((m) => ({ default: m.SignupPage })));
 const NewThreadPage = lazy(() => import('./pages/NewThreadPage').then((m) => ({ default: m.NewThreadPage })));
 const SettingsPage = lazy(() => import('./pages/ProfilePages').then((m) => ({ default: m.SettingsPage })));
 const ModerationPage = lazy(() => import('./features/moderation').then((m) => ({ default: m.ModerationPage })));
@@ -46,8 +47,8 @@ function App() {
               <Route path="/c/:slug/nieuw" element={later(<NewThreadPage />)} />
               <Route path="/t/:id" element={<ThreadPage />} />
               <Route path="/t/:id/:slug" element={<ThreadPage />} />
-              <Route path="/inloggen" element={<LoginPage />} />
-              <Route path="/aanmelden" element={<SignupPage />} />
+              <Route path="/inloggen" element={later(<LoginPage />)} />
+              <Route path="/aanmelden" element={later(<SignupPage />)} />
               <Route path="/instellingen" element={later(<SettingsPage />)} />
               <Route path="/u/:id" element={<ProfilePage />} />
               <Route path="/zoeken" element={later(<SearchPage />)} />

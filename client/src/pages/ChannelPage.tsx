@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Channel, ThreadSummary } from '../../../shared/schemas/forum';
 import { LoadMore, appendPage } from '../components/LoadMore';
@@ -13,7 +13,10 @@ import { useAsync } from '../lib/useAsync';
 import { threadPath } from './paths';
 import { FollowButton } from '../features/notifications';
 import { TagLinks } from '../features/tags';
-import { ChannelRequestPage, ClosedChannelPanel } from '../features/closed-channels';
+
+// Closed channels are few: their panel and the request form load when one is shown.
+const ChannelRequestPage = lazy(() => import('../features/closed-channels').then((m) => ({ default: m.ChannelRequestPage })));
+const ClosedChannelPanel = lazy(() => import('../features/closed-channels').then((m) => ({ default: m.ClosedChannelPanel })));
 
 interface Page {
   channel: Channel;
@@ -68,7 +71,11 @@ export function ChannelPage() {
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') {
     // A closed channel answers 404 to non-members: a signed-in person may ask to join it.
-    if (user && state.error instanceof ApiError && state.error.status === 404) return <ChannelRequestPage slug={slug} />;
+    if (user && state.error instanceof ApiError && state.error.status === 404) return (
+        <Suspense fallback={<Loading />}>
+          <ChannelRequestPage slug={slug} />
+        </Suspense>
+      );
     return <ErrorState error={state.error} onRetry={reload} />;
   }
   const { channel, threads, nextCursor } = state.data;
@@ -91,7 +98,11 @@ export function ChannelPage() {
       </div>
       {channel.description && <p className="lead">{channel.description}</p>}
       {channel.postingPolicy === 'experts_ask' && <p className="notice">{t('channel.expertsOnly')}</p>}
-      <ClosedChannelPanel channel={channel} />
+      {channel.visibility === 'members' && (
+        <Suspense fallback={null}>
+          <ClosedChannelPanel channel={channel} />
+        </Suspense>
+      )}
       <div aria-live="polite">
         {fresh.length > 0 && (
           <button

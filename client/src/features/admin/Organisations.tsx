@@ -2,12 +2,10 @@
 // confirmed address in a domain get the organisation with the "geverifieerd" mark.
 import type { Static } from '@sinclair/typebox';
 import { useState } from 'react';
-import { Navigate } from 'react-router-dom';
 import type { Organisation } from '../../../../shared/schemas/organisations';
-import { AsyncView, Field, Loading, PageTitle, fieldErrors } from '../../components/ui';
+import { AsyncView, Field, fieldErrors } from '../../components/ui';
 import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
-import { hasRole, useSession } from '../../lib/session';
 import { useAsync } from '../../lib/useAsync';
 import { orgErrorMessage } from '../organisations';
 
