@@ -13,6 +13,7 @@ import { recordAction } from '../moderation/audit';
 import { type Actor, mayEditOrganisationName } from '../policy';
 import { queueAccountMail, recentAccountMails } from './account-mail';
 import { announceAuthorChange } from './author-events';
+import { syncOrganisations } from '../organisations/organisations';
 import { displayNameSkeleton, isReservedDisplayName, normaliseDisplayName } from './display-name';
 import { hashPassword, requirePassword, verifyPassword } from './password';
 import { requireAcceptablePassword } from './password-rules';
@@ -36,6 +37,21 @@ async function claimableDisplayName(db: Db | Transaction<Database>, raw: string,
   if (exceptUserId) query = query.where('id', '!=', exceptUserId);
   if (await query.executeTakeFirst()) throw nameTaken();
   return { name, skeleton };
+}
+/**
+ * A display name for an account made without a form (a first login through an organisation): the
+ * name from the claims when nobody has it or a look-alike, else with the organisation after it, then
+ * numbered. Never a look-alike of someone else's, never a reserved one.
+ */
+export async function freeDisplayName(trx: Transaction<Database>, raw: string, qualifier: string): Promise<{ name: string; skeleton: string }> {
+  const base = normaliseDisplayName(raw).slice(0, 60);
+  const candidates = [base, `${base} (${qualifier})`.slice(0, 80), ...Array.from({ length: 20 }, (_, i) => `${base} (${qualifier} ${i + 2})`.slice(0, 80))];
+  for (const name of candidates) {
+    if ([...name].length < 2 || isReservedDisplayName(name)) continue;
+    const skeleton = displayNameSkeleton(name);
+    if (!(await trx.selectFrom('user').select('id').where('display_name_skeleton', '=', skeleton).executeTakeFirst())) return { name, skeleton };
+  }
+  throw nameTaken();
 }
 const nameTaken = () => conflict('display_name_taken', 'Someone already uses this name, or one that looks just like it. Choose another name.');
 
@@ -81,11 +97,14 @@ export async function verifyEmail(db: Db, sessions: SessionManager, token: strin
     await markTokenUsed(trx, row.id);
     const changes = { email_verified_at: new Date(), updated_at: new Date(), ...(row.email ? { email: row.email } : {}) };
     try {
-      return await trx.updateTable('user').set(changes).where('id', '=', row.user_id).returningAll().executeTakeFirstOrThrow();
+      await trx.updateTable('user').set(changes).where('id', '=', row.user_id).execute();
     } catch (err) {
       if (isUniqueViolation(err, 'user_email_lower_idx')) throw conflict('email_taken', 'Another account uses this address by now.');
       throw err;
     }
+    // A verified address in an organisation's domain gives its "geverifieerd" mark.
+    await syncOrganisations(trx, [row.user_id]);
+    return trx.selectFrom('user').selectAll().where('id', '=', row.user_id).executeTakeFirstOrThrow();
   });
   // With two-factor on, the link verifies the address but does not sign in: that takes the second factor.
   if (user.totp_enabled_at) return { user, cookie: null };

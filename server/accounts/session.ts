@@ -6,6 +6,7 @@ import { type Adapter, type Cookie, type DatabaseSession, type DatabaseUser, Luc
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { executePreparedTakeFirst } from '../db/prepared';
+import { requireTwoFactorFor } from '../policy';
 
 export interface SessionUser {
   id: string;
@@ -116,6 +117,7 @@ export function createSessionManager(db: Db, config: Config) {
   const maxAgeMs = config.sessionMaxDays * 24 * 60 * 60 * 1000;
   const publicOrigin = new URL(config.publicUrl).origin;
   const twoFactorMissing = (role: SessionUser['role'], totpEnabledAt: Date | null) => totpEnabledAt === null && config.requireTwoFactor.includes(role);
+  requireTwoFactorFor(config.requireTwoFactor);
 
   /** The sessions among `sessionIds` that still live, with their user's current role and suspension: one query. */
   async function liveSessions(sessionIds: string[]): Promise<Map<string, Pick<SessionUser, 'role' | 'suspendedUntil' | 'twoFactorMissing' | 'channelIds'>>> {

@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../db/errors';
 import { conflict, notFound } from '../http/errors';
 import type { Database } from '../db/schema';
 import type { UserTable } from '../db/tables/accounts';
+import { freeDisplayName } from '../accounts/accounts';
 import { syncOrganisations } from '../organisations/organisations';
 import { type OidcProviderConfig, isLocalIssuer } from './providers';
 
@@ -185,11 +186,13 @@ async function accountFor(
             userId = existing.id;
             await trx.updateTable('user').set({ email_verified_at: existing.email_verified_at ?? new Date() }).where('id', '=', userId).execute();
           } else {
+            const display = await freeDisplayName(trx, displayNameFrom(id.claims, id.email), provider.label);
             const created = await trx
               .insertInto('user')
               .values({
                 email: id.email,
-                display_name: displayNameFrom(id.claims, id.email),
+                display_name: display.name,
+                display_name_skeleton: display.skeleton,
                 password_hash: null,
                 avatar_key: null,
                 suspended_until: null,

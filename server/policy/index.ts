@@ -182,7 +182,18 @@ export const mayReadUserTopic = (viewer: Viewer | undefined, userId: string): bo
  * suspended now? (notification visibility is decided in the database).
  */
 export const isModeratorSql = (alias: string) =>
-  sql<boolean>`(${sql.ref(`${alias}.role`)} in ('moderator', 'admin') and (${sql.ref(`${alias}.suspended_until`)} is null or ${sql.ref(`${alias}.suspended_until`)} <= now()))`;
+  sql<boolean>`(${sql.ref(`${alias}.role`)} in ('moderator', 'admin') and (${sql.ref(`${alias}.suspended_until`)} is null or ${sql.ref(`${alias}.suspended_until`)} <= now())
+    and (${sql.ref(`${alias}.totp_enabled_at`)} is not null or not (${sql.ref(`${alias}.role`)} = any(${[...rolesRequiringTwoFactor]}::text[]))))`;
+
+/**
+ * The roles that must use two-factor sign-in (REQUIRE_2FA), for the SQL twin above: an account of such
+ * a role without it acts as a member there too, as `effectiveRole` makes it elsewhere. Set from the
+ * configuration when sessions are set up (accounts/session.ts).
+ */
+let rolesRequiringTwoFactor: readonly string[] = [];
+export function requireTwoFactorFor(roles: readonly string[]): void {
+  rolesRequiringTwoFactor = [...roles];
+}
 
 /**
  * The same rule as an anonymous visitor's view, for SQL that lists threads to the whole world (sitemap,

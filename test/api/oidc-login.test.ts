@@ -5,6 +5,7 @@
 // account and no session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config';
+import { displayNameSkeleton } from '../../server/accounts/display-name';
 import { hashState } from '../../server/oidc/login';
 import type { OidcProviderConfig } from '../../server/oidc/providers';
 import { PUBLIC_URL, type TestApp, browser, createTestApp, signUp } from '../support/app';
@@ -109,6 +110,15 @@ describe('logging in with an organisation', () => {
     expect(logins.body).toMatchObject({ password: false, linked: [{ provider: 'zwolle', label: 'Gemeente Zwolle', email: 'anna.jansen@zwolle.example' }] });
     expect((await agent.delete('/api/me/logins/zwolle')).status).toBe(409);
     expect((await agent.get('/api/me/logins')).body.linked).toHaveLength(1);
+  });
+
+  it('never gives a new account a look-alike of a member\'s name: the organisation goes after it', async () => {
+    const frank = await signUp(t, { displayName: 'Frank Visser', email: 'frank@elders.example' });
+    await t.db.updateTable('user').set({ display_name_skeleton: displayNameSkeleton('Frank Visser') }).where('id', '=', frank.id).execute();
+    zwolle.accounts.set('frank2', { email: 'frank.visser@zwolle.example', emailVerified: true, name: 'Frаnk Vіsser' }); // Cyrillic а and і
+    const agent = browser(t.app);
+    await callback(agent, await loginUntilCallback(agent, 'zwolle', 'frank2')).expect(302);
+    expect((await agent.get('/api/me').expect(200)).body.user.displayName).toBe('Frаnk Vіsser (Gemeente Zwolle)');
   });
 
   it('links to the existing account with the same verified e-mail', async () => {
