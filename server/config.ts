@@ -160,6 +160,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runJobs: bool(env, 'RUN_JOBS', true),
     wsMaxPerAddress: int(env, 'WS_MAX_PER_ADDRESS', 20, 1, 1_000_000),
     metricsToken,
-    pageCacheBytes: int(env, 'PAGE_CACHE_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
+    pageCacheBytes: int(env, 'PAGE_CACHE_BYTES', 128 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
   };
 }

@@ -70,8 +70,9 @@ export class PageCache {
       maxBytes > 0
         ? new LRUCache<string, Entry>({
             maxSize: maxBytes,
-            // The string (UTF-16 in V8) and the value it was made from, roughly.
-            sizeCalculation: (e) => Math.max(1, e.body.length * 4),
+            // The string (one byte per character in V8 for Latin-1 text, two otherwise) and the value it
+            // was made from (objects and their strings, about twice the JSON): roughly three times the body.
+            sizeCalculation: (e) => Math.max(1, e.body.length * 3),
             ttl: MAX_AGE_MS,
             dispose: (entry, key) => this.forget(key, entry.groups),
           })
