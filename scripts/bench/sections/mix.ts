@@ -1,6 +1,7 @@
 // A forum-like load: thread popularity is Zipf-distributed (s = 1.1, the most popular thread gets
 // about a tenth of the views), readers are 80 % anonymous (half without any cookie, half with a
-// cookie that holds no session, like an analytics or consent cookie) and 20 % signed in, and 2 % of
+// cookie that holds no session, like an analytics or consent cookie) and 20 % signed in, all accepting
+// gzip as browsers do, and 2 % of
 // the requests are replies, posted while the readers read (each invalidates pages in the cache).
 // 64 connections. Each class runs on its own (with the replies) for its share of the ceiling, then
 // the whole mix; per-request kinds are tracked so a class's figures exclude the replies.
@@ -99,10 +100,12 @@ export const mixSection: Section = {
     const before = await measureCeiling();
     const results: Array<{ section: string; stats: Stats; seconds: number; target?: string }> = [];
 
-    const anonymousHeaders = () => (Math.random() < 0.5 ? {} : { cookie: '_pk_id.1=4d2a9c1e3b; consent=analytics' });
+    // Readers are browsers (and crawlers): they accept gzip.
+    const browser = { 'accept-encoding': 'gzip, deflate, br' };
+    const anonymousHeaders = () => (Math.random() < 0.5 ? browser : { ...browser, cookie: '_pk_id.1=4d2a9c1e3b; consent=analytics' });
     const read = (kind: Exclude<Kind, 'reply'>) => {
       if (kind === 'channel first page') return { method: 'GET', path: `/api/channels/${channel.slug}/threads`, headers: anonymousHeaders() };
-      const headers = kind === 'signed-in thread page' ? { cookie: someone() } : anonymousHeaders();
+      const headers = kind === 'signed-in thread page' ? { ...browser, cookie: someone() } : anonymousHeaders();
       return { method: 'GET', path: `/api/threads/${popular()}`, headers };
     };
     const reply = () => ({
