@@ -101,7 +101,8 @@ export const mixSection: Section = {
     const results: Array<{ section: string; stats: Stats; seconds: number; target?: string }> = [];
 
     // Readers are browsers (and crawlers): they accept gzip.
-    const browser = { 'accept-encoding': 'gzip, deflate, br' };
+    // (BENCH_ACCEPT_GZIP=false: readers that do not, for a comparison.)
+    const browser: Record<string, string> = process.env.BENCH_ACCEPT_GZIP === 'false' ? {} : { 'accept-encoding': 'gzip, deflate, br' };
     const anonymousHeaders = () => (Math.random() < 0.5 ? browser : { ...browser, cookie: '_pk_id.1=4d2a9c1e3b; consent=analytics' });
     const read = (kind: Exclude<Kind, 'reply'>) => {
       if (kind === 'channel first page') return { method: 'GET', path: `/api/channels/${channel.slug}/threads`, headers: anonymousHeaders() };
