@@ -213,7 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPages: int(env, 'HANDOUT_EXTRACT_MAX_PAGES', 300, 1, 10_000),
       maxChars: int(env, 'HANDOUT_EXTRACT_MAX_CHARS', 300_000, 1000, 900_000),
     },
-    pageCacheBytes: int(env, 'PAGE_CACHE_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
+    pageCacheBytes: int(env, 'PAGE_CACHE_BYTES', 128 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
     oidcProviders,
   };
 }

@@ -7,6 +7,7 @@
 // A load that overlaps the application of an event for one of its groups is answered but not kept,
 // and a request never joins a load that started before an invalidation.
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 
 export interface CachedPage<T = unknown> {
@@ -18,6 +19,8 @@ export interface CachedPage<T = unknown> {
   etag: string;
   /** The event watermark of the snapshot it was read from. */
   watermark: string;
+  /** The body gzip-compressed once, for the clients that accept it (every browser): absent on personalised copies. */
+  gzip?: Buffer;
 }
 
 interface Entry<T = unknown> extends CachedPage<T> {
@@ -48,11 +51,18 @@ const MAX_AGE_MS = 5 * 60 * 1000;
 export const etagOf = (watermark: string, body: string): string =>
   `"${watermark}-${createHash('sha1').update(body).digest('base64url').slice(0, 16)}"`;
 
-/** Does an If-None-Match header name this ETag (weak or strong, in a list, or `*`)? */
+/** The ETag of the gzip-encoded representation (another representation: another tag). */
+export const gzipEtag = (etag: string): string => `${etag.slice(0, -1)}-gz"`;
+
+/** Does an If-None-Match header name this ETag or its gzip variant (weak or strong, in a list, or `*`)? */
 export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
-  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+  const gz = gzipEtag(etag);
+  return ifNoneMatch.split(',').some((tag) => {
+    const t = tag.trim().replace(/^W\//, '');
+    return t === etag || t === gz;
+  });
 }
 
 export class PageCache {
@@ -72,8 +82,9 @@ export class PageCache {
       maxBytes > 0
         ? new LRUCache<string, Entry>({
             maxSize: maxBytes,
-            // The string (UTF-16 in V8) and the value it was made from, roughly.
-            sizeCalculation: (e) => Math.max(1, e.body.length * 4),
+            // The string (one byte per character in V8 for Latin-1 text, two otherwise) and the value it
+            // was made from (objects and their strings, about twice the JSON): roughly three times the body.
+            sizeCalculation: (e) => Math.max(1, e.body.length * 3 + (e.gzip?.length ?? 0)),
             ttl: MAX_AGE_MS,
             dispose: (entry, key) => this.forget(key, entry.groups),
           })
@@ -102,7 +113,7 @@ export class PageCache {
     const promise = (async (): Promise<Entry> => {
       const loaded = await load();
       const body = JSON.stringify(loaded.value);
-      const entry: Entry = { value: loaded.value, body, etag: etagOf(loaded.watermark, body), watermark: loaded.watermark, groups: [...groups, ...(loaded.groups ?? [])] };
+      const entry: Entry = { value: loaded.value, body, gzip: gzipSync(body), etag: etagOf(loaded.watermark, body), watermark: loaded.watermark, groups: [...groups, ...(loaded.groups ?? [])] };
       if (this.entries && this.clearedAt <= startedAt && entry.groups.every((g) => (this.invalidatedAt.get(g) ?? 0) <= startedAt)) {
         this.entries.set(key, entry);
         for (const g of entry.groups) {

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PageCache, matchesEtag } from './cache';
+import { PageCache, gzipEtag, matchesEtag } from './cache';
 import { CHANNELS_GROUP } from './groups';
 
 declare module 'fastify' {
@@ -41,11 +41,14 @@ export default fp(
  * Sends a page with its ETag (304 when the client has it). Anonymous answers may be kept by browsers
  * and proxies but must be revalidated; a signed-in reader's answer is theirs alone.
  */
-export function sendPage(request: FastifyRequest, reply: FastifyReply, page: { body: string; etag: string; hit?: boolean }) {
-  reply.header('etag', page.etag);
-  reply.header('vary', 'Cookie');
+export function sendPage(request: FastifyRequest, reply: FastifyReply, page: { body: string; etag: string; gzip?: Buffer; hit?: boolean }) {
+  // The bytes compressed once when the page was cached, for every client that accepts gzip.
+  const gzip = page.gzip && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '') ? page.gzip : null;
+  reply.header('etag', gzip ? gzipEtag(page.etag) : page.etag);
+  reply.header('vary', 'Cookie, Accept-Encoding');
   reply.header('cache-control', request.user ? 'private, no-store' : 'public, max-age=0, must-revalidate');
   if (page.hit !== undefined) reply.header('x-page-cache', page.hit ? 'hit' : 'miss');
   if (matchesEtag(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
-  return reply.type('application/json; charset=utf-8').send(page.body);
+  reply.type('application/json; charset=utf-8');
+  return gzip ? reply.header('content-encoding', 'gzip').send(gzip) : reply.send(page.body);
 }

@@ -84,7 +84,8 @@ export async function personalise<P>(db: Db, viewer: SessionUser | null, cached:
   for (const overlay of overlays) page = await overlay(db, viewer, page);
   if (page === cached.value) return cached;
   const body = JSON.stringify(page);
-  return { value: page, body, etag: etagOf(cached.watermark, body), watermark: cached.watermark, hit: cached.hit };
+  // A personalised copy is sent as it is (compressing it per request would cost more than it saves here).
+  return { value: page, body, etag: etagOf(cached.watermark, body), watermark: cached.watermark, hit: cached.hit, gzip: undefined };
 }
 
 /** GET /api/threads/:id: the cached public page, personalised for a signed-in reader. */

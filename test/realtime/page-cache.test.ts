@@ -232,6 +232,15 @@ describe('HTTP caching of pages and lists', () => {
       expect(signedIn.headers['cache-control']).toBe('private, no-store');
       await request(b.server).get(path).set('cookie', member.cookie).set('if-none-match', signedIn.headers.etag).expect(304);
     }
+    // Compressed once when cached, for clients that accept gzip (another representation, another ETag).
+    const plain = await anon(`/api/threads/${thread.id}`).set('accept-encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const zipped = await anon(`/api/threads/${thread.id}`).set('accept-encoding', 'gzip, deflate, br').expect(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.body).toEqual(plain.body);
+    expect(zipped.headers.etag).toBe(`${plain.headers.etag.slice(0, -1)}-gz"`);
+    expect(zipped.headers.vary).toBe('Cookie, Accept-Encoding');
+    await anon(`/api/threads/${thread.id}`).set('accept-encoding', 'identity').set('if-none-match', zipped.headers.etag).expect(304);
     // A cookie that holds no session is a visitor: the public answer.
     const stale = await anon(`/api/threads/${thread.id}`).set('cookie', 'plein_session=nope; other=1').expect(200);
     expect(stale.headers['cache-control']).toBe('public, max-age=0, must-revalidate');

@@ -62,7 +62,7 @@ describe('PageCache', () => {
 
   it('stays within its byte bound, dropping the least recently used; with 0 bytes it keeps nothing', async () => {
     const cache = new PageCache(100_000);
-    const big = 'x'.repeat(10_000); // about 40 kB as counted
+    const big = 'x'.repeat(15_000); // about 45 kB as counted
     for (const key of ['a', 'b', 'c']) await cache.get(key, [`thread:${key}`], async () => ({ value: big, watermark: '1' }));
     expect(cache.stats.bytes).toBeLessThanOrEqual(100_000);
     expect((await cache.get('a', ['thread:a'], async () => ({ value: big, watermark: '1' }))).hit).toBe(false);
