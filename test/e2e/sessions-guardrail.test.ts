@@ -85,6 +85,28 @@ describe('guardrail against client data', () => {
     await fatima.getByText(/Een moderator heeft je bericht in .* goedgekeurd/).waitFor();
   }, 120_000);
 
+  it('an edit goes through the same question: "Aanpassen" keeps the text that was there', async () => {
+    const expert = await person('marieke@plein.example');
+    const url = await newQuestion(expert, 'Hoe lang bewaren jullie dossiers na een verhuizing?');
+    const fatima = await person('fatima@plein.example');
+    await fatima.goto(url);
+    await fatima.locator('#reply-editor').click();
+    await fatima.keyboard.type('Wij bewaren ze vijftien jaar.');
+    await fatima.getByRole('button', { name: 'Plaats reactie' }).click();
+    const post = fatima.locator('.post', { hasText: 'Wij bewaren ze vijftien jaar.' });
+    await post.getByRole('button', { name: 'Bewerken' }).click();
+    const editor = fatima.locator('[id^="edit-"][id$="-body"]');
+    await editor.click();
+    await fatima.keyboard.press('End');
+    await fatima.keyboard.type(' Zoals bij BSN 111222333.');
+    await fatima.getByRole('button', { name: 'Opslaan' }).click();
+    const dialog = fatima.getByRole('dialog', { name: 'Staan hier gegevens van een cliënt in?' });
+    await dialog.getByText('BSN: 111222333').waitFor();
+    await dialog.getByRole('button', { name: 'Aanpassen' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await e.t.db.selectFrom('post').select('id').where('body_text', 'like', '%111222333%').execute()).toEqual([]);
+  }, 120_000);
+
   it('in English: a title with a valid IBAN is explained in English; a wrong checksum passes without a question', async () => {
     const expert = await person('marieke@plein.example');
     await expert.goto('/');

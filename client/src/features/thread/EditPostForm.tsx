@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
 import { draftKey } from '../../lib/drafts';
 import { useSession } from '../../lib/session';
+import { HeldNotice, SensitiveDataHint, useSensitiveGuard } from '../SensitiveDataDialog';
 
 export function EditPostForm({
   postId,
@@ -31,6 +32,7 @@ export function EditPostForm({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const guard = useSensitiveGuard();
   const id = `edit-${postId}`;
   const key = draftKey(user?.id ?? 'visitor', `edit.${postId}`);
   return (
@@ -48,7 +50,11 @@ export function EditPostForm({
             ...(opening ? { title } : {}),
             ...(opening?.kind === 'question' ? { question } : {}),
           };
-          const res = await api<{ post: Post; thread?: Thread }>(`/api/posts/${postId}`, { method: 'PATCH', body: changes });
+          // Client data in the new text: the same question as for a new post ("Aanpassen" / "Toch plaatsen").
+          const res = await guard.send((confirmSensitive) =>
+            api<{ post: Post; thread?: Thread }>(`/api/posts/${postId}`, { method: 'PATCH', body: { ...changes, ...(confirmSensitive ? { confirmSensitive } : {}) } }),
+          );
+          if (!res) return;
           localStorage.removeItem(key);
           onSaved(res);
         } catch (err) {
@@ -76,6 +82,10 @@ export function EditPostForm({
         </div>
       )}
       <RichTextField id={`${id}-body`} label={opening ? t('threadPage.toelichting') : t('threadPage.editTitle')} draftKey={key} initialValue={body} value={html} onChange={setHtml} resetKey={0} error={errors.body} />
+      {opening && <SensitiveDataHint text={`${title}\n${question}`} />}
+      <SensitiveDataHint html={html} />
+      <HeldNotice held={guard.held} />
+      {guard.dialog}
       {error && (
         <p className="form-error" role="alert">
           {error}
