@@ -2,6 +2,7 @@
 // and delete with history, permalinks, unread replies, links as written, drafts that keep their quote
 // and handouts, the best answer, "nuttig", the visitor's way in, and handout descriptions.
 import type { Page } from 'playwright-core';
+import { tokenFromMail } from '../support/app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seed/demo';
 import { pdf } from '../support/files';
@@ -328,10 +329,14 @@ describe('the visitor', () => {
     await page.getByRole('heading', { name: 'Log in of maak een account om te reageren' }).waitFor();
     await expectAccessible(page, 'thread-visitor');
     await page.locator('.login-to-reply').getByRole('link', { name: 'Account maken' }).click();
+    const email = `nina-${Date.now()}@example.nl`;
     await page.getByLabel('Naam').fill('Nina Nieuw');
-    await page.getByLabel('E-mailadres').fill(`nina-${Date.now()}@example.nl`);
+    await page.getByLabel('E-mailadres').fill(email);
     await page.getByLabel('Wachtwoord').fill('een lang wachtwoord');
     await page.locator('form').getByRole('button', { name: 'Account maken' }).click();
+    await page.getByRole('heading', { name: 'Kijk in je mail' }).waitFor();
+    // The link from the mail (test/e2e/account-trust.test.ts follows it through the dev outbox page) leads back to the thread.
+    await page.goto(`/e-mail-bevestigen?token=${await tokenFromMail(e.t, email, 'e-mail-bevestigen')}`);
     await page.waitForURL((url) => url.pathname === `/t/${id}`);
     await page.getByRole('heading', { name: 'Jouw reactie' }).waitFor();
 

@@ -152,8 +152,12 @@ export function LoginPage() {
 
 const safeBack = (back: string | null) => (back?.startsWith('/') && !back.startsWith('//') ? back : '/');
 
+/** Where a new member goes once the mailed link confirmed their address: back to what they were reading. */
+export const AFTER_VERIFY_KEY = 'plein.afterVerify';
+
 export function SignupPage() {
   const { t, locale } = useI18n();
+  const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -192,6 +196,8 @@ export function SignupPage() {
           setFormError(null);
           try {
             const res = await api<{ status: string; devOutbox?: string }>('/api/auth/signup', { method: 'POST', body: { email, password, displayName } });
+            const back = safeBack(params.get('terug'));
+            if (back !== '/') localStorage.setItem(AFTER_VERIFY_KEY, back);
             setSent({ email, devOutbox: res.devOutbox });
           } catch (err) {
             const fields = accountFieldErrors(err, t, locale);

@@ -28,7 +28,10 @@ export function VerifyEmailPage() {
         if (me) {
           setUser(me.user);
           setState('done');
-          navigate('/', { replace: true, state: { flash: 'verified' } });
+          // Back to the thread they were reading when they signed up (kept by the sign-up page).
+          const back = localStorage.getItem('plein.afterVerify');
+          localStorage.removeItem('plein.afterVerify');
+          navigate(back?.startsWith('/') && !back.startsWith('//') ? back : '/', { replace: true, state: { flash: 'verified' } });
         } else setState('login');
       })
       .catch((err: unknown) => {
