@@ -172,7 +172,8 @@ describe('bad uploads leave nothing behind', () => {
       expect(res.body.error.code).toBeTruthy();
       expect(await rowCount()).toBe(rows);
       expect(filesOnDisk()).toHaveLength(files);
-    });
+      // Inflating 150 MB to look inside takes seconds alone and longer beside a full parallel suite.
+    }, 90_000);
   }
 
   it('says why a document with macros is refused, and accepts a deflated .docx of normal proportions', async () => {
