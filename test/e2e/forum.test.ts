@@ -263,6 +263,7 @@ describe('pages that are not there', () => {
     const notFound = async (url: string) => {
       await page.goto(url);
       await page.getByRole('heading', { level: 1, name: 'Pagina niet gevonden' }).waitFor();
+      await page.getByRole('link', { name: 'Terug naar de startpagina' }).waitFor();
       expect(await page.getByText('Deze pagina bestaat niet (meer).').count()).toBe(1);
       expect(await page.getByRole('link', { name: 'Terug naar de startpagina' }).count()).toBe(1);
       expect(await page.getByRole('button', { name: 'Opnieuw proberen' }).count()).toBe(0);
