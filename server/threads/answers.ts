@@ -8,22 +8,23 @@ import type { Db } from '../db';
 import type { Database } from '../db/schema';
 import { conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { notify } from '../notifications/notify';
-import { type Actor, mayAcceptAnswer } from '../policy';
+import { type Actor, mayAcceptAnswer, maySeeChannel } from '../policy';
 import { appendEvents } from '../realtime/outbox';
 import { loadThread } from './queries';
 
 type Trx = Transaction<Database>;
 
 /** The thread with its channel, row-locked: two people changing the best answer at once serialise. */
-async function lockThreadForAnswer(trx: Trx, threadId: string) {
+async function lockThreadForAnswer(trx: Trx, actor: Actor, threadId: string) {
   const thread = await trx
     .selectFrom('thread as t')
     .innerJoin('channel as c', 'c.id', 't.channel_id')
-    .select(['t.id', 't.author_id', 't.kind', 't.title', 't.accepted_post_id', 'c.slug'])
+    .select(['t.id', 't.author_id', 't.kind', 't.title', 't.accepted_post_id', 'c.slug', 'c.id as channel_id', 'c.visibility'])
     .where('t.id', '=', threadId)
     .forNoKeyUpdate('t')
     .executeTakeFirst();
-  if (!thread) throw notFound('thread');
+  // A thread in a channel closed to the actor does not exist for them.
+  if (!thread || !maySeeChannel(actor, { id: thread.channel_id, visibility: thread.visibility })) throw notFound('thread');
   return thread;
 }
 
@@ -38,7 +39,7 @@ async function announce(trx: Trx, thread: { id: string; slug: string }, postId: 
 /** Marks `postId` as the best answer of the question `threadId`; the thread as the actor now sees it. */
 export async function acceptAnswer(db: Db, actor: Actor, threadId: string, postId: string): Promise<Thread> {
   await db.transaction().execute(async (trx) => {
-    const thread = await lockThreadForAnswer(trx, threadId);
+    const thread = await lockThreadForAnswer(trx, actor, threadId);
     if (!mayAcceptAnswer(actor, thread.author_id)) throw forbidden('not_allowed', 'Only the asker, an expert or a moderator can choose the best answer.');
     if (thread.kind !== 'question') throw conflict('not_a_question', 'Only a question has a best answer.');
     const post = await trx
@@ -62,7 +63,7 @@ export async function acceptAnswer(db: Db, actor: Actor, threadId: string, postI
 /** Clears the best answer (nothing happens when there is none). */
 export async function clearAcceptedAnswer(db: Db, actor: Actor, threadId: string): Promise<Thread> {
   await db.transaction().execute(async (trx) => {
-    const thread = await lockThreadForAnswer(trx, threadId);
+    const thread = await lockThreadForAnswer(trx, actor, threadId);
     if (!mayAcceptAnswer(actor, thread.author_id)) throw forbidden('not_allowed', 'Only the asker, an expert or a moderator can choose the best answer.');
     if (thread.accepted_post_id === null) return;
     await trx.updateTable('thread').set({ accepted_post_id: null, updated_at: new Date() }).where('id', '=', thread.id).execute();

@@ -5,7 +5,7 @@ import { topics } from '../../shared/events';
 import type { Db } from '../db';
 import { conflict, notFound } from '../http/errors';
 import { notify } from '../notifications/notify';
-import { type Actor, mayAppreciate } from '../policy';
+import { type Actor, mayAppreciate, maySeeChannel } from '../policy';
 import { appendEvent } from '../realtime/outbox';
 
 export interface AppreciationResult {
@@ -20,12 +20,13 @@ export async function setAppreciation(db: Db, actor: Actor, postId: string, on: 
     const post = await trx
       .selectFrom('post as p')
       .innerJoin('thread as t', 't.id', 'p.thread_id')
-      .select(['p.id', 'p.thread_id', 'p.author_id', 'p.hidden_at', 'p.appreciation_count', 't.title'])
+      .innerJoin('channel as c', 'c.id', 't.channel_id')
+      .select(['p.id', 'p.thread_id', 'p.author_id', 'p.hidden_at', 'p.appreciation_count', 't.title', 'c.id as channel_id', 'c.visibility'])
       .where('p.id', '=', postId)
       .where('p.deleted_at', 'is', null)
       .forNoKeyUpdate('p')
       .executeTakeFirst();
-    if (!post) throw notFound('post');
+    if (!post || !maySeeChannel(actor, { id: post.channel_id, visibility: post.visibility })) throw notFound('post');
     if (!mayAppreciate(actor, post.author_id)) throw conflict('own_post', 'You cannot mark your own post as useful.');
     if (on && post.hidden_at !== null) throw conflict('post_hidden', 'This post is hidden by a moderator.');
 

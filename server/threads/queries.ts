@@ -485,12 +485,15 @@ export async function listChannelThreads(
  */
 export async function listRevisions(db: Db, viewer: Viewer, postId: string): Promise<Revision[]> {
   const post = await db
-    .selectFrom('post')
-    .select(['id', 'author_id', 'created_at', 'hidden_at', 'last_hidden_at'])
-    .where('id', '=', postId)
-    .where('deleted_at', 'is', null)
+    .selectFrom('post as p')
+    .innerJoin('thread as t', 't.id', 'p.thread_id')
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .select(['p.id', 'p.author_id', 'p.created_at', 'p.hidden_at', 'p.last_hidden_at', 'c.id as channel_id', 'c.visibility'])
+    .where('p.id', '=', postId)
+    .where('p.deleted_at', 'is', null)
     .executeTakeFirst();
-  if (!post) throw notFound('post');
+  // A post in a channel closed to the viewer does not exist for them, nor does its history.
+  if (!post || !maySeeChannel(viewer, { id: post.channel_id, visibility: post.visibility })) throw notFound('post');
   const rows = await db
     .selectFrom('post_revision as r')
     .innerJoin('user as u', 'u.id', 'r.editor_id')

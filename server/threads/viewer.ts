@@ -4,7 +4,7 @@
 import type { Post, Reading, Thread, ThreadSummary } from '../../shared/schemas/forum';
 import type { Db } from '../db';
 import { invalidField, notFound } from '../http/errors';
-import type { Actor, Viewer } from '../policy';
+import { type Actor, type Viewer, maySeeChannel } from '../policy';
 
 /** The posts among `postIds` that `viewer` marked "nuttig" (none for visitors). */
 export async function myAppreciations(db: Db, viewer: Viewer, postIds: string[]): Promise<Set<string>> {
@@ -76,10 +76,11 @@ export async function overlaySummaries<S extends ThreadSummary>(db: Db, viewer: 
  * an older page again does not make later replies new once more.
  */
 export async function markRead(db: Db, actor: Actor, threadId: string, postId: string): Promise<Reading> {
+  const thread = await db.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').select(['t.id', 'c.id as channel_id', 'c.visibility']).where('t.id', '=', threadId).executeTakeFirst();
+  // A thread in a channel closed to the reader does not exist for them.
+  if (!thread || !maySeeChannel(actor, { id: thread.channel_id, visibility: thread.visibility })) throw notFound('thread');
   const post = await db.selectFrom('post').select('id').where('id', '=', postId).where('thread_id', '=', threadId).executeTakeFirst();
   if (!post) {
-    const thread = await db.selectFrom('thread').select('id').where('id', '=', threadId).executeTakeFirst();
-    if (!thread) throw notFound('thread');
     throw invalidField('postId', 'is not a post in this thread');
   }
   const row = await db

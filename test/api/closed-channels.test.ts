@@ -41,6 +41,26 @@ afterAll(async () => {
 });
 
 describe('a closed channel to non-members', () => {
+  it('keeps its posts\' edit history, "nuttig", best answer and reading position from them (404, nothing changes)', async () => {
+    const reply = await replyTo(channelMod, thread.id, '<p>Eerste versie over de casus</p>');
+    await channelMod.agent.patch(`/api/posts/${reply.id}`).send({ body: '<p>Tweede versie</p>' }).expect(200);
+    const expertOutside = await signUp(t, { role: 'expert', displayName: 'Eline Expert' });
+    for (const who of [outsider.agent, expertOutside.agent]) {
+      expect((await who.get(`/api/posts/${reply.id}/revisions`)).status).toBe(404);
+      expect((await who.put(`/api/posts/${reply.id}/appreciation`)).status).toBe(404);
+      expect((await who.post(`/api/threads/${thread.id}/accepted-answer`).send({ postId: reply.id })).status).toBe(404);
+      expect((await who.delete(`/api/threads/${thread.id}/accepted-answer`)).status).toBe(404);
+      expect((await who.put(`/api/threads/${thread.id}/read`).send({ postId: reply.id })).status).toBe(404);
+    }
+    expect((await anon().get(`/api/posts/${reply.id}/revisions`)).status).toBe(404);
+    const after = await member.agent.get(`/api/threads/${thread.id}`).expect(200);
+    expect(after.body.thread.acceptedAnswer).toBeNull();
+    expect(after.body.replies.items.find((p: { id: string }) => p.id === reply.id).appreciationCount).toBe(0);
+    // Members see the history and may mark the reply.
+    expect((await member.agent.get(`/api/posts/${reply.id}/revisions`).expect(200)).body.items[0].body).toContain('Eerste versie');
+    expect((await member.agent.put(`/api/posts/${reply.id}/appreciation`).expect(200)).body.appreciationCount).toBe(1);
+  });
+
   it('is shown to members, the channel moderator and admins, and to nobody else', async () => {
     for (const who of [member, channelMod, admin]) {
       const list = await who.agent.get('/api/channels').expect(200);
