@@ -539,14 +539,17 @@ export async function threadPreview(db: Db, threadId: string): Promise<{ title: 
  * Where a post's permalink leads: its thread (id and title) and, for a reply, the post. Hidden posts
  * too (visitors find the placeholder in its place); null for a deleted or unknown one.
  */
-export async function postPermalink(db: Db, postId: string): Promise<{ threadId: string; title: string; postId: string; isOpening: boolean } | null> {
+export async function postPermalink(db: Db, viewer: Viewer, postId: string): Promise<{ threadId: string; title: string; postId: string; isOpening: boolean } | null> {
   if (!isId(postId)) return null;
   const row = await db
     .selectFrom('post as p')
     .innerJoin('thread as t', 't.id', 'p.thread_id')
-    .select(['p.id', 'p.is_opening', 't.id as thread_id', 't.title'])
+    .innerJoin('channel as c', 'c.id', 't.channel_id')
+    .select(['p.id', 'p.is_opening', 't.id as thread_id', 't.title', 'c.id as channel_id', 'c.visibility'])
     .where('p.id', '=', postId)
     .where('p.deleted_at', 'is', null)
     .executeTakeFirst();
-  return row ? { threadId: row.thread_id, title: row.title, postId: row.id, isOpening: row.is_opening } : null;
+  // The redirect's address carries the thread's title: none for a post in a channel closed to the viewer.
+  if (!row || !maySeeChannel(viewer, { id: row.channel_id, visibility: row.visibility })) return null;
+  return { threadId: row.thread_id, title: row.title, postId: row.id, isOpening: row.is_opening };
 }

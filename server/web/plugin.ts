@@ -26,7 +26,7 @@ const webPlugin: FastifyPluginAsync = async (app) => {
 
   // A post's short link: 302 to its thread at that post; a deleted or unknown post → the 404 page.
   app.get<{ Params: { postId: string } }>('/p/:postId', { schema: { hide: true } }, async (request, reply) => {
-    const target = await postPermalink(app.db, request.params.postId);
+    const target = await postPermalink(app.db, request.user, request.params.postId);
     if (!target) {
       if (spaHtml) return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(spaHtml);
       return reply.status(404).send({ error: { code: 'not_found', message: 'This post does not exist.' } });

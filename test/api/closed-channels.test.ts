@@ -20,7 +20,8 @@ let attachmentId: string;
 const anon = () => request(t.app.server);
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // The web routes too: the short link /p/:postId.
+  t = await createTestApp({ serveClient: true });
   admin = await signUp(t, { role: 'admin' });
   channelMod = await signUp(t, { displayName: 'Kanaal Moderator' });
   member = await signUp(t, { displayName: 'Marieke Lid' });
@@ -53,6 +54,13 @@ describe('a closed channel to non-members', () => {
       expect((await who.put(`/api/threads/${thread.id}/read`).send({ postId: reply.id })).status).toBe(404);
     }
     expect((await anon().get(`/api/posts/${reply.id}/revisions`)).status).toBe(404);
+    // The short link's redirect would carry the thread's title.
+    const short = await anon().get(`/p/${reply.id}`);
+    expect(short.status).toBe(404);
+    expect(short.headers.location).toBeUndefined();
+    const own = await member.agent.get(`/p/${reply.id}`);
+    expect(own.status).toBe(302);
+    expect(own.headers.location).toBe(`/t/${thread.id}/casus-geheimhouding-wijkteam#post-${reply.id}`);
     const after = await member.agent.get(`/api/threads/${thread.id}`).expect(200);
     expect(after.body.thread.acceptedAnswer).toBeNull();
     expect(after.body.replies.items.find((p: { id: string }) => p.id === reply.id).appreciationCount).toBe(0);
