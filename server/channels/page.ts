@@ -2,7 +2,7 @@
 import { topics } from '../../shared/topics';
 import type { Channel, ThreadSummary } from '../../shared/schemas/forum';
 import type { Db } from '../db';
-import { type PageCache, etagOf } from '../page-cache/cache';
+import { type PageCache, uncachedPage } from '../page-cache/cache';
 import { ApiError } from '../http/errors';
 import { isModerator } from '../policy';
 import { CHANNELS_GROUP } from '../page-cache/groups';
@@ -32,10 +32,7 @@ export function readChannels(db: Db, cache: PageCache, applied: () => string) {
  */
 export async function readChannelsFor(db: Db, cache: PageCache, viewer: SessionUser | null, applied: () => string) {
   if (!viewer || (!isModerator(viewer) && !viewer.channelIds?.length)) return readChannels(db, cache, applied);
-  const value = { items: await listChannels(db, viewer) };
-  const body = JSON.stringify(value);
-  const watermark = applied();
-  return { value, body, etag: etagOf(watermark, body), watermark };
+  return uncachedPage({ items: await listChannels(db, viewer) }, applied());
 }
 
 /** A page of a channel's threads, cached, with the reader's new replies per thread laid over it. */
@@ -44,8 +41,7 @@ export async function readChannelThreadsFor(db: Db, cache: PageCache, viewer: Se
     // Not for visitors (a closed channel, or none): a member of a closed channel reads it uncached.
     if (!(viewer && err instanceof ApiError && err.statusCode === 404)) throw err;
     const value = await listChannelThreads(db, viewer, slug, limit, cursor);
-    const body = JSON.stringify(value);
-    return { value, body, etag: etagOf(value.lastEventId, body), watermark: value.lastEventId, hit: false };
+    return uncachedPage(value, value.lastEventId);
   });
   return personalise(db, viewer, cached, [async (d, v, page) => ({ ...page, items: await overlaySummaries(d, v, page.items) })]);
 }

@@ -158,3 +158,9 @@ export class PageCache {
     }
   }
 }
+
+/** A page read for one reader alone (never kept), in the cached pages' shape: body, ETag, watermark. */
+export function uncachedPage<P>(value: P, watermark: string) {
+  const body = JSON.stringify(value);
+  return { value, body, etag: etagOf(watermark, body), watermark, hit: false };
+}

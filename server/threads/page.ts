@@ -7,7 +7,7 @@ import type { SessionUser } from '../accounts/session';
 import { loadAttachmentsForPosts } from '../attachments/attach';
 import type { Db } from '../db';
 import type { CachedPage, PageCache } from '../page-cache/cache';
-import { etagOf } from '../page-cache/cache';
+import { etagOf, uncachedPage } from '../page-cache/cache';
 import { ApiError } from '../http/errors';
 import { maySeeHiddenPost } from '../policy';
 import { loadVideoSessionForThread } from '../video-sessions/summary';
@@ -72,12 +72,6 @@ export const repliesPageOverlays: Overlay<RepliesPage>[] = [
   async (db, viewer, page) => ({ ...page, items: await overlayPosts(db, viewer, page.items) }),
 ];
 
-/** A page read for one reader alone (a closed channel's), in the cached pages' shape. */
-function uncached<P>(value: P, watermark: string) {
-  const body = JSON.stringify(value);
-  return { value, body, etag: etagOf(watermark, body), watermark, hit: false };
-}
-
 export async function personalise<P>(db: Db, viewer: SessionUser | null, cached: CachedPage<P> & { hit: boolean }, overlays: Overlay<P>[]) {
   if (!viewer) return cached;
   let page = cached.value;
@@ -99,7 +93,7 @@ export async function readThreadPage(db: Db, cache: PageCache, viewer: SessionUs
       // Not for visitors (a closed channel's thread, or none): a member reads it uncached.
       if (!(viewer && err instanceof ApiError && err.statusCode === 404)) throw err;
       const value: ThreadPage = await loadThreadPage(db, threadId, viewer, limit);
-      return uncached(value, value.lastEventId);
+      return uncachedPage(value, value.lastEventId);
     });
   return personalise(db, viewer, cached, threadPageOverlays);
 }
@@ -114,7 +108,7 @@ export async function readRepliesPage(db: Db, cache: PageCache, viewer: SessionU
     .catch(async (err) => {
       if (!(viewer && err instanceof ApiError && err.statusCode === 404)) throw err;
       const w = watermark();
-      return uncached(await listReplies(db, threadId, viewer, limit, cursor), w);
+      return uncachedPage(await listReplies(db, threadId, viewer, limit, cursor), w);
     });
   return personalise(db, viewer, cached, repliesPageOverlays);
 }

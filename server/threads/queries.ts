@@ -520,21 +520,6 @@ export async function postsWrittenBy(db: Db, userId: string) {
     .execute();
 }
 
-/** A thread's title and what a link preview may show of its opening post (nothing when hidden); null when there is none. */
-export async function threadPreview(db: Db, threadId: string): Promise<{ title: string; description: string } | null> {
-  if (!isId(threadId)) return null;
-  const row = await db
-    .selectFrom('thread as t')
-    .innerJoin('post as p', 'p.id', 't.first_post_id')
-    .innerJoin('channel as c', 'c.id', 't.channel_id')
-    .select(['t.title', 'p.body_text', 'p.hidden_at', 't.channel_id', 'c.visibility'])
-    .where('t.id', '=', threadId)
-    .executeTakeFirst();
-  // Link previews are fetched by crawlers without a session: a closed channel's thread has none.
-  if (!row || !maySeeChannel(null, { id: row.channel_id, visibility: row.visibility })) return null;
-  return { title: row.title, description: row.hidden_at ? '' : excerpt(row.body_text, 200) };
-}
-
 /**
  * Where a post's permalink leads: its thread (id and title) and, for a reply, the post. Hidden posts
  * too (visitors find the placeholder in its place); null for a deleted or unknown one.
