@@ -69,7 +69,9 @@ function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
 
 async function startServer(dbUrl: string): Promise<{ proc: ChildProcess; baseUrl: string }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // BENCH_SERVER_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes.
+  const extra = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+  const proc = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', BENCH_ROUTES: 'true', WS_MAX_PER_ADDRESS: '1000000', RATE_LIMITS: 'off', SEED_DEMO: 'false', LOG_LEVEL: 'warn', SKIP_CLIENT_BUILD: 'true', RUN_JOBS: 'false', PUBLIC_URL: `http://127.0.0.1:${port}` },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -100,7 +100,13 @@ export async function threadJoinedChannel(trx: Transaction<Database>, channelId:
 
 /** Something happened in one of the channel's threads at `at` (a reply). */
 export async function channelActive(trx: Transaction<Database>, channelId: string, at: Date): Promise<void> {
-  await trx.updateTable('channel').set({ last_activity_at: at }).where('id', '=', channelId).execute();
+  // Every reply in a channel touches this one row, and a row lock lasts until commit: replies all over
+  // the channel would queue behind each other. A reply that finds the row locked by another one skips
+  // it: that one is setting the same moment, give or take a few milliseconds.
+  await sql`
+    update channel set last_activity_at = greatest(last_activity_at, ${at})
+    where id = (select id from channel where id = ${channelId} for no key update skip locked)
+  `.execute(trx);
 }
 
 /** The channel with this slug, row-locked for the rest of the transaction (a move into it), or 404. */

@@ -3,7 +3,8 @@
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { mentionedUserIds } from './mentions';
-import { type NewNotification, notifyMany } from './notify';
+import type { NewEvent } from '../realtime/outbox';
+import { type NewNotification, storeNotifications } from './notify';
 
 type Trx = Transaction<Database>;
 
@@ -24,7 +25,8 @@ async function autoWatch(trx: Trx, userId: string, threadId: string): Promise<vo
     .execute();
 }
 
-export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId: string; channelSlug: string; authorId: string; title: string; bodyText: string }): Promise<void> {
+/** Stores the notices of a new thread; returns their live events, for the caller to append with its own. */
+export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId: string; channelSlug: string; authorId: string; title: string; bodyText: string }): Promise<NewEvent[]> {
   await autoWatch(trx, t.authorId, t.threadId);
   // One notice per person: being mentioned says more than "new thread".
   const told = new Set<string>([t.authorId]);
@@ -42,7 +44,7 @@ export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId
     .where('level', '=', 'watching')
     .execute();
   for (const w of watchers) if (!told.has(w.user_id)) recipients.push({ userId: w.user_id, kind: 'new_thread' });
-  if (!recipients.length) return;
+  if (!recipients.length) return [];
   // Tied to the opening post, so the notice disappears for readers when a moderator hides it.
   const row = await trx
     .selectFrom('thread as t')
@@ -52,16 +54,17 @@ export async function onThreadCreated(trx: Trx, t: { threadId: string; channelId
     .executeTakeFirst();
   const postId = row?.first_post_id ?? null;
   const data = { threadTitle: t.title, channelSlug: t.channelSlug, actorName: row?.display_name ?? null };
-  await notifyMany(
+  return storeNotifications(
     trx,
     recipients.map((r) => ({ ...r, threadId: t.threadId, postId, actorId: t.authorId, data })),
   );
 }
 
+/** Stores the notices of a reply; returns their live events, for the caller to append with its own. */
 export async function onReplyCreated(
   trx: Trx,
   r: { threadId: string; channelId: string; threadTitle: string; postId: string; authorId: string; authorName: string; quotePostId: string | null; bodyText: string },
-): Promise<void> {
+): Promise<NewEvent[]> {
   const told = new Set<string>([r.authorId]);
   const out: NewNotification[] = [];
   if (r.quotePostId) {
@@ -89,5 +92,5 @@ export async function onReplyCreated(
     out.push({ userId: w.user_id, kind: 'reply', threadId: r.threadId, postId: r.postId, actorId: r.authorId, groupKey: `replies:${r.threadId}`, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
   }
   await autoWatch(trx, r.authorId, r.threadId);
-  await notifyMany(trx, out);
+  return storeNotifications(trx, out);
 }

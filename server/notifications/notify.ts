@@ -2,7 +2,7 @@ import { topics } from '../../shared/events';
 // The seam other domains use to tell a user something (replies, video sessions, moderation, ...).
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Database } from '../db/schema';
-import { appendEvents } from '../realtime/outbox';
+import { type NewEvent, appendEvents } from '../realtime/outbox';
 import { channelVisibleToUserSql } from '../policy';
 import { erasedAccount } from '../accounts/users';
 import { unreadCounts } from './visibility';
@@ -34,6 +34,15 @@ export async function notify(trx: Transaction<Database>, n: NewNotification): Pr
  * appending locks the event counter until commit, and nothing slow should follow it.
  */
 export async function notifyMany(trx: Transaction<Database>, list: NewNotification[]): Promise<void> {
+  await appendEvents(trx, await storeNotifications(trx, list));
+}
+
+/**
+ * notifyMany without the append: stores the notifications and returns their live events, for a
+ * caller that appends them together with its own (the event counter is then locked once, at the end
+ * of its transaction).
+ */
+export async function storeNotifications(trx: Transaction<Database>, list: NewNotification[]): Promise<NewEvent[]> {
   const seen = new Set<string>();
   let items = list.filter((n) => {
     if (n.actorId && n.actorId === n.userId) return false;
@@ -43,15 +52,15 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
     seen.add(key);
     return true;
   });
-  if (!items.length) return;
+  if (!items.length) return [];
   const erased = await trx.selectFrom('user').select('id').where('id', 'in', [...new Set(items.map((n) => n.userId))]).where(erasedAccount('email')).execute();
   if (erased.length) {
     const skip = new Set(erased.map((u) => u.id));
     items = items.filter((n) => !skip.has(n.userId));
-    if (!items.length) return;
+    if (!items.length) return [];
   }
   items = await withoutClosedChannels(trx, items);
-  if (!items.length) return;
+  if (!items.length) return [];
   const rows = await trx
     .insertInto('notification')
     .values(
@@ -82,9 +91,8 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
     .execute();
   const unread = await unreadCounts(trx, items.map((n) => n.userId));
   // One batch of events for all recipients: the event lock is taken once, not once per person.
-  await appendEvents(
-    trx,
-    rows.map((row) => ({
+  return rows.map(
+    (row): NewEvent => ({
       topic: topics.user(row.user_id),
       type: 'notification.created' as const,
       payload: {
@@ -92,7 +100,7 @@ export async function notifyMany(trx: Transaction<Database>, list: NewNotificati
         unreadCount: unread.get(row.user_id) ?? 0,
       },
       audience: `user:${row.user_id}`,
-    })),
+    }),
   );
 }
 

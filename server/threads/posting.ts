@@ -16,7 +16,7 @@ import { ApiError, forbidden, invalidField, notFound } from '../http/errors';
 import { recordAction, recordIfModerating } from '../moderation/audit';
 import { onReplyCreated, onThreadCreated } from '../notifications/hooks';
 import { mayDeleteThread, mayEditPost, mayReplyToLocked, maySeeChannel, mayStartThread } from '../policy';
-import { type NewEvent, appendEvent, appendEvents } from '../realtime/outbox';
+import { type NewEvent, appendEvents } from '../realtime/outbox';
 import { dropAcceptedAnswer } from './answers';
 import { HELD_TITLE, checkBeforePublishing, holdPost } from './guardrail';
 import { linkMentions } from './mention-links';
@@ -96,12 +96,13 @@ export async function startThread(db: Db, actor: Writer, channel: Selectable<Cha
     await holdPost(trx, post.id, held);
     if (threadTags.length) await trx.insertInto('thread_tag').values(threadTags.map((tag) => ({ thread_id: thread.id, tag }))).execute();
     if (input.attachmentIds?.length) await attachToPost(trx, { uploaderId: actor.id, postId: post.id, attachmentIds: input.attachmentIds });
-    await threadAddedToChannel(trx, channel.id, now);
     await remember(trx, thread.id);
-    await onThreadCreated(trx, { threadId: thread.id, channelId: channel.id, channelSlug: channel.slug, authorId: actor.id, title: held ? HELD_TITLE : title, bodyText: body.text });
+    const notices = await onThreadCreated(trx, { threadId: thread.id, channelId: channel.id, channelSlug: channel.slug, authorId: actor.id, title: held ? HELD_TITLE : title, bodyText: body.text });
     // One read for the channel's event and the author's answer.
     const { summary, thread: own } = await loadThreadForWriter(trx, thread.id, actor);
-    await appendEvent(trx, { topic: topics.channel(channel.slug), type: 'thread.created', payload: { thread: summary } });
+    // The channel row and the event counter are locked until commit: last.
+    await threadAddedToChannel(trx, channel.id, now);
+    await appendEvents(trx, [...notices, { topic: topics.channel(channel.slug), type: 'thread.created', payload: { thread: summary } }]);
     return own;
   });
 }
@@ -125,6 +126,13 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
       .executeTakeFirstOrThrow();
     if (input.attachmentIds?.length) await attachToPost(trx, { uploaderId: actor.id, postId: post.id, attachmentIds: input.attachmentIds });
     await holdPost(trx, post.id, held);
+    await remember(trx, post.id);
+    // Read before any event is written: event writers wait on each other until commit. What every
+    // subscriber may see, and the writer's answer.
+    const [member, own] = (await loadPostForViewers(trx, post.id, [null, actor]))!;
+    const notices = await onReplyCreated(trx, { threadId: thread.id, channelId: thread.channel_id, threadTitle: thread.title, postId: post.id, authorId: actor.id, authorName: actor.displayName, quotePostId: input.quotePostId ?? null, bodyText: body.text });
+    // Rows every other reply to this thread (or channel) writes too, locked until commit: as late as
+    // possible, and then one append of every event.
     const updated = await trx
       .updateTable('thread')
       .set((eb) => ({ reply_count: eb('reply_count', '+', 1), last_activity_at: now, updated_at: now }))
@@ -132,13 +140,9 @@ export async function replyToThread(db: Db, actor: Writer, thread: ThreadRow, in
       .returning(['reply_count'])
       .executeTakeFirstOrThrow();
     await channelActive(trx, thread.channel_id, now);
-    await remember(trx, post.id);
-    // Read before any event is written: event writers wait on each other until commit. What every
-    // subscriber may see, and the writer's answer.
-    const [member, own] = (await loadPostForViewers(trx, post.id, [null, actor]))!;
-    await onReplyCreated(trx, { threadId: thread.id, channelId: thread.channel_id, threadTitle: thread.title, postId: post.id, authorId: actor.id, authorName: actor.displayName, quotePostId: input.quotePostId ?? null, bodyText: body.text });
     const counts = { thread: { id: thread.id, replyCount: updated.reply_count, lastActivityAt: now.toISOString() } };
     await appendEvents(trx, [
+      ...notices,
       { topic: topics.thread(thread.id), type: 'reply.created', payload: { post: member } },
       { topic: topics.thread(thread.id), type: 'thread.updated', payload: counts },
       { topic: topics.channel(thread.channel_slug), type: 'thread.updated', payload: counts },

@@ -13,7 +13,8 @@ import type { Section } from './index';
 
 const CONNECTIONS = 64;
 const ZIPF_S = 1.1;
-const REPLY_SHARE = 0.02;
+// BENCH_MIX_REPLY_SHARE: another share of replies, for a comparison (0: reads alone).
+const REPLY_SHARE = Number(process.env.BENCH_MIX_REPLY_SHARE ?? 0.02);
 const SIGNED_IN_SHARE = 0.2;
 /** Of the reads in the whole mix: channel first pages (the rest are thread pages). */
 const CHANNEL_SHARE = 0.1;
@@ -156,11 +157,16 @@ export const mixSection: Section = {
     const report = (section: string, stats: Stats, seconds: number, target?: string) => results.push({ section, stats, seconds, target });
     const withReplies = (kind: Exclude<Kind, 'reply'>) => (): Kind => (Math.random() < REPLY_SHARE ? 'reply' : kind);
 
-    const classes: Array<[Exclude<Kind, 'reply'>, string | undefined]> = [
-      ['anonymous thread page', '≥ 50 %'],
-      ['signed-in thread page', '≥ 20 %'],
-      ['channel first page', '≥ uniform thread page'],
-    ];
+    // BENCH_MIX=anonymous,signed-in,channel,whole (the default: all): a subset, e.g. to profile one class.
+    const chosen = process.env.BENCH_MIX?.split(',');
+    const wanted = (name: string) => !chosen || chosen.includes(name);
+    const classes = (
+      [
+        ['anonymous thread page', '≥ 50 %', 'anonymous'],
+        ['signed-in thread page', '≥ 20 %', 'signed-in'],
+        ['channel first page', '≥ uniform thread page', 'channel'],
+      ] as Array<[Exclude<Kind, 'reply'>, string, string]>
+    ).filter(([, , name]) => wanted(name));
     // A forum's cache is warm: the popular threads were read before. One unmeasured run of the
     // anonymous mix fills it (a cold start is the first seconds after a deploy, not the steady state).
     await run(withReplies('anonymous thread page'));
@@ -169,14 +175,16 @@ export const mixSection: Section = {
       const stats = byKind.get(kind) ?? { count: 0, errors: 0, times: [] };
       report(`mix: ${kind}${kind === 'channel first page' ? '' : ' (Zipf)'}, +2 % replies`, stats, seconds, target);
     }
-    const { total, byKind, seconds } = await run(() => {
-      if (Math.random() < REPLY_SHARE) return 'reply';
-      if (Math.random() < CHANNEL_SHARE) return 'channel first page';
-      return Math.random() < SIGNED_IN_SHARE ? 'signed-in thread page' : 'anonymous thread page';
-    });
-    report('mix: whole mix (80 % anonymous, 20 % signed in, 2 % replies)', total, seconds, 'p99 < 50');
+    const { total, byKind, seconds } = wanted('whole')
+      ? await run(() => {
+          if (Math.random() < REPLY_SHARE) return 'reply';
+          if (Math.random() < CHANNEL_SHARE) return 'channel first page';
+          return Math.random() < SIGNED_IN_SHARE ? 'signed-in thread page' : 'anonymous thread page';
+        })
+      : { total: null, byKind: new Map<Kind, Stats>(), seconds: 0 };
+    if (total) report('mix: whole mix (80 % anonymous, 20 % signed in, 2 % replies)', total, seconds, 'p99 < 50');
     const parts = [...byKind].map(([k, s]) => `${k} ${s.count} (p99 ${p99(s)})`).join(', ');
-    ctx.log(`whole mix: ${parts}`);
+    if (total) ctx.log(`whole mix: ${parts}`);
     const after = await measureCeiling();
     const ceiling = (before + after) / 2;
     ctx.record({ section: 'mix: ceiling before / after its runs', metric: 'req/s', value: `${before.toFixed(0)} / ${after.toFixed(0)}` });
