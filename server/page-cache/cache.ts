@@ -7,14 +7,14 @@
 // A load that overlaps the application of an event for one of its groups is answered but not kept,
 // and a request never joins a load that started before an invalidation.
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 
 export interface CachedPage<T = unknown> {
   /** The answer as a value (signed-in readers get their own parts merged into a copy of it). */
-  value: T;
+  readonly value: T;
   /** The answer serialised once: what every anonymous reader gets. */
-  body: string;
+  readonly body: string;
   /** `"<event watermark>-<hash of body>"`: the same on every instance for the same content. */
   etag: string;
   /** The event watermark of the snapshot it was read from. */
@@ -23,7 +23,15 @@ export interface CachedPage<T = unknown> {
   gzip?: Buffer;
 }
 
-interface Entry<T = unknown> extends CachedPage<T> {
+/**
+ * What the cache keeps of a page: its gzip bytes alone (a tenth of the JSON, so ten times the pages
+ * in the same memory). The JSON and the value are made from them when a reader needs them; the
+ * values of the pages signed-in readers read are kept beside, in a smaller bound of their own.
+ */
+interface Entry {
+  gzip: Buffer;
+  etag: string;
+  watermark: string;
   groups: string[];
 }
 
@@ -65,8 +73,30 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
   });
 }
 
+/** A page as the cache answers it: the JSON and the value are unpacked only when read. */
+function answer<T>(entry: Entry, hit: boolean, parse: () => T, known?: { body: string; value: T }): CachedPage<T> & { hit: boolean } {
+  let body = known?.body;
+  let value = known?.value;
+  return {
+    etag: entry.etag,
+    watermark: entry.watermark,
+    gzip: entry.gzip,
+    hit,
+    get body() {
+      body ??= gunzipSync(entry.gzip).toString('utf8');
+      return body;
+    },
+    get value() {
+      value ??= parse();
+      return value as T;
+    },
+  };
+}
+
 export class PageCache {
   private readonly entries: LRUCache<string, Entry> | null;
+  /** Values of kept pages that signed-in readers asked for (parsed once, merged into per reader). */
+  private readonly values: LRUCache<Entry, object> | null;
   /** group → keys of the entries in it. */
   private readonly members = new Map<string, Set<string>>();
   /** group → sequence number of its last invalidation (bounded: only groups that had events). */
@@ -74,25 +104,45 @@ export class PageCache {
   private sequence = 0;
   /** Sequence number of the last clear(): a load that started before it is not kept. */
   private clearedAt = 0;
-  private readonly flights = new Map<string, { startedAt: number; promise: Promise<Entry> }>();
+  private readonly flights = new Map<string, { startedAt: number; promise: Promise<{ entry: Entry; body: string; value: unknown }> }>();
   private readonly counts = { hits: 0, misses: 0, discarded: 0, invalidations: 0 };
 
   constructor(maxBytes: number) {
     this.entries =
       maxBytes > 0
         ? new LRUCache<string, Entry>({
-            maxSize: maxBytes,
-            // The string (one byte per character in V8 for Latin-1 text, two otherwise) and the value it
-            // was made from (objects and their strings, about twice the JSON): roughly three times the body.
-            sizeCalculation: (e) => Math.max(1, e.body.length * 3 + (e.gzip?.length ?? 0)),
+            // Three quarters for the pages themselves, a quarter for the values signed-in readers use.
+            maxSize: Math.max(1, Math.floor(maxBytes * 0.75)),
+            // The compressed bytes, the key and the groups.
+            sizeCalculation: (e) => e.gzip.length + 200 + e.groups.length * 40,
             ttl: MAX_AGE_MS,
-            dispose: (entry, key) => this.forget(key, entry.groups),
+            dispose: (entry, key) => this.forget(key, entry),
+          })
+        : null;
+    this.values =
+      maxBytes > 0
+        ? new LRUCache<Entry, object>({
+            maxSize: Math.max(1, Math.floor(maxBytes * 0.25)),
+            // A value in V8 takes about twice its JSON: an estimate from the compressed size would be
+            // too rough, so the JSON's length is kept with it.
+            sizeCalculation: (v) => Math.max(1, (v as { size: number }).size * 2),
           })
         : null;
   }
 
   get stats(): PageCacheStats {
-    return { ...this.counts, entries: this.entries?.size ?? 0, bytes: this.entries?.calculatedSize ?? 0 };
+    return { ...this.counts, entries: this.entries?.size ?? 0, bytes: (this.entries?.calculatedSize ?? 0) + (this.values?.calculatedSize ?? 0) };
+  }
+
+  /** The value of a kept page, parsed once and kept while there is room. */
+  private parsedValue<T>(key: string, entry: Entry): T {
+    const kept = this.values?.get(entry) as { size: number; value: T } | undefined;
+    if (kept) return kept.value;
+    const body = gunzipSync(entry.gzip).toString('utf8');
+    const value = JSON.parse(body) as T;
+    // Only while the page is still kept: a dropped page's value would outlive it.
+    if (this.entries?.peek(key) === entry) this.values?.set(entry, { size: body.length, value });
+    return value;
   }
 
   /**
@@ -103,17 +153,20 @@ export class PageCache {
     const cached = this.entries?.get(key);
     if (cached) {
       this.counts.hits++;
-      return { ...(cached as Entry<T>), hit: true };
+      return answer<T>(cached, true, () => this.parsedValue<T>(key, cached));
     }
     this.counts.misses++;
     const flight = this.flights.get(key);
     // Joining a load is only safe when nothing was invalidated since it started.
-    if (flight && flight.startedAt === this.sequence) return { ...((await flight.promise) as Entry<T>), hit: false };
+    if (flight && flight.startedAt === this.sequence) {
+      const loaded = await flight.promise;
+      return answer<T>(loaded.entry, false, () => loaded.value as T, { body: loaded.body, value: loaded.value as T });
+    }
     const startedAt = this.sequence;
-    const promise = (async (): Promise<Entry> => {
+    const promise = (async () => {
       const loaded = await load();
       const body = JSON.stringify(loaded.value);
-      const entry: Entry = { value: loaded.value, body, gzip: gzipSync(body), etag: etagOf(loaded.watermark, body), watermark: loaded.watermark, groups: [...groups, ...(loaded.groups ?? [])] };
+      const entry: Entry = { gzip: gzipSync(body), etag: etagOf(loaded.watermark, body), watermark: loaded.watermark, groups: [...groups, ...(loaded.groups ?? [])] };
       if (this.entries && this.clearedAt <= startedAt && entry.groups.every((g) => (this.invalidatedAt.get(g) ?? 0) <= startedAt)) {
         this.entries.set(key, entry);
         for (const g of entry.groups) {
@@ -122,11 +175,12 @@ export class PageCache {
           this.members.set(g, set);
         }
       } else if (this.entries) this.counts.discarded++;
-      return entry;
+      return { entry, body, value: loaded.value as unknown };
     })();
     this.flights.set(key, { startedAt, promise });
     try {
-      return { ...((await promise) as Entry<T>), hit: false };
+      const loaded = await promise;
+      return answer<T>(loaded.entry, false, () => loaded.value as T, { body: loaded.body, value: loaded.value as T });
     } finally {
       if (this.flights.get(key)?.promise === promise) this.flights.delete(key);
     }
@@ -146,11 +200,13 @@ export class PageCache {
     this.sequence++;
     this.clearedAt = this.sequence;
     this.entries?.clear();
+    this.values?.clear();
     this.members.clear();
   }
 
-  private forget(key: string, groups: string[]): void {
-    for (const g of groups) {
+  private forget(key: string, entry: Entry): void {
+    this.values?.delete(entry);
+    for (const g of entry.groups) {
       const set = this.members.get(g);
       if (!set) continue;
       set.delete(key);

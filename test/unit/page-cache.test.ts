@@ -1,6 +1,7 @@
 // The page cache's rule under concurrency: an answer is never older than the last applied event. A
 // load that an invalidation of its groups overlaps is answered but not kept, and a request that
 // arrives after an invalidation never joins a load that started before it.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PageCache, matchesEtag } from '../../server/page-cache/cache';
 
@@ -62,7 +63,8 @@ describe('PageCache', () => {
 
   it('stays within its byte bound, dropping the least recently used; with 0 bytes it keeps nothing', async () => {
     const cache = new PageCache(100_000);
-    const big = 'x'.repeat(15_000); // about 45 kB as counted
+    // Pages are kept compressed: random text compresses little (about 30 kB each of the 75 kB for pages).
+    const big = randomBytes(30_000).toString('base64');
     for (const key of ['a', 'b', 'c']) await cache.get(key, [`thread:${key}`], async () => ({ value: big, watermark: '1' }));
     expect(cache.stats.bytes).toBeLessThanOrEqual(100_000);
     expect((await cache.get('a', ['thread:a'], async () => ({ value: big, watermark: '1' }))).hit).toBe(false);
