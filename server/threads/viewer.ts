@@ -2,7 +2,9 @@
 // be laid over a page that is the same for every reader (a cached one): which posts the reader
 // marked "nuttig", where they last read, and how many replies are new to them in a channel list.
 import type { Post, Reading, Thread, ThreadSummary } from '../../shared/schemas/forum';
+import { sql } from 'kysely';
 import type { Db } from '../db';
+import { executePreparedTakeFirst } from '../db/prepared';
 import { invalidField, notFound } from '../http/errors';
 import { type Actor, type Viewer, maySeeChannel } from '../policy';
 
@@ -30,10 +32,18 @@ export async function overlayThreadPage<P extends { thread: Thread; replies: { i
   page: P,
 ): Promise<P & { reading?: Reading }> {
   if (!viewer) return page;
-  const [mine, read] = await Promise.all([
-    myAppreciations(db, viewer, [page.thread.postId, ...page.replies.items.map((p) => p.id)]),
-    db.selectFrom('thread_read').select('last_read_post_id').where('user_id', '=', viewer.id).where('thread_id', '=', page.thread.id).executeTakeFirst(),
-  ]);
+  // One prepared round trip for both parts: it runs on every signed-in view of a thread.
+  const ids = [page.thread.postId, ...page.replies.items.map((p) => p.id)];
+  const row = await executePreparedTakeFirst(
+    db,
+    sql<{ mine: string[] | null; last_read_post_id: string | null }>`
+      select
+        (select array_agg(a.post_id::text) from post_appreciation a where a.user_id = ${viewer.id} and a.post_id = any(${ids}::bigint[])) as mine,
+        (select r.last_read_post_id::text from thread_read r where r.user_id = ${viewer.id} and r.thread_id = ${page.thread.id}) as last_read_post_id
+    `,
+  );
+  const mine = new Set(row?.mine ?? []);
+  const read = { last_read_post_id: row?.last_read_post_id ?? null };
   return {
     ...page,
     thread: { ...page.thread, myAppreciation: mine.has(page.thread.postId) },
