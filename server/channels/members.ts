@@ -12,6 +12,7 @@ import type { ChannelTable } from '../db/tables/forum';
 import { conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { recordAction } from '../moderation/audit';
 import {
+  type ChannelAccess,
   type Actor,
   type Viewer,
   channelAudience,
@@ -178,22 +179,22 @@ export async function channelOrganisationIds(db: Db, channelId: string): Promise
 
 /**
  * The audience rule for the topic bus: events on a closed channel's topic, or on a thread in one,
- * go only to its members (and moderators). Asked at write time, so a thread moved into a closed
- * channel stops reaching outsiders at once.
+ * go only to its members (and moderators): `members:<channelId>`, keyed by topic (`thread:12`,
+ * `channel:jeugd`); public ones are left out. Asked at write time, so a thread moved into a closed
+ * channel stops reaching outsiders at once. One read for a batch of events.
  */
-export async function threadAudiences(trx: Transaction<Database>, threadIds: string[]): Promise<Map<string, string>> {
-  const ids = threadIds.filter((id) => /^[1-9][0-9]{0,18}$/.test(id));
-  if (!ids.length) return new Map();
-  const rows = await trx.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').select(['t.id', 'c.id as channel_id', 'c.visibility']).where('t.id', 'in', ids).execute();
-  return new Map(rows.filter((r) => r.visibility !== 'public').map((r) => [r.id, channelAudience({ id: r.channel_id, visibility: r.visibility })]));
+export async function closedTopicAudiences(trx: Transaction<Database>, keysByKind: Map<string, string[]>): Promise<Map<string, string>> {
+  const threadIds = (keysByKind.get('thread') ?? []).filter((id) => /^[1-9][0-9]{0,18}$/.test(id));
+  const slugs = keysByKind.get('channel') ?? [];
+  if (!threadIds.length && !slugs.length) return new Map();
+  const { rows } = await sql<{ topic: string; id: string; visibility: ChannelAccess['visibility'] }>`
+    select 'thread:' || t.id as topic, c.id::text as id, c.visibility from thread t join channel c on c.id = t.channel_id
+    where t.id = any(${threadIds}::bigint[]) and c.visibility <> 'public'
+    union all
+    select 'channel:' || c.slug, c.id::text, c.visibility from channel c where c.slug = any(${slugs}::text[]) and c.visibility <> 'public'
+  `.execute(trx);
+  return new Map(rows.map((r) => [r.topic, channelAudience({ id: r.id, visibility: r.visibility })]));
 }
-
-export async function channelAudiences(trx: Transaction<Database>, slugs: string[]): Promise<Map<string, string>> {
-  if (!slugs.length) return new Map();
-  const rows = await trx.selectFrom('channel').select(['id', 'slug', 'visibility']).where('slug', 'in', slugs).where('visibility', '!=', 'public').execute();
-  return new Map(rows.map((r) => [r.slug, channelAudience(r)]));
-}
-
 
 /** An erased account leaves its channels, and its requests (with their motivations) go. */
 export async function eraseChannelDataOf(trx: Transaction<Database>, userId: string): Promise<void> {

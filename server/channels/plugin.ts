@@ -9,7 +9,6 @@ import { sendPage } from '../page-cache/plugin';
 import { maySeeChannel } from '../policy';
 import { registerAudienceRule } from '../realtime/outbox';
 import {
-  channelAudiences,
   channelOrganisationIds,
   decideMembershipRequest,
   leaveChannel,
@@ -18,7 +17,7 @@ import {
   myMembership,
   requestMembership,
   setChannelModerator,
-  threadAudiences,
+  closedTopicAudiences,
 } from './members';
 import { readChannelThreadsFor, readChannelsFor } from './page';
 import { createChannel, findChannelBySlug, getVisibleChannel, listChannels, toChannel, updateChannel } from './queries';
@@ -32,8 +31,7 @@ const MemberParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 
 /** Channels: the list on the home page, one channel, its thread list, and the members of closed ones. */
 const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Events in a closed channel (its topic, its threads' topics) reach its members only, live and replayed.
-  registerAudienceRule('thread', threadAudiences);
-  registerAudienceRule('channel', channelAudiences);
+  registerAudienceRule(['thread', 'channel'], closedTopicAudiences);
   // channel:<slug>: new and changed threads of a channel, for whoever may see the channel.
   app.realtime.topic('channel', async (viewer, slug) => {
     if (!/^[a-z0-9-]{1,60}$/.test(slug)) return null;

@@ -41,33 +41,39 @@ export interface RawEvent {
 }
 
 /**
- * Who may receive public events of a topic kind, asked at write time: a domain whose topics can be
- * closed (a thread in a closed channel) answers a narrower audience per key (e.g. 'members:7'), or
- * nothing for public. The bus knows no domain: domains register these (channels/plugin.ts).
+ * Who may receive public events of some topic kinds, asked at write time: a domain whose topics can
+ * be closed (a thread in a closed channel) answers a narrower audience per topic (e.g. 'members:7'),
+ * or nothing for public. It gets the keys of every kind it registered for at once, so one read
+ * answers a whole batch. The bus knows no domain: domains register these (channels/plugin.ts).
  */
-export type AudienceRule = (trx: Transaction<Database>, keys: string[]) => Promise<Map<string, string>>;
+export type AudienceRule = (trx: Transaction<Database>, keysByKind: Map<string, string[]>) => Promise<Map<string, string>>;
 const audienceRules = new Map<string, AudienceRule>();
-export function registerAudienceRule(kind: string, rule: AudienceRule): void {
-  audienceRules.set(kind, rule);
+export function registerAudienceRule(kinds: string[], rule: AudienceRule): void {
+  for (const kind of kinds) audienceRules.set(kind, rule);
 }
 
 /** The narrowed audience of each event whose audience would be public, or undefined. */
 async function narrowAudiences(trx: Transaction<Database>, events: RawEvent[]): Promise<Array<string | undefined>> {
-  const keysByKind = new Map<string, Set<string>>();
-  const split = events.map((e) => {
-    if ((e.audience ?? 'public') !== 'public') return null;
+  const asked = new Map<AudienceRule, Map<string, Set<string>>>();
+  for (const e of events) {
+    if ((e.audience ?? 'public') !== 'public') continue;
     const colon = e.topic.indexOf(':');
-    if (colon < 0 || !audienceRules.has(e.topic.slice(0, colon))) return null;
+    const rule = colon < 0 ? undefined : audienceRules.get(e.topic.slice(0, colon));
+    if (!rule) continue;
     const kind = e.topic.slice(0, colon);
-    const key = e.topic.slice(colon + 1);
-    if (!keysByKind.has(kind)) keysByKind.set(kind, new Set());
-    keysByKind.get(kind)!.add(key);
-    return { kind, key };
-  });
-  if (!keysByKind.size) return events.map(() => undefined);
-  const answers = new Map<string, Map<string, string>>();
-  for (const [kind, keys] of keysByKind) answers.set(kind, await audienceRules.get(kind)!(trx, [...keys]));
-  return split.map((s) => (s ? answers.get(s.kind)!.get(s.key) : undefined));
+    const byKind = asked.get(rule) ?? new Map<string, Set<string>>();
+    asked.set(rule, byKind);
+    const keys = byKind.get(kind) ?? new Set<string>();
+    byKind.set(kind, keys);
+    keys.add(e.topic.slice(colon + 1));
+  }
+  if (!asked.size) return events.map(() => undefined);
+  const answers = new Map<string, string>();
+  for (const [rule, byKind] of asked) {
+    const answer = await rule(trx, new Map([...byKind].map(([kind, keys]) => [kind, [...keys]])));
+    for (const [topic, audience] of answer) answers.set(topic, audience);
+  }
+  return events.map((e) => ((e.audience ?? 'public') === 'public' ? answers.get(e.topic) : undefined));
 }
 
 /** The bus's own write, untyped (the bus knows no event): appendEvents is this with the catalogue's types. */
