@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws';
 import type { Db } from '../db';
 import { type Viewer, mayReceiveAudience } from '../policy';
 import { EVENTS_CHANNEL } from './outbox';
-import { frameText, sendPreframed } from './preframed';
+import { frameText, sendPreframed, sendPreframedMany } from './preframed';
 
 export interface StoredEvent {
   id: string;
@@ -190,6 +190,9 @@ export class Hub {
           .orderBy('id')
           .limit(BATCH)
           .execute();
+        // Each event is decided in order (listeners first, then who may receive it); the frames a
+        // socket gets from this batch go out in one write (a reply's events: one syscall per watcher).
+        const out: Outgoing = new Map();
         for (const event of events) {
           this.lastDelivered = BigInt(event.id);
           for (const listener of this.listeners) {
@@ -199,8 +202,9 @@ export class Hub {
               this.log.error({ err: (err as Error).message }, 'realtime: event listener failed');
             }
           }
-          this.deliver(event);
+          this.deliver(event, out);
         }
+        flush(out);
         if (events.length < BATCH) return;
       }
     } catch (err) {
@@ -208,7 +212,7 @@ export class Hub {
     }
   }
 
-  private deliver(event: StoredEvent): void {
+  private deliver(event: StoredEvent, out: Outgoing): void {
     const subs = this.byTopic.get(event.topic);
     if (!subs) return;
     for (const sub of subs) {
@@ -217,7 +221,7 @@ export class Hub {
         // A replay that cannot keep up with live traffic is not allowed to hold memory without bound.
         if (sub.pending.length >= MAX_PENDING) sub.socket.terminate();
         else sub.pending.push(event);
-      } else send(sub, event);
+      } else send(sub, event, undefined, out);
     }
   }
 
@@ -265,7 +269,18 @@ export class Hub {
  * Sends one event frame; a consumer that cannot keep up is cut off instead of buffering without bound.
  * `presented` replaces the stored payload (a replay shows the event as this viewer may see it now).
  */
-export function send(sub: Subscriber, event: StoredEvent, presented?: unknown): void {
+/** Frames decided for each socket during one batch, written together at its end. */
+type Outgoing = Map<Subscriber, StoredEvent[]>;
+
+function flush(out: Outgoing): void {
+  for (const [sub, events] of out) {
+    if (sub.socket.readyState !== sub.socket.OPEN) continue;
+    if (events.length === 1) sendPreframed(sub.socket, events[0].framed!, events[0].json!);
+    else sendPreframedMany(sub.socket, events.map((e) => e.framed!), events.map((e) => e.json!));
+  }
+}
+
+export function send(sub: Subscriber, event: StoredEvent, presented?: unknown, out?: Outgoing): void {
   const id = BigInt(event.id);
   if (id <= (sub.lastSent.get(event.topic) ?? 0n)) return;
   if (sub.socket.readyState !== sub.socket.OPEN) return;
@@ -280,5 +295,8 @@ export function send(sub: Subscriber, event: StoredEvent, presented?: unknown): 
   }
   event.json ??= Buffer.from(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload }));
   event.framed ??= frameText(event.json);
-  sendPreframed(sub.socket, event.framed, event.json);
+  const queued = out?.get(sub);
+  if (!out) sendPreframed(sub.socket, event.framed, event.json);
+  else if (queued) queued.push(event);
+  else out.set(sub, [event]);
 }

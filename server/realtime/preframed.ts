@@ -35,12 +35,23 @@ interface WsInternals {
  * the unframed JSON, so ordering and compression stay ws's business.
  */
 export function sendPreframed(socket: WebSocket, framed: Buffer, json: Buffer): void {
+  const raw = idleRawSocket(socket);
+  if (raw) raw.write(framed);
+  else socket.send(json, { binary: false });
+}
+
+/** Several pre-framed messages in one write (one syscall), in order; through ws one by one when its sender is busy. */
+export function sendPreframedMany(socket: WebSocket, framed: Buffer[], json: Buffer[]): void {
+  const raw = idleRawSocket(socket);
+  if (raw) raw.write(Buffer.concat(framed));
+  else for (const j of json) socket.send(j, { binary: false });
+}
+
+/** The TCP socket when writing to it directly is what ws itself would do now, else null. */
+function idleRawSocket(socket: WebSocket) {
   const internals = socket as unknown as WsInternals;
   const sender = internals._sender;
   const raw = internals._socket;
-  if (raw && sender && sender._state === 0 && !sender._queue?.length && (!internals._extensions || Object.keys(internals._extensions).length === 0)) {
-    raw.write(framed);
-    return;
-  }
-  socket.send(json, { binary: false });
+  if (raw && sender && sender._state === 0 && !sender._queue?.length && (!internals._extensions || Object.keys(internals._extensions).length === 0)) return raw;
+  return null;
 }
