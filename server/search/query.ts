@@ -335,7 +335,8 @@ export const SIMILAR_SHARE = 0.25;
 export async function similarThreads(db: Db, viewer: Viewer, title: string): Promise<ThreadSummary[]> {
   const ranked = sql<{ id: string; score: number }>`(
     with total as (
-      select coalesce((select threads from title_lexeme where lexeme = ''), 0) + 1.0 as n
+      -- float8 throughout: numeric sums and comparisons over every title found cost more than the look-up.
+      select (coalesce((select threads from title_lexeme where lexeme = ''), 0) + 1)::float8 as n
     ),
     words as (
       select w.lexeme, coalesce(tl.threads, 0) as titles, ln(total.n / (coalesce(tl.threads, 0) + 0.5)) as weight
@@ -352,11 +353,12 @@ export async function similarThreads(db: Db, viewer: Viewer, title: string): Pro
     lookup as (
       select * from candidates where (select sum(weight) from candidates) >= 0.5 * (select ln(n) from total)
     ),
+    -- Which titles hold which word (title_word, migration 0018): read from one index, no thread rows.
     shared as (
-      select t.id, sum(l.weight) as score
+      select w.thread_id as id, sum(l.weight) as score
       from lookup l
-      join thread t on t.search_vector @@ (quote_literal(l.lexeme) || ':A')::tsquery
-      group by t.id
+      join title_word w on w.lexeme = l.lexeme
+      group by w.thread_id
     )
     select s.id, s.score::float8 as score
     from (select *, max(score) over () as best from shared) s
