@@ -75,6 +75,80 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter index thread_search_doc_idx set (fastupdate = off);
     select gin_clean_pending_list('thread_search_doc_idx'::regclass);
 
+    -- Post candidates (0011): the same reads, with generic plans and each read's query made without
+    -- parsing the query again per segment.
+    create or replace function post_search_candidates(query tsquery, wanted integer, with_hidden boolean, by_author bigint)
+    returns table (id bigint, thread_id bigint, is_opening boolean, rank real)
+    language plpgsql stable
+    -- Planner estimates for an OR of prefixed words are rough; a parallel plan costs more to start
+    -- than these reads take.
+    set max_parallel_workers_per_gather = 0
+    -- One plan per statement, kept: the reads differ only in their values, and planning each one
+    -- anew (custom plans, which the plan cache otherwise keeps for these) cost more than reading.
+    set plan_cache_mode = force_generic_plan
+    as $fn$
+    declare
+      newest bigint := coalesce((select max(p.id) from post p), 0);
+      hi bigint := newest / 10000;       -- the newest segment not read yet
+      span bigint := 10000;              -- post ids the next read should cover
+      found integer := 0;
+      n integer;
+      lo bigint;
+      segments tsquery;
+      -- The query for segment -1, as text: each read below puts the segments' numbers in its place
+      -- (one string operation per segment instead of parsing the query again for each one).
+      template text := plein_segment_query(query, -1)::text;
+    begin
+      if numnode(query) = 0 then
+        return; -- only stop words
+      end if;
+      if by_author is not null then
+        -- One member's posts are few: read them through the author index and match each one.
+        return query
+          select p.id, p.thread_id, p.is_opening, ts_rank_cd(p.search_vector, query)
+          from post p
+          where p.author_id = by_author and p.search_vector @@ query
+            and p.deleted_at is null and (with_hidden or p.hidden_at is null)
+          order by p.id desc
+          limit wanted;
+        return;
+      end if;
+      while hi >= 0 and found < wanted loop
+        -- Whole segments covering about span ids below what was read (the newest one is seldom full).
+        lo := least(hi, greatest(0, round((least(newest, (hi + 1) * 10000 - 1) - span + 1) / 10000.0)::bigint));
+        if position('''''' in template) = 0 then
+          -- Every lexeme starts right after a quote (none holds one: the parser never makes one).
+          segments := (select string_agg('(' || replace(template, '''-1_', '''' || s || '_') || ')', ' | ' order by s desc)
+                       from generate_series(lo, hi) s)::tsquery;
+        else
+          segments := plein_segment_query(query, hi);
+          for s in lo..hi - 1 loop
+            segments := segments || plein_segment_query(query, s);
+          end loop;
+        end if;
+        -- "+ 0": a range on the primary key must not look cheaper than the index on the words.
+        return query
+          select p.id, p.thread_id, p.is_opening, ts_rank_cd(p.search_vector, query)
+          from post p
+          where plein_segment_vector(p.search_vector, p.id / 10000) @@ segments
+            and p.id + 0 >= lo * 10000 and p.id + 0 < (hi + 1) * 10000
+            and p.search_vector @@ query
+            and p.deleted_at is null and (with_hidden or p.hidden_at is null)
+          order by p.id desc
+          limit wanted - found;
+        get diagnostics n = row_count;
+        found := found + n;
+        -- The next read: as many ids as the matches so far say are still needed, at most twice the
+        -- last one (every match in a read is fetched from the table, so overshooting costs more
+        -- than one more read); twice the last one after a read without matches.
+        span := case
+          when found = 0 then span * 2
+          else least(span * 2, ceil((wanted - found)::numeric * (newest - lo * 10000 + 1) / found))::bigint
+        end;
+        hi := lo - 1;
+      end loop;
+    end $fn$;
+
     -- Thread titles by word ------------------------------------------------------------------------
     create table title_word (
       lexeme text not null,
@@ -153,6 +227,65 @@ export async function down(db: Kysely<unknown>): Promise<void> {
         from thread t where t.id = tid);
       end $$;
     drop aggregate plein_tsvector_concat_agg(tsvector);
+    create or replace function post_search_candidates(query tsquery, wanted integer, with_hidden boolean, by_author bigint)
+    returns table (id bigint, thread_id bigint, is_opening boolean, rank real)
+    language plpgsql stable
+    -- Planner estimates for an OR of prefixed words are rough; a parallel plan costs more to start
+    -- than these reads take.
+    set max_parallel_workers_per_gather = 0
+    as $fn$
+    declare
+      newest bigint := coalesce((select max(p.id) from post p), 0);
+      hi bigint := newest / 10000;       -- the newest segment not read yet
+      span bigint := 10000;              -- post ids the next read should cover
+      found integer := 0;
+      n integer;
+      lo bigint;
+      segments tsquery;
+    begin
+      if numnode(query) = 0 then
+        return; -- only stop words
+      end if;
+      if by_author is not null then
+        -- One member's posts are few: read them through the author index and match each one.
+        return query
+          select p.id, p.thread_id, p.is_opening, ts_rank_cd(p.search_vector, query)
+          from post p
+          where p.author_id = by_author and p.search_vector @@ query
+            and p.deleted_at is null and (with_hidden or p.hidden_at is null)
+          order by p.id desc
+          limit wanted;
+        return;
+      end if;
+      while hi >= 0 and found < wanted loop
+        -- Whole segments covering about span ids below what was read (the newest one is seldom full).
+        lo := least(hi, greatest(0, round((least(newest, (hi + 1) * 10000 - 1) - span + 1) / 10000.0)::bigint));
+        segments := plein_segment_query(query, hi);
+        for s in lo..hi - 1 loop
+          segments := segments || plein_segment_query(query, s);
+        end loop;
+        -- "+ 0": a range on the primary key must not look cheaper than the index on the words.
+        return query
+          select p.id, p.thread_id, p.is_opening, ts_rank_cd(p.search_vector, query)
+          from post p
+          where plein_segment_vector(p.search_vector, p.id / 10000) @@ segments
+            and p.id + 0 >= lo * 10000 and p.id + 0 < (hi + 1) * 10000
+            and p.search_vector @@ query
+            and p.deleted_at is null and (with_hidden or p.hidden_at is null)
+          order by p.id desc
+          limit wanted - found;
+        get diagnostics n = row_count;
+        found := found + n;
+        -- The next read: as many ids as the matches so far say are still needed, at most twice the
+        -- last one (every match in a read is fetched from the table, so overshooting costs more
+        -- than one more read); twice the last one after a read without matches.
+        span := case
+          when found = 0 then span * 2
+          else least(span * 2, ceil((wanted - found)::numeric * (newest - lo * 10000 + 1) / found))::bigint
+        end;
+        hi := lo - 1;
+      end loop;
+    end $fn$;
   `.execute(db);
   await sql`
     do $$
