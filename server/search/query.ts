@@ -179,25 +179,23 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
              (max(title_rank) is null and max(post_rank) is null and not bool_or(spread)) as only_handout
       from found group by thread_id
     ),
-    -- A thread found through one post alone scores its post's rank. On a first page without
-    -- filters (which could remove threads above it), one below the (limit + 1)-th best of those has
-    -- limit + 1 threads above it: it is not looked up.
+    -- Every thread's score, from what found it; a thread found only through words spread over it
+    -- scores its title and tag words (its thread row read for those few, at most SPREAD_CANDIDATES).
+    prescored as (
+      select a.*,
+             (coalesce(a.title_rank, 0) * 2 + coalesce(a.post_rank, 0) + coalesce(a.handout_rank, 0) * 0.5
+              + case when a.title_rank is null and a.post_rank is null and a.spread
+                     then (select ts_rank_cd(st.search_vector, q.any_word) from thread st where st.id = a.thread_id) + 0.001 else 0 end)::float8 as score
+      from all_found a cross join q
+    ),
+    -- On a first page without filters (which could remove threads above it), a thread scoring below
+    -- the (limit + 1)-th best has limit + 1 threads above it: its thread row is not read.
     grouped as (
-      select * from all_found
-      ${
-        pruneable
-          ? sql`where title_rank is not null or spread or handout_rank is not null
-                or post_rank >= coalesce((select a.post_rank from all_found a
-                                          where a.title_rank is null and not a.spread and a.handout_rank is null
-                                          order by a.post_rank desc offset ${limit} limit 1), 0)`
-          : sql``
-      }
+      select * from prescored
+      ${pruneable ? sql`where score >= coalesce((select b.score from prescored b order by b.score desc offset ${limit} limit 1), '-infinity')` : sql``}
     ),
     scored as (
-      select t.id,
-             (coalesce(g.title_rank, 0) * 2 + coalesce(g.post_rank, 0) + coalesce(g.handout_rank, 0) * 0.5
-              -- Found only through words spread over the thread: its title and tag words weigh.
-              + case when g.title_rank is null and g.post_rank is null and g.spread then ts_rank_cd(t.search_vector, q.any_word) + 0.001 else 0 end)::float8 as score,
+      select t.id, g.score,
              (extract(epoch from t.last_activity_at) * 1000000)::bigint as lat_us,
              (g.title_rank is null and g.post_rank is null and g.spread) as spread_only,
              (g.only_handout or ${onlyHandouts}) as show_handout
@@ -335,7 +333,8 @@ export const SIMILAR_SHARE = 0.25;
 export async function similarThreads(db: Db, viewer: Viewer, title: string): Promise<ThreadSummary[]> {
   const ranked = sql<{ id: string; score: number }>`(
     with total as (
-      select coalesce((select threads from title_lexeme where lexeme = ''), 0) + 1.0 as n
+      -- float8 throughout: numeric sums and comparisons over every title found cost more than the look-up.
+      select (coalesce((select threads from title_lexeme where lexeme = ''), 0) + 1)::float8 as n
     ),
     words as (
       select w.lexeme, coalesce(tl.threads, 0) as titles, ln(total.n / (coalesce(tl.threads, 0) + 0.5)) as weight
@@ -352,11 +351,12 @@ export async function similarThreads(db: Db, viewer: Viewer, title: string): Pro
     lookup as (
       select * from candidates where (select sum(weight) from candidates) >= 0.5 * (select ln(n) from total)
     ),
+    -- Which titles hold which word (title_word, migration 0018): read from one index, no thread rows.
     shared as (
-      select t.id, sum(l.weight) as score
+      select w.thread_id as id, sum(l.weight) as score
       from lookup l
-      join thread t on t.search_vector @@ (quote_literal(l.lexeme) || ':A')::tsquery
-      group by t.id
+      join title_word w on w.lexeme = l.lexeme
+      group by w.thread_id
     )
     select s.id, s.score::float8 as score
     from (select *, max(score) over () as best from shared) s
