@@ -79,8 +79,13 @@ export async function onReplyCreated(
     told.add(userId);
     out.push({ userId, kind: 'mention', threadId: r.threadId, postId: r.postId, actorId: r.authorId, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
   }
-  // Thread watchers, and channel watchers who did not set this thread to normal or muted.
+  // Thread watchers, and channel watchers who did not set this thread to normal or muted; in the same
+  // statement the author starts watching (autoWatch; the select sees the subscriptions as they were).
   const watchers = await sql<{ user_id: string }>`
+    with watch as (
+      insert into subscription (user_id, target_type, target_id, level) values (${r.authorId}, 'thread', ${r.threadId}, 'watching')
+      on conflict (user_id, target_type, target_id) do update set level = 'watching', updated_at = now() where subscription.level = 'normal'
+    )
     select user_id from subscription where target_type = 'thread' and target_id = ${r.threadId} and level = 'watching'
     union
     select s.user_id from subscription s
@@ -91,6 +96,5 @@ export async function onReplyCreated(
     if (told.has(w.user_id)) continue;
     out.push({ userId: w.user_id, kind: 'reply', threadId: r.threadId, postId: r.postId, actorId: r.authorId, groupKey: `replies:${r.threadId}`, data: { threadTitle: r.threadTitle, actorName: r.authorName } });
   }
-  await autoWatch(trx, r.authorId, r.threadId);
   return storeNotifications(trx, out);
 }

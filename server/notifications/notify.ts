@@ -53,13 +53,7 @@ export async function storeNotifications(trx: Transaction<Database>, list: NewNo
     return true;
   });
   if (!items.length) return [];
-  const erased = await trx.selectFrom('user').select('id').where('id', 'in', [...new Set(items.map((n) => n.userId))]).where(erasedAccount('email')).execute();
-  if (erased.length) {
-    const skip = new Set(erased.map((u) => u.id));
-    items = items.filter((n) => !skip.has(n.userId));
-    if (!items.length) return [];
-  }
-  items = await withoutClosedChannels(trx, items);
+  items = await withoutUnreachable(trx, items);
   if (!items.length) return [];
   const rows = await trx
     .insertInto('notification')
@@ -104,21 +98,20 @@ export async function storeNotifications(trx: Transaction<Database>, list: NewNo
   );
 }
 
-/** Leaves out notifications about threads in channels closed to their recipient (no row, no push, no mail). */
-async function withoutClosedChannels(trx: Transaction<Database>, items: NewNotification[]): Promise<NewNotification[]> {
-  const threadIds = [...new Set(items.map((n) => n.threadId).filter((id): id is string => !!id))];
-  if (!threadIds.length) return items;
-  const closed = await trx.selectFrom('thread as t').innerJoin('channel as c', 'c.id', 't.channel_id').select('t.id').where('t.id', 'in', threadIds).where('c.visibility', '!=', 'public').execute();
-  if (!closed.length) return items;
-  const closedIds = new Set(closed.map((r) => r.id));
-  const asked = items.filter((n) => n.threadId && closedIds.has(n.threadId));
-  const { rows } = await sql<{ key: string }>`
-    select x.uid::text || ':' || x.tid::text as key
-    from unnest(${asked.map((n) => n.userId)}::bigint[], ${asked.map((n) => n.threadId)}::bigint[]) as x(uid, tid)
-    join thread t on t.id = x.tid
-    where ${channelVisibleToUserSql('t.channel_id', 'x.uid')}`.execute(trx);
-  const allowed = new Set(rows.map((r) => r.key));
-  return items.filter((n) => !n.threadId || !closedIds.has(n.threadId) || allowed.has(`${n.userId}:${n.threadId}`));
+/**
+ * Leaves out, in one read, notifications to erased accounts and about threads in channels closed to
+ * their recipient (no row, no push, no mail).
+ */
+async function withoutUnreachable(trx: Transaction<Database>, items: NewNotification[]): Promise<NewNotification[]> {
+  const { rows } = await sql<{ i: string }>`
+    select x.i::text as i
+    from unnest(${items.map((n) => n.userId)}::bigint[], ${items.map((n) => n.threadId ?? null)}::bigint[]) with ordinality as x(uid, tid, i)
+    join "user" u on u.id = x.uid
+    where not ${erasedAccount('u.email')}
+      and (x.tid is null or exists (select 1 from thread t where t.id = x.tid and ${channelVisibleToUserSql('t.channel_id', 'x.uid')}))
+  `.execute(trx);
+  const kept = new Set(rows.map((r) => Number(r.i) - 1));
+  return items.filter((_, i) => kept.has(i));
 }
 
 /** Everything this domain holds about a user, for their data export (AVG inzageverzoek). */
