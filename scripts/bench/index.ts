@@ -3,6 +3,7 @@
 // Builds a large data set in its own database, starts the real server as a separate process and
 // measures it. Prints one table and writes bench-results.json. Everything runs on 127.0.0.1.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +53,11 @@ export interface BenchContext {
   shared: Record<string, number>;
   cannon(opts: autocannon.Options): Promise<autocannon.Result>;
   log(m: string): void;
+  /** The server's Prometheus metrics (a token the bench sets for its server). */
+  metrics(): Promise<string>;
 }
+
+const METRICS_TOKEN = `bench-${randomBytes(16).toString('hex')}`;
 
 function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   const times: number[] = [];
@@ -73,7 +78,7 @@ async function startServer(dbUrl: string): Promise<{ proc: ChildProcess; baseUrl
   const extra = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
   const proc = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', BENCH_ROUTES: 'true', WS_MAX_PER_ADDRESS: '1000000', RATE_LIMITS: 'off', SEED_DEMO: 'false', LOG_LEVEL: 'warn', SKIP_CLIENT_BUILD: 'true', RUN_JOBS: 'false', PUBLIC_URL: `http://127.0.0.1:${port}` },
+    env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', BENCH_ROUTES: 'true', WS_MAX_PER_ADDRESS: '1000000', RATE_LIMITS: 'off', SEED_DEMO: 'false', LOG_LEVEL: 'warn', SKIP_CLIENT_BUILD: 'true', RUN_JOBS: 'false', PUBLIC_URL: `http://127.0.0.1:${port}`, METRICS_TOKEN },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -124,7 +129,7 @@ async function main() {
   // The machine may be shared: its load says how much the figures are depressed (compare ratios within a run).
   const loadAtStart = os.loadavg()[0];
   const { proc, baseUrl } = await startServer(dbUrl);
-  const ctx: BenchContext = { baseUrl, databaseUrl: dbUrl, serverPid: proc.pid!, duration, size, record: (r) => rows.push(r), shared: {}, cannon, log };
+  const ctx: BenchContext = { baseUrl, databaseUrl: dbUrl, serverPid: proc.pid!, duration, size, record: (r) => rows.push(r), shared: {}, cannon, log, metrics: () => fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text()) };
   try {
     const only = args.only?.split(',');
     const skip = new Set(args['skip-fanout'] ? ['fanout'] : []);

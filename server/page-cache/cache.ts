@@ -157,17 +157,24 @@ export class PageCache {
     }
     this.counts.misses++;
     const flight = this.flights.get(key);
-    // Joining a load is only safe when nothing was invalidated since it started.
-    if (flight && flight.startedAt === this.sequence) {
+    // Joining a load is only safe when none of its groups was invalidated since it started: checked
+    // for the groups named now, and again, when it is done, for those the answer adds (a channel
+    // list's threads). Popular pages are read by many at once while other threads change all the time.
+    if (flight && this.unchangedSince(flight.startedAt, groups)) {
       const loaded = await flight.promise;
-      return answer<T>(loaded.entry, false, () => loaded.value as T, { body: loaded.body, value: loaded.value as T });
+      // A group the answer added may have been invalidated before this request joined (only the last
+      // invalidation of a group is known: one after joining may hide an earlier one, so any counts).
+      const added = loaded.entry.groups.filter((g) => !groups.includes(g));
+      if (added.every((g) => (this.invalidatedAt.get(g) ?? 0) <= flight.startedAt)) {
+        return answer<T>(loaded.entry, false, () => loaded.value as T, { body: loaded.body, value: loaded.value as T });
+      }
     }
     const startedAt = this.sequence;
     const promise = (async () => {
       const loaded = await load();
       const body = JSON.stringify(loaded.value);
       const entry: Entry = { gzip: gzipSync(body), etag: etagOf(loaded.watermark, body), watermark: loaded.watermark, groups: [...groups, ...(loaded.groups ?? [])] };
-      if (this.entries && this.clearedAt <= startedAt && entry.groups.every((g) => (this.invalidatedAt.get(g) ?? 0) <= startedAt)) {
+      if (this.entries && this.unchangedSince(startedAt, entry.groups)) {
         this.entries.set(key, entry);
         for (const g of entry.groups) {
           const set = this.members.get(g) ?? new Set<string>();
@@ -184,6 +191,11 @@ export class PageCache {
     } finally {
       if (this.flights.get(key)?.promise === promise) this.flights.delete(key);
     }
+  }
+
+  /** No clear() and no invalidation of these groups after `sequence`. */
+  private unchangedSince(sequence: number, groups: string[]): boolean {
+    return this.clearedAt <= sequence && groups.every((g) => (this.invalidatedAt.get(g) ?? 0) <= sequence);
   }
 
   /** Drops every entry of `group` (an event of that topic was applied). */

@@ -61,6 +61,30 @@ describe('PageCache', () => {
     expect((await cache.get('k', ['thread:1'], async () => ({ value: 'x', watermark: '3' }))).value).toBe('after the event');
   });
 
+  it('lets a request join a load while other pages change, but not a list whose thread changed before it joined', async () => {
+    const cache = new PageCache(1024 * 1024);
+    const page = deferred<{ value: string; watermark: string }>();
+    let loads = 0;
+    const a = cache.get('thread:1:50', ['thread:1'], () => {
+      loads++;
+      return page.promise;
+    });
+    cache.invalidate('thread:2'); // another thread's reply: no reason to read thread 1 twice
+    const b = cache.get('thread:1:50', ['thread:1'], async () => {
+      loads++;
+      return { value: 'second read', watermark: '2' };
+    });
+    page.resolve({ value: 'one read', watermark: '1' });
+    expect([(await a).value, (await b).value, loads]).toEqual(['one read', 'one read', 1]);
+
+    const list = deferred<{ value: string; watermark: string; groups: string[] }>();
+    const first = cache.get('channel:jeugd:50:', ['channel:jeugd'], () => list.promise);
+    cache.invalidate('thread:9'); // a thread the list shows (known only from the answer) changed
+    const late = cache.get('channel:jeugd:50:', ['channel:jeugd'], async () => ({ value: 'list after the event', watermark: '3', groups: ['thread:9'] }));
+    list.resolve({ value: 'list before the event', watermark: '2', groups: ['thread:9'] });
+    expect([(await first).value, (await late).value]).toEqual(['list before the event', 'list after the event']);
+  });
+
   it('stays within its byte bound, dropping the least recently used; with 0 bytes it keeps nothing', async () => {
     const cache = new PageCache(100_000);
     // Pages are kept compressed: random text compresses little (about 30 kB each of the 75 kB for pages).
