@@ -16,6 +16,8 @@ export interface StoredEvent {
   json?: Buffer;
   /** The same message framed as a websocket frame, once per event (an event has one audience). */
   framed?: Buffer;
+  /** The id as a number to compare, parsed once per event (not once per socket). */
+  seq?: bigint;
 }
 
 /** Told of every event this instance applies, in id order, before it is delivered (the page cache). */
@@ -281,7 +283,8 @@ function flush(out: Outgoing): void {
 }
 
 export function send(sub: Subscriber, event: StoredEvent, presented?: unknown, out?: Outgoing): void {
-  const id = BigInt(event.id);
+  event.seq ??= BigInt(event.id);
+  const id = event.seq;
   if (id <= (sub.lastSent.get(event.topic) ?? 0n)) return;
   if (sub.socket.readyState !== sub.socket.OPEN) return;
   if (sub.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
