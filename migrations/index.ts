@@ -16,6 +16,7 @@ import * as m0015 from './0015_sessions_and_guardrail';
 import * as m0016 from './0016_thread_search_handouts';
 import * as m0017 from './0017_channel_feed';
 import * as m0018 from './0018_search_speed';
+import * as m0019 from './0019_search_speed_2';
 import * as m0013 from './0013_organisations_oidc_closed_channels';
 
 /**
@@ -40,5 +41,6 @@ export const migrations: Record<string, Migration> = {
   '0016_thread_search_handouts': m0016,
   '0017_channel_feed': m0017,
   '0018_search_speed': m0018,
+  '0019_search_speed_2': m0019,
   '0013_organisations_oidc_closed_channels': m0013,
 };

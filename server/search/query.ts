@@ -61,6 +61,55 @@ const headlineOf = (column: RawBuilder<unknown>, query: RawBuilder<unknown>) => 
 /** The query with the synonym rules applied (search_synonym_rule; no reindex when they change). */
 export const expandedQuery = (text: string) => sql`plein_expand_query(websearch_to_tsquery('plein_dutch', ${text}))`;
 
+/**
+ * What a search needs from its text (plein_parse_search, migration 0019): the query with synonyms
+ * applied, its loose and any-word forms, whether it has several words, the segment template; made
+ * under synonym generation `generation`.
+ */
+interface ParsedQuery {
+  generation: string;
+  query: string;
+  loose: string;
+  any_word: string;
+  several: boolean;
+  template: string;
+}
+/** Parsed queries by text, this process's (a bound on memory: the oldest go first). */
+const PARSED_MAX = 5000;
+const parsedQueries = new Map<string, ParsedQuery>();
+
+/** Forgets every parsed query (the synonyms changed). */
+export function forgetParsedQueries(): void {
+  parsedQueries.clear();
+}
+
+async function parsedQuery(db: Db, text: string): Promise<ParsedQuery> {
+  const known = parsedQueries.get(text);
+  if (known) return known;
+  const { rows } = await sql<ParsedQuery>`
+    select p.generation::text as generation, p.query::text as query, p.loose::text as loose, p.any_word::text as any_word, p.several, p.template
+    from plein_parse_search(${text}) p`.execute(db);
+  const parsed = rows[0];
+  if (parsedQueries.size >= PARSED_MAX) parsedQueries.delete(parsedQueries.keys().next().value as string);
+  parsedQueries.set(text, parsed);
+  return parsed;
+}
+
+/**
+ * The parsed query as the statement's q: the one this process keeps when the synonyms are still
+ * those it was made under (search_synonym_state), else parsed anew in the statement (stale).
+ */
+const parsedQuerySql = (text: string, p: ParsedQuery) => sql`
+  select case when f.fresh then ${p.query}::tsquery else (f.p).query end as query,
+         case when f.fresh then ${p.loose}::tsquery else (f.p).loose end as loose,
+         case when f.fresh then ${p.any_word}::tsquery else (f.p).any_word end as any_word,
+         case when f.fresh then ${p.several}::boolean else (f.p).several end as several,
+         case when f.fresh then ${p.template}::text else (f.p).template end as template,
+         not f.fresh as stale
+  from (select g.fresh, case when g.fresh then null else plein_parse_search(${text}) end as p
+        from (select coalesce((select ss.generation = ${p.generation}::bigint from search_synonym_state ss where ss.id), false) as fresh offset 0) g
+        offset 0) f`;
+
 const Cursor = Type.Object({ s: Type.Number({ minimum: -1e6, maximum: 1e6 }), us: Type.String({ pattern: SIGNED_BIGINT_PATTERN }), id: Type.String({ pattern: UNSIGNED_BIGINT_PATTERN }) }, { additionalProperties: false });
 
 type SearchPage = { items: Static<typeof SearchHit>[]; nextCursor: string | null };
@@ -105,7 +154,8 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   const after = decodeCursor(Cursor, q.cursor);
   const mod = mayFindHiddenPosts(viewer);
   const onlyHandouts = q.inAttachments === true;
-  const threadFilters = [...(await closedChannelFilter(db, viewer, mod)), ...threadFilterSql(q, mod)];
+  const threadFilters = threadFilterSql(q, mod);
+  const parsed = await parsedQuery(db, q.q);
   const threadAuthor = q.author ? sql`and t.author_id = ${q.author}` : sql``;
   const keyset = after ? sql`where (score, lat_us, id) < (${after.s}::float8, ${after.us}::bigint, ${after.id}::bigint)` : sql``;
   // "-woord" leaves out every thread whose title, tags or visible posts hold it, wherever the
@@ -113,11 +163,15 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   const negated = /(^|\s)-/.test(q.q);
   const exclusionCheck = negated ? sql`and (g.only_handout or (select d.doc @@ q.query from thread_search_doc d where d.thread_id = g.thread_id))` : sql``;
   const off = (skip: boolean) => (skip ? sql`and false` : sql``);
+  // Threads in channels closed to the viewer are never candidates: the filter sits with the others,
+  // so a page is always full of hits the viewer may see. Without closed channels (most forums) the
+  // first page is pruned as below; the check is part of the statement (no query of its own).
   const pruneable = !after && threadFilters.length === 0 && !negated;
   interface Hit {
     id: string;
     score: number;
     lat_us: string;
+    stale: boolean;
     post_id: string | null;
     post_is_opening: boolean | null;
     post_created_at: Date | null;
@@ -129,20 +183,22 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   }
   const hits = sql<Hit>`(
     with q as (
-      -- Words spread over a thread only matter for two typed words or more (not counting synonyms).
-      select x.query, plein_loose_query(x.query) as loose, plein_any_word(x.query) as any_word,
-             plein_positive_words(websearch_to_tsquery('plein_dutch', ${q.q})) > 1 as several
-      from (select ${expandedQuery(q.q)} as query) x
+      ${parsedQuerySql(q.q, parsed)}
+    ),
+    -- The channels closed to the viewer (none for moderators).
+    closed as (
+      ${mod ? sql`select '{}'::bigint[] as ids` : sql`select coalesce(array_agg(vis.id), '{}') as ids from channel vis where not ${visibleChannelSql(viewer, 'vis')}`}
     ),
     -- The newest CANDIDATES posts that hold every word, ranked (migrations/0011_search_segment_lexemes.ts).
     post_hits as (
-      select c.* from q, post_search_candidates(q.query, ${CANDIDATES}, ${mod}, ${q.author ?? null}::bigint) c where true ${off(onlyHandouts)}
+      select c.* from q, post_search_candidates(q.query, ${CANDIDATES}, ${mod}, ${q.author ?? null}::bigint, q.template) c where true ${off(onlyHandouts)}
     ),
     best_post as (
       select distinct on (thread_id) thread_id, id, rank from post_hits order by thread_id, rank desc, id
     ),
     title_hits as (
-      select t.id as thread_id, ts_rank_cd(t.search_vector, q.query) as rank
+      select t.id as thread_id, ts_rank_cd(t.search_vector, q.query) as rank,
+             (extract(epoch from t.last_activity_at) * 1000000)::bigint as lat_us
       from thread t, q
       where t.search_vector @@ q.query ${threadAuthor} ${off(onlyHandouts)}
     ),
@@ -169,13 +225,14 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       order by h.thread_id, h.rank desc, h.attachment_id
     ),
     found as (
-      select thread_id, rank as title_rank, null::real as post_rank, false as spread, null::real as handout_rank from title_hits
-      union all select thread_id, null, rank, false, null from best_post
-      union all select thread_id, null, null, true, null from spread_hits
-      union all select thread_id, null, null, false, rank from handout_hits
+      select thread_id, rank as title_rank, null::real as post_rank, false as spread, null::real as handout_rank, lat_us from title_hits
+      union all select thread_id, null, rank, false, null, null from best_post
+      union all select thread_id, null, null, true, null, null from spread_hits
+      union all select thread_id, null, null, false, rank, null from handout_hits
     ),
     all_found as (
       select thread_id, max(title_rank) as title_rank, max(post_rank) as post_rank, bool_or(spread) as spread, max(handout_rank) as handout_rank,
+             max(lat_us) as lat_us,
              (max(title_rank) is null and max(post_rank) is null and not bool_or(spread)) as only_handout
       from found group by thread_id
     ),
@@ -188,11 +245,23 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
                      then (select ts_rank_cd(st.search_vector, q.any_word) from thread st where st.id = a.thread_id) + 0.001 else 0 end)::float8 as score
       from all_found a cross join q
     ),
-    -- On a first page without filters (which could remove threads above it), a thread scoring below
-    -- the (limit + 1)-th best has limit + 1 threads above it: its thread row is not read.
+    -- On a first page without filters (which could remove threads above it), a thread that sorts
+    -- below the (limit + 1)-th best has limit + 1 threads above it: its thread row is not read. The
+    -- order is (score, last activity, id); last activity is known here for title hits only (their
+    -- rows were read to rank them), so the cut compares what is known and keeps the unknown.
+    cutoff as (
+      select b.score, b.lat_us, b.thread_id from prescored b
+      order by b.score desc, b.lat_us desc nulls last, b.thread_id desc offset ${limit} limit 1
+    ),
     grouped as (
-      select * from prescored
-      ${pruneable ? sql`where score >= coalesce((select b.score from prescored b order by b.score desc offset ${limit} limit 1), '-infinity')` : sql``}
+      select p.* from prescored p
+      ${
+        pruneable
+          ? sql`left join cutoff c on true
+      where c.score is null or cardinality((select ids from closed)) > 0 or p.score > c.score
+         or (p.score = c.score and (p.lat_us is null or c.lat_us is null or (p.lat_us, p.thread_id) >= (c.lat_us, c.thread_id)))`
+          : sql``
+      }
     ),
     scored as (
       select t.id, g.score,
@@ -202,12 +271,12 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       from grouped g
       cross join q
       join thread t on t.id = g.thread_id
-      where true ${exclusionCheck} ${threadFilters.length ? sql.join(threadFilters, sql` `) : sql``}
+      where t.channel_id <> all((select ids from closed)::bigint[]) ${exclusionCheck} ${threadFilters.length ? sql.join(threadFilters, sql` `) : sql``}
     ),
     page as (
       select * from scored ${keyset} order by score desc, lat_us desc, id desc limit ${limit + 1}
     )
-    select s.id, s.score, s.lat_us,
+    select s.id, s.score, s.lat_us, q.stale,
            p.id as post_id, p.is_opening as post_is_opening, p.created_at as post_created_at, p.hidden_at as post_hidden_at,
            pu.display_name as post_author_name,
            ha.id as attachment_id, ha.filename as attachment_filename,
@@ -238,12 +307,14 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     db,
     threadRows(db)
       .innerJoin(hits.as('s'), 's.id', 't.id')
-      .select(['s.score', 's.lat_us', 's.post_id', 's.post_is_opening', 's.post_created_at', 's.post_hidden_at', 's.post_author_name', 's.attachment_id', 's.attachment_filename', 's.headline'])
+      .select(['s.score', 's.lat_us', 's.stale', 's.post_id', 's.post_is_opening', 's.post_created_at', 's.post_hidden_at', 's.post_author_name', 's.attachment_id', 's.attachment_filename', 's.headline'])
       .orderBy('s.score', 'desc')
       .orderBy('s.lat_us', 'desc')
       .orderBy('s.id', 'desc'),
   );
 
+  // The synonyms changed since these queries were parsed (here or in another instance).
+  if (rows.length && rows[0].stale) forgetParsedQueries();
   const page = rows.slice(0, limit);
   const items = page.map((r) => {
     if (r.attachment_id !== null) {
