@@ -437,11 +437,10 @@ export async function similarThreads(db: Db, viewer: Viewer, title: string): Pro
     order by s.score desc, t.last_activity_at desc
     limit 5
   )`;
-  const rows = await threadRows(db)
-    .innerJoin(ranked.as('r'), 'r.id', 't.id')
-    .select('r.score')
-    .orderBy('r.score', 'desc')
-    .orderBy('t.last_activity_at', 'desc')
-    .execute();
+  // Asked at every few keystrokes: prepared, so the statement is planned once per connection.
+  const rows = await executePrepared(
+    db,
+    threadRows(db).innerJoin(ranked.as('r'), 'r.id', 't.id').select('r.score').orderBy('r.score', 'desc').orderBy('t.last_activity_at', 'desc'),
+  );
   return rows.map((r) => presentSummary(r, ''));
 }
