@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../../server/config';
 describe('configuration from the environment', () => {
   it('has safe laptop defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', databaseUrl: undefined, databasePoolSize: 2 * os.availableParallelism() + 1, rateLimitsEnabled: true, seedDemo: true });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', databaseUrl: undefined, databasePoolSize: 4 * os.availableParallelism() + 2, rateLimitsEnabled: true, seedDemo: true });
   });
 
   it('takes valid values', () => {
