@@ -32,9 +32,10 @@ mkdir -p "$work/dist" && cp -r dist/client "$work/dist/client"
 psql "$admin_url" -qc "create database $db" >/dev/null
 url="$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/" + process.argv[2]; console.log(u.toString())' "$admin_url" "$db")"
 port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
+# exec: $! is then the server itself, so the cleanup stops it (a subshell's pid left it running).
 (cd "$work" && NODE_ENV=production HOST=127.0.0.1 PORT="$port" DATA_DIR="$work/data" SKIP_CLIENT_BUILD=true SEED_DEMO=true LOG_LEVEL=warn \
   PUBLIC_URL="http://127.0.0.1:$port" DATABASE_URL="$url" APP_SECRET="image-check-secret-0123456789abcdef" \
-  node --import tsx server/main.ts > "$work/server.log" 2>&1) &
+  exec node --import tsx server/main.ts > "$work/server.log" 2>&1) &
 pid=$!
 for _ in $(seq 1 120); do
   if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/health")" = 200 ]; then break; fi
