@@ -12,17 +12,12 @@ type Trx = Transaction<Database>;
  * Starting or replying in a thread makes you watch it, unless you muted it: "muted" is the one choice
  * posting never overrides (an earlier "normal" becomes "watching" again when you post).
  */
+const autoWatchSql = (userId: string, threadId: string) => sql`
+  insert into subscription (user_id, target_type, target_id, level) values (${userId}, 'thread', ${threadId}, 'watching')
+  on conflict (user_id, target_type, target_id) do update set level = 'watching', updated_at = now() where subscription.level = 'normal'`;
+
 async function autoWatch(trx: Trx, userId: string, threadId: string): Promise<void> {
-  await trx
-    .insertInto('subscription')
-    .values({ user_id: userId, target_type: 'thread', target_id: threadId, level: 'watching' })
-    .onConflict((oc) =>
-      oc
-        .columns(['user_id', 'target_type', 'target_id'])
-        .doUpdateSet({ level: 'watching', updated_at: new Date() })
-        .where('subscription.level', '=', 'normal'),
-    )
-    .execute();
+  await autoWatchSql(userId, threadId).execute(trx);
 }
 
 /** Stores the notices of a new thread; returns their live events, for the caller to append with its own. */
@@ -82,10 +77,7 @@ export async function onReplyCreated(
   // Thread watchers, and channel watchers who did not set this thread to normal or muted; in the same
   // statement the author starts watching (autoWatch; the select sees the subscriptions as they were).
   const watchers = await sql<{ user_id: string }>`
-    with watch as (
-      insert into subscription (user_id, target_type, target_id, level) values (${r.authorId}, 'thread', ${r.threadId}, 'watching')
-      on conflict (user_id, target_type, target_id) do update set level = 'watching', updated_at = now() where subscription.level = 'normal'
-    )
+    with watch as (${autoWatchSql(r.authorId, r.threadId)})
     select user_id from subscription where target_type = 'thread' and target_id = ${r.threadId} and level = 'watching'
     union
     select s.user_id from subscription s

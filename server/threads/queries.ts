@@ -78,14 +78,12 @@ const postColumns = [
   ...authorColumns('u'),
 ] as const;
 
+/** One post (not deleted) with its author, as a query to add columns to. */
+const postRowQuery = (db: Db, postId: string) =>
+  db.selectFrom('post as p').innerJoin('user as u', 'u.id', 'p.author_id').select(postColumns).where('p.id', '=', postId).where('p.deleted_at', 'is', null);
+
 export async function loadPostRow(db: Db, postId: string): Promise<PostRow | undefined> {
-  return db
-    .selectFrom('post as p')
-    .innerJoin('user as u', 'u.id', 'p.author_id')
-    .select(postColumns)
-    .where('p.id', '=', postId)
-    .where('p.deleted_at', 'is', null)
-    .executeTakeFirst();
+  return postRowQuery(db, postId).executeTakeFirst();
 }
 
 /** The posts among `postIds` that are not deleted, in no particular order. */
@@ -102,14 +100,7 @@ export async function loadPostForViewer(db: Db, postId: string, viewer: Viewer):
 /** One post as each of `viewers` sees it, from one read (an event for everyone and the writer's answer). */
 export async function loadPostForViewers(db: Db, postId: string, viewers: Viewer[]): Promise<Post[] | null> {
   // The handouts in the same read (a reply is written in a transaction: one round trip fewer).
-  const row = await db
-    .selectFrom('post as p')
-    .innerJoin('user as u', 'u.id', 'p.author_id')
-    .select(postColumns)
-    .select(attachmentsOf('p.id', 'p.attachment_count').as('attachments'))
-    .where('p.id', '=', postId)
-    .where('p.deleted_at', 'is', null)
-    .executeTakeFirst();
+  const row = await postRowQuery(db, postId).select(attachmentsOf('p.id', 'p.attachment_count').as('attachments')).executeTakeFirst();
   if (!row) return null;
   const attachments = row.attachments.map(toAttachment);
   return viewers.map((viewer) => presentPost(row, viewer, attachments));
