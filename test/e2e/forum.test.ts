@@ -280,10 +280,25 @@ describe('pages that are not there', () => {
 
     // A load that fails for another reason is not "not found": it says so and can be tried again.
     const thread = await e.t.db.selectFrom('thread').select(['id', 'title']).orderBy('id').executeTakeFirstOrThrow();
-    await page.route(`**/api/threads/${thread.id}`, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Down for a moment.' } }) }));
+    let threadLoads = 0;
+    await page.route(`**/api/threads/${thread.id}`, (route) => {
+      threadLoads++;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Down for a moment.' } }) });
+    });
+    // A slow session answer: the page waits for it and loads once, as the signed-in reader (not first
+    // as a visitor and then again, which replaced what was on screen, retry button included).
+    await page.route('**/api/me', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await route.continue();
+    });
+    const sessionKnown = page.waitForResponse('**/api/me');
     await page.goto(`/t/${thread.id}`);
+    await sessionKnown;
     await page.getByText('Dit kon niet worden geladen.').waitFor();
+    await page.waitForTimeout(500);
+    expect(threadLoads).toBe(1);
     expect(await page.getByRole('heading', { name: 'Pagina niet gevonden' }).count()).toBe(0);
+    await page.unroute('**/api/me');
     await page.unroute(`**/api/threads/${thread.id}`);
     await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
     await page.getByRole('heading', { level: 1, name: thread.title }).waitFor();

@@ -31,7 +31,7 @@ const VideoSessionCard = lazy(() => import('../features/VideoSessionCard').then(
 export function ThreadPage() {
   const { id = '' } = useParams();
   const { t, locale } = useI18n();
-  const { user } = useSession();
+  const { user, loading: sessionLoading } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [state, reload, update] = useAsync<ThreadData>(
@@ -40,6 +40,8 @@ export function ThreadPage() {
       return { thread: res.thread, replies: res.replies.items, nextCursor: res.replies.nextCursor, lastEventId: res.lastEventId, reading: res.reading };
     },
     [id, user?.id],
+    // The answer differs for a signed-in reader: load once, as who reads, not first as a visitor.
+    !sessionLoading,
   );
   const [unseen, setUnseen] = useState<string[]>([]);
   const [announcement, setAnnouncement] = useState('');
