@@ -99,6 +99,10 @@ export const channelIdsOf = (alias: string) =>
   sql<string[]>`array(select m.channel_id::text from channel_member m where m.user_id = ${sql.ref(`${alias}.id`)}
     union select co.channel_id::text from channel_organisation co where co.organisation_id = ${sql.ref(`${alias}.organisation_id`)} order by 1)`;
 
+/** A role that must use two-step verification and has not set it up (it acts as a member until then). */
+export const isTwoFactorMissing = (config: Pick<Config, 'requireTwoFactor'>, role: SessionUser['role'], totpEnabledAt: Date | null) =>
+  totpEnabledAt === null && config.requireTwoFactor.includes(role);
+
 export type SessionManager = ReturnType<typeof createSessionManager>;
 
 export function createSessionManager(db: Db, config: Config) {
@@ -116,7 +120,7 @@ export function createSessionManager(db: Db, config: Config) {
   });
   const maxAgeMs = config.sessionMaxDays * 24 * 60 * 60 * 1000;
   const publicOrigin = new URL(config.publicUrl).origin;
-  const twoFactorMissing = (role: SessionUser['role'], totpEnabledAt: Date | null) => totpEnabledAt === null && config.requireTwoFactor.includes(role);
+  const twoFactorMissing = (role: SessionUser['role'], totpEnabledAt: Date | null) => isTwoFactorMissing(config, role, totpEnabledAt);
   requireTwoFactorFor(config.requireTwoFactor);
 
   /** The sessions among `sessionIds` that still live, with their user's current role and suspension: one query. */

@@ -461,6 +461,8 @@ const realtimePlugin: FastifyPluginAsyncTypebox = async (app) => {
           sub.pending = null;
           for (const event of pending) send(sub, event);
         }
+        // Every missed event the reader may see has been sent: from here on, only live ones.
+        sendFrame(socket, { type: 'replayed', topics: accepted });
       }
     },
   );

@@ -5,7 +5,7 @@ import { topics } from '../../shared/events';
 import type { Db } from '../db';
 import { conflict, notFound } from '../http/errors';
 import { notify } from '../notifications/notify';
-import { type Actor, mayAppreciate, maySeeChannel } from '../policy';
+import { type Actor, type Viewer, mayAppreciate, maySeeChannel, visibleChannelSql } from '../policy';
 import { appendEvent } from '../realtime/outbox';
 
 export interface AppreciationResult {
@@ -57,21 +57,34 @@ export async function setAppreciation(db: Db, actor: Actor, postId: string, on: 
   });
 }
 
-/** What a member contributed, for their profile: threads, replies, best answers and "nuttig" received (visible posts only). */
-export async function contributionsOf(db: Db, userId: string) {
+/**
+ * What a member contributed, for their profile: threads, replies, best answers and "nuttig" received,
+ * counting only visible posts in channels `viewer` may see (a closed channel's activity is not told).
+ */
+export async function contributionsOf(db: Db, viewer: Viewer | undefined, userId: string) {
   const user = await db.selectFrom('user').select('id').where('id', '=', userId).executeTakeFirst();
   if (!user) throw notFound('user');
   const row = await db
     .selectFrom('post as p')
+    .innerJoin('thread as pt', 'pt.id', 'p.thread_id')
+    .innerJoin('channel as vis', 'vis.id', 'pt.channel_id')
     .select((eb) => [
       eb.fn.count<string>('p.id').filterWhere('p.is_opening', '=', true).as('threads'),
       eb.fn.count<string>('p.id').filterWhere('p.is_opening', '=', false).as('replies'),
       eb.fn.coalesce(eb.fn.sum<string>('p.appreciation_count'), eb.lit(0)).as('appreciations'),
-      eb.selectFrom('thread as t').innerJoin('post as ap', 'ap.id', 't.accepted_post_id').select((e) => e.fn.countAll<string>().as('n')).where('ap.author_id', '=', userId).as('best'),
+      eb
+        .selectFrom('thread as t')
+        .innerJoin('post as ap', 'ap.id', 't.accepted_post_id')
+        .innerJoin('channel as bvis', 'bvis.id', 't.channel_id')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .where('ap.author_id', '=', userId)
+        .where(visibleChannelSql(viewer, 'bvis'))
+        .as('best'),
     ])
     .where('p.author_id', '=', userId)
     .where('p.deleted_at', 'is', null)
     .where('p.hidden_at', 'is', null)
+    .where(visibleChannelSql(viewer, 'vis'))
     .executeTakeFirstOrThrow();
   return { threads: Number(row.threads), replies: Number(row.replies), bestAnswers: Number(row.best ?? 0), appreciationsReceived: Number(row.appreciations) };
 }

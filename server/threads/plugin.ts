@@ -130,7 +130,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/users/:id/contributions',
     { schema: { tags, summary: 'What a member contributed: threads, replies, best answers, "nuttig" received', params: IdParams, response: { 200: Type.Object({ contributions: Contributions }), ...errors } } },
-    async (request) => ({ contributions: await contributionsOf(db, request.params.id) }),
+    async (request) => ({ contributions: await contributionsOf(db, request.user, request.params.id) }),
   );
 
   app.put(

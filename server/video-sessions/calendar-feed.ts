@@ -6,7 +6,8 @@ import { type EventAttributes, createEvents } from 'ics';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { appSecret } from '../notifications/mail';
-import { type Actor, maySeeMeetingLink } from '../policy';
+import { channelIdsOf, isTwoFactorMissing } from '../accounts/session';
+import { type Actor, maySeeMeetingLink, visibleChannelSql } from '../policy';
 import { notFound } from '../http/errors';
 import { effectiveStatus } from './present';
 
@@ -43,14 +44,16 @@ async function feedOwner(db: Db, config: Config, token: string | undefined): Pro
   const row = await db
     .selectFrom('calendar_feed as f')
     .innerJoin('user as u', 'u.id', 'f.user_id')
-    .select(['f.nonce', 'u.id', 'u.role', 'u.suspended_until'])
+    .select(['f.nonce', 'u.id', 'u.role', 'u.suspended_until', 'u.totp_enabled_at'])
+    .select(channelIdsOf('u').as('channel_ids'))
     .where('f.user_id', '=', m[1])
     .executeTakeFirst();
   if (!row) throw notFound('calendar');
   const expected = Buffer.from(sign(await appSecret(db, config), row.id, row.nonce));
   const given = Buffer.from(m[2]);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw notFound('calendar');
-  return { id: row.id, role: row.role, suspendedUntil: row.suspended_until };
+  // As their session would be: the closed channels they are in now, and a missing second step counts.
+  return { id: row.id, role: row.role, suspendedUntil: row.suspended_until, twoFactorMissing: isTwoFactorMissing(config, row.role, row.totp_enabled_at), channelIds: row.channel_ids };
 }
 
 /** The feed: sessions I organise or have a place in, from 30 days back; cancelled ones stay, marked cancelled. */
@@ -58,10 +61,14 @@ export async function calendarFeed(db: Db, config: Config, token: string | undef
   const user = await feedOwner(db, config, token);
   const rows = await db
     .selectFrom('video_session as s')
+    // Only sessions of threads the owner may read now (leaving a closed channel takes its sessions along).
+    .innerJoin('thread as t', 't.id', 's.thread_id')
+    .innerJoin('channel as vis', 'vis.id', 't.channel_id')
     .leftJoin('video_session_registration as r', (join) => join.onRef('r.session_id', '=', 's.id').on('r.user_id', '=', user.id))
     .leftJoin('user as o', 'o.id', 's.organiser_id')
     .selectAll('s')
     .select(['r.status as my_status', 'o.display_name as organiser_name'])
+    .where(visibleChannelSql(user, 'vis'))
     .where('s.starts_at', 'is not', null)
     .where('s.starts_at', '>', new Date(Date.now() - 30 * 86400_000))
     .where((eb) => eb.or([eb('s.organiser_id', '=', user.id), eb('r.status', '=', 'registered')]))

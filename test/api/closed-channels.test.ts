@@ -174,6 +174,44 @@ describe('a closed channel to non-members', () => {
   });
 });
 
+describe('what a closed channel holds stays out of counts and feeds', () => {
+  it("a member's profile counts only the posts the reader may see", async () => {
+    const writer = await signUp(t, { displayName: 'Wim Schrijver' });
+    await admin.agent.put(`/api/channels/intervisie/moderators/${writer.id}`).expect(204);
+    await admin.agent.delete(`/api/channels/intervisie/moderators/${writer.id}`).expect(204);
+    const own = await startThread(writer, 'intervisie', { title: 'Besloten casus van Wim' });
+    await replyTo(writer, thread.id, '<p>Besloten reactie van Wim</p>');
+    const count = async (agent: ReturnType<typeof anon> | TestUser['agent']) => (await agent.get(`/api/users/${writer.id}/contributions`).expect(200)).body.contributions;
+    expect(await count(channelMod.agent)).toMatchObject({ threads: 1, replies: 1 });
+    expect(await count(writer.agent)).toMatchObject({ threads: 1, replies: 1 });
+    for (const who of [outsider.agent, anon()]) expect(await count(who)).toMatchObject({ threads: 0, replies: 0, bestAnswers: 0, appreciationsReceived: 0 });
+    expect(own.id).toBeTruthy();
+  });
+
+  it('the personal calendar feed drops a session of a closed channel once I leave it', async () => {
+    const leaver = await signUp(t, { displayName: 'Lotte Vertrekker' });
+    await admin.agent.put(`/api/channels/intervisie/moderators/${leaver.id}`).expect(204);
+    await admin.agent.delete(`/api/channels/intervisie/moderators/${leaver.id}`).expect(204);
+    const closedThread = await startThread(member, 'intervisie', { title: 'Intervisie over geheimhouding' });
+    const req = await leaver.agent.post(`/api/threads/${closedThread.id}/video-session`).send({ title: 'Besloten intervisiesessie' });
+    expect(req.status).toBe(201);
+    const id = req.body.videoSession.id as string;
+    await admin.agent.post(`/api/video-sessions/${id}/take-on`).expect(200);
+    const startsAt = new Date(Date.now() + 3 * 86400_000).toISOString();
+    await admin.agent.patch(`/api/video-sessions/${id}`).send({ startsAt, durationMinutes: 60, capacity: 5, meetingUrl: 'https://teams.example/meet/besloten' }).expect(200);
+    await leaver.agent.post(`/api/video-sessions/${id}/registrations`).expect(201);
+    const url = (await leaver.agent.post('/api/me/calendar-feed').expect(200)).body.url as string;
+    const feed = async () => (await anon().get(new URL(url).pathname + new URL(url).search).expect(200)).text.replace(/\r\n[ \t]/g, '');
+    expect(await feed()).toContain('Besloten intervisiesessie');
+
+    await leaver.agent.delete('/api/channels/intervisie/members/me').expect(204);
+    const after = await feed();
+    expect(after).not.toContain('Besloten intervisiesessie');
+    expect(after).not.toContain('teams.example/meet/besloten');
+    expect(after).toContain('BEGIN:VCALENDAR');
+  });
+});
+
 describe('membership requests', () => {
   it('lets a non-member ask with a motivation; the channel moderator approves; then they read and get live events', async () => {
     const asker = await signUp(t, { displayName: 'Aisha Aanvrager' });

@@ -54,6 +54,11 @@ async function replayFromZero(topic: string, user: TestUser | null): Promise<Fra
   socket.send({ type: 'ping' });
   await socket.next((f) => f.type === 'pong');
   socket.close();
+  // The replay says where it ends: after its last event, before the pong.
+  const types = socket.frames.map((f) => f.type);
+  const end = types.indexOf('replayed');
+  expect(end).toBeGreaterThan(types.lastIndexOf('event'));
+  expect(end).toBeLessThan(types.indexOf('pong'));
   return socket.frames.filter((f) => f.type === 'event');
 }
 

@@ -9,7 +9,7 @@ import type { LiveEvent } from '../../../shared/events';
 export type { LiveEvent };
 
 /** A frame from the server: a live event, or a control answer (subscribed, errors, pong). */
-type ServerFrame = ({ type: 'event' } & LiveEvent) | { type: 'error'; code: string; topic?: string } | { type: 'subscribed' | 'unsubscribed'; topics: string[] } | { type: 'pong' };
+type ServerFrame = ({ type: 'event' } & LiveEvent) | { type: 'error'; code: string; topic?: string } | { type: 'subscribed' | 'unsubscribed' | 'replayed'; topics: string[] } | { type: 'pong' };
 
 interface Handler {
   onEvent(e: LiveEvent): void;
