@@ -11,6 +11,7 @@ import type { Database } from '../db/schema';
 import type { ChannelTable } from '../db/tables/forum';
 import { conflict, forbidden, invalidField, notFound } from '../http/errors';
 import { recordAction } from '../moderation/audit';
+import { notify, notifyMany } from '../notifications/notify';
 import {
   type ChannelAccess,
   type Actor,
@@ -20,6 +21,7 @@ import {
   mayDecideMembershipRequest,
   mayManageChannelMembers,
   mayRequestMembership,
+  notSuspendedSql,
 } from '../policy';
 import { findChannelBySlug, getVisibleChannel } from './queries';
 
@@ -60,14 +62,45 @@ export async function requestMembership(db: Db, actor: Actor, slug: string, body
   if (!mayRequestMembership(actor, channel)) throw conflict('already_member', 'You are already a member of this channel.');
   const motivation = body.motivation.trim();
   if (!motivation) throw invalidField('motivation', 'must not be empty');
-  const row = await db
-    .insertInto('channel_membership_request')
-    .values({ channel_id: channel.id, user_id: actor.id, motivation })
-    .onConflict((oc) => oc.columns(['channel_id', 'user_id']).where('status', '=', 'pending').doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) throw conflict('request_pending', 'You already asked to join this channel; a moderator will decide.');
+  const row = await db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('channel_membership_request')
+      .values({ channel_id: channel.id, user_id: actor.id, motivation })
+      .onConflict((oc) => oc.columns(['channel_id', 'user_id']).where('status', '=', 'pending').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!inserted) throw conflict('request_pending', 'You already asked to join this channel; a moderator will decide.');
+    const asker = await trx.selectFrom('user').select('display_name').where('id', '=', actor.id).executeTakeFirstOrThrow();
+    // Unread requests for one channel gather in one notice ("3 aanvragen voor …").
+    await notifyMany(
+      trx,
+      (await requestDeciders(trx, channel.id)).map((userId) => ({
+        userId,
+        kind: 'membership_requested',
+        actorId: actor.id,
+        data: { channelSlug: channel.slug, title: channel.name, actorName: asker.display_name },
+        groupKey: `membership_requested:${channel.id}`,
+      })),
+    );
+    return inserted;
+  });
   return (await loadRequests(db, channel, [row.id]))[0];
+}
+
+/**
+ * Who hears of a new request: the channel's moderators, or the admins when it has none (someone must
+ * decide). Suspended accounts are left out, as they may not decide.
+ */
+async function requestDeciders(trx: Transaction<Database>, channelId: string): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    with deciders as (
+      select u.id from channel_member m join "user" u on u.id = m.user_id
+      where m.channel_id = ${channelId} and m.role = 'moderator' and ${notSuspendedSql('u')}
+    )
+    select id from deciders
+    union all
+    select u.id from "user" u where u.role = 'admin' and ${notSuspendedSql('u')} and not exists (select 1 from deciders)`.execute(trx);
+  return rows.map((r) => r.id);
 }
 
 async function loadRequests(db: Db, channel: ChannelRow, ids?: string[]): Promise<MembershipRequest[]> {
@@ -115,6 +148,8 @@ export async function decideMembershipRequest(db: Db, actor: Actor, slug: string
       await trx.insertInto('channel_member').values({ channel_id: channel.id, user_id: request.user_id }).onConflict((oc) => oc.doNothing()).execute();
     }
     await recordAction(trx, { actorId: actor.id, action: decision === 'approved' ? 'approve_membership' : 'decline_membership', targetType: 'channel', targetId: channel.id, data: { userId: request.user_id, requestId } });
+    // The asker hears the answer (the notice of approval leads into the channel).
+    await notify(trx, { userId: request.user_id, kind: decision === 'approved' ? 'membership_approved' : 'membership_declined', actorId: actor.id, data: { channelSlug: channel.slug, title: channel.name } });
   });
   return (await loadRequests(db, channel, [requestId]))[0];
 }

@@ -119,6 +119,12 @@ function describe(kind: string, count: number, data: Record<string, unknown>): s
       return `Een moderator heeft je bericht${title ? ` in "${title}"` : ''} verwijderd: het bevatte mogelijk persoonsgegevens`;
     case 'video_session_interest_scheduled':
       return `De videosessie "${title}" waar je interesse in had is ingepland`;
+    case 'membership_requested':
+      return count > 1 ? `${count} aanvragen om lid te worden van het kanaal "${title}"` : `${data.actorName ?? 'Iemand'} vraagt of die lid mag worden van het kanaal "${title}"`;
+    case 'membership_approved':
+      return `Je bent nu lid van het kanaal "${title}"`;
+    case 'membership_declined':
+      return `Je aanvraag om lid te worden van het kanaal "${title}" is niet goedgekeurd`;
     case 'video_session_summary':
       return `Verslag van de videosessie "${title}"`;
     default:

@@ -177,12 +177,15 @@ export const mayReadModerationTopic = (viewer: Viewer | undefined): boolean => i
 /** Someone's personal topic (`user:<id>`): only that user. */
 export const mayReadUserTopic = (viewer: Viewer | undefined, userId: string): boolean => !!viewer && viewer.id === userId;
 
+/** The account `alias` is not suspended now (SQL twin of isSuspended). */
+export const notSuspendedSql = (alias: string) => sql<boolean>`(${sql.ref(`${alias}.suspended_until`)} is null or ${sql.ref(`${alias}.suspended_until`)} <= now())`;
+
 /**
  * The same rule as isModerator for SQL: is the user `alias` a moderator or admin who is not
  * suspended now? (notification visibility is decided in the database).
  */
 export const isModeratorSql = (alias: string) =>
-  sql<boolean>`(${sql.ref(`${alias}.role`)} in ('moderator', 'admin') and (${sql.ref(`${alias}.suspended_until`)} is null or ${sql.ref(`${alias}.suspended_until`)} <= now())
+  sql<boolean>`(${sql.ref(`${alias}.role`)} in ('moderator', 'admin') and ${notSuspendedSql(alias)}
     and (${sql.ref(`${alias}.totp_enabled_at`)} is not null or not (${sql.ref(`${alias}.role`)} = any(${[...rolesRequiringTwoFactor]}::text[]))))`;
 
 /**

@@ -225,6 +225,11 @@ describe('membership requests', () => {
     expect((await member.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/approve`)).status).toBe(403);
     // Deciding one's own request: 403, still pending.
     expect((await asker.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/approve`)).status).toBe(403);
+    // The channel's moderator is told (one notice that leads to the channel); plain members and the admin are not.
+    const notices = async (u: TestUser, kind: string) => (await u.agent.get('/api/notifications').expect(200)).body.items.filter((n: { kind: string }) => n.kind === kind);
+    expect(await notices(channelMod, 'membership_requested')).toMatchObject([{ threadId: null, count: 1, data: { channelSlug: 'intervisie', title: 'Intervisie Zwolle', actorName: 'Aisha Aanvrager' } }]);
+    expect(await notices(member, 'membership_requested')).toEqual([]);
+    expect(await notices(admin, 'membership_requested')).toEqual([]);
     const list = await channelMod.agent.get('/api/channels/intervisie/membership-requests').expect(200);
     expect(list.body.items.map((r: { id: string }) => r.id)).toEqual([res.body.request.id]);
     expect((await asker.agent.get(`/api/threads/${thread.id}`)).status).toBe(404);
@@ -234,6 +239,8 @@ describe('membership requests', () => {
       const ok = await channelMod.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/approve`).expect(200);
       expect(ok.body.request.status).toBe('approved');
       expect((await channelMod.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/decline`)).status).toBe(409);
+      expect(await notices(asker, 'membership_approved')).toMatchObject([{ data: { channelSlug: 'intervisie', title: 'Intervisie Zwolle' } }]);
+      expect(await notices(asker, 'membership_declined')).toEqual([]);
       await asker.agent.get(`/api/threads/${thread.id}`).expect(200);
       expect((await asker.agent.get('/api/channels/intervisie')).body.channel.myMembership).toBe('member');
       ws.send({ type: 'subscribe', topics: [`thread:${thread.id}`] });
@@ -258,12 +265,28 @@ describe('membership requests', () => {
     const res = await asker.agent.post('/api/channels/intervisie/membership-requests').send({ motivation: 'Graag' }).expect(201);
     const declined = await admin.agent.post(`/api/channels/intervisie/membership-requests/${res.body.request.id}/decline`).expect(200);
     expect(declined.body.request.status).toBe('declined');
+    const told = (await asker.agent.get('/api/notifications').expect(200)).body.items.map((n: { kind: string }) => n.kind);
+    expect(told).toEqual(['membership_declined']);
     expect((await asker.agent.get(`/api/threads/${thread.id}`)).status).toBe(404);
     await admin.agent.post('/api/channels').send({ slug: 'open-plein', name: 'Open plein', postingPolicy: 'open' }).expect(201);
     expect((await asker.agent.post('/api/channels/open-plein/membership-requests').send({ motivation: 'x' })).status).toBe(409);
     expect((await asker.agent.post('/api/channels/bestaat-niet/membership-requests').send({ motivation: 'x' })).status).toBe(404);
     expect((await anon().post('/api/channels/intervisie/membership-requests').send({ motivation: 'x' })).status).toBe(401);
     expect((await asker.agent.post('/api/channels/intervisie/membership-requests').send({ motivation: '   ' })).status).toBe(400);
+  });
+
+  it('tells the admins when the channel has no moderator of its own; more requests gather in one notice', async () => {
+    await admin.agent.post('/api/channels').send({ slug: 'zonder-moderator', name: 'Zonder moderator', postingPolicy: 'open', visibility: 'members' }).expect(201);
+    const otherAdmin = await signUp(t, { role: 'admin' });
+    for (const name of ['Eerste Aanvrager', 'Tweede Aanvrager']) {
+      const asker = await signUp(t, { displayName: name });
+      await asker.agent.post('/api/channels/zonder-moderator/membership-requests').send({ motivation: 'Graag' }).expect(201);
+    }
+    for (const who of [admin, otherAdmin]) {
+      const items = (await who.agent.get('/api/notifications').expect(200)).body.items.filter((n: { kind: string }) => n.kind === 'membership_requested');
+      expect(items).toMatchObject([{ count: 2, data: { channelSlug: 'zonder-moderator', actorName: 'Tweede Aanvrager' } }]);
+    }
+    expect((await channelMod.agent.get('/api/notifications')).body.items.filter((n: { data: { channelSlug?: string } }) => n.data.channelSlug === 'zonder-moderator')).toEqual([]);
   });
 
   it('makes verified members of an organisation listed on the channel members without asking', async () => {

@@ -158,7 +158,10 @@ describe('organisations and closed channels in Chromium', () => {
 
     const mod = await (await e.context()).newPage();
     await login(mod, 'sander@plein.example', DEMO_PASSWORD);
-    await mod.goto('/c/intervisie');
+    // The channel moderator hears of the request and gets to the channel from the notice.
+    await mod.goto('/meldingen');
+    await mod.getByRole('link', { name: 'Joost Verbeek vraagt of die lid mag worden van het kanaal "Intervisie wijkteams"' }).click();
+    await mod.waitForURL((url) => url.pathname === '/c/intervisie');
     await mod.getByRole('heading', { name: 'Besloten kanaal' }).waitFor();
     await mod.getByText('Ik ben jeugdconsulent in Lindewaard').waitFor();
     await expectAccessible(mod, 'closed-channel-moderator');
@@ -166,7 +169,8 @@ describe('organisations and closed channels in Chromium', () => {
     await mod.getByRole('button', { name: 'Toelaten: Joost Verbeek' }).click();
     await mod.getByText('Joost Verbeek is nu lid.').waitFor();
 
-    await asker.goto('/c/intervisie');
+    await asker.goto('/meldingen');
+    await asker.getByRole('link', { name: 'Je bent nu lid van het kanaal "Intervisie wijkteams"' }).click();
     await asker.getByRole('heading', { level: 1, name: 'Intervisie wijkteams' }).waitFor();
     await asker.getByRole('button', { name: 'Kanaal verlaten' }).waitFor();
   });

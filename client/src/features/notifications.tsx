@@ -95,8 +95,9 @@ function notificationText(n: Pick<Notification, 'kind' | 'count' | 'data'>, t: (
   const title = String(n.data.threadTitle ?? n.data.title ?? '');
   const name = typeof n.data.actorName === 'string' && n.data.actorName ? n.data.actorName : null;
   // "Iemand citeerde je…" starts with the actor; "Nieuwe reactie van iemand…" has it inside.
-  const actor = name ?? (n.kind === 'quote' || n.kind === 'mention' ? t('notifications.someoneStart') : t('notifications.someone'));
-  const key = n.kind === 'reply' && n.count > 1 ? 'notifications.kinds.replies' : `notifications.kinds.${n.kind}`;
+  const actor = name ?? (n.kind === 'quote' || n.kind === 'mention' || n.kind === 'membership_requested' ? t('notifications.someoneStart') : t('notifications.someone'));
+  const key =
+    n.kind === 'reply' && n.count > 1 ? 'notifications.kinds.replies' : n.kind === 'membership_requested' && n.count > 1 ? 'notifications.kinds.membership_requests' : `notifications.kinds.${n.kind}`;
   const text = t(key, { title, actor, count: n.count });
   return text === key ? t('notifications.kinds.other') : text;
 }
@@ -188,6 +189,12 @@ export function NotificationsPage() {
   );
 }
 
+/** Where a notice leads: its thread (at the post), or the channel it is about (membership requests). */
+function noticeTarget(n: Pick<Notification, 'threadId' | 'postId' | 'data'>): string | null {
+  if (n.threadId) return `/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`;
+  return typeof n.data.channelSlug === 'string' ? `/c/${encodeURIComponent(n.data.channelSlug)}` : null;
+}
+
 /**
  * One notice; opening it marks it read. The link opens the thread at once; should marking fail while this
  * page is still open (the thread opened in another tab), the notice stays unread and says why.
@@ -197,8 +204,8 @@ function NotificationItem({ notification: n, markRead }: { notification: Notific
   const mark = useAction(() => markRead([n.id]));
   return (
     <li className={`card${n.read ? '' : ' unread'}`}>
-      {n.threadId ? (
-        <Link to={`/t/${n.threadId}${n.postId ? `#post-${n.postId}` : ''}`} onClick={() => void (n.read ? null : mark.run())}>
+      {noticeTarget(n) ? (
+        <Link to={noticeTarget(n)!} onClick={() => void (n.read ? null : mark.run())}>
           {notificationText(n, t)}
         </Link>
       ) : (

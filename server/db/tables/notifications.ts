@@ -5,7 +5,8 @@ export interface NotificationTable {
   id: Generated<string>;
   user_id: string;
   /** reply, quote, mention, new_thread, video_session_requested, video_session_scheduled, video_session_changed,
-   *  video_session_cancelled, video_session_promoted, video_session_reminder, post_hidden */
+   *  video_session_cancelled, video_session_promoted, video_session_reminder, post_hidden, membership_requested,
+   *  membership_approved, membership_declined (and the others that server/notifications/mail.ts describes) */
   kind: string;
   thread_id: string | null;
   post_id: string | null;
