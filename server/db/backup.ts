@@ -3,7 +3,7 @@
 // of the cluster's files, with the WAL written meanwhile and the backup label, so a start on the
 // restored files recovers to a consistent state; no pg_dump needed. External database (DATABASE_URL):
 // pg_dump of the custom format, restored with pg_restore (the PostgreSQL client tools on PATH).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +69,43 @@ async function copyEmbeddedCluster(adminUrl: string, clusterDir: string, stage: 
   }
 }
 
+/**
+ * The connection of a postgres:// URL as libpq's environment variables: the password never appears
+ * on a command line (where `ps` shows it) or in an error message.
+ */
+export function libpqEnv(databaseUrl: string): NodeJS.ProcessEnv {
+  const url = new URL(databaseUrl);
+  const param = (name: string) => url.searchParams.get(name) ?? undefined;
+  const env: NodeJS.ProcessEnv = {
+    PGHOST: param('host') ?? (decodeURIComponent(url.hostname) || undefined),
+    PGPORT: param('port') ?? (url.port || undefined),
+    PGUSER: param('user') ?? (decodeURIComponent(url.username) || undefined),
+    PGPASSWORD: param('password') ?? (decodeURIComponent(url.password) || undefined),
+    PGDATABASE: param('dbname') ?? (decodeURIComponent(url.pathname.slice(1)) || undefined),
+    PGSSLMODE: param('sslmode'),
+  };
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
+
+/** Runs a PostgreSQL client tool against DATABASE_URL; a failure says what the tool said, without the URL. */
+function runTool(name: string, args: string[], databaseUrl: string): void {
+  const { PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, ...rest } = process.env;
+  const res = spawnSync(name, args, { env: { ...rest, ...libpqEnv(databaseUrl) }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`${name} failed: ${(res.stderr || res.error?.message || 'no output').trim().split('\n')[0]}`);
+}
+
+/** Restoring adds every table: only into a database that has none in its public schema. */
+async function requireEmptyDatabase(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pg_class c join pg_namespace ns on ns.oid = c.relnamespace where ns.nspname = 'public'`);
+    if (rows[0].n > 0) throw new Error('the database at DATABASE_URL is not empty: restore into an empty database');
+  } finally {
+    await client.end();
+  }
+}
+
 function requireTool(name: string): void {
   const found = spawnSync(name, ['--version'], { encoding: 'utf8' });
   if (found.status !== 0) throw new Error(`${name} is needed for a database at DATABASE_URL (install the PostgreSQL client tools of the server's major version)`);
@@ -82,7 +119,7 @@ export async function backup(config: Config, out: string, log: (m: string) => vo
     if (config.databaseUrl) {
       requireTool('pg_dump');
       log('dumping the database with pg_dump');
-      execFileSync('pg_dump', ['--format=custom', '--no-owner', '--file', path.join(stage, 'database.dump'), config.databaseUrl], { stdio: ['ignore', 'ignore', 'pipe'] });
+      runTool('pg_dump', ['--format=custom', '--no-owner', '--file', path.join(stage, 'database.dump')], config.databaseUrl);
       database = 'pg_dump';
     } else {
       const cluster = await openEmbeddedCluster(config.dataDir, 'script', log);
@@ -149,7 +186,8 @@ export async function restore(config: Config, archive: string, log: (m: string) 
     } else {
       if (!config.databaseUrl) throw new Error('this backup holds a pg_dump: set DATABASE_URL to the (empty) database to restore it into');
       requireTool('pg_restore');
-      execFileSync('pg_restore', ['--no-owner', '--exit-on-error', '--dbname', config.databaseUrl, path.join(stage, 'database.dump')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      await requireEmptyDatabase(config.databaseUrl);
+      runTool('pg_restore', ['--no-owner', '--exit-on-error', '--dbname', libpqEnv(config.databaseUrl).PGDATABASE ?? 'postgres', path.join(stage, 'database.dump')], config.databaseUrl);
       log('database restored with pg_restore');
     }
     if (manifest.uploads) {

@@ -47,6 +47,6 @@ export async function healthy(i: Instance, timeoutMs: number): Promise<number> {
   throw new Error(`not healthy within ${timeoutMs} ms`);
 }
 
-export function runScript(i: Instance, script: string, args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: root, env: processEnv(i), encoding: 'utf8', timeout: 120_000 });
+export function runScript(i: Instance, script: string, args: string[], extra: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: root, env: processEnv(i, extra), encoding: 'utf8', timeout: 120_000 });
 }
