@@ -90,20 +90,20 @@ describe.runIf(externalUrl)('backup and restore with DATABASE_URL (pg_dump / pg_
   }, 240_000);
 
   it('refuses to restore into a database that is not empty, with one clear line, and changes nothing there', async () => {
-    const before = await admin(async (c) => {
+    const posts = async () => {
       const db = new pg.Client({ connectionString: databaseUrl(externalUrl!, source) });
       await db.connect();
-      const n = (await db.query('select count(*)::int as n from post')).rows[0].n as number;
-      await db.end();
-      return n;
-    });
+      try {
+        return (await db.query('select count(*)::int as n from post')).rows[0].n as number;
+      } finally {
+        await db.end();
+      }
+    };
+    const before = await posts();
     const res = runScript(original, 'restore', [archive], env(source));
     expect(res.status).toBe(1);
     expect(res.stderr.trim()).toBe('restore: the database at DATABASE_URL is not empty: restore into an empty database');
-    const db = new pg.Client({ connectionString: databaseUrl(externalUrl!, source) });
-    await db.connect();
-    expect((await db.query('select count(*)::int as n from post')).rows[0].n).toBe(before);
-    await db.end();
+    expect(await posts()).toBe(before);
   }, 60_000);
 
   it('restores into an empty database and a fresh DATA_DIR: the reply, its handout bytes and the users are back', async () => {
