@@ -223,7 +223,7 @@ export class Hub {
         // A replay that cannot keep up with live traffic is not allowed to hold memory without bound.
         if (sub.pending.length >= MAX_PENDING) sub.socket.terminate();
         else sub.pending.push(event);
-      } else send(sub, event, undefined, out);
+      } else queueLive(sub, event, out);
     }
   }
 
@@ -267,10 +267,6 @@ export class Hub {
   }
 }
 
-/**
- * Sends one event frame; a consumer that cannot keep up is cut off instead of buffering without bound.
- * `presented` replaces the stored payload (a replay shows the event as this viewer may see it now).
- */
 /** Frames decided for each socket during one batch, written together at its end. */
 type Outgoing = Map<Subscriber, StoredEvent[]>;
 
@@ -282,24 +278,49 @@ function flush(out: Outgoing): void {
   }
 }
 
-export function send(sub: Subscriber, event: StoredEvent, presented?: unknown, out?: Outgoing): void {
+/**
+ * Whether `event` goes to this socket now: not sent already (replay and live overlap), the socket is
+ * open, and it keeps up (a consumer that cannot is cut off instead of buffering without bound).
+ * Records it as sent.
+ */
+function admit(sub: Subscriber, event: StoredEvent): boolean {
   event.seq ??= BigInt(event.id);
   const id = event.seq;
-  if (id <= (sub.lastSent.get(event.topic) ?? 0n)) return;
-  if (sub.socket.readyState !== sub.socket.OPEN) return;
+  if (id <= (sub.lastSent.get(event.topic) ?? 0n)) return false;
+  if (sub.socket.readyState !== sub.socket.OPEN) return false;
   if (sub.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
     sub.socket.terminate();
-    return;
+    return false;
   }
   sub.lastSent.set(event.topic, id);
+  return true;
+}
+
+/** The event's frame, built once for every socket that gets it as stored. */
+function frameOf(event: StoredEvent): void {
+  event.json ??= Buffer.from(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload }));
+  event.framed ??= frameText(event.json);
+}
+
+/** Live delivery: the frame joins what this socket gets from the batch (written by flush). */
+function queueLive(sub: Subscriber, event: StoredEvent, out: Outgoing): void {
+  if (!admit(sub, event)) return;
+  frameOf(event);
+  const queued = out.get(sub);
+  if (queued) queued.push(event);
+  else out.set(sub, [event]);
+}
+
+/**
+ * Sends one event frame at once (replay, and live events held while it ran). `presented` replaces the
+ * stored payload: a replay shows the event as this viewer may see it now.
+ */
+export function send(sub: Subscriber, event: StoredEvent, presented?: unknown): void {
+  if (!admit(sub, event)) return;
   if (presented !== undefined) {
     sub.socket.send(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: presented }));
     return;
   }
-  event.json ??= Buffer.from(JSON.stringify({ type: 'event', id: event.id, topic: event.topic, event: event.type, data: event.payload }));
-  event.framed ??= frameText(event.json);
-  const queued = out?.get(sub);
-  if (!out) sendPreframed(sub.socket, event.framed, event.json);
-  else if (queued) queued.push(event);
-  else out.set(sub, [event]);
+  frameOf(event);
+  sendPreframed(sub.socket, event.framed!, event.json!);
 }
