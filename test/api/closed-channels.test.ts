@@ -164,6 +164,17 @@ describe('a closed channel to non-members', () => {
     }
   });
 
+  it('keeps its threads out of browsing without words (by author, by channel) for non-members', async () => {
+    const ids = async (agent: TestUser['agent'] | ReturnType<typeof anon>, query: string) =>
+      ((await agent.get(`/api/search?${query}`).expect(200)).body.items as { thread: { id: string } }[]).map((i) => i.thread.id);
+    expect(await ids(member.agent, `author=${member.id}`)).toContain(thread.id);
+    expect(await ids(admin.agent, 'channel=intervisie')).toContain(thread.id);
+    for (const who of [outsider.agent, anon()]) {
+      expect(await ids(who, `author=${member.id}`)).not.toContain(thread.id);
+      expect(await ids(who, 'channel=intervisie')).toEqual([]);
+    }
+  });
+
   it('never notifies a non-member, even when @mentioned', async () => {
     await replyTo(member, thread.id, '<p>Wat vindt @Olaf Buitenstaander hiervan?</p>');
     const inbox = await outsider.agent.get('/api/notifications').expect(200);
