@@ -60,3 +60,58 @@ export async function avatarOf(db: Db, userId: string) {
   if (!user) throw notFound('user');
   return user;
 }
+
+/** A verified organisation per user, decided by the organisations domain (its domains and names). */
+export interface OrganisationMatch {
+  userId: string;
+  organisationId: string;
+  name: string;
+}
+
+/**
+ * Writes the verified organisations that `matched` decides for the users in scope (`userIds`, or all):
+ * the matched get the mark and the name; the others lose the mark and keep the name as free text.
+ */
+export async function setVerifiedOrganisations(db: Db | Transaction<Database>, userIds: string[] | undefined, matched: OrganisationMatch[]): Promise<void> {
+  const scope = userIds ? sql`and u.id = any(${userIds}::bigint[])` : sql``;
+  await sql`
+    with matched as (
+      select * from unnest(${matched.map((m) => m.userId)}::bigint[], ${matched.map((m) => m.organisationId)}::bigint[], ${matched.map((m) => m.name)}::text[])
+        as m(user_id, organisation_id, name)
+    ),
+    gained as (
+      update "user" u set organisation_id = m.organisation_id, organisation = m.name, updated_at = now()
+      from matched m
+      where u.id = m.user_id and (u.organisation_id is distinct from m.organisation_id or u.organisation <> m.name)
+      returning u.id
+    )
+    update "user" u set organisation_id = null, updated_at = now()
+    where u.organisation_id is not null ${scope} and not exists (select 1 from matched m where m.user_id = u.id)`.execute(db);
+}
+
+/** Marks the account's address verified (an earlier moment stays). */
+export async function markEmailVerified(trx: Transaction<Database>, userId: string): Promise<void> {
+  await trx.updateTable('user').set({ email_verified_at: sql`coalesce(email_verified_at, now())`, updated_at: new Date() }).where('id', '=', userId).execute();
+}
+
+/** A new account from an organisation login: no password; its address is verified when the provider vouches for it. */
+export async function createAccountFromLogin(
+  trx: Transaction<Database>,
+  account: { email: string; displayName: string; displayNameSkeleton: string; emailVerified: boolean },
+): Promise<string> {
+  const created = await trx
+    .insertInto('user')
+    .values({
+      email: account.email,
+      display_name: account.displayName,
+      display_name_skeleton: account.displayNameSkeleton,
+      password_hash: null,
+      avatar_key: null,
+      suspended_until: null,
+      suspension_reason: null,
+      email_verified_at: account.emailVerified ? new Date() : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return created.id;
+}

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
 import * as client from 'openid-client';
-import { findUserByEmail } from '../accounts/users';
+import { createAccountFromLogin, findUserByEmail, markEmailVerified } from '../accounts/users';
 import type { SessionManager } from '../accounts/session';
 import type { Db } from '../db';
 import { isUniqueViolation } from '../db/errors';
@@ -184,24 +184,10 @@ async function accountFor(
             // Only an address the provider vouches for may take over an existing account.
             if (!id.emailVerified) throw new OidcRefusal('email_unverified_in_use', 409);
             userId = existing.id;
-            await trx.updateTable('user').set({ email_verified_at: existing.email_verified_at ?? new Date() }).where('id', '=', userId).execute();
+            await markEmailVerified(trx, userId);
           } else {
             const display = await freeDisplayName(trx, displayNameFrom(id.claims, id.email), provider.label);
-            const created = await trx
-              .insertInto('user')
-              .values({
-                email: id.email,
-                display_name: display.name,
-                display_name_skeleton: display.skeleton,
-                password_hash: null,
-                avatar_key: null,
-                suspended_until: null,
-                suspension_reason: null,
-                email_verified_at: id.emailVerified ? new Date() : null,
-              })
-              .returning('id')
-              .executeTakeFirstOrThrow();
-            userId = created.id;
+            userId = await createAccountFromLogin(trx, { email: id.email, displayName: display.name, displayNameSkeleton: display.skeleton, emailVerified: id.emailVerified });
           }
         }
         await trx.insertInto('oidc_identity').values({ provider: provider.id, subject: id.subject, user_id: userId, email: id.email, email_verified: id.emailVerified }).execute();

@@ -12,6 +12,7 @@ import type { OrganisationTable } from '../db/tables/organisations';
 import { conflict, forbidden, notFound } from '../http/errors';
 import { type Actor, mayManageOrganisations } from '../policy';
 import { announceAuthorChange } from '../accounts/author-events';
+import { type OrganisationMatch, setVerifiedOrganisations } from '../accounts/users';
 
 type Trx = Transaction<Database>;
 
@@ -121,23 +122,14 @@ export async function organisationLogo(db: Db, id: string): Promise<string> {
  */
 export async function syncOrganisations(db: Db | Trx, userIds?: string[]): Promise<void> {
   const scope = userIds ? sql`and u.id = any(${userIds}::bigint[])` : sql``;
-  await sql`
+  const { rows } = await sql<OrganisationMatch>`
     with verified as (
       select u.id as user_id, lower(split_part(u.email, '@', 2)) as domain from "user" u where u.email_verified_at is not null ${scope}
       union all
       select i.user_id, lower(split_part(i.email, '@', 2)) from oidc_identity i join "user" u on u.id = i.user_id where i.email_verified and i.email is not null ${scope}
-    ),
-    matched as (
-      select distinct on (v.user_id) v.user_id, d.organisation_id, o.name
-      from verified v join organisation_domain d on d.domain = v.domain join organisation o on o.id = d.organisation_id
-      order by v.user_id, d.organisation_id
-    ),
-    gained as (
-      update "user" u set organisation_id = m.organisation_id, organisation = m.name, updated_at = now()
-      from matched m
-      where u.id = m.user_id and (u.organisation_id is distinct from m.organisation_id or u.organisation <> m.name)
-      returning u.id
     )
-    update "user" u set organisation_id = null, updated_at = now()
-    where u.organisation_id is not null ${scope} and not exists (select 1 from matched m where m.user_id = u.id)`.execute(db);
+    select distinct on (v.user_id) v.user_id::text as "userId", d.organisation_id::text as "organisationId", o.name
+    from verified v join organisation_domain d on d.domain = v.domain join organisation o on o.id = d.organisation_id
+    order by v.user_id, d.organisation_id`.execute(db);
+  await setVerifiedOrganisations(db, userIds, rows);
 }
