@@ -103,6 +103,17 @@ export const channelIdsOf = (alias: string) =>
 export const isTwoFactorMissing = (config: Pick<Config, 'requireTwoFactor'>, role: SessionUser['role'], totpEnabledAt: Date | null) =>
   totpEnabledAt === null && config.requireTwoFactor.includes(role);
 
+/** What the policy needs of a user, as their session carries it, from their row (with channelIdsOf's `channel_ids`). */
+export const rightsOf = (
+  config: Pick<Config, 'requireTwoFactor'>,
+  row: { role: SessionUser['role']; suspended_until: Date | null; totp_enabled_at: Date | null; channel_ids: string[] },
+): Pick<SessionUser, 'role' | 'suspendedUntil' | 'twoFactorMissing' | 'channelIds'> => ({
+  role: row.role,
+  suspendedUntil: row.suspended_until,
+  twoFactorMissing: isTwoFactorMissing(config, row.role, row.totp_enabled_at),
+  channelIds: row.channel_ids,
+});
+
 export type SessionManager = ReturnType<typeof createSessionManager>;
 
 export function createSessionManager(db: Db, config: Config) {
@@ -134,7 +145,7 @@ export function createSessionManager(db: Db, config: Config) {
       .where(sql<boolean>`s.id = any(${sessionIds}::text[])`) // any number of sockets, one parameter
       .where('s.expires_at', '>', new Date())
       .execute();
-    return new Map(rows.map((r) => [r.id, { role: r.role, suspendedUntil: r.suspended_until, twoFactorMissing: twoFactorMissing(r.role, r.totp_enabled_at), channelIds: r.channel_ids }]));
+    return new Map(rows.map((r) => [r.id, rightsOf(config, r)]));
   }
 
   return {

@@ -6,7 +6,7 @@ import { type EventAttributes, createEvents } from 'ics';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { appSecret } from '../notifications/mail';
-import { channelIdsOf, isTwoFactorMissing } from '../accounts/session';
+import { channelIdsOf, rightsOf } from '../accounts/session';
 import { type Actor, maySeeMeetingLink, visibleChannelSql } from '../policy';
 import { notFound } from '../http/errors';
 import { effectiveStatus } from './present';
@@ -53,7 +53,7 @@ async function feedOwner(db: Db, config: Config, token: string | undefined): Pro
   const given = Buffer.from(m[2]);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw notFound('calendar');
   // As their session would be: the closed channels they are in now, and a missing second step counts.
-  return { id: row.id, role: row.role, suspendedUntil: row.suspended_until, twoFactorMissing: isTwoFactorMissing(config, row.role, row.totp_enabled_at), channelIds: row.channel_ids };
+  return { id: row.id, ...rightsOf(config, row) };
 }
 
 /** The feed: sessions I organise or have a place in, from 30 days back; cancelled ones stay, marked cancelled. */
