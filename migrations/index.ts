@@ -17,6 +17,7 @@ import * as m0016 from './0016_thread_search_handouts';
 import * as m0017 from './0017_channel_feed';
 import * as m0018 from './0018_search_speed';
 import * as m0019 from './0019_search_speed_2';
+import * as m0020 from './0020_search_rank';
 import * as m0013 from './0013_organisations_oidc_closed_channels';
 
 /**
@@ -42,5 +43,6 @@ export const migrations: Record<string, Migration> = {
   '0017_channel_feed': m0017,
   '0018_search_speed': m0018,
   '0019_search_speed_2': m0019,
+  '0020_search_rank': m0020,
   '0013_organisations_oidc_closed_channels': m0013,
 };

@@ -18,7 +18,7 @@ import { invalidField } from '../http/errors';
 const START = '\u0001';
 const STOP = '\u0002';
 /** At most this many matching posts are ranked per query: a bound on work for very common words. */
-const CANDIDATES = 500;
+const CANDIDATES = 200;
 /** At most this many threads are found through words spread over their parts (newest first). */
 const SPREAD_CANDIDATES = 100;
 /** Handout text is long; its snippet is made from the first part only (a bound on work per hit). */
@@ -194,12 +194,10 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       select distinct on (thread_id) thread_id, id, rank from post_hits order by thread_id, rank desc, id
     ),
     title_hits as (
-      select t.id as thread_id, ts_rank_cd(t.search_vector, q.query) as rank,
-             (extract(epoch from t.last_activity_at) * 1000000)::bigint as lat_us
+      select t.id as thread_id, ts_rank(t.search_vector, q.query) as rank, t.last_activity_at as lat
       from thread t, q
       where t.search_vector @@ q.query ${threadAuthor} ${off(onlyHandouts)}
     ),
-    -- Words spread over title, tags and visible posts; asked only for two words or more.
     -- Words spread over title, tags and visible posts, newest threads first (migration 0016);
     -- asked only for two typed words or more.
     spread_hits as (
@@ -210,7 +208,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     handout_hits as (
       select distinct on (h.thread_id) h.thread_id, h.attachment_id, h.rank
       from (
-        select p.thread_id, a.id as attachment_id, ts_rank_cd(x.search_vector, q.query) as rank
+        select p.thread_id, a.id as attachment_id, ts_rank(x.search_vector, q.query) as rank
         from q, attachment_text x
         join attachment a on a.id = x.attachment_id
         join post p on p.id = a.post_id
@@ -222,14 +220,14 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       order by h.thread_id, h.rank desc, h.attachment_id
     ),
     found as (
-      select thread_id, rank as title_rank, null::real as post_rank, false as spread, null::real as handout_rank, lat_us from title_hits
+      select thread_id, rank as title_rank, null::real as post_rank, false as spread, null::real as handout_rank, lat from title_hits
       union all select thread_id, null, rank, false, null, null from best_post
       union all select thread_id, null, null, true, null, null from spread_hits
       union all select thread_id, null, null, false, rank, null from handout_hits
     ),
     all_found as (
       select thread_id, max(title_rank) as title_rank, max(post_rank) as post_rank, bool_or(spread) as spread, max(handout_rank) as handout_rank,
-             max(lat_us) as lat_us,
+             max(lat) as lat,
              (max(title_rank) is null and max(post_rank) is null and not bool_or(spread)) as only_handout
       from found group by thread_id
     ),
@@ -239,7 +237,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       select a.*,
              (coalesce(a.title_rank, 0) * 2 + coalesce(a.post_rank, 0) + coalesce(a.handout_rank, 0) * 0.5
               + case when a.title_rank is null and a.post_rank is null and a.spread
-                     then (select ts_rank_cd(st.search_vector, q.any_word) from thread st where st.id = a.thread_id) + 0.001 else 0 end)::float8 as score
+                     then (select ts_rank(st.search_vector, q.any_word) from thread st where st.id = a.thread_id) + 0.001 else 0 end)::float8 as score
       from all_found a cross join q
     ),
     -- On a first page without filters (which could remove threads above it), a thread that sorts
@@ -247,8 +245,8 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     -- order is (score, last activity, id); last activity is known here for title hits only (their
     -- rows were read to rank them), so the cut compares what is known and keeps the unknown.
     cutoff as (
-      select b.score, b.lat_us, b.thread_id from prescored b
-      order by b.score desc, b.lat_us desc nulls last, b.thread_id desc offset ${limit} limit 1
+      select b.score, b.lat, b.thread_id from prescored b
+      order by b.score desc, b.lat desc nulls last, b.thread_id desc offset ${limit} limit 1
     ),
     grouped as (
       select p.* from prescored p
@@ -256,12 +254,12 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
         pruneable
           ? sql`left join cutoff c on true
       where c.score is null or cardinality((select ids from closed)) > 0 or p.score > c.score
-         or (p.score = c.score and (p.lat_us is null or c.lat_us is null or (p.lat_us, p.thread_id) >= (c.lat_us, c.thread_id)))`
+         or (p.score = c.score and (p.lat is null or c.lat is null or (p.lat, p.thread_id) >= (c.lat, c.thread_id)))`
           : sql``
       }
     ),
     scored as (
-      select t.id, g.score,
+      select t.id, t.first_post_id, g.score,
              (extract(epoch from t.last_activity_at) * 1000000)::bigint as lat_us,
              (g.title_rank is null and g.post_rank is null and g.spread) as spread_only,
              (g.only_handout or ${onlyHandouts}) as show_handout
@@ -282,7 +280,6 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
                 when p.id is not null then ${headlineOf(sql`p.body_text`, sql`q.query`)} end as headline
     from page s
     cross join q
-    join thread ft on ft.id = s.id
     left join handout_hits hh on s.show_handout and hh.thread_id = s.id
     left join attachment ha on ha.id = hh.attachment_id
     left join attachment_text hx on hx.attachment_id = hh.attachment_id
@@ -292,10 +289,10 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
       select sp.id from post sp
       where s.spread_only and sp.thread_id = s.id and sp.search_vector @@ q.any_word
         and sp.deleted_at is null and sp.hidden_at is null
-      order by ts_rank_cd(sp.search_vector, q.any_word) desc, sp.id
+      order by ts_rank(sp.search_vector, q.any_word) desc, sp.id
       limit 1
     ) spread_post on true
-    left join post p on hh.thread_id is null and p.id = coalesce(bp.id, spread_post.id, ft.first_post_id)
+    left join post p on hh.thread_id is null and p.id = coalesce(bp.id, spread_post.id, s.first_post_id)
     left join "user" pu on pu.id = p.author_id
   )`;
   // One statement to the end, prepared per combination of filters: nothing in its plan depends on

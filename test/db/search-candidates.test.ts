@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, type TestUser, createTestApp, signUp } from '../support/app';
 import { createChannel, startThread } from '../support/forum';
 
-// post_search_candidates (migrations/0011_search_segment_lexemes.ts) reads segments of 10,000 post
-// ids, newest first. Posts with chosen ids put matches into ten segments without writing 100,000 rows.
+// post_search_candidates (migrations 0011, 0019, 0020) reads segments of 10,000 post ids, newest
+// first: the newest 16 one at a time, older ones in spans that double. Posts with chosen ids put
+// matches into ten segments without writing 100,000 rows; the same checks run again with a newer
+// post far above them, so that the matches are read through the spans.
 let t: TestApp;
 let author: TestUser;
 let other: TestUser;
@@ -36,11 +38,11 @@ afterAll(async () => {
   await t.close();
 });
 
+// As the search calls it: the parsed query and its segment template (plein_parse_search, 0019).
 const search = async (words: string, wanted: number, withHidden = false, byAuthor: string | null = null) =>
   (
-    await sql<{ id: string }>`select id from post_search_candidates(websearch_to_tsquery('plein_dutch', ${words}), ${wanted}, ${withHidden}, ${byAuthor}::bigint)`.execute(
-      t.db,
-    )
+    await sql<{ id: string }>`select c.id from plein_parse_search(${words}) q,
+                              post_search_candidates(q.query, ${wanted}, ${withHidden}, ${byAuthor}::bigint, q.template) c`.execute(t.db)
   ).rows.map((r) => Number(r.id));
 const candidates = (wanted: number, withHidden = false, byAuthor: string | null = null) => search('zorgmijding', wanted, withHidden, byAuthor);
 
@@ -51,6 +53,9 @@ describe('search candidates over id segments', () => {
     expect(idx.rows.map((r) => r.relname)).toEqual(['post_search_lexeme_idx']);
   });
 
+});
+
+function readsNewestFirst(): void {
   it('takes the newest matches first also when the newest segments have none', async () => {
     expect(await search('wachtlijst', 2)).toEqual([30_000, 20_000]);
     expect(await search('wachtlijst dagbesteding', 3)).toEqual([30_000, 20_000, 10_000]);
@@ -84,6 +89,17 @@ describe('search candidates over id segments', () => {
     expect(await candidates(100, false, other.id)).toEqual([45_000]);
   });
 
+}
+
+describe('read one segment at a time', readsNewestFirst);
+
+describe('read in spans, beyond the newest 16 segments', () => {
+  beforeAll(async () => {
+    // A newer post 40 segments up: segments 40–25 are walked one by one, the matches (9–0) in spans.
+    await sql`insert into post (id, thread_id, author_id, body_html, body_text) overriding system value
+              select 400000, thread_id, author_id, '<p>Nieuwer</p>', 'Nieuwer bericht' from post where id = 95000`.execute(t.db);
+  });
+  readsNewestFirst();
   it('never returns a deleted post', async () => {
     await sql`update post set deleted_at = now() where id = 95000`.execute(t.db);
     expect(await candidates(2)).toEqual([85_000, 75_000]);
