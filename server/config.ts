@@ -35,6 +35,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Connections this process keeps to PostgreSQL. */
   databasePoolSize: number;
+  /** Full-text searches this process runs at once; more wait their turn. */
+  searchConcurrency: number;
   dataDir: string;
   seedDemo: boolean;
   smtpUrl: string | undefined;
@@ -189,6 +191,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // About four per core: a writing transaction holds its connection while this process's event loop
     // gets round to its next statement, so half of them are idle in transaction under load (README).
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 4 * os.availableParallelism() + 2, 1, 500),
+    // A search keeps a core busy for its whole statement: more at once than the cores can run only
+    // queue inside PostgreSQL, where they hold connections that thread pages and replies need (README).
+    searchConcurrency: int(env, 'SEARCH_CONCURRENCY', os.availableParallelism() + 2, 1, 1000),
     dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
     seedDemo: bool(env, 'SEED_DEMO', true),
     smtpUrl,

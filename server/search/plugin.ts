@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import pLimit from 'p-limit';
 import { ErrorBody } from '../../shared/schemas/common';
 import { SearchHit, SearchQuery, SimilarQuery, SimilarResult, Synonym, SynonymBody } from '../../shared/schemas/search';
 import { requireUser, requireWriter } from '../accounts/guards';
@@ -12,6 +13,8 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 /** Dutch full-text search over whole threads and handouts; similar questions; the synonym list. */
 const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const rateLimit = { max: app.config.rateLimits.searchPerMinute, timeWindow: '1 minute' };
+  // Searches beyond SEARCH_CONCURRENCY wait here, in order, instead of in PostgreSQL.
+  const searchSlot = pLimit(app.config.searchConcurrency);
   // The repository's synonym list, when it changed since the last start (no reindex: rules apply per
   // query). At ready, not at registration: a server whose database is down still starts and says 503.
   app.addHook('onReady', async () => {
@@ -33,7 +36,7 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config: { rateLimit },
     },
-    async (request) => searchThreads(app.db, request.user, request.query),
+    async (request) => searchSlot(() => searchThreads(app.db, request.user, request.query)),
   );
 
   app.get(

@@ -5,12 +5,12 @@ import { ConfigError, loadConfig } from '../../server/config';
 describe('configuration from the environment', () => {
   it('has safe laptop defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', databaseUrl: undefined, databasePoolSize: 4 * os.availableParallelism() + 2, rateLimitsEnabled: true, seedDemo: true });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', databaseUrl: undefined, databasePoolSize: 4 * os.availableParallelism() + 2, searchConcurrency: os.availableParallelism() + 2, rateLimitsEnabled: true, seedDemo: true });
   });
 
   it('takes valid values', () => {
-    const c = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u:p@db:5432/plein', DATABASE_POOL_SIZE: '4', RATE_LIMITS: 'off', SEED_DEMO: 'false' });
-    expect(c).toMatchObject({ port: 8080, databaseUrl: 'postgres://u:p@db:5432/plein', databasePoolSize: 4, rateLimitsEnabled: false, seedDemo: false });
+    const c = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u:p@db:5432/plein', DATABASE_POOL_SIZE: '4', SEARCH_CONCURRENCY: '3', RATE_LIMITS: 'off', SEED_DEMO: 'false' });
+    expect(c).toMatchObject({ port: 8080, databaseUrl: 'postgres://u:p@db:5432/plein', databasePoolSize: 4, searchConcurrency: 3, rateLimitsEnabled: false, seedDemo: false });
   });
 
   it.each([
@@ -18,6 +18,7 @@ describe('configuration from the environment', () => {
     [{ PORT: '70000' }, 'PORT must be between 0 and 65535'],
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be between 1 and 500'],
     [{ DATABASE_POOL_SIZE: 'veel' }, 'DATABASE_POOL_SIZE must be a whole number'],
+    [{ SEARCH_CONCURRENCY: '0' }, 'SEARCH_CONCURRENCY must be between 1 and 1000'],
     [{ DATABASE_URL: 'mysql://db/plein' }, 'DATABASE_URL must start with postgres:// or postgresql://'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL is not a valid URL'],
     [{ RATE_LIMITS: 'sometimes' }, 'RATE_LIMITS must be on or off'],
