@@ -138,6 +138,36 @@ function threadFilterSql(q: Static<typeof SearchQuery>, mod: boolean): RawBuilde
 }
 
 /**
+ * The newest CANDIDATES visible posts that hold the query and whose thread passes the filters (and is
+ * in a channel open to the viewer), ranked: segment by segment, newest first, each post's thread
+ * checked as it is read (cf. post_search_candidates, migration 0020, which knows no filters). Needs
+ * the statement's `q` and `closed`.
+ */
+function filteredCandidatesSql(threadFilters: RawBuilder<unknown>[], mod: boolean, onlyHandouts: boolean): RawBuilder<unknown> {
+  return sql`
+      select c.id, c.thread_id, c.is_opening, ts_rank(c.search_vector, q.query) as rank
+      from q
+      cross join generate_series((select coalesce(max(np.id), 0) from post np) / 10000, 0, -1) s
+      cross join lateral (
+        select p.id, p.thread_id, p.is_opening, p.search_vector
+        from post p
+        join thread t on t.id = p.thread_id
+        where plein_segment_vector(p.search_vector, p.id / 10000)
+                @@ (case when position('''''' in q.template) > 0 then plein_segment_query(q.query, s)
+                         else replace(q.template, '''-1_', '''' || s || '_')::tsquery end)
+          and p.id + 0 >= s * 10000 and p.id + 0 < (s + 1) * 10000
+          and p.search_vector @@ q.query
+          and p.deleted_at is null ${mod ? sql`` : sql`and p.hidden_at is null`}
+          and t.channel_id <> all((select ids from closed)::bigint[])
+          ${sql.join(threadFilters, sql` `)}
+        order by p.id desc
+        limit ${CANDIDATES}
+      ) c
+      where numnode(q.query) > 0 ${onlyHandouts ? sql`and false` : sql``}
+      limit ${CANDIDATES}`;
+}
+
+/**
  * One page of search hits for `viewer`. A thread matches when one of its parts holds the query
  * (title and tags, a post, a handout) or when its title, tags and visible posts hold it together
  * (thread_search_doc, migration 0016). Without words, a filter lists threads newest first.
@@ -164,6 +194,9 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
   // so a page is always full of hits the viewer may see. Without closed channels (most forums) the
   // first page is pruned as below; the check is part of the statement (no query of its own).
   const pruneable = !after && threadFilters.length === 0 && !negated;
+  // With a filter on threads, the newest posts that pass it: the newest of all matches could all be
+  // elsewhere (a channel's older answers would never be found).
+  const filteredCandidates = threadFilters.length > 0 && !q.author;
   interface Hit {
     id: string;
     score: number;
@@ -188,7 +221,7 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     ),
     -- The newest CANDIDATES posts that hold every word, ranked (migrations/0011_search_segment_lexemes.ts).
     post_hits as (
-      select c.* from q, post_search_candidates(q.query, ${CANDIDATES}, ${mod}, ${q.author ?? null}::bigint, q.template) c where true ${off(onlyHandouts)}
+      ${filteredCandidates ? filteredCandidatesSql(threadFilters, mod, onlyHandouts) : sql`select c.* from q, post_search_candidates(q.query, ${CANDIDATES}, ${mod}, ${q.author ?? null}::bigint, q.template) c where true ${off(onlyHandouts)}`}
     ),
     best_post as (
       select distinct on (thread_id) thread_id, id, rank from post_hits order by thread_id, rank desc, id

@@ -155,6 +155,33 @@ describe('candidates', () => {
   });
 });
 
+describe('filters', () => {
+  it('finds an older answer in the filtered channel when more than the ranked 200 newer posts elsewhere match', async () => {
+    const older = await startThread(expert, 'landelijk', { title: 'Ontlasting thuis', body: '<p>Respijtzorg hielp ons het meest.</p>' });
+    // 210 newer threads in another channel whose opening post says "respijtzorg", made in one statement.
+    await t.db.transaction().execute(async (trx) => {
+      const channelId = (await trx.selectFrom('channel').select('id').where('slug', '=', 'wmo').executeTakeFirstOrThrow()).id;
+      await sql`
+        with made as (
+          insert into thread (channel_id, author_id, title, kind)
+          select ${channelId}::bigint, ${member.id}::bigint, 'Andere vraag ' || g, 'question' from generate_series(1, 210) g
+          returning id
+        ), p as (
+          insert into post (thread_id, author_id, is_opening, body_html, body_text)
+          select id, ${member.id}::bigint, true, '<p>Respijtzorg in de wmo</p>', 'Respijtzorg in de wmo' from made
+          returning id, thread_id
+        )
+        update thread t set first_post_id = p.id from p where p.thread_id = t.id`.execute(trx);
+    });
+    const res = await search({ q: 'respijtzorg', channel: 'landelijk' });
+    expect(res.status).toBe(200);
+    expect(threadIds(res)).toEqual([older.id]);
+    expect(res.body.items[0].snippet).toContain('<mark>Respijtzorg</mark>');
+    // Without the filter the newest are found first.
+    expect(threadIds(await search({ q: 'respijtzorg' }))).not.toContain(older.id);
+  });
+});
+
 describe('first page', () => {
   it('is the same whether or not only the best threads found through a reply are looked up', async () => {
     // Replies that say "inloopspreekuur" once, twice or three times rank differently; several tie.
