@@ -219,7 +219,8 @@ export async function searchThreads(db: Db, viewer: Viewer, q: Static<typeof Sea
     closed as (
       ${mod ? sql`select '{}'::bigint[] as ids` : sql`select coalesce(array_agg(vis.id), '{}') as ids from channel vis where not ${visibleChannelSql(viewer, 'vis')}`}
     ),
-    -- The newest CANDIDATES posts that hold every word, ranked (migrations/0011_search_segment_lexemes.ts).
+    -- The newest CANDIDATES posts that hold the query, ranked (post_search_candidates, migrations 0011
+    -- and 0020); with a filter on threads, the newest that pass it.
     post_hits as (
       ${filteredCandidates ? filteredCandidatesSql(threadFilters, mod, onlyHandouts) : sql`select c.* from q, post_search_candidates(q.query, ${CANDIDATES}, ${mod}, ${q.author ?? null}::bigint, q.template) c where true ${off(onlyHandouts)}`}
     ),
