@@ -28,6 +28,8 @@ export async function exportMyData(db: Db, userId: string) {
   return { exportedAt: new Date().toISOString(), account: toUser(user, { withEmail: true }), posts, notifications, subscriptions, videoSessions, uploads, appreciations, reading };
 }
 
+const ERASED_NAME = 'Verwijderd account';
+
 /** Erases the account after checking its password: personal data goes, posts stay as "Verwijderd account", every session ends. */
 export async function eraseAccount(db: Db, userId: string, password: string): Promise<void> {
   await requirePassword(db, userId, password, 'password');
@@ -39,11 +41,11 @@ export async function eraseAccount(db: Db, userId: string, password: string): Pr
     await trx.deleteFrom('account_token').where('user_id', '=', userId).execute();
     await trx
       .updateTable('user')
-      .set({ display_name_skeleton: null, totp_secret: null, totp_enabled_at: null, totp_last_step: null, email: erasedEmail(userId), display_name: 'Verwijderd account', job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', organisation_id: null, updated_at: new Date() })
+      .set({ display_name_skeleton: null, totp_secret: null, totp_enabled_at: null, totp_last_step: null, email: erasedEmail(userId), display_name: ERASED_NAME, job_title: '', organisation: '', bio: '', avatar_key: null, password_hash: unusable, role: 'member', organisation_id: null, updated_at: new Date() })
       .where('id', '=', userId)
       .execute();
     await announceAuthorChange(trx, userId, userId);
-    await eraseNotificationDataOf(trx, userId);
+    await eraseNotificationDataOf(trx, userId, ERASED_NAME);
     await eraseVideoSessionDataOf(trx, userId);
     await eraseReaderDataOf(trx, userId);
     await eraseOidcDataOf(trx, userId);

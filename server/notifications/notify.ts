@@ -122,9 +122,18 @@ export async function notificationDataOf(db: Kysely<Database>, userId: string) {
   return { notifications, subscriptions };
 }
 
-/** Forgets a user's notifications, subscriptions and mail setting (their account is erased). */
-export async function eraseNotificationDataOf(trx: Transaction<Database>, userId: string): Promise<void> {
+/**
+ * Forgets a user's notifications, subscriptions and mail setting (their account is erased), and their
+ * name in the notices others got about what they did: those now say `erasedName`.
+ */
+export async function eraseNotificationDataOf(trx: Transaction<Database>, userId: string, erasedName: string): Promise<void> {
   await trx.deleteFrom('notification').where('user_id', '=', userId).execute();
+  await trx
+    .updateTable('notification')
+    .set({ data: sql`jsonb_set(data, '{actorName}', to_jsonb(${erasedName}::text))` })
+    .where('actor_id', '=', userId)
+    .where(sql<boolean>`data ? 'actorName'`)
+    .execute();
   await trx.deleteFrom('subscription').where('user_id', '=', userId).execute();
   await trx.deleteFrom('notification_setting').where('user_id', '=', userId).execute();
 }

@@ -34,6 +34,9 @@ describe('AVG: my data', () => {
     const u = await signUp(t, { displayName: 'Daan Delete', jobTitle: 'Consulent', organisation: 'Gemeente X' });
     const thread = await startThread(expert, 'wmo');
     await replyTo(u, thread.id, '<p>Blijft staan</p>');
+    // The thread's author is told of the reply, by name.
+    const noticesOfAuthor = async () => JSON.stringify((await expert.agent.get('/api/notifications').expect(200)).body);
+    expect(await noticesOfAuthor()).toContain('Daan Delete');
     const wrong = await u.agent.delete('/api/me').send({ password: 'niet mijn wachtwoord' });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.fields.password).toBeTruthy();
@@ -44,6 +47,9 @@ describe('AVG: my data', () => {
     expect(profile.body.user).toMatchObject({ displayName: 'Verwijderd account', jobTitle: '', organisation: '' });
     const page = await request(t.app.server).get(`/api/threads/${thread.id}`);
     expect(page.body.replies.items[0]).toMatchObject({ body: '<p>Blijft staan</p>', author: { displayName: 'Verwijderd account' } });
+    // Nor does the name stay in the notices others got about what the account did.
+    expect(await noticesOfAuthor()).not.toContain('Daan Delete');
+    expect(await noticesOfAuthor()).toContain('Verwijderd account');
     // The email address is free again.
     await browser(t.app).post('/api/auth/signup').send({ email: u.email, password: 'een nieuw begin', displayName: 'Daan' }).expect(202);
     expect((await t.db.selectFrom('user').select('display_name').where('email', '=', u.email).executeTakeFirstOrThrow()).display_name).toBe('Daan');
